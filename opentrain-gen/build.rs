@@ -1,0 +1,430 @@
+//! Generates the raw client from `../openapi.json` into `OUT_DIR`.
+//!
+//! Steps: read the spec, run the generator-constraint gate of `opentrain-spec` (a violation
+//! fails the build with every problem listed, never a generator panic), emit an open enum for
+//! every named string enum of the spec (`open_enums.rs`), and run progenitor with those enums as
+//! replacements (`generated.rs`). Nothing here is specific to one operation: a refreshed spec
+//! regenerates without edits.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use opentrain_spec::StringEnum;
+use proc_macro2::{Ident, Span};
+use quote::quote;
+
+fn main() {
+    let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
+    let spec_path = manifest.join("../openapi.json");
+    println!("cargo:rerun-if-changed={}", spec_path.display());
+    println!("cargo:rerun-if-changed=build.rs");
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo"));
+
+    if let Err(message) = generate(&spec_path, &out_dir) {
+        // One readable failure instead of a panic backtrace.
+        eprintln!("\nerror: cannot generate the OpenTrain client from {}\n{message}\n", spec_path.display());
+        std::process::exit(1);
+    }
+}
+
+fn generate(spec_path: &Path, out_dir: &Path) -> Result<(), String> {
+    let text = std::fs::read_to_string(spec_path).map_err(|e| format!("cannot read the spec: {e}"))?;
+    let doc: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("the spec is not valid JSON: {e}"))?;
+
+    let violations = opentrain_spec::check(&doc);
+    if !violations.is_empty() {
+        let mut msg = format!("the spec breaks {} generator constraint(s):\n", violations.len());
+        for v in &violations {
+            let _ = writeln!(msg, "  - {v}");
+        }
+        msg.push_str("(run `cargo xtask spec check` for the same list)");
+        return Err(msg);
+    }
+
+    let enums = opentrain_spec::string_enums(&doc);
+    let open_enums = open_enums_source(&enums)?;
+    write(out_dir.join("open_enums.rs"), &open_enums)?;
+
+    let doc_for_table = doc.clone();
+    let spec: openapiv3::OpenAPI = serde_json::from_value(doc)
+        .map_err(|e| format!("the spec is not an OpenAPI 3.0 document: {e}"))?;
+
+    let mut settings = progenitor::GenerationSettings::default();
+    settings
+        .with_interface(progenitor::InterfaceStyle::Builder)
+        .with_tag(progenitor::TagStyle::Merged)
+        .with_hooks(progenitor::HooksMode::Expected)
+        .with_inner_type(quote!(crate::transport::RequestDefaults))
+        .with_derive("PartialEq");
+    for e in &enums {
+        settings.with_replacement(
+            &e.name,
+            format!("crate::open_enums::{}", e.name),
+            [progenitor::TypeImpl::Display, progenitor::TypeImpl::FromStr].into_iter(),
+        );
+    }
+
+    // progenitor still has `assert!`s and `todo!`s for shapes the gate may not know yet; turn
+    // such a panic into a message instead of a backtrace.
+    std::panic::set_hook(Box::new(|_| {}));
+    let generated = std::panic::catch_unwind(move || {
+        let mut generator = progenitor::Generator::new(&settings);
+        generator
+            .generate_tokens(&spec)
+            .map_err(|e| format!("progenitor rejected the spec: {e}"))
+    });
+    let _ = std::panic::take_hook();
+    let tokens = match generated {
+        Ok(result) => result?,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "unknown panic".into());
+            return Err(format!(
+                "progenitor panicked on a shape the constraint gate does not catch yet: {what}\n\
+                 (add a rule for it to opentrain-spec's check)"
+            ));
+        }
+    };
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("progenitor produced invalid Rust: {e}"))?;
+    write(out_dir.join("generated.rs"), &prettyplease::unparse(&file))?;
+    write(out_dir.join("operations.rs"), &operations_source(&doc_for_table, &file)?)
+}
+
+/// The operation table: what the spec says of each operation, joined with what progenitor
+/// generated for it (client method and success type, read from the generated code itself).
+fn operations_source(doc: &serde_json::Value, file: &syn::File) -> Result<String, String> {
+    let generated = generated_methods(file);
+    let mut rows = Vec::new();
+    for op in opentrain_spec::operations(doc) {
+        let id = op.id().unwrap_or_default().to_owned();
+        let method_name = snake_case(&id);
+        let statuses = |success: bool| -> Vec<u16> {
+            op.op
+                .get("responses")
+                .and_then(serde_json::Value::as_object)
+                .map(|r| {
+                    r.keys()
+                        .filter(|k| k.starts_with('2') == success)
+                        .filter_map(|k| k.parse().ok())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let (success, errors) = (statuses(true), statuses(false));
+        let tag = op
+            .op
+            .pointer("/tags/0")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default();
+        let tokenless = op
+            .op
+            .get("security")
+            .and_then(serde_json::Value::as_array)
+            .is_some_and(Vec::is_empty);
+        let method = op.method.to_uppercase();
+        let path = op.path;
+        let found = generated.get(&method_name);
+        let client_method = if found.is_some() { method_name.as_str() } else { "" };
+        let decode = match found.and_then(|ty| ty.as_ref()) {
+            Some(ty) => {
+                let ty: syn::Type = syn::parse_str(&ty.replace("types ::", "crate::types::"))
+                    .map_err(|e| format!("cannot read the success type of {id}: {e}"))?;
+                quote! { Some(|bytes: &[u8]| serde_json::from_slice::<#ty>(bytes).and_then(|v| serde_json::to_value(&v))) }
+            }
+            None => quote! { None },
+        };
+        rows.push(quote! {
+            Operation {
+                operation_id: #id,
+                method: #method,
+                path: #path,
+                tag: #tag,
+                client_method: #client_method,
+                success_statuses: &[#(#success),*],
+                error_statuses: &[#(#errors),*],
+                tokenless: #tokenless,
+                decode_success: #decode,
+            }
+        });
+    }
+    let methods: Vec<&String> = generated.keys().collect();
+    let file = quote! {
+        /// Every operation of `openapi.json`, in path then method order.
+        pub const OPERATIONS: &[Operation] = &[#(#rows),*];
+        /// The operation methods progenitor generated on `Client`, read from the generated code.
+        pub const CLIENT_METHODS: &[&str] = &[#(#methods),*];
+    };
+    let file: syn::File = syn::parse2(file).map_err(|e| format!("operation table is invalid: {e}"))?;
+    Ok(prettyplease::unparse(&file))
+}
+
+/// `Client` method name → the success type its builder's `send` returns (`None` for no body).
+fn generated_methods(file: &syn::File) -> std::collections::BTreeMap<String, Option<String>> {
+    use quote::ToTokens;
+    let mut builder_of = std::collections::BTreeMap::new();
+    let mut success_of = std::collections::BTreeMap::new();
+    for item in &file.items {
+        match item {
+            syn::Item::Impl(imp) if imp.trait_.is_none() && imp.self_ty.to_token_stream().to_string() == "Client" => {
+                for it in &imp.items {
+                    if let syn::ImplItem::Fn(f) = it
+                        && let syn::ReturnType::Type(_, ty) = &f.sig.output
+                        && let syn::Type::Path(p) = ty.as_ref()
+                        && p.path.segments.first().is_some_and(|s| s.ident == "builder")
+                        && let Some(last) = p.path.segments.last()
+                    {
+                        builder_of.insert(f.sig.ident.to_string(), last.ident.to_string());
+                    }
+                }
+            }
+            syn::Item::Mod(m) if m.ident == "builder" => {
+                for it in m.content.iter().flat_map(|(_, items)| items) {
+                    let syn::Item::Impl(imp) = it else { continue };
+                    let syn::Type::Path(p) = imp.self_ty.as_ref() else { continue };
+                    let Some(name) = p.path.segments.last().map(|s| s.ident.to_string()) else { continue };
+                    for f in &imp.items {
+                        if let syn::ImplItem::Fn(f) = f
+                            && f.sig.ident == "send"
+                            && let syn::ReturnType::Type(_, ty) = &f.sig.output
+                        {
+                            success_of.insert(name.clone(), response_value_arg(ty));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    builder_of
+        .into_iter()
+        .map(|(method, builder)| {
+            let ty = success_of.get(&builder).cloned().flatten();
+            (method, ty)
+        })
+        .collect()
+}
+
+/// From `Result<ResponseValue<T>, Error<E>>`, the text of `T` unless it is `()` or `ByteStream`.
+fn response_value_arg(ty: &syn::Type) -> Option<String> {
+    use quote::ToTokens;
+    let syn::Type::Path(result) = ty else { return None };
+    let syn::PathArguments::AngleBracketed(args) = &result.path.segments.last()?.arguments else { return None };
+    let syn::GenericArgument::Type(syn::Type::Path(rv)) = args.args.first()? else { return None };
+    let syn::PathArguments::AngleBracketed(inner) = &rv.path.segments.last()?.arguments else { return None };
+    let syn::GenericArgument::Type(t) = inner.args.first()? else { return None };
+    let text = t.to_token_stream().to_string();
+    (text != "()" && text != "ByteStream").then_some(text)
+}
+
+/// progenitor's method name for an operationId (heck's snake case for camelCase ids).
+fn snake_case(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() {
+            let prev_lower = i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            let prev_upper = i > 0 && chars[i - 1].is_ascii_uppercase();
+            if i > 0 && (prev_lower || (prev_upper && next_lower)) {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else if c == '-' || c == ' ' || c == '.' {
+            out.push('_');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn write(path: PathBuf, content: &str) -> Result<(), String> {
+    std::fs::write(&path, content).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Rust source for one open enum per spec enum: documented variants plus `Unknown(String)`.
+fn open_enums_source(enums: &[StringEnum]) -> Result<String, String> {
+    let mut items = Vec::new();
+    let mut index = Vec::new();
+    let mut dispatch = Vec::new();
+    for e in enums {
+        let name = Ident::new(&e.name, Span::call_site());
+        let variants = variant_names(e)?;
+        let idents: Vec<Ident> = variants.iter().map(|v| Ident::new(v, Span::call_site())).collect();
+        let values = &e.values;
+        let value_docs: Vec<String> = values.iter().map(|v| format!(" `{v}`")).collect();
+        let summary = e
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("The `{}` enum of the OpenTrain API.", e.name));
+        let doc_lines: Vec<String> = summary.lines().map(|l| format!(" {l}")).collect();
+        let spec_name = &e.name;
+        items.push(quote! {
+            #(#[doc = #doc_lines])*
+            ///
+            /// This is an *open* enum: a value the spec does not list yet decodes to
+            /// `Unknown` and encodes back unchanged, so a new server value never breaks a
+            /// response.
+            #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            pub enum #name {
+                #( #[doc = #value_docs] #idents, )*
+                /// A value this version of the client does not know, kept exactly as sent.
+                Unknown(String),
+            }
+
+            impl #name {
+                /// The values documented in the spec, in spec order.
+                pub const DOCUMENTED: &'static [&'static str] = &[#(#values),*];
+
+                /// The wire value.
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        #( Self::#idents => #values, )*
+                        Self::Unknown(value) => value.as_str(),
+                    }
+                }
+
+                /// Whether this value is one the spec did not document.
+                pub fn is_unknown(&self) -> bool {
+                    matches!(self, Self::Unknown(_))
+                }
+            }
+
+            impl From<&str> for #name {
+                fn from(value: &str) -> Self {
+                    match value {
+                        #( #values => Self::#idents, )*
+                        other => Self::Unknown(other.to_owned()),
+                    }
+                }
+            }
+
+            impl From<String> for #name {
+                fn from(value: String) -> Self {
+                    match Self::from(value.as_str()) {
+                        Self::Unknown(_) => Self::Unknown(value),
+                        known => known,
+                    }
+                }
+            }
+
+            impl From<&String> for #name {
+                fn from(value: &String) -> Self {
+                    Self::from(value.as_str())
+                }
+            }
+
+            impl ::std::str::FromStr for #name {
+                type Err = ::std::convert::Infallible;
+                fn from_str(value: &str) -> Result<Self, Self::Err> {
+                    Ok(Self::from(value))
+                }
+            }
+
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+
+            impl AsRef<str> for #name {
+                fn as_ref(&self) -> &str {
+                    self.as_str()
+                }
+            }
+
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+                    Ok(match value {
+                        ::std::borrow::Cow::Borrowed(s) => Self::from(s),
+                        ::std::borrow::Cow::Owned(s) => Self::from(s),
+                    })
+                }
+            }
+
+            impl crate::open_enums::OpenEnum for #name {
+                const NAME: &'static str = #spec_name;
+                const DOCUMENTED: &'static [&'static str] = #name::DOCUMENTED;
+                fn as_str(&self) -> &str {
+                    #name::as_str(self)
+                }
+                fn is_unknown(&self) -> bool {
+                    #name::is_unknown(self)
+                }
+            }
+        });
+        index.push(quote! { (#spec_name, #name::DOCUMENTED) });
+        dispatch.push(quote! { #spec_name => Some(roundtrip_as::<#name>(json)), });
+    }
+    let file = quote! {
+        #(#items)*
+
+        /// Every open enum of the spec with its documented values, sorted by name.
+        pub const ALL: &[(&str, &[&str])] = &[#(#index),*];
+
+        /// Decodes the JSON text `json` as the open enum whose schema is `name` and encodes it
+        /// again; `None` when the spec has no such enum. For tests that walk every enum.
+        pub fn roundtrip(name: &str, json: &str) -> Option<Result<Roundtrip, serde_json::Error>> {
+            match name {
+                #(#dispatch)*
+                _ => None,
+            }
+        }
+    };
+    let file: syn::File = syn::parse2(file).map_err(|e| format!("open enum source is invalid: {e}"))?;
+    Ok(prettyplease::unparse(&file))
+}
+
+/// PascalCase variant names for an enum's values, unique within the enum and never `Unknown`.
+fn variant_names(e: &StringEnum) -> Result<Vec<String>, String> {
+    let mut names: Vec<String> = Vec::new();
+    for value in &e.values {
+        let mut name = String::new();
+        let mut upper = true;
+        let all_caps = !value.chars().any(|c| c.is_ascii_lowercase());
+        for c in value.chars() {
+            if c.is_ascii_alphanumeric() {
+                if upper {
+                    name.push(c.to_ascii_uppercase());
+                } else if all_caps {
+                    name.push(c.to_ascii_lowercase());
+                } else {
+                    name.push(c);
+                }
+                upper = false;
+            } else {
+                upper = true;
+            }
+        }
+        if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+            name.insert(0, 'V');
+        }
+        if name == "Unknown" {
+            name = "UnknownValue".into();
+        }
+        let base = name.clone();
+        let mut n = 2;
+        while names.contains(&name) {
+            name = format!("{base}{n}");
+            n += 1;
+        }
+        names.push(name);
+    }
+    let distinct: std::collections::BTreeSet<&String> = e.values.iter().collect();
+    if distinct.len() != e.values.len() {
+        return Err(format!("enum {} lists a value twice", e.name));
+    }
+    Ok(names)
+}

@@ -1,0 +1,44 @@
+//! The operation table: every operation of `openapi.json` with what the generator made of it.
+//!
+//! `build.rs` writes [`OPERATIONS`] from the spec (method, path, tag, declared statuses, whether
+//! it is a tokenless read) joined with the generated code (the `Client` method and a decoder for
+//! its success type). Tests use it to prove every operation has a client method and every docs
+//! example decodes; the facade uses it to look up facts by operation (e.g. which are reads).
+
+/// One operation of the spec.
+#[derive(Clone, Copy, Debug)]
+pub struct Operation {
+    /// The spec's `operationId` (camelCase), e.g. `getJob`.
+    pub operation_id: &'static str,
+    /// The HTTP method, upper case.
+    pub method: &'static str,
+    /// The path template relative to the server URL, e.g. `/jobs/{id}`.
+    pub path: &'static str,
+    /// The operation's first tag (its family).
+    pub tag: &'static str,
+    /// The generated `Client` method, or `""` if progenitor generated none under the expected name.
+    pub client_method: &'static str,
+    /// The declared 2xx statuses.
+    pub success_statuses: &'static [u16],
+    /// The declared error statuses.
+    pub error_statuses: &'static [u16],
+    /// Whether the operation needs no token (`security: []`).
+    pub tokenless: bool,
+    /// Decodes a success body through the generated response type and re-encodes it as JSON
+    /// (`None` when the operation has no JSON success body).
+    pub decode_success: Option<fn(&[u8]) -> Result<serde_json::Value, serde_json::Error>>,
+}
+
+impl Operation {
+    /// Looks an operation up by its `operationId`.
+    pub fn by_id(operation_id: &str) -> Option<&'static Operation> {
+        OPERATIONS.iter().find(|o| o.operation_id == operation_id)
+    }
+
+    /// Whether the method is safe to repeat (GET/HEAD/OPTIONS).
+    pub fn is_read(&self) -> bool {
+        matches!(self.method, "GET" | "HEAD" | "OPTIONS")
+    }
+}
+
+include!(concat!(env!("OUT_DIR"), "/operations.rs"));

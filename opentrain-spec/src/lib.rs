@@ -1,0 +1,546 @@
+//! The rules `openapi.json` must keep so that `opentrain-gen` can generate from it.
+//!
+//! progenitor 0.15 panics or silently degrades on several valid OpenAPI shapes (two success
+//! schemas, multipart bodies, inline enums that cannot be opened, ...). This crate turns those
+//! limits into one readable gate ([`check`]) that both the build script of `opentrain-gen` and
+//! `cargo xtask spec check` run, lists the spec's string enums ([`string_enums`]) so the build can
+//! make every one of them open, and writes the spec in its canonical form ([`to_canonical_string`]).
+//! It depends on `serde_json` only, so the build script stays cheap.
+
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+/// HTTP methods that OpenAPI path items may hold operations under.
+pub const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// One broken generator constraint, located by JSON pointer.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Violation {
+    /// RFC 6901 pointer into the document, e.g. `/paths/~1jobs/get/responses/202`.
+    pub pointer: String,
+    /// The `operationId` (or `METHOD path` when it has none) the violation belongs to, if any.
+    pub operation: Option<String>,
+    /// What is wrong, in words a maintainer can act on.
+    pub message: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.operation {
+            Some(op) => write!(f, "{op}: {} (at {})", self.message, self.pointer),
+            None => write!(f, "{} (at {})", self.message, self.pointer),
+        }
+    }
+}
+
+/// An operation as the gate and the tools see it.
+#[derive(Debug, Clone)]
+pub struct Operation<'a> {
+    /// `get`, `post`, ...
+    pub method: &'a str,
+    /// The path template, e.g. `/jobs/{id}`.
+    pub path: &'a str,
+    /// The operation object.
+    pub op: &'a Value,
+    /// JSON pointer of the operation object.
+    pub pointer: String,
+}
+
+impl Operation<'_> {
+    /// The `operationId`, if present.
+    pub fn id(&self) -> Option<&str> {
+        self.op.get("operationId").and_then(Value::as_str)
+    }
+
+    /// A name for messages: the operationId, else `METHOD path`.
+    pub fn label(&self) -> String {
+        self.id()
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("{} {}", self.method.to_uppercase(), self.path))
+    }
+}
+
+/// Every operation of the document, in path then method order.
+pub fn operations(doc: &Value) -> Vec<Operation<'_>> {
+    let mut out = Vec::new();
+    if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
+        for (path, item) in paths {
+            for method in METHODS {
+                if let Some(op) = item.get(method) {
+                    out.push(Operation {
+                        method,
+                        path,
+                        op,
+                        pointer: format!("/paths/{}/{method}", escape_pointer(path)),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Escapes one reference token for a JSON pointer (RFC 6901).
+pub fn escape_pointer(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// A named string enum of `components.schemas`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StringEnum {
+    /// The component name, which is also the Rust type name.
+    pub name: String,
+    /// The documented values, in spec order.
+    pub values: Vec<String>,
+    /// The schema's description, if any.
+    pub description: Option<String>,
+}
+
+/// Every `components.schemas` entry that is a string enum, sorted by name.
+///
+/// These are the schemas `opentrain-gen` replaces with open enums.
+pub fn string_enums(doc: &Value) -> Vec<StringEnum> {
+    let mut out = Vec::new();
+    if let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) {
+        for (name, schema) in schemas {
+            let Some(values) = schema.get("enum").and_then(Value::as_array) else {
+                continue;
+            };
+            if schema.get("type").and_then(Value::as_str) != Some("string") {
+                continue;
+            }
+            out.push(StringEnum {
+                name: name.clone(),
+                values: values
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect(),
+                description: schema
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+            });
+        }
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+/// Checks every generator constraint and returns all violations (empty when the spec is fine).
+///
+/// The constraints are those of progenitor 0.15 plus the open-enum rule of this workspace:
+/// - `openapi` is a 3.0.x version;
+/// - every operation has an `operationId`, unique across the document;
+/// - all 2xx responses of an operation share one schema, and so do all error responses;
+/// - error bodies are `application/json` (progenitor leaves `problem+json` untyped);
+/// - a request body has exactly one media type, and it is not multipart;
+/// - no cookie parameters, no `deepObject` query parameters;
+/// - every `enum` is a named string schema under `components.schemas` (so it can be opened);
+/// - every local `$ref` resolves.
+///
+/// ```
+/// let doc = serde_json::json!({"openapi": "3.1.0", "paths": {}});
+/// let v = opentrain_spec::check(&doc);
+/// assert_eq!(v[0].pointer, "/openapi");
+/// ```
+pub fn check(doc: &Value) -> Vec<Violation> {
+    let mut out = Vec::new();
+    let mut push = |pointer: String, operation: Option<String>, message: String| {
+        out.push(Violation {
+            pointer,
+            operation,
+            message,
+        })
+    };
+
+    match doc.get("openapi").and_then(Value::as_str) {
+        Some(v) if v.starts_with("3.0.") => {}
+        Some(v) => push(
+            "/openapi".into(),
+            None,
+            format!("OpenAPI version {v} is not 3.0.x (progenitor 0.15 reads 3.0 only; `cargo xtask spec refresh` converts 3.1)"),
+        ),
+        None => push("/openapi".into(), None, "missing `openapi` version".into()),
+    }
+    if !doc.get("paths").is_some_and(Value::is_object) {
+        push("/paths".into(), None, "missing `paths` object".into());
+    }
+
+    let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
+    for op in operations(doc) {
+        let label = Some(op.label());
+        match op.id() {
+            None => push(
+                op.pointer.clone(),
+                label.clone(),
+                "operation has no operationId (progenitor requires one)".into(),
+            ),
+            Some(id) => {
+                if let Some(first) = seen_ids.insert(id.to_owned(), op.pointer.clone()) {
+                    push(
+                        format!("{}/operationId", op.pointer),
+                        label.clone(),
+                        format!("operationId `{id}` is also used at {first}"),
+                    );
+                }
+            }
+        }
+
+        let responses = op.op.get("responses").and_then(Value::as_object);
+        let mut success = BTreeMap::new();
+        let mut errors = BTreeMap::new();
+        for (code, resp) in responses.into_iter().flatten() {
+            let resp = resolve(doc, resp);
+            let content = resp.get("content").and_then(Value::as_object);
+            let json_schema = content
+                .and_then(|c| c.get("application/json"))
+                .and_then(|m| m.get("schema"));
+            let pointer = format!("{}/responses/{}", op.pointer, escape_pointer(code));
+            if code.starts_with('2') {
+                if let Some(c) = content
+                    && c.keys().any(|k| k != "application/json")
+                    && json_schema.is_none()
+                {
+                    push(
+                        pointer.clone(),
+                        label.clone(),
+                        format!(
+                            "success body media types {:?}: only application/json is decoded",
+                            c.keys().collect::<Vec<_>>()
+                        ),
+                    );
+                }
+                success.insert(code.clone(), (pointer, json_schema));
+            } else {
+                if let Some(c) = content
+                    && json_schema.is_none()
+                    && !c.is_empty()
+                {
+                    push(
+                        pointer.clone(),
+                        label.clone(),
+                        format!(
+                            "error body media types {:?}: declare the error as application/json (progenitor leaves other types untyped)",
+                            c.keys().collect::<Vec<_>>()
+                        ),
+                    );
+                }
+                errors.insert(code.clone(), (pointer, json_schema));
+            }
+        }
+        for (kind, group) in [("success (2xx)", &success), ("error", &errors)] {
+            let distinct: BTreeSet<String> = group
+                .values()
+                .map(|(_, s)| s.map(Value::to_string).unwrap_or_else(|| "<no body>".into()))
+                .collect();
+            if distinct.len() > 1 {
+                let codes: Vec<&String> = group.keys().collect();
+                push(
+                    format!("{}/responses", op.pointer),
+                    label.clone(),
+                    format!(
+                        "{kind} responses {codes:?} use {} different schemas; progenitor 0.15 needs one (use a shared oneOf schema)",
+                        distinct.len()
+                    ),
+                );
+            }
+        }
+
+        if let Some(body) = op.op.get("requestBody") {
+            let body = resolve(doc, body);
+            let media: Vec<&String> = body
+                .get("content")
+                .and_then(Value::as_object)
+                .map(|c| c.keys().collect())
+                .unwrap_or_default();
+            let pointer = format!("{}/requestBody/content", op.pointer);
+            if media.len() != 1 {
+                push(
+                    pointer.clone(),
+                    label.clone(),
+                    format!(
+                        "request body has {} media types {media:?}; progenitor 0.15 needs exactly one",
+                        media.len()
+                    ),
+                );
+            }
+            for m in media {
+                if m.starts_with("multipart/") {
+                    push(
+                        pointer.clone(),
+                        label.clone(),
+                        format!("request media type {m} is not supported by progenitor 0.15"),
+                    );
+                }
+            }
+        }
+
+        let path_params = doc
+            .pointer(&format!("/paths/{}/parameters", escape_pointer(op.path)))
+            .and_then(Value::as_array);
+        let op_params = op.op.get("parameters").and_then(Value::as_array);
+        for (i, p) in op_params.into_iter().flatten().enumerate() {
+            check_param(
+                doc,
+                p,
+                format!("{}/parameters/{i}", op.pointer),
+                &label,
+                &mut push,
+            );
+        }
+        for (i, p) in path_params.into_iter().flatten().enumerate() {
+            check_param(
+                doc,
+                p,
+                format!("/paths/{}/parameters/{i}", escape_pointer(op.path)),
+                &label,
+                &mut push,
+            );
+        }
+    }
+
+    walk_enums_and_refs(doc, doc, String::new(), &mut push);
+    out.sort();
+    out
+}
+
+fn check_param(
+    doc: &Value,
+    p: &Value,
+    pointer: String,
+    label: &Option<String>,
+    push: &mut impl FnMut(String, Option<String>, String),
+) {
+    let p = resolve(doc, p);
+    let name = p.get("name").and_then(Value::as_str).unwrap_or("?");
+    if p.get("in").and_then(Value::as_str) == Some("cookie") {
+        push(
+            pointer.clone(),
+            label.clone(),
+            format!("cookie parameter `{name}` is not supported by progenitor 0.15"),
+        );
+    }
+    if p.get("style").and_then(Value::as_str) == Some("deepObject") {
+        push(
+            pointer,
+            label.clone(),
+            format!("deepObject parameter `{name}` is not supported by progenitor 0.15"),
+        );
+    }
+}
+
+/// Follows a local `$ref` (one level at a time, at most 32 hops); returns the input otherwise.
+pub fn resolve<'a>(doc: &'a Value, mut v: &'a Value) -> &'a Value {
+    for _ in 0..32 {
+        match v.get("$ref").and_then(Value::as_str) {
+            Some(r) if r.starts_with('#') => match doc.pointer(&r[1..]) {
+                Some(target) => v = target,
+                None => return v,
+            },
+            _ => return v,
+        }
+    }
+    v
+}
+
+fn walk_enums_and_refs(
+    doc: &Value,
+    v: &Value,
+    pointer: String,
+    push: &mut impl FnMut(String, Option<String>, String),
+) {
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get("$ref") {
+                if let Some(local) = r.strip_prefix('#') {
+                    if doc.pointer(local).is_none() {
+                        push(
+                            format!("{pointer}/$ref"),
+                            None,
+                            format!("$ref `{r}` does not resolve"),
+                        );
+                    }
+                } else {
+                    push(
+                        format!("{pointer}/$ref"),
+                        None,
+                        format!("$ref `{r}` is not local; the spec must be self-contained"),
+                    );
+                }
+            }
+            if map.contains_key("enum") && is_schema_position(&pointer) {
+                let named = pointer
+                    .strip_prefix("/components/schemas/")
+                    .is_some_and(|rest| !rest.contains('/'));
+                if !named {
+                    push(
+                        format!("{pointer}/enum"),
+                        None,
+                        "inline enum: every enum must be a named schema under components.schemas so the build can make it open".into(),
+                    );
+                } else if map.get("type").and_then(Value::as_str) != Some("string") {
+                    push(
+                        format!("{pointer}/enum"),
+                        None,
+                        "enum schema is not `type: string`; only string enums can be opened".into(),
+                    );
+                }
+            }
+            for (k, child) in map {
+                // `example`/`default`/`enum` hold data, not schemas.
+                if matches!(k.as_str(), "example" | "examples" | "default" | "enum") {
+                    continue;
+                }
+                walk_enums_and_refs(doc, child, format!("{pointer}/{}", escape_pointer(k)), push);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                walk_enums_and_refs(doc, child, format!("{pointer}/{i}"), push);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether a pointer can address a schema object (not, say, the `properties` map itself,
+/// whose keys are field names and could be named `enum`).
+fn is_schema_position(pointer: &str) -> bool {
+    !pointer.ends_with("/properties")
+}
+
+/// The canonical text form of a spec: keys sorted at every level, two-space indentation,
+/// non-ASCII kept as UTF-8, and a trailing newline. Formatting the same value twice gives the
+/// same bytes, so a refresh with no semantic change is a zero-line diff.
+pub fn to_canonical_string(doc: &Value) -> String {
+    let sorted = sort_keys(doc);
+    let mut s = serde_json::to_string_pretty(&sorted).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn sort_keys(v: &Value) -> Value {
+    match v {
+        Value::Object(map) => {
+            let sorted: BTreeMap<&String, Value> =
+                map.iter().map(|(k, v)| (k, sort_keys(v))).collect();
+            Value::Object(sorted.into_iter().map(|(k, v)| (k.clone(), v)).collect())
+        }
+        Value::Array(items) => Value::Array(items.iter().map(sort_keys).collect()),
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn minimal() -> Value {
+        json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/a": {"get": {
+                    "operationId": "getA",
+                    "responses": {
+                        "200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}}},
+                        "404": {"description": "no", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Err"}}}}
+                    }
+                }}
+            },
+            "components": {"schemas": {
+                "A": {"type": "object", "properties": {"s": {"$ref": "#/components/schemas/S"}}},
+                "S": {"type": "string", "enum": ["x", "y"]},
+                "Err": {"type": "object"}
+            }}
+        })
+    }
+
+    #[test]
+    fn a_valid_spec_has_no_violations() {
+        assert_eq!(check(&minimal()), vec![]);
+    }
+
+    #[test]
+    fn two_success_schemas_are_reported_with_the_operation() {
+        let mut doc = minimal();
+        doc["paths"]["/a"]["get"]["responses"]["202"] = json!({"description": "p", "content": {"application/json": {"schema": {"type": "object"}}}});
+        let v = check(&doc);
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(v[0].operation.as_deref(), Some("getA"));
+        assert_eq!(v[0].pointer, "/paths/~1a/get/responses");
+        assert!(v[0].message.contains("2 different schemas"), "{}", v[0]);
+    }
+
+    #[test]
+    fn missing_and_duplicate_operation_ids_are_reported() {
+        let mut doc = minimal();
+        doc["paths"]["/b"] = json!({
+            "get": {"operationId": "getA", "responses": {}},
+            "post": {"responses": {}}
+        });
+        let msgs: Vec<String> = check(&doc).iter().map(ToString::to_string).collect();
+        assert!(msgs.iter().any(|m| m.contains("operationId `getA` is also used")), "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.starts_with("POST /b: operation has no operationId")), "{msgs:?}");
+    }
+
+    #[test]
+    fn inline_enum_multipart_cookie_and_deep_object_are_reported() {
+        let mut doc = minimal();
+        doc["paths"]["/a"]["post"] = json!({
+            "operationId": "postA",
+            "parameters": [
+                {"name": "c", "in": "cookie", "schema": {"type": "string"}},
+                {"name": "f", "in": "query", "style": "deepObject", "schema": {"type": "object"}},
+                {"name": "e", "in": "query", "schema": {"type": "string", "enum": ["p"]}}
+            ],
+            "requestBody": {"content": {
+                "multipart/form-data": {"schema": {"type": "object"}},
+                "application/json": {"schema": {"type": "object"}}
+            }},
+            "responses": {}
+        });
+        let msgs: Vec<String> = check(&doc).iter().map(ToString::to_string).collect();
+        for needle in ["cookie parameter `c`", "deepObject parameter `f`", "inline enum", "2 media types", "multipart/form-data is not supported"] {
+            assert!(msgs.iter().any(|m| m.contains(needle)), "{needle}: {msgs:?}");
+        }
+    }
+
+    #[test]
+    fn version_and_dangling_refs_are_reported() {
+        let mut doc = minimal();
+        doc["openapi"] = json!("3.1.0");
+        doc["components"]["schemas"]["A"]["properties"]["t"] = json!({"$ref": "#/components/schemas/Nope"});
+        let v = check(&doc);
+        assert!(v.iter().any(|x| x.pointer == "/openapi"));
+        assert!(v.iter().any(|x| x.pointer == "/components/schemas/A/properties/t/$ref"));
+    }
+
+    #[test]
+    fn a_property_named_enum_is_not_an_enum() {
+        let mut doc = minimal();
+        doc["components"]["schemas"]["A"]["properties"]["enum"] = json!({"type": "string"});
+        assert_eq!(check(&doc), vec![]);
+    }
+
+    #[test]
+    fn string_enums_lists_named_string_enums_only() {
+        let e = string_enums(&minimal());
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].name, "S");
+        assert_eq!(e[0].values, vec!["x", "y"]);
+    }
+
+    #[test]
+    fn canonical_form_sorts_keys_and_is_stable() {
+        let doc = json!({"b": 1, "a": {"d": [3, {"z": 1, "y": "é"}], "c": null}});
+        let once = to_canonical_string(&doc);
+        assert_eq!(once, "{\n  \"a\": {\n    \"c\": null,\n    \"d\": [\n      3,\n      {\n        \"y\": \"é\",\n        \"z\": 1\n      }\n    ]\n  },\n  \"b\": 1\n}\n");
+        let again: Value = serde_json::from_str(&once).unwrap();
+        assert_eq!(to_canonical_string(&again), once);
+    }
+}

@@ -1,0 +1,461 @@
+//! The one error type of the facade, and the one decoder that turns every failure into it.
+//!
+//! Whatever went wrong (an error envelope from `/v1`, an OAuth-shaped error from the agent-auth
+//! endpoints, an HTML 502 from a proxy, a truncated body, a timeout, a bad configuration), the
+//! caller gets an [`Error`] that keeps the HTTP status, the request id when there is one and a
+//! short snippet of a body it could not read, and answers [`Error::is_retryable`] and
+//! [`Error::needs_claim`]. Secrets never appear in it.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use crate::config::ConfigError;
+use crate::types::{ErrorCode, ErrorDetails, ErrorReason};
+
+/// Statuses that are worth retrying for a request that may be repeated.
+pub const RETRYABLE_STATUSES: [u16; 5] = [408, 429, 502, 503, 504];
+
+/// Everything that can go wrong in the facade.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The `/v1` API answered with its error envelope.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+
+    /// An agent-auth endpoint (`/api/agent/...`) answered with an OAuth-shaped error.
+    #[error("{status} {error}{}", description.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
+    OAuth {
+        /// HTTP status.
+        status: u16,
+        /// The OAuth `error` code, e.g. `authorization_pending`, `slow_down`, `expired_token`.
+        error: String,
+        /// The `error_description`, if sent.
+        description: Option<String>,
+    },
+
+    /// A response arrived but its body could not be read as what the API documents (an HTML
+    /// error page, an empty or truncated body, JSON of another shape).
+    #[error("{}could not decode the response{}: {message}{}",
+        status.map(|s| format!("{s}: ")).unwrap_or_default(),
+        content_type.as_deref().map(|c| format!(" ({c})")).unwrap_or_default(),
+        if body_snippet.is_empty() { String::new() } else { format!(" — body: {body_snippet}") })]
+    Decode {
+        /// HTTP status, when a response arrived.
+        status: Option<u16>,
+        /// The request id header, when present.
+        request_id: Option<String>,
+        /// The response `Content-Type`, when known.
+        content_type: Option<String>,
+        /// What failed to decode.
+        message: String,
+        /// The first characters of the body, whitespace collapsed.
+        body_snippet: String,
+    },
+
+    /// No response arrived: DNS, connection, TLS or I/O failure.
+    #[error("request failed before a response arrived{}: {message}", if *connect { " (could not connect; the server never saw it)" } else { "" })]
+    Transport {
+        /// Whether the failure happened while connecting, so the server never saw the request.
+        connect: bool,
+        /// What failed.
+        message: String,
+        /// The underlying error.
+        #[source]
+        source: Option<reqwest::Error>,
+    },
+
+    /// The request or the response took longer than the configured timeout.
+    #[error("request timed out{}", operation.map(|o| format!(" ({o})")).unwrap_or_default())]
+    Timeout {
+        /// The generated operation that timed out, if known.
+        operation: Option<&'static str>,
+    },
+
+    /// The request could not be built (a missing required parameter, a value the spec rejects).
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+
+    /// The token, base URL or credentials file is unusable.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+
+    /// The server returned the same cursor twice; paging stopped instead of looping forever.
+    #[error("the server returned cursor {cursor:?} twice; stopping to avoid an endless loop")]
+    RepeatedCursor {
+        /// The cursor that came back again.
+        cursor: String,
+    },
+}
+
+impl Error {
+    /// The HTTP status of the response, if one arrived.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::OAuth { status, .. } => Some(*status),
+            Error::Decode { status, .. } => *status,
+            _ => None,
+        }
+    }
+
+    /// The server's request id, if the response carried one; quote it to support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.request_id.as_deref(),
+            Error::Decode { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The envelope, when the API answered with one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Whether repeating the same request later may succeed: 408, 429 (except the daily publish
+    /// limit), 502, 503, 504, a 409 `invite_email_send_failed` ("retry later"), timeouts and
+    /// transport failures. Whether a retry is *safe* (a write the server may have seen) is the
+    /// retry policy's question, not this one's.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(e) => e.is_retryable(),
+            Error::Decode { status, .. } => status.is_some_and(|s| RETRYABLE_STATUSES.contains(&s)),
+            Error::Transport { .. } | Error::Timeout { .. } => true,
+            Error::OAuth { error, .. } => error == "authorization_pending" || error == "slow_down",
+            _ => false,
+        }
+    }
+
+    /// Whether a human must claim this agent account first (403 `account_claim_required`);
+    /// [`ApiError::claim_url`] says where.
+    pub fn needs_claim(&self) -> bool {
+        self.api()
+            .is_some_and(|e| e.reason() == Some(&ErrorReason::AccountClaimRequired))
+    }
+
+    /// How long the server asked to wait before retrying (`details.retryAfterSeconds` or a
+    /// `Retry-After` header), if it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.api().and_then(ApiError::retry_after)
+    }
+
+    /// Whether the failure happened before the server could see the request.
+    pub fn never_reached_server(&self) -> bool {
+        matches!(self, Error::Transport { connect: true, .. } | Error::InvalidRequest(_) | Error::Config(_))
+    }
+}
+
+/// The `/v1` error envelope `{error, code, requestId, details}` with its HTTP status.
+///
+/// `details` is kept whole (every key the server sent) and read through typed accessors for
+/// every documented key.
+#[derive(Clone, PartialEq)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: u16,
+    /// The machine code (`FORBIDDEN`, `RATE_LIMITED`, ...), an open enum.
+    pub code: ErrorCode,
+    /// The human-readable message (`error`).
+    pub message: String,
+    /// The request id, if sent.
+    pub request_id: Option<String>,
+    /// Every key of `details`, as sent.
+    pub details: Map<String, Value>,
+    /// `details` read through the spec's typed schema (keys whose value did not match their
+    /// documented type are left out here but stay in [`ApiError::details`]).
+    pub typed: ErrorDetails,
+    /// The `Retry-After` header, in seconds, if sent.
+    pub retry_after_header: Option<u64>,
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("status", &self.status)
+            .field("code", &self.code)
+            .field("reason", &self.reason())
+            .field("message", &self.message)
+            .field("request_id", &self.request_id)
+            .field("details", &self.details)
+            .finish()
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.status, self.code)?;
+        if let Some(reason) = self.reason() {
+            write!(f, " ({reason})")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(url) = self.claim_url() {
+            write!(f, " — claim the account at {url}")?;
+        } else if let Some(url) = self.billing_url() {
+            write!(f, " — add a payment method at {url}")?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " [request {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl ApiError {
+    /// Builds an `ApiError` from a status and the envelope's JSON object.
+    /// Returns `None` unless the object has the envelope's `error` and `code` strings.
+    pub fn from_envelope(status: u16, body: &Value, retry_after_header: Option<u64>) -> Option<Self> {
+        let obj = body.as_object()?;
+        let message = obj.get("error")?.as_str()?.to_owned();
+        let code = ErrorCode::from(obj.get("code")?.as_str()?);
+        let details = obj
+            .get("details")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        let typed = typed_details(&details);
+        Some(Self {
+            status,
+            code,
+            message,
+            request_id: obj
+                .get("requestId")
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned),
+            details,
+            typed,
+            retry_after_header,
+        })
+    }
+
+    /// `details.reason`, an open enum.
+    pub fn reason(&self) -> Option<&ErrorReason> {
+        self.typed.reason.as_ref()
+    }
+
+    fn str_detail(&self, key: &str) -> Option<&str> {
+        self.details.get(key).and_then(Value::as_str)
+    }
+
+    fn u64_detail(&self, key: &str) -> Option<u64> {
+        self.details.get(key).and_then(Value::as_u64)
+    }
+
+    /// `details.claimUrl`: where a human claims the agent account.
+    pub fn claim_url(&self) -> Option<&str> {
+        self.str_detail("claimUrl")
+    }
+    /// `details.action`: the claim-gated action, in words.
+    pub fn action(&self) -> Option<&str> {
+        self.str_detail("action")
+    }
+    /// `details.billingUrl`: where a human adds a payment method.
+    pub fn billing_url(&self) -> Option<&str> {
+        self.str_detail("billingUrl")
+    }
+    /// `details.featureKey`: the account feature flag that is off.
+    pub fn feature_key(&self) -> Option<&str> {
+        self.str_detail("featureKey")
+    }
+    /// `details.validation`: the draft validation report of a 400 on publish.
+    pub fn validation(&self) -> Option<&Map<String, Value>> {
+        self.details.get("validation").and_then(Value::as_object)
+    }
+    /// `details.reasons`: why moderation blocked a job, as sent.
+    pub fn moderation_reasons(&self) -> Vec<String> {
+        self.details
+            .get("reasons")
+            .and_then(Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|r| match r {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+    /// `details.retryAfterSeconds`, else the `Retry-After` header.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.u64_detail("retryAfterSeconds")
+            .or(self.retry_after_header)
+            .map(Duration::from_secs)
+    }
+    /// `details.limit` of a 429 daily publish limit.
+    pub fn limit(&self) -> Option<u64> {
+        self.u64_detail("limit")
+    }
+    /// `details.windowHours` of a 429 daily publish limit.
+    pub fn window_hours(&self) -> Option<u64> {
+        self.u64_detail("windowHours")
+    }
+    /// Whether this is the daily publish limit (429 with `limit` and `windowHours`), which no
+    /// retry within the window can get past.
+    pub fn is_daily_limit(&self) -> bool {
+        self.status == 429 && self.limit().is_some() && self.window_hours().is_some()
+    }
+    /// `details.requiredStatus`: the job status an edit needs (e.g. `OPEN`).
+    pub fn required_status(&self) -> Option<&str> {
+        self.str_detail("requiredStatus")
+    }
+    /// `details.status`: the resource's current status, where sent.
+    pub fn current_status(&self) -> Option<&str> {
+        self.str_detail("status")
+    }
+    /// `details.jobId`, where sent.
+    pub fn job_id(&self) -> Option<&str> {
+        self.str_detail("jobId")
+    }
+    /// `details.requiredScopes`: the scopes the operation needs.
+    pub fn required_scopes(&self) -> Vec<String> {
+        self.strings("requiredScopes")
+    }
+    /// `details.grantedScopes`: the scopes the token carries.
+    pub fn granted_scopes(&self) -> Vec<String> {
+        self.strings("grantedScopes")
+    }
+    /// `details.supportedStatuses`: the accepted values of a `status` filter.
+    pub fn supported_statuses(&self) -> Vec<String> {
+        self.strings("supportedStatuses")
+    }
+    /// `details.field`: the offending request field of a 400.
+    pub fn field(&self) -> Option<&str> {
+        self.str_detail("field")
+    }
+    /// `details.resource`: the kind of resource a 404 is about.
+    pub fn resource(&self) -> Option<&str> {
+        self.str_detail("resource")
+    }
+    /// `details.issues`: validation issues of a 400, as sent.
+    pub fn issues(&self) -> Option<&Value> {
+        self.details.get("issues")
+    }
+
+    fn strings(&self, key: &str) -> Vec<String> {
+        self.details
+            .get(key)
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .unwrap_or_default()
+    }
+
+    /// See [`Error::is_retryable`].
+    pub fn is_retryable(&self) -> bool {
+        if self.is_daily_limit() {
+            return false;
+        }
+        RETRYABLE_STATUSES.contains(&self.status)
+            || (self.status == 409 && self.reason() == Some(&ErrorReason::InviteEmailSendFailed))
+    }
+}
+
+/// Reads `details` through the spec's typed schema; a key whose value does not fit its
+/// documented type is dropped from the typed view only.
+fn typed_details(details: &Map<String, Value>) -> ErrorDetails {
+    if let Ok(typed) = serde_json::from_value(Value::Object(details.clone())) {
+        return typed;
+    }
+    let mut kept = Map::new();
+    for (k, v) in details {
+        let mut one = Map::new();
+        one.insert(k.clone(), v.clone());
+        if serde_json::from_value::<ErrorDetails>(Value::Object(one)).is_ok() {
+            kept.insert(k.clone(), v.clone());
+        }
+    }
+    serde_json::from_value(Value::Object(kept)).unwrap_or_default()
+}
+
+/// Everything the decoder knows about one failed exchange.
+#[derive(Debug, Default)]
+pub(crate) struct Failure<'a> {
+    pub(crate) status: Option<u16>,
+    pub(crate) content_type: Option<&'a str>,
+    pub(crate) request_id: Option<String>,
+    pub(crate) retry_after: Option<&'a str>,
+    pub(crate) body: &'a [u8],
+}
+
+/// The single error decoder: a status and body (of a `/v1` or agent-auth response) to [`Error`].
+pub(crate) fn decode_failure(f: Failure<'_>) -> Error {
+    let retry_after = f.retry_after.and_then(|v| v.trim().parse::<u64>().ok());
+    let parsed: Result<Value, _> = serde_json::from_slice(f.body);
+    if let (Some(status), Ok(value)) = (f.status, &parsed) {
+        if let Some(mut api) = ApiError::from_envelope(status, value, retry_after) {
+            if api.request_id.is_none() {
+                api.request_id = f.request_id;
+            }
+            return Error::Api(Box::new(api));
+        }
+        if let Some(obj) = value.as_object()
+            && let Some(Value::String(error)) = obj.get("error")
+            && !obj.contains_key("code")
+        {
+            return Error::OAuth {
+                status,
+                error: error.clone(),
+                description: obj
+                    .get("error_description")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+            };
+        }
+    }
+    let message = match parsed {
+        Err(e) if f.body.is_empty() => format!("empty body ({e})"),
+        Err(e) => format!("not JSON: {e}"),
+        Ok(_) => "JSON that is not the documented error envelope".to_owned(),
+    };
+    Error::Decode {
+        status: f.status,
+        request_id: f.request_id,
+        content_type: f.content_type.map(str::to_owned),
+        message,
+        body_snippet: opentrain_gen::transport::snippet(f.body),
+    }
+}
+
+impl From<reqwest::Error> for Error {
+    fn from(e: reqwest::Error) -> Self {
+        if e.is_timeout() {
+            return Error::Timeout { operation: None };
+        }
+        if e.is_decode() || e.is_body() {
+            return Error::Decode {
+                status: e.status().map(|s| s.as_u16()),
+                request_id: None,
+                content_type: None,
+                message: e.to_string(),
+                body_snippet: String::new(),
+            };
+        }
+        Error::Transport {
+            connect: e.is_connect(),
+            message: error_chain(&e),
+            source: Some(e),
+        }
+    }
+}
+
+/// An error's message with its sources, `: `-joined (reqwest hides the cause in `source()`).
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut next = e.source();
+    while let Some(cause) = next {
+        let text = cause.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        next = cause.source();
+    }
+    out
+}

@@ -1,0 +1,74 @@
+//! Helpers shared by the cross-crate tests in `tests/tests/`: where the workspace files are, and
+//! how to read the committed spec.
+
+use std::path::PathBuf;
+
+/// The workspace root (the parent of this crate).
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_default()
+}
+
+/// The committed `openapi.json`, parsed.
+pub fn spec() -> serde_json::Value {
+    let path = workspace_root().join("openapi.json");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
+}
+
+/// The directory of docs example responses, one file per operation.
+pub fn fixtures_dir() -> PathBuf {
+    workspace_root().join("tests/fixtures")
+}
+
+/// Every fixture as `(file stem, operationId, bytes)`, sorted by file name. A file is named
+/// `<operationId>.json` or `<operationId>.<variant>.json`.
+pub fn fixtures() -> Vec<(String, String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(fixtures_dir()) else {
+        return out;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(stem) = name.strip_suffix(".json") else {
+            continue;
+        };
+        let operation = stem.split('.').next().unwrap_or(stem).to_owned();
+        let bytes = std::fs::read(entry.path()).unwrap_or_default();
+        out.push((stem.to_owned(), operation, bytes));
+    }
+    out.sort();
+    out
+}
+
+/// Paths (`/a/0/b`) of every non-null value in `original` that is missing from `decoded`:
+/// fields the generated types dropped. Empty arrays and objects count as present when the
+/// decoded side omits them (the generated types skip empty collections when encoding).
+pub fn lost_fields(original: &serde_json::Value, decoded: &serde_json::Value) -> Vec<String> {
+    use serde_json::Value;
+    fn walk(o: &Value, d: Option<&Value>, path: String, out: &mut Vec<String>) {
+        match (o, d) {
+            (Value::Null, _) => {}
+            (Value::Array(a), _) if a.is_empty() => {}
+            (Value::Object(m), _) if m.is_empty() => {}
+            (_, None) => out.push(path),
+            (Value::Object(om), Some(Value::Object(dm))) => {
+                for (k, v) in om {
+                    walk(v, dm.get(k), format!("{path}/{k}"), out);
+                }
+            }
+            (Value::Array(oa), Some(Value::Array(da))) => {
+                for (i, v) in oa.iter().enumerate() {
+                    walk(v, da.get(i), format!("{path}/{i}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(original, Some(decoded), String::new(), &mut out);
+    out
+}

@@ -1,0 +1,158 @@
+//! What the generated client puts on the wire and how it reads what comes back, against a
+//! local mockito server: method, path, query and bearer header of a call; a JSON error envelope
+//! decoded into the generated error type; an HTML 502 that keeps its status and stays retryable.
+
+use std::sync::{Arc, Mutex};
+
+use mockito::Matcher;
+use opentrain_gen::transport::{RequestDefaults, SYNTHETIC_ERROR_HEADER};
+
+const TOKEN: &str = "ot_pat_wire_test_token";
+
+fn raw_client(server: &mockito::ServerGuard) -> opentrain_gen::Client {
+    let defaults = RequestDefaults::new()
+        .with_bearer(TOKEN)
+        .and_then(|d| d.with_user_agent("opentrain-rs-tests"))
+        .expect("valid headers");
+    opentrain_gen::Client::new_with_client(
+        &format!("{}/api/public/v1", server.url()),
+        reqwest::Client::new(),
+        defaults,
+    )
+}
+
+/// Renders a captured request for a snapshot, with the token shown only by its prefix.
+fn render(req: &mockito::Request) -> String {
+    let mut out = format!("{} {}\n", req.method(), req.path_and_query());
+    for name in ["authorization", "accept", "user-agent", "content-type"] {
+        if let Some(v) = req.header(name).first().and_then(|v| v.to_str().ok()) {
+            let v = v.replace(TOKEN, "ot_pat_<test token>");
+            out.push_str(&format!("{name}: {v}\n"));
+        }
+    }
+    let body = req.utf8_lossy_body().unwrap_or_default();
+    if !body.is_empty() {
+        out.push_str(&format!("\n{body}\n"));
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_generated_call_sends_method_path_query_and_bearer_header() {
+    let mut server = mockito::Server::new_async().await;
+    let seen = Arc::new(Mutex::new(String::new()));
+    let capture = Arc::clone(&seen);
+    let fixture = std::fs::read_to_string(tests::fixtures_dir().join("listCreditLedger.json")).unwrap();
+    let mock = server
+        .mock("GET", "/api/public/v1/credits/ledger")
+        .match_query(Matcher::AllOf(vec![
+            Matcher::UrlEncoded("cursor".into(), "cur_2".into()),
+            Matcher::UrlEncoded("limit".into(), "5".into()),
+        ]))
+        .match_header("authorization", format!("Bearer {TOKEN}").as_str())
+        .match_request(move |req| {
+            *capture.lock().unwrap() = render(req);
+            true
+        })
+        .with_status(200)
+        .with_header("content-type", "application/json")
+        .with_body(fixture)
+        .create_async()
+        .await;
+
+    let page = raw_client(&server)
+        .list_credit_ledger()
+        .cursor("cur_2")
+        .limit(5u64)
+        .send()
+        .await
+        .expect("the fixture decodes");
+    mock.assert_async().await;
+    assert_eq!(page.status(), 200);
+    assert!(!page.entries.is_empty());
+    insta::assert_snapshot!(seen.lock().unwrap().as_str());
+}
+
+#[tokio::test]
+async fn a_json_error_envelope_decodes_into_the_generated_error_type() {
+    let mut server = mockito::Server::new_async().await;
+    server
+        .mock("GET", "/api/public/v1/auth/me")
+        .with_status(401)
+        .with_header("content-type", "application/json")
+        .with_body(r#"{"error":"A human must claim this agent account before it can hire AI trainers.","code":"FORBIDDEN","requestId":"req_42","details":{"reason":"account_claim_required","action":"hire AI trainers","claimUrl":"https://app.opentrain.ai/claim"}}"#)
+        .create_async()
+        .await;
+
+    let err = raw_client(&server).get_me().send().await.expect_err("401");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
+    let opentrain_gen::Error::ErrorResponse(envelope) = err else {
+        panic!("expected a typed error response, got {err:?}");
+    };
+    assert!(envelope.headers().get(SYNTHETIC_ERROR_HEADER).is_none());
+    assert_eq!(envelope.code, opentrain_gen::types::ErrorCode::Forbidden);
+    assert_eq!(envelope.request_id.as_deref(), Some("req_42"));
+    let details = envelope.details.as_ref().expect("details");
+    assert_eq!(details.reason, Some(opentrain_gen::types::ErrorReason::AccountClaimRequired));
+    assert_eq!(details.claim_url.as_deref(), Some("https://app.opentrain.ai/claim"));
+}
+
+#[tokio::test]
+async fn an_html_502_keeps_its_status_and_is_retryable() {
+    let mut server = mockito::Server::new_async().await;
+    server
+        .mock("GET", "/api/public/v1/auth/me")
+        .with_status(502)
+        .with_header("content-type", "text/html")
+        .with_body("<html><body><h1>502 Bad Gateway</h1></body></html>")
+        .create_async()
+        .await;
+
+    let err = raw_client(&server).get_me().send().await.expect_err("502");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
+    assert!(err.is_retryable(), "a 502 must stay retryable: {err:?}");
+}
+
+#[tokio::test]
+async fn a_non_json_body_on_a_declared_error_status_becomes_a_marked_envelope() {
+    let mut server = mockito::Server::new_async().await;
+    server
+        .mock("GET", "/api/public/v1/auth/me")
+        .with_status(401)
+        .with_header("content-type", "text/html")
+        .with_body("<html><body><h1>401 Authorization Required</h1></body></html>")
+        .create_async()
+        .await;
+
+    let err = raw_client(&server).get_me().send().await.expect_err("401");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
+    let opentrain_gen::Error::ErrorResponse(envelope) = err else {
+        panic!("expected the synthetic envelope, got {err:?}");
+    };
+    assert_eq!(
+        envelope.headers().get(SYNTHETIC_ERROR_HEADER).and_then(|v| v.to_str().ok()),
+        Some("text/html")
+    );
+    assert_eq!(envelope.code, opentrain_gen::types::ErrorCode::Unauthorized);
+    assert_eq!(envelope.error, "<html><body><h1>401 Authorization Required</h1></body></html>");
+}
+
+#[tokio::test]
+async fn an_unknown_enum_value_in_a_response_does_not_fail_the_response() {
+    let mut server = mockito::Server::new_async().await;
+    server
+        .mock("GET", "/api/public/v1/auth/me")
+        .with_status(401)
+        .with_header("content-type", "application/json")
+        .with_body(r#"{"error":"token expired","code":"TOKEN_EXPIRED_NEW_CODE","requestId":"r1"}"#)
+        .create_async()
+        .await;
+    let err = raw_client(&server).get_me().send().await.expect_err("401");
+    let opentrain_gen::Error::ErrorResponse(envelope) = err else {
+        panic!("expected a typed error response, got {err:?}");
+    };
+    assert_eq!(
+        envelope.code,
+        opentrain_gen::types::ErrorCode::Unknown("TOKEN_EXPIRED_NEW_CODE".into())
+    );
+}
