@@ -22,19 +22,26 @@ fn main() {
 
     if let Err(message) = generate(&spec_path, &out_dir) {
         // One readable failure instead of a panic backtrace.
-        eprintln!("\nerror: cannot generate the OpenTrain client from {}\n{message}\n", spec_path.display());
+        eprintln!(
+            "\nerror: cannot generate the OpenTrain client from {}\n{message}\n",
+            spec_path.display()
+        );
         std::process::exit(1);
     }
 }
 
 fn generate(spec_path: &Path, out_dir: &Path) -> Result<(), String> {
-    let text = std::fs::read_to_string(spec_path).map_err(|e| format!("cannot read the spec: {e}"))?;
+    let text =
+        std::fs::read_to_string(spec_path).map_err(|e| format!("cannot read the spec: {e}"))?;
     let doc: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| format!("the spec is not valid JSON: {e}"))?;
 
     let violations = opentrain_spec::check(&doc);
     if !violations.is_empty() {
-        let mut msg = format!("the spec breaks {} generator constraint(s):\n", violations.len());
+        let mut msg = format!(
+            "the spec breaks {} generator constraint(s):\n",
+            violations.len()
+        );
         for v in &violations {
             let _ = writeln!(msg, "  - {v}");
         }
@@ -92,7 +99,10 @@ fn generate(spec_path: &Path, out_dir: &Path) -> Result<(), String> {
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("progenitor produced invalid Rust: {e}"))?;
     write(out_dir.join("generated.rs"), &prettyplease::unparse(&file))?;
-    write(out_dir.join("operations.rs"), &operations_source(&doc_for_table, &file)?)
+    write(
+        out_dir.join("operations.rs"),
+        &operations_source(&doc_for_table, &file)?,
+    )
 }
 
 /// The operation table: what the spec says of each operation, joined with what progenitor
@@ -129,7 +139,11 @@ fn operations_source(doc: &serde_json::Value, file: &syn::File) -> Result<String
         let method = op.method.to_uppercase();
         let path = op.path;
         let found = generated.get(&method_name);
-        let client_method = if found.is_some() { method_name.as_str() } else { "" };
+        let client_method = if found.is_some() {
+            method_name.as_str()
+        } else {
+            ""
+        };
         let decode = match found.and_then(|ty| ty.as_ref()) {
             Some(ty) => {
                 let ty: syn::Type = syn::parse_str(&ty.replace("types ::", "crate::types::"))
@@ -159,7 +173,8 @@ fn operations_source(doc: &serde_json::Value, file: &syn::File) -> Result<String
         /// The operation methods progenitor generated on `Client`, read from the generated code.
         pub const CLIENT_METHODS: &[&str] = &[#(#methods),*];
     };
-    let file: syn::File = syn::parse2(file).map_err(|e| format!("operation table is invalid: {e}"))?;
+    let file: syn::File =
+        syn::parse2(file).map_err(|e| format!("operation table is invalid: {e}"))?;
     Ok(prettyplease::unparse(&file))
 }
 
@@ -170,12 +185,18 @@ fn generated_methods(file: &syn::File) -> std::collections::BTreeMap<String, Opt
     let mut success_of = std::collections::BTreeMap::new();
     for item in &file.items {
         match item {
-            syn::Item::Impl(imp) if imp.trait_.is_none() && imp.self_ty.to_token_stream().to_string() == "Client" => {
+            syn::Item::Impl(imp)
+                if imp.trait_.is_none()
+                    && imp.self_ty.to_token_stream().to_string() == "Client" =>
+            {
                 for it in &imp.items {
                     if let syn::ImplItem::Fn(f) = it
                         && let syn::ReturnType::Type(_, ty) = &f.sig.output
                         && let syn::Type::Path(p) = ty.as_ref()
-                        && p.path.segments.first().is_some_and(|s| s.ident == "builder")
+                        && p.path
+                            .segments
+                            .first()
+                            .is_some_and(|s| s.ident == "builder")
                         && let Some(last) = p.path.segments.last()
                     {
                         builder_of.insert(f.sig.ident.to_string(), last.ident.to_string());
@@ -185,8 +206,12 @@ fn generated_methods(file: &syn::File) -> std::collections::BTreeMap<String, Opt
             syn::Item::Mod(m) if m.ident == "builder" => {
                 for it in m.content.iter().flat_map(|(_, items)| items) {
                     let syn::Item::Impl(imp) = it else { continue };
-                    let syn::Type::Path(p) = imp.self_ty.as_ref() else { continue };
-                    let Some(name) = p.path.segments.last().map(|s| s.ident.to_string()) else { continue };
+                    let syn::Type::Path(p) = imp.self_ty.as_ref() else {
+                        continue;
+                    };
+                    let Some(name) = p.path.segments.last().map(|s| s.ident.to_string()) else {
+                        continue;
+                    };
                     for f in &imp.items {
                         if let syn::ImplItem::Fn(f) = f
                             && f.sig.ident == "send"
@@ -212,11 +237,21 @@ fn generated_methods(file: &syn::File) -> std::collections::BTreeMap<String, Opt
 /// From `Result<ResponseValue<T>, Error<E>>`, the text of `T` unless it is `()` or `ByteStream`.
 fn response_value_arg(ty: &syn::Type) -> Option<String> {
     use quote::ToTokens;
-    let syn::Type::Path(result) = ty else { return None };
-    let syn::PathArguments::AngleBracketed(args) = &result.path.segments.last()?.arguments else { return None };
-    let syn::GenericArgument::Type(syn::Type::Path(rv)) = args.args.first()? else { return None };
-    let syn::PathArguments::AngleBracketed(inner) = &rv.path.segments.last()?.arguments else { return None };
-    let syn::GenericArgument::Type(t) = inner.args.first()? else { return None };
+    let syn::Type::Path(result) = ty else {
+        return None;
+    };
+    let syn::PathArguments::AngleBracketed(args) = &result.path.segments.last()?.arguments else {
+        return None;
+    };
+    let syn::GenericArgument::Type(syn::Type::Path(rv)) = args.args.first()? else {
+        return None;
+    };
+    let syn::PathArguments::AngleBracketed(inner) = &rv.path.segments.last()?.arguments else {
+        return None;
+    };
+    let syn::GenericArgument::Type(t) = inner.args.first()? else {
+        return None;
+    };
     let text = t.to_token_stream().to_string();
     (text != "()" && text != "ByteStream").then_some(text)
 }
@@ -227,7 +262,8 @@ fn snake_case(id: &str) -> String {
     let mut out = String::new();
     for (i, &c) in chars.iter().enumerate() {
         if c.is_ascii_uppercase() {
-            let prev_lower = i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
+            let prev_lower =
+                i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
             let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
             let prev_upper = i > 0 && chars[i - 1].is_ascii_uppercase();
             if i > 0 && (prev_lower || (prev_upper && next_lower)) {
@@ -255,7 +291,10 @@ fn open_enums_source(enums: &[StringEnum]) -> Result<String, String> {
     for e in enums {
         let name = Ident::new(&e.name, Span::call_site());
         let variants = variant_names(e)?;
-        let idents: Vec<Ident> = variants.iter().map(|v| Ident::new(v, Span::call_site())).collect();
+        let idents: Vec<Ident> = variants
+            .iter()
+            .map(|v| Ident::new(v, Span::call_site()))
+            .collect();
         let values = &e.values;
         let value_docs: Vec<String> = values.iter().map(|v| format!(" `{v}`")).collect();
         let summary = e
@@ -383,7 +422,8 @@ fn open_enums_source(enums: &[StringEnum]) -> Result<String, String> {
             }
         }
     };
-    let file: syn::File = syn::parse2(file).map_err(|e| format!("open enum source is invalid: {e}"))?;
+    let file: syn::File =
+        syn::parse2(file).map_err(|e| format!("open enum source is invalid: {e}"))?;
     Ok(prettyplease::unparse(&file))
 }
 

@@ -31,4 +31,6 @@ pub mod types {
     pub use crate::generated::types::*;
     pub use crate::open_enums::*;
 }
-pub use progenitor_client::{ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, ResponseValue};
+pub use progenitor_client::{
+    ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, ResponseValue,
+};

@@ -57,7 +57,8 @@ impl RequestDefaults {
 
     /// Adds a `User-Agent`.
     pub fn with_user_agent(mut self, user_agent: &str) -> Option<Self> {
-        self.headers.insert(USER_AGENT, HeaderValue::from_str(user_agent).ok()?);
+        self.headers
+            .insert(USER_AGENT, HeaderValue::from_str(user_agent).ok()?);
         Some(self)
     }
 
@@ -245,7 +246,10 @@ mod tests {
 
     #[test]
     fn snippet_collapses_whitespace_and_truncates() {
-        assert_eq!(snippet(b"<html>\n  <body>Bad   gateway</body>"), "<html> <body>Bad gateway</body>");
+        assert_eq!(
+            snippet(b"<html>\n  <body>Bad   gateway</body>"),
+            "<html> <body>Bad gateway</body>"
+        );
         let long = "x".repeat(500);
         let s = snippet(long.as_bytes());
         assert_eq!(s.chars().count(), SNIPPET_CHARS + 1);

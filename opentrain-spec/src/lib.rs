@@ -104,7 +104,10 @@ pub struct StringEnum {
 /// These are the schemas `opentrain-gen` replaces with open enums.
 pub fn string_enums(doc: &Value) -> Vec<StringEnum> {
     let mut out = Vec::new();
-    if let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) {
+    if let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    {
         for (name, schema) in schemas {
             let Some(values) = schema.get("enum").and_then(Value::as_array) else {
                 continue;
@@ -161,7 +164,9 @@ pub fn check(doc: &Value) -> Vec<Violation> {
         Some(v) => push(
             "/openapi".into(),
             None,
-            format!("OpenAPI version {v} is not 3.0.x (progenitor 0.15 reads 3.0 only; `cargo xtask spec refresh` converts 3.1)"),
+            format!(
+                "OpenAPI version {v} is not 3.0.x (progenitor 0.15 reads 3.0 only; `cargo xtask spec refresh` converts 3.1)"
+            ),
         ),
         None => push("/openapi".into(), None, "missing `openapi` version".into()),
     }
@@ -234,7 +239,10 @@ pub fn check(doc: &Value) -> Vec<Violation> {
         for (kind, group) in [("success (2xx)", &success), ("error", &errors)] {
             let distinct: BTreeSet<String> = group
                 .values()
-                .map(|(_, s)| s.map(Value::to_string).unwrap_or_else(|| "<no body>".into()))
+                .map(|(_, s)| {
+                    s.map(Value::to_string)
+                        .unwrap_or_else(|| "<no body>".into())
+                })
                 .collect();
             if distinct.len() > 1 {
                 let codes: Vec<&String> = group.keys().collect();
@@ -484,8 +492,16 @@ mod tests {
             "post": {"responses": {}}
         });
         let msgs: Vec<String> = check(&doc).iter().map(ToString::to_string).collect();
-        assert!(msgs.iter().any(|m| m.contains("operationId `getA` is also used")), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.starts_with("POST /b: operation has no operationId")), "{msgs:?}");
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("operationId `getA` is also used")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.starts_with("POST /b: operation has no operationId")),
+            "{msgs:?}"
+        );
     }
 
     #[test]
@@ -505,8 +521,17 @@ mod tests {
             "responses": {}
         });
         let msgs: Vec<String> = check(&doc).iter().map(ToString::to_string).collect();
-        for needle in ["cookie parameter `c`", "deepObject parameter `f`", "inline enum", "2 media types", "multipart/form-data is not supported"] {
-            assert!(msgs.iter().any(|m| m.contains(needle)), "{needle}: {msgs:?}");
+        for needle in [
+            "cookie parameter `c`",
+            "deepObject parameter `f`",
+            "inline enum",
+            "2 media types",
+            "multipart/form-data is not supported",
+        ] {
+            assert!(
+                msgs.iter().any(|m| m.contains(needle)),
+                "{needle}: {msgs:?}"
+            );
         }
     }
 
@@ -514,10 +539,14 @@ mod tests {
     fn version_and_dangling_refs_are_reported() {
         let mut doc = minimal();
         doc["openapi"] = json!("3.1.0");
-        doc["components"]["schemas"]["A"]["properties"]["t"] = json!({"$ref": "#/components/schemas/Nope"});
+        doc["components"]["schemas"]["A"]["properties"]["t"] =
+            json!({"$ref": "#/components/schemas/Nope"});
         let v = check(&doc);
         assert!(v.iter().any(|x| x.pointer == "/openapi"));
-        assert!(v.iter().any(|x| x.pointer == "/components/schemas/A/properties/t/$ref"));
+        assert!(
+            v.iter()
+                .any(|x| x.pointer == "/components/schemas/A/properties/t/$ref")
+        );
     }
 
     #[test]
@@ -539,7 +568,10 @@ mod tests {
     fn canonical_form_sorts_keys_and_is_stable() {
         let doc = json!({"b": 1, "a": {"d": [3, {"z": 1, "y": "é"}], "c": null}});
         let once = to_canonical_string(&doc);
-        assert_eq!(once, "{\n  \"a\": {\n    \"c\": null,\n    \"d\": [\n      3,\n      {\n        \"y\": \"é\",\n        \"z\": 1\n      }\n    ]\n  },\n  \"b\": 1\n}\n");
+        assert_eq!(
+            once,
+            "{\n  \"a\": {\n    \"c\": null,\n    \"d\": [\n      3,\n      {\n        \"y\": \"é\",\n        \"z\": 1\n      }\n    ]\n  },\n  \"b\": 1\n}\n"
+        );
         let again: Value = serde_json::from_str(&once).unwrap();
         assert_eq!(to_canonical_string(&again), once);
     }

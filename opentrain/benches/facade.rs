@@ -1,1 +1,267 @@
-fn main() {}
+//! The facade's two performance goals, measured in one run and printed as ratios:
+//!
+//! (a) throughput of a facade call (`client.me()`) against the same request made with plain
+//!     `reqwest` + `serde_json` into the same generated type, on the same connection pool, both
+//!     against a keep-alive HTTP server on 127.0.0.1 (goal: facade >= 0.95x plain);
+//! (b) peak memory (VmHWM) of a child process streaming 10,000 and 100,000 ledger entries
+//!     through the paginator in pages of 100 (goal: flat, independent of the item count).
+//!
+//! `cargo bench -p opentrain --bench facade`. Without `--bench` (e.g. `cargo test
+//! --all-targets`), it runs a small smoke version of the same code.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use futures::TryStreamExt;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+
+const TOKEN: &str = "ot_pat_benchmark_token";
+const ME_BODY: &str = include_str!("../../tests/fixtures/getMe.json");
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    if let Some(i) = args.iter().position(|a| a == "--child-stream") {
+        let items: u64 = args
+            .get(i + 1)
+            .and_then(|n| n.parse().ok())
+            .expect("--child-stream <items>");
+        runtime.block_on(child_stream(items));
+        return;
+    }
+    let full = args.iter().any(|a| a == "--bench");
+    let (calls, rounds, sizes) = if full {
+        (2_000, 7, [10_000, 100_000])
+    } else {
+        (50, 2, [1_000, 2_000])
+    };
+    runtime.block_on(throughput(calls, rounds));
+    memory(sizes);
+}
+
+/// (a): interleaved rounds of `calls` sequential requests each; the median round decides.
+async fn throughput(calls: u32, rounds: usize) {
+    let base = serve().await;
+    let http = reqwest::Client::new();
+    let client = opentrain::Client::builder()
+        .base_url(&base)
+        .token(TOKEN)
+        .http_client(http.clone())
+        .build()
+        .expect("facade client");
+    let url = format!("{base}/api/public/v1/auth/me");
+
+    let plain = async |http: &reqwest::Client| {
+        let response = http
+            .get(&url)
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .expect("plain request");
+        assert!(response.status().is_success());
+        let bytes = response.bytes().await.expect("plain body");
+        serde_json::from_slice::<opentrain::types::Me>(&bytes).expect("plain decode")
+    };
+    // Warm the pool and both code paths.
+    for _ in 0..50 {
+        client.me().await.expect("facade warm-up");
+        plain(&http).await;
+    }
+    let mut facade_rps = Vec::new();
+    let mut plain_rps = Vec::new();
+    for _ in 0..rounds {
+        let start = Instant::now();
+        for _ in 0..calls {
+            std::hint::black_box(client.me().await.expect("facade call"));
+        }
+        facade_rps.push(f64::from(calls) / start.elapsed().as_secs_f64());
+        let start = Instant::now();
+        for _ in 0..calls {
+            std::hint::black_box(plain(&http).await);
+        }
+        plain_rps.push(f64::from(calls) / start.elapsed().as_secs_f64());
+    }
+    let (f, p) = (median(&mut facade_rps), median(&mut plain_rps));
+    println!("throughput: {rounds} rounds x {calls} sequential GET /auth/me, median round");
+    println!("  facade client.me()          {f:>10.0} req/s");
+    println!("  plain reqwest + serde_json  {p:>10.0} req/s");
+    println!(
+        "  ratio facade/plain          {:>10.3}  (goal >= 0.95)",
+        f / p
+    );
+}
+
+/// (b): one child process per size, so each peak is its own.
+fn memory(sizes: [u64; 2]) {
+    let exe = std::env::current_exe().expect("bench executable");
+    let mut peaks = Vec::new();
+    for items in sizes {
+        let out = std::process::Command::new(&exe)
+            .args(["--child-stream", &items.to_string()])
+            .output()
+            .expect("spawn child");
+        assert!(
+            out.status.success(),
+            "child failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        let peak_kb: u64 = text
+            .lines()
+            .find_map(|l| l.strip_prefix("peak_kb "))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0);
+        peaks.push((items, peak_kb));
+    }
+    println!(
+        "memory: peak RSS (VmHWM) streaming ledger entries through the paginator, pages of 100"
+    );
+    for (items, kb) in &peaks {
+        println!("  {items:>7} items  {:>8.1} MiB", *kb as f64 / 1024.0);
+    }
+    if let [(_, small), (_, large)] = peaks[..]
+        && small > 0
+    {
+        println!(
+            "  ratio {}/{}        {:>8.3}  (goal ~1.0: flat in the item count)",
+            sizes[1],
+            sizes[0],
+            large as f64 / small as f64
+        );
+    } else {
+        println!("  (VmHWM is not readable on this platform)");
+    }
+}
+
+async fn child_stream(items: u64) {
+    let base = serve_ledger(items).await;
+    let client = opentrain::Client::builder()
+        .base_url(&base)
+        .token(TOKEN)
+        .build()
+        .expect("facade client");
+    let mut stream = client.credit_ledger().limit(100).items();
+    let mut seen = 0u64;
+    let mut cents = 0i64;
+    while let Some(entry) = stream.try_next().await.expect("page") {
+        seen += 1;
+        cents += entry.amount_cents;
+    }
+    assert_eq!(seen, items, "every item streamed once");
+    std::hint::black_box(cents);
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let peak = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .unwrap_or(0);
+    println!("peak_kb {peak}");
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// A keep-alive HTTP/1.1 server answering `GET .../auth/me` with the documented example.
+async fn serve() -> String {
+    start(Arc::new(|_path: &str| ME_BODY.to_owned())).await
+}
+
+/// A server paging `total` ledger entries: cursor `n` is the page index.
+async fn serve_ledger(total: u64) -> String {
+    let pages = Arc::new(AtomicU64::new(0));
+    start(Arc::new(move |path: &str| {
+        pages.fetch_add(1, Ordering::Relaxed);
+        let query = path.split_once('?').map(|(_, q)| q).unwrap_or("");
+        let mut cursor = 0u64;
+        let mut limit = 50u64;
+        for (k, v) in query.split('&').filter_map(|kv| kv.split_once('=')) {
+            match k {
+                "cursor" => cursor = v.parse().unwrap_or(0),
+                "limit" => limit = v.parse().unwrap_or(50),
+                _ => {}
+            }
+        }
+        let first = cursor * limit;
+        let last = (first + limit).min(total);
+        let entries: Vec<serde_json::Value> = (first..last)
+            .map(|i| {
+                serde_json::json!({
+                    "id": format!("led_{i}"), "type": "HOLD", "amountCents": -25,
+                    "createdAt": "2026-06-11T15:30:00.000Z", "holdEntryId": null,
+                    "jobofferId": null, "contractId": null, "milestoneId": null,
+                    "topUpId": null, "note": null
+                })
+            })
+            .collect();
+        let next = (last < total).then(|| (cursor + 1).to_string());
+        serde_json::json!({"entries": entries, "nextCursor": next}).to_string()
+    }))
+    .await
+}
+
+type Handler = Arc<dyn Fn(&str) -> String + Send + Sync>;
+
+async fn start(handler: Handler) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        loop {
+            let Ok((socket, _)) = listener.accept().await else {
+                return;
+            };
+            let handler = Arc::clone(&handler);
+            // One write per response and no Nagle delay: a small-response benchmark otherwise
+            // measures delayed ACKs, not the client.
+            let _ = socket.set_nodelay(true);
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut reader = BufReader::new(read);
+                let mut line = String::new();
+                loop {
+                    line.clear();
+                    if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
+                    let mut content_length = 0usize;
+                    loop {
+                        line.clear();
+                        if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
+                            return;
+                        }
+                        if line == "\r\n" {
+                            break;
+                        }
+                        if let Some((name, value)) = line.split_once(':')
+                            && name.eq_ignore_ascii_case("content-length")
+                        {
+                            content_length = value.trim().parse().unwrap_or(0);
+                        }
+                    }
+                    let mut body = vec![0; content_length];
+                    if reader.read_exact(&mut body).await.is_err() {
+                        return;
+                    }
+                    let body = handler(&path);
+                    let response = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nx-request-id: req_bench\r\n\r\n{body}",
+                        body.len()
+                    );
+                    if write.write_all(response.as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    // Let the accept loop start before the first request.
+    tokio::time::sleep(Duration::from_millis(1)).await;
+    format!("http://{addr}")
+}

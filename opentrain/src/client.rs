@@ -147,13 +147,19 @@ impl ClientBuilder {
             Some(http) => http,
             None => reqwest::Client::builder()
                 .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
-                .connect_timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT).min(Duration::from_secs(10)))
+                .connect_timeout(
+                    self.timeout
+                        .unwrap_or(DEFAULT_TIMEOUT)
+                        .min(Duration::from_secs(10)),
+                )
                 .build()
                 .map_err(Error::from)?,
         };
         let mut defaults = RequestDefaults::new()
             .with_user_agent(&user_agent)
-            .ok_or_else(|| Error::InvalidRequest("the user agent is not a valid header value".into()))?;
+            .ok_or_else(|| {
+                Error::InvalidRequest("the user agent is not a valid header value".into())
+            })?;
         if let Some(token) = &resolved.token {
             defaults = defaults.with_bearer(token.expose()).ok_or_else(|| {
                 Error::InvalidRequest("the token holds characters a header cannot carry".into())
@@ -229,7 +235,9 @@ impl Client {
         let defaults = RequestDefaults::new()
             .with_user_agent(USER_AGENT)
             .and_then(|d| d.with_bearer(token.expose()))
-            .ok_or_else(|| Error::InvalidRequest("the token holds characters a header cannot carry".into()))?;
+            .ok_or_else(|| {
+                Error::InvalidRequest("the token holds characters a header cannot carry".into())
+            })?;
         let raw = opentrain_gen::Client::new_with_client(
             self.inner.raw.baseurl(),
             self.inner.http.clone(),
@@ -350,7 +358,9 @@ async fn decode_raw_error<E>(error: opentrain_gen::Error<E>, exchange: &Exchange
     match error {
         Raw::InvalidRequest(message) => Error::InvalidRequest(message),
         Raw::CommunicationError(e) | Raw::ResponseBodyError(e) => match Error::from(e) {
-            Error::Timeout { .. } => Error::Timeout { operation: exchange.operation },
+            Error::Timeout { .. } => Error::Timeout {
+                operation: exchange.operation,
+            },
             Error::Decode { message, .. } => Error::Decode {
                 status: exchange.status,
                 request_id: exchange.request_id.clone(),
@@ -417,6 +427,10 @@ async fn decode_raw_error<E>(error: opentrain_gen::Error<E>, exchange: &Exchange
                 body: &body,
             })
         }
-        Raw::Custom(message) => Error::Transport { connect: false, message, source: None },
+        Raw::Custom(message) => Error::Transport {
+            connect: false,
+            message,
+            source: None,
+        },
     }
 }

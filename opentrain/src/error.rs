@@ -147,7 +147,10 @@ impl Error {
 
     /// Whether the failure happened before the server could see the request.
     pub fn never_reached_server(&self) -> bool {
-        matches!(self, Error::Transport { connect: true, .. } | Error::InvalidRequest(_) | Error::Config(_))
+        matches!(
+            self,
+            Error::Transport { connect: true, .. } | Error::InvalidRequest(_) | Error::Config(_)
+        )
     }
 }
 
@@ -209,7 +212,11 @@ impl fmt::Display for ApiError {
 impl ApiError {
     /// Builds an `ApiError` from a status and the envelope's JSON object.
     /// Returns `None` unless the object has the envelope's `error` and `code` strings.
-    pub fn from_envelope(status: u16, body: &Value, retry_after_header: Option<u64>) -> Option<Self> {
+    pub fn from_envelope(
+        status: u16,
+        body: &Value,
+        retry_after_header: Option<u64>,
+    ) -> Option<Self> {
         let obj = body.as_object()?;
         let message = obj.get("error")?.as_str()?.to_owned();
         let code = ErrorCode::from(obj.get("code")?.as_str()?);
@@ -343,7 +350,12 @@ impl ApiError {
         self.details
             .get(key)
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
             .unwrap_or_default()
     }
 

@@ -18,6 +18,7 @@
 
 mod client;
 pub mod config;
+mod endpoints;
 pub mod error;
 pub mod paging;
 mod retry;

@@ -62,9 +62,9 @@ type Fetch<T> = Arc<dyn Fn(PageRequest) -> BoxFuture<Result<Page<T>, Error>> + S
 /// ```no_run
 /// # use futures::TryStreamExt;
 /// # async fn demo(client: opentrain::Client) -> Result<(), opentrain::Error> {
-/// let mut jobs = client.my_jobs().limit(50).max_items(500).items();
-/// while let Some(job) = jobs.try_next().await? {
-///     println!("{job:?}");
+/// let mut entries = client.credit_ledger().limit(50).max_items(500).items();
+/// while let Some(entry) = entries.try_next().await? {
+///     println!("{entry:?}");
 /// }
 /// # Ok(()) }
 /// ```
@@ -133,9 +133,7 @@ impl<T: Send + 'static> Paginator<T> {
             let fetch = Arc::clone(&fetch);
             let extract = Arc::clone(&extract);
             async move {
-                let page = client
-                    .call_owned(|raw| fetch(raw, request.clone()))
-                    .await?;
+                let page = client.call_owned(|raw| fetch(raw, request.clone())).await?;
                 Ok(extract(page))
             }
         })
@@ -200,7 +198,10 @@ impl<T: Send + 'static> Paginator<T> {
                 (Some(l), Some(r)) => Some(l.min(u32::try_from(r).unwrap_or(u32::MAX))),
                 (l, _) => l,
             };
-            let request = PageRequest { cursor: s.cursor.clone(), limit };
+            let request = PageRequest {
+                cursor: s.cursor.clone(),
+                limit,
+            };
             let mut page = (s.fetch)(request).await?;
             if let Some(remaining) = s.remaining.as_mut() {
                 let keep = usize::try_from(*remaining).unwrap_or(usize::MAX);
@@ -216,7 +217,9 @@ impl<T: Send + 'static> Paginator<T> {
                 && !s.done
             {
                 if !s.seen.insert(next.clone()) {
-                    return Err(Error::RepeatedCursor { cursor: next.clone() });
+                    return Err(Error::RepeatedCursor {
+                        cursor: next.clone(),
+                    });
                 }
                 s.cursor = Some(next.clone());
             }
@@ -265,7 +268,12 @@ mod tests {
         let (p, log) = numbers(7, 3);
         let all = p.collect_all().await.unwrap();
         assert_eq!(all, (0..7).collect::<Vec<_>>());
-        let cursors: Vec<_> = log.lock().unwrap().iter().map(|r| r.cursor.clone()).collect();
+        let cursors: Vec<_> = log
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|r| r.cursor.clone())
+            .collect();
         assert_eq!(cursors, vec![None, Some("3".into()), Some("6".into())]);
     }
 
@@ -289,19 +297,30 @@ mod tests {
     async fn a_repeated_cursor_is_an_error_not_a_loop() {
         let p = Paginator::from_fn(|req: PageRequest| async move {
             // A→B→A: a cycle two pages long.
-            let next = if req.cursor.as_deref() == Some("B") { "A" } else { "B" };
+            let next = if req.cursor.as_deref() == Some("B") {
+                "A"
+            } else {
+                "B"
+            };
             Ok(Page::new(vec![1u8], Some(next.to_owned()), None))
         })
         .start_at("A");
         let err = p.collect_all().await.unwrap_err();
-        assert!(matches!(err, Error::RepeatedCursor { ref cursor } if cursor == "A"), "{err}");
+        assert!(
+            matches!(err, Error::RepeatedCursor { ref cursor } if cursor == "A"),
+            "{err}"
+        );
     }
 
     #[tokio::test]
     async fn has_more_false_stops_even_with_a_cursor() {
         let p = Paginator::from_fn(|req: PageRequest| async move {
             // /updates echoes the cursor on an empty page and says hasMore: false.
-            Ok(Page::new(Vec::<u8>::new(), req.cursor.or(Some("9".into())), Some(false)))
+            Ok(Page::new(
+                Vec::<u8>::new(),
+                req.cursor.or(Some("9".into())),
+                Some(false),
+            ))
         });
         assert!(p.collect_all().await.unwrap().is_empty());
     }

@@ -14,7 +14,8 @@ use crate::error::Error;
 
 /// Operations the docs call idempotent: repeating them returns the first result
 /// (`alreadyPublished`, `alreadyClosed`, `alreadyInvited`, `created: false`).
-pub const IDEMPOTENT_WRITES: [&str; 4] = ["publishJob", "closeJob", "inviteToJob", "startConversation"];
+pub const IDEMPOTENT_WRITES: [&str; 4] =
+    ["publishJob", "closeJob", "inviteToJob", "startConversation"];
 
 /// How failed calls are retried.
 ///
@@ -109,7 +110,11 @@ impl RetryPolicy {
     /// for (`details.retryAfterSeconds` or a `Retry-After` header in seconds), else the
     /// exponential backoff; `None` when the server asked for longer than
     /// [`RetryPolicy::max_server_wait`].
-    pub fn wait_before_next(&self, attempt: u32, server_asked: Option<Duration>) -> Option<Duration> {
+    pub fn wait_before_next(
+        &self,
+        attempt: u32,
+        server_asked: Option<Duration>,
+    ) -> Option<Duration> {
         if let Some(server) = server_asked {
             return (server <= self.max_server_wait).then_some(server);
         }
@@ -144,7 +149,9 @@ mod tests {
             .initial_backoff(Duration::from_millis(500))
             .max_backoff(Duration::from_secs(2));
         let e = api(503, serde_json::json!({}));
-        let waits: Vec<_> = (1..=4).map(|a| p.wait_before_next(a, e.retry_after()).unwrap()).collect();
+        let waits: Vec<_> = (1..=4)
+            .map(|a| p.wait_before_next(a, e.retry_after()).unwrap())
+            .collect();
         assert_eq!(
             waits,
             [500, 1000, 2000, 2000].map(Duration::from_millis).to_vec()
@@ -157,7 +164,10 @@ mod tests {
         let e = api(503, serde_json::json!({}));
         for _ in 0..200 {
             let w = p.wait_before_next(1, e.retry_after()).unwrap();
-            assert!(w >= Duration::from_secs(2) && w <= Duration::from_secs(4), "{w:?}");
+            assert!(
+                w >= Duration::from_secs(2) && w <= Duration::from_secs(4),
+                "{w:?}"
+            );
         }
     }
 
@@ -165,11 +175,17 @@ mod tests {
     fn server_wait_is_honoured_up_to_the_limit() {
         let p = RetryPolicy::default().max_server_wait(Duration::from_secs(30));
         assert_eq!(
-            p.wait_before_next(1, api(429, serde_json::json!({"retryAfterSeconds": 7})).retry_after()),
+            p.wait_before_next(
+                1,
+                api(429, serde_json::json!({"retryAfterSeconds": 7})).retry_after()
+            ),
             Some(Duration::from_secs(7))
         );
         assert_eq!(
-            p.wait_before_next(1, api(429, serde_json::json!({"retryAfterSeconds": 31})).retry_after()),
+            p.wait_before_next(
+                1,
+                api(429, serde_json::json!({"retryAfterSeconds": 31})).retry_after()
+            ),
             None
         );
     }
@@ -186,9 +202,17 @@ mod tests {
     fn writes_the_server_may_have_seen_are_not_retried() {
         let p = RetryPolicy::default();
         assert!(!p.should_retry(&api(503, serde_json::json!({})), false));
-        let never_sent = Error::Transport { connect: true, message: "refused".into(), source: None };
+        let never_sent = Error::Transport {
+            connect: true,
+            message: "refused".into(),
+            source: None,
+        };
         assert!(p.should_retry(&never_sent, false));
-        let maybe_sent = Error::Transport { connect: false, message: "reset".into(), source: None };
+        let maybe_sent = Error::Transport {
+            connect: false,
+            message: "reset".into(),
+            source: None,
+        };
         assert!(!p.should_retry(&maybe_sent, false));
         assert!(p.should_retry(&maybe_sent, true));
     }

@@ -1,8 +1,8 @@
 //! Every error shape the facade can meet becomes a typed `opentrain::Error` that keeps the
 //! status, the request id and a body snippet — never a panic, never a secret.
 
-mod common_support;
-use common_support::{TOKEN, client, client_with, json_error};
+mod common;
+use common::{TOKEN, client, client_with, json_error};
 use opentrain::Error;
 use opentrain::types::{ErrorCode, ErrorReason};
 
@@ -28,16 +28,26 @@ async fn every_documented_reason_decodes_to_its_variant_with_its_details() {
     let mut lines = Vec::new();
     for reason in ErrorReason::DOCUMENTED {
         // 409 is not declared on this operation: the undeclared-status path decodes it too.
-        let body = json_error(409, "CONFLICT", serde_json::json!({"reason": reason, "claimUrl": "https://app.opentrain.ai/claim"}));
+        let body = json_error(
+            409,
+            "CONFLICT",
+            serde_json::json!({"reason": reason, "claimUrl": "https://app.opentrain.ai/claim"}),
+        );
         let err = me_answering(409, "application/json", &body).await;
-        let api = err.api().unwrap_or_else(|| panic!("{reason}: expected Api, got {err:?}"));
+        let api = err
+            .api()
+            .unwrap_or_else(|| panic!("{reason}: expected Api, got {err:?}"));
         let decoded = api.reason().expect("reason");
         assert!(!decoded.is_unknown(), "{reason} decoded as Unknown");
         assert_eq!(decoded.as_str(), *reason);
         assert_eq!(err.status(), Some(409));
         assert_eq!(err.request_id(), Some("req_test"));
         assert_eq!(api.claim_url(), Some("https://app.opentrain.ai/claim"));
-        assert_eq!(err.needs_claim(), *reason == "account_claim_required", "{reason}");
+        assert_eq!(
+            err.needs_claim(),
+            *reason == "account_claim_required",
+            "{reason}"
+        );
         lines.push(format!("{reason}: retryable={}", err.is_retryable()));
     }
     insta::assert_snapshot!(lines.join("\n"));
@@ -59,10 +69,19 @@ async fn typed_accessors_read_every_documented_details_key() {
     });
     let err = me_answering(401, "application/json", &body.to_string()).await;
     let api = err.api().expect("api");
-    assert_eq!(api.moderation_reasons(), vec!["prohibited content".to_owned(), r#"{"rule":"x"}"#.to_owned()]);
+    assert_eq!(
+        api.moderation_reasons(),
+        vec![
+            "prohibited content".to_owned(),
+            r#"{"rule":"x"}"#.to_owned()
+        ]
+    );
     assert_eq!(api.billing_url(), Some("https://app.opentrain.ai/billing"));
     assert_eq!(api.feature_key(), Some("public_api_credits"));
-    assert_eq!(api.validation().and_then(|v| v.get("publishReady")), Some(&serde_json::json!(false)));
+    assert_eq!(
+        api.validation().and_then(|v| v.get("publishReady")),
+        Some(&serde_json::json!(false))
+    );
     assert_eq!(api.retry_after(), Some(std::time::Duration::from_secs(12)));
     assert_eq!((api.limit(), api.window_hours()), (Some(3), Some(24)));
     assert_eq!(api.required_status(), Some("OPEN"));
@@ -75,27 +94,51 @@ async fn typed_accessors_read_every_documented_details_key() {
     assert_eq!(api.resource(), Some("webhooks"));
     assert_eq!(api.action(), Some("hire AI trainers"));
     assert!(api.issues().is_some());
-    assert_eq!(api.details.get("somethingNew"), Some(&serde_json::json!({"kept": true})), "unknown keys are kept");
+    assert_eq!(
+        api.details.get("somethingNew"),
+        Some(&serde_json::json!({"kept": true})),
+        "unknown keys are kept"
+    );
 }
 
 #[tokio::test]
 async fn unknown_code_and_reason_stay_readable() {
-    let body = json_error(401, "BRAND_NEW_CODE", serde_json::json!({"reason": "brand_new_reason"}));
+    let body = json_error(
+        401,
+        "BRAND_NEW_CODE",
+        serde_json::json!({"reason": "brand_new_reason"}),
+    );
     let err = me_answering(401, "application/json", &body).await;
     let api = err.api().expect("api");
     assert_eq!(api.code, ErrorCode::Unknown("BRAND_NEW_CODE".into()));
-    assert_eq!(api.reason(), Some(&ErrorReason::Unknown("brand_new_reason".into())));
+    assert_eq!(
+        api.reason(),
+        Some(&ErrorReason::Unknown("brand_new_reason".into()))
+    );
     insta::assert_snapshot!(err.to_string(), @"401 BRAND_NEW_CODE (brand_new_reason): BRAND_NEW_CODE happened [request req_test]");
 }
 
 #[tokio::test]
 async fn an_html_502_is_a_retryable_decode_error_with_its_status_and_snippet() {
-    let err = me_answering(502, "text/html", "<html>\n<body><h1>502 Bad Gateway</h1></body>\n</html>").await;
+    let err = me_answering(
+        502,
+        "text/html",
+        "<html>\n<body><h1>502 Bad Gateway</h1></body>\n</html>",
+    )
+    .await;
     match &err {
-        Error::Decode { status, content_type, body_snippet, .. } => {
+        Error::Decode {
+            status,
+            content_type,
+            body_snippet,
+            ..
+        } => {
             assert_eq!(*status, Some(502));
             assert_eq!(content_type.as_deref(), Some("text/html"));
-            assert_eq!(body_snippet, "<html> <body><h1>502 Bad Gateway</h1></body> </html>");
+            assert_eq!(
+                body_snippet,
+                "<html> <body><h1>502 Bad Gateway</h1></body> </html>"
+            );
         }
         other => panic!("expected Decode, got {other:?}"),
     }
@@ -106,14 +149,20 @@ async fn an_html_502_is_a_retryable_decode_error_with_its_status_and_snippet() {
 #[tokio::test]
 async fn an_html_body_on_a_declared_status_is_a_decode_error_too() {
     let err = me_answering(401, "text/html", "<h1>Unauthorized</h1>").await;
-    assert!(matches!(&err, Error::Decode { status: Some(401), body_snippet, .. } if body_snippet == "<h1>Unauthorized</h1>"), "{err:?}");
+    assert!(
+        matches!(&err, Error::Decode { status: Some(401), body_snippet, .. } if body_snippet == "<h1>Unauthorized</h1>"),
+        "{err:?}"
+    );
     assert!(!err.is_retryable());
 }
 
 #[tokio::test]
 async fn an_empty_error_body_keeps_its_status() {
     let err = me_answering(503, "text/plain", "").await;
-    assert!(matches!(&err, Error::Decode { status: Some(503), message, .. } if message.starts_with("empty body")), "{err:?}");
+    assert!(
+        matches!(&err, Error::Decode { status: Some(503), message, .. } if message.starts_with("empty body")),
+        "{err:?}"
+    );
     assert!(err.is_retryable());
 }
 
@@ -121,7 +170,12 @@ async fn an_empty_error_body_keeps_its_status() {
 async fn a_truncated_success_body_is_a_decode_error_with_status_200() {
     let err = me_answering(200, "application/json", r#"{"actor": {"id": "usr_1", "ty"#).await;
     match &err {
-        Error::Decode { status, body_snippet, message, .. } => {
+        Error::Decode {
+            status,
+            body_snippet,
+            message,
+            ..
+        } => {
             assert_eq!(*status, Some(200));
             assert!(body_snippet.starts_with(r#"{"actor""#));
             assert!(message.contains("EOF"), "{message}");
@@ -134,14 +188,32 @@ async fn a_truncated_success_body_is_a_decode_error_with_status_200() {
 #[tokio::test]
 async fn a_truncated_error_body_keeps_its_status() {
     let err = me_answering(401, "application/json", r#"{"error": "bad tok"#).await;
-    assert!(matches!(err, Error::Decode { status: Some(401), .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Decode {
+                status: Some(401),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
 async fn the_oauth_error_shape_is_recognised() {
-    let err = me_answering(401, "application/json", r#"{"error":"invalid_token","error_description":"The token was revoked"}"#).await;
+    let err = me_answering(
+        401,
+        "application/json",
+        r#"{"error":"invalid_token","error_description":"The token was revoked"}"#,
+    )
+    .await;
     match &err {
-        Error::OAuth { status, error, description } => {
+        Error::OAuth {
+            status,
+            error,
+            description,
+        } => {
             assert_eq!((*status, error.as_str()), (401, "invalid_token"));
             assert_eq!(description.as_deref(), Some("The token was revoked"));
         }
@@ -153,21 +225,33 @@ async fn the_oauth_error_shape_is_recognised() {
 async fn an_envelope_on_an_undeclared_status_is_still_an_api_error() {
     let body = json_error(500, "INTERNAL_ERROR", serde_json::json!({}));
     let err = me_answering(500, "application/json", &body).await;
-    let api = err.api().unwrap_or_else(|| panic!("expected Api, got {err:?}"));
+    let api = err
+        .api()
+        .unwrap_or_else(|| panic!("expected Api, got {err:?}"));
     assert_eq!((api.status, &api.code), (500, &ErrorCode::InternalError));
 }
 
 #[tokio::test]
 async fn a_refused_connection_is_a_transport_error_that_never_reached_the_server() {
     // Bind then drop a listener: nothing listens on that port any more.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let client = opentrain::Client::builder()
         .base_url(format!("http://127.0.0.1:{port}"))
         .retry(opentrain::RetryPolicy::none())
         .build()
         .unwrap();
-    let err = client.call(async |raw| raw.get_me().send().await).await.expect_err("refused");
-    assert!(matches!(err, Error::Transport { connect: true, .. }), "{err:?}");
+    let err = client
+        .call(async |raw| raw.get_me().send().await)
+        .await
+        .expect_err("refused");
+    assert!(
+        matches!(err, Error::Transport { connect: true, .. }),
+        "{err:?}"
+    );
     assert!(err.never_reached_server());
     assert!(err.is_retryable());
 }
@@ -188,8 +272,19 @@ async fn a_slow_server_is_a_timeout() {
         .retry(opentrain::RetryPolicy::none())
         .build()
         .unwrap();
-    let err = client.call(async |raw| raw.get_me().send().await).await.expect_err("timeout");
-    assert!(matches!(err, Error::Timeout { operation: Some("get_me") }), "{err:?}");
+    let err = client
+        .call(async |raw| raw.get_me().send().await)
+        .await
+        .expect_err("timeout");
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                operation: Some("get_me")
+            }
+        ),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -203,8 +298,16 @@ async fn the_token_never_shows_in_debug_display_or_errors() {
         .create_async()
         .await;
     let client = client(&server);
-    let err = client.call(async |raw| raw.get_me().send().await).await.expect_err("401");
-    for text in [format!("{client:?}"), format!("{err:?}"), err.to_string(), format!("{:?}", client.raw())] {
+    let err = client
+        .call(async |raw| raw.get_me().send().await)
+        .await
+        .expect_err("401");
+    for text in [
+        format!("{client:?}"),
+        format!("{err:?}"),
+        err.to_string(),
+        format!("{:?}", client.raw()),
+    ] {
         assert!(!text.contains(TOKEN), "token leaked in: {text}");
         assert!(!text.contains("facade_test"), "token leaked in: {text}");
     }

@@ -1,14 +1,18 @@
 //! The retry policy on the wire, with tokio's paused clock: attempts are counted by the mock
 //! server, waits are read off the virtual clock, and nothing sleeps for real.
 
-mod common_support;
+mod common;
 use std::time::Duration;
 
-use common_support::{client, client_with, json_error};
+use common::{client, client_with, json_error};
 use tokio::time::Instant;
 
 fn ledger_ok() -> String {
-    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/listCreditLedger.json")).unwrap()
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/listCreditLedger.json"
+    ))
+    .unwrap()
 }
 
 #[tokio::test(start_paused = true)]
@@ -32,7 +36,10 @@ async fn a_read_is_retried_through_503s_until_it_succeeds() {
     let client = client(&server);
     let started = Instant::now();
     // mockito serves mocks in creation order until each one's `expect` count is used up.
-    let page = client.call(async |raw| raw.list_credit_ledger().send().await).await.unwrap();
+    let page = client
+        .call(async |raw| raw.list_credit_ledger().send().await)
+        .await
+        .unwrap();
     assert!(!page.entries.is_empty());
     failing.assert_async().await;
     ok.assert_async().await;
@@ -50,7 +57,10 @@ async fn a_read_gives_up_after_the_configured_attempts() {
         .expect(3)
         .create_async()
         .await;
-    let err = client(&server).call(async |raw| raw.get_me().send().await).await.unwrap_err();
+    let err = client(&server)
+        .call(async |raw| raw.get_me().send().await)
+        .await
+        .unwrap_err();
     failing.assert_async().await;
     assert_eq!(err.status(), Some(502));
 }
@@ -62,7 +72,11 @@ async fn retry_after_seconds_in_the_envelope_is_honoured() {
         .mock("GET", "/api/public/v1/auth/me")
         .with_status(429)
         .with_header("content-type", "application/json")
-        .with_body(json_error(429, "RATE_LIMITED", serde_json::json!({"retryAfterSeconds": 7})))
+        .with_body(json_error(
+            429,
+            "RATE_LIMITED",
+            serde_json::json!({"retryAfterSeconds": 7}),
+        ))
         .expect(1)
         .create_async()
         .await;
@@ -70,12 +84,21 @@ async fn retry_after_seconds_in_the_envelope_is_honoured() {
         .mock("GET", "/api/public/v1/auth/me")
         .with_status(200)
         .with_header("content-type", "application/json")
-        .with_body(std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/getMe.json")).unwrap())
+        .with_body(
+            std::fs::read_to_string(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../tests/fixtures/getMe.json"
+            ))
+            .unwrap(),
+        )
         .expect(1)
         .create_async()
         .await;
     let started = Instant::now();
-    client(&server).call(async |raw| raw.get_me().send().await).await.unwrap();
+    client(&server)
+        .call(async |raw| raw.get_me().send().await)
+        .await
+        .unwrap();
     limited.assert_async().await;
     ok.assert_async().await;
     assert_eq!(started.elapsed().as_secs(), 7);
@@ -99,7 +122,10 @@ async fn a_retry_after_header_is_honoured() {
         .create_async()
         .await;
     let started = Instant::now();
-    client(&server).call(async |raw| raw.list_credit_ledger().send().await).await.unwrap();
+    client(&server)
+        .call(async |raw| raw.list_credit_ledger().send().await)
+        .await
+        .unwrap();
     limited.assert_async().await;
     ok.assert_async().await;
     assert_eq!(started.elapsed().as_secs(), 4);
@@ -112,12 +138,19 @@ async fn a_server_wait_longer_than_the_policy_allows_is_returned_not_slept() {
         .mock("GET", "/api/public/v1/auth/me")
         .with_status(429)
         .with_header("content-type", "application/json")
-        .with_body(json_error(429, "RATE_LIMITED", serde_json::json!({"retryAfterSeconds": 3600})))
+        .with_body(json_error(
+            429,
+            "RATE_LIMITED",
+            serde_json::json!({"retryAfterSeconds": 3600}),
+        ))
         .expect(1)
         .create_async()
         .await;
     let started = Instant::now();
-    let err = client(&server).call(async |raw| raw.get_me().send().await).await.unwrap_err();
+    let err = client(&server)
+        .call(async |raw| raw.get_me().send().await)
+        .await
+        .unwrap_err();
     limited.assert_async().await;
     assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
     assert_eq!(started.elapsed().as_secs(), 0);
@@ -144,12 +177,19 @@ async fn a_write_the_server_saw_is_never_retried() {
         .unwrap_err();
     topup.assert_async().await;
     assert_eq!(err.status(), Some(503));
-    assert!(err.is_retryable(), "retryable in itself, but not safe for this write");
+    assert!(
+        err.is_retryable(),
+        "retryable in itself, but not safe for this write"
+    );
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_write_that_never_reached_the_server_is_retried() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let client = opentrain::Client::builder()
         .base_url(format!("http://127.0.0.1:{port}"))
         .http_client(reqwest::Client::new())
@@ -178,11 +218,18 @@ async fn the_daily_publish_limit_is_not_retried() {
         .mock("GET", "/api/public/v1/auth/me")
         .with_status(429)
         .with_header("content-type", "application/json")
-        .with_body(json_error(429, "RATE_LIMITED", serde_json::json!({"limit": 3, "windowHours": 24})))
+        .with_body(json_error(
+            429,
+            "RATE_LIMITED",
+            serde_json::json!({"limit": 3, "windowHours": 24}),
+        ))
         .expect(1)
         .create_async()
         .await;
-    let err = client(&server).call(async |raw| raw.get_me().send().await).await.unwrap_err();
+    let err = client(&server)
+        .call(async |raw| raw.get_me().send().await)
+        .await
+        .unwrap_err();
     limited.assert_async().await;
     assert!(err.api().unwrap().is_daily_limit());
     assert!(!err.is_retryable());

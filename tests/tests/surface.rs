@@ -15,17 +15,30 @@ fn every_spec_operation_has_a_generated_client_method() {
         }
     }
     spec_ids.sort();
-    let mut table_ids: Vec<String> = OPERATIONS.iter().map(|o| o.operation_id.to_owned()).collect();
+    let mut table_ids: Vec<String> = OPERATIONS
+        .iter()
+        .map(|o| o.operation_id.to_owned())
+        .collect();
     table_ids.sort();
-    assert_eq!(spec_ids, table_ids, "the operation table is out of step with openapi.json");
+    assert_eq!(
+        spec_ids, table_ids,
+        "the operation table is out of step with openapi.json"
+    );
 
     let missing: Vec<&str> = OPERATIONS
         .iter()
         .filter(|o| o.client_method.is_empty() || !CLIENT_METHODS.contains(&o.client_method))
         .map(|o| o.operation_id)
         .collect();
-    assert!(missing.is_empty(), "operations without a generated client method: {missing:?}");
-    assert_eq!(CLIENT_METHODS.len(), OPERATIONS.len(), "the client has methods the spec does not list");
+    assert!(
+        missing.is_empty(),
+        "operations without a generated client method: {missing:?}"
+    );
+    assert_eq!(
+        CLIENT_METHODS.len(),
+        OPERATIONS.len(),
+        "the client has methods the spec does not list"
+    );
 }
 
 #[test]

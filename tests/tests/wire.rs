@@ -42,7 +42,8 @@ async fn a_generated_call_sends_method_path_query_and_bearer_header() {
     let mut server = mockito::Server::new_async().await;
     let seen = Arc::new(Mutex::new(String::new()));
     let capture = Arc::clone(&seen);
-    let fixture = std::fs::read_to_string(tests::fixtures_dir().join("listCreditLedger.json")).unwrap();
+    let fixture =
+        std::fs::read_to_string(tests::fixtures_dir().join("listCreditLedger.json")).unwrap();
     let mock = server
         .mock("GET", "/api/public/v1/credits/ledger")
         .match_query(Matcher::AllOf(vec![
@@ -93,8 +94,14 @@ async fn a_json_error_envelope_decodes_into_the_generated_error_type() {
     assert_eq!(envelope.code, opentrain_gen::types::ErrorCode::Forbidden);
     assert_eq!(envelope.request_id.as_deref(), Some("req_42"));
     let details = envelope.details.as_ref().expect("details");
-    assert_eq!(details.reason, Some(opentrain_gen::types::ErrorReason::AccountClaimRequired));
-    assert_eq!(details.claim_url.as_deref(), Some("https://app.opentrain.ai/claim"));
+    assert_eq!(
+        details.reason,
+        Some(opentrain_gen::types::ErrorReason::AccountClaimRequired)
+    );
+    assert_eq!(
+        details.claim_url.as_deref(),
+        Some("https://app.opentrain.ai/claim")
+    );
 }
 
 #[tokio::test]
@@ -130,11 +137,17 @@ async fn a_non_json_body_on_a_declared_error_status_becomes_a_marked_envelope() 
         panic!("expected the synthetic envelope, got {err:?}");
     };
     assert_eq!(
-        envelope.headers().get(SYNTHETIC_ERROR_HEADER).and_then(|v| v.to_str().ok()),
+        envelope
+            .headers()
+            .get(SYNTHETIC_ERROR_HEADER)
+            .and_then(|v| v.to_str().ok()),
         Some("text/html")
     );
     assert_eq!(envelope.code, opentrain_gen::types::ErrorCode::Unauthorized);
-    assert_eq!(envelope.error, "<html><body><h1>401 Authorization Required</h1></body></html>");
+    assert_eq!(
+        envelope.error,
+        "<html><body><h1>401 Authorization Required</h1></body></html>"
+    );
 }
 
 #[tokio::test]

@@ -11,7 +11,10 @@ pub fn client(server: &mockito::ServerGuard) -> opentrain::Client {
     client_with(server, opentrain::RetryPolicy::default().jitter(false))
 }
 
-pub fn client_with(server: &mockito::ServerGuard, policy: opentrain::RetryPolicy) -> opentrain::Client {
+pub fn client_with(
+    server: &mockito::ServerGuard,
+    policy: opentrain::RetryPolicy,
+) -> opentrain::Client {
     opentrain::Client::builder()
         .base_url(server.url())
         .token(TOKEN)
