@@ -82,6 +82,31 @@ pub enum Error {
     #[error(transparent)]
     Config(#[from] ConfigError),
 
+    /// The claim ceremony ended without a token because the code expired (`expired_token`) or
+    /// the wait's own deadline passed. Start a new claim.
+    #[error("the claim expired before the owner confirmed it; start a new claim")]
+    ClaimExpired,
+
+    /// The claim ceremony ended without a token because the server refused the grant
+    /// (`invalid_grant` or `access_denied`: already delivered, declined or revoked).
+    #[error("the claim was refused ({error}){}", description.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
+    ClaimRefused {
+        /// The OAuth `error` code.
+        error: String,
+        /// The `error_description`, if sent.
+        description: Option<String>,
+    },
+
+    /// A co-sign approval was still pending when the wait's `max_wait` ran out. Nothing was
+    /// cancelled: the human can still confirm it; wait again or check it later.
+    #[error("approval {approval_id} still pending after {waited:?}")]
+    ApprovalTimeout {
+        /// The approval that is still pending.
+        approval_id: String,
+        /// How long the wait lasted.
+        waited: Duration,
+    },
+
     /// The server returned the same cursor twice; paging stopped instead of looping forever.
     #[error("the server returned cursor {cursor:?} twice; stopping to avoid an endless loop")]
     RepeatedCursor {

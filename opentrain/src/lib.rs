@@ -16,12 +16,17 @@
 //! # Ok(()) }
 //! ```
 
+pub mod agent;
+pub mod approvals;
 mod client;
 pub mod config;
+pub mod drafting;
 mod endpoints;
 pub mod error;
 pub mod paging;
 mod retry;
+pub mod updates;
+pub mod webhooks;
 
 pub use client::{Client, ClientBuilder, DEFAULT_TIMEOUT, USER_AGENT};
 pub use error::{ApiError, Error};
