@@ -274,10 +274,29 @@ impl Client {
             .map(ResponseValue::into_inner)
     }
 
-    /// [`Client::call`] for code that needs a `'static`, `Send` future in a generic context
-    /// (a closure bound cannot promise that for `async` closures yet): the closure gets its own
-    /// handle of the raw client (a cheap clone) and returns a future that owns it.
-    pub(crate) async fn call_owned<T, E, F, Fut>(&self, op: F) -> Result<T, Error>
+    /// [`Client::call`] for a future you need to be `Send` (to `tokio::spawn` it) while the
+    /// request captures data such as an id: today's compiler cannot prove an `async` closure
+    /// that borrows its captures `Send` for every lifetime, so here the closure gets its own
+    /// handle of the raw client (a cheap clone) and returns a future that owns what it uses.
+    /// Same auth, retries and error decoding as [`Client::call`].
+    ///
+    /// ```no_run
+    /// # async fn demo(client: opentrain::Client) {
+    /// let id = String::from("apr_1");
+    /// let task = tokio::spawn({
+    ///     let client = client.clone();
+    ///     async move {
+    ///         client
+    ///             .call_owned(|raw| {
+    ///                 let id = id.clone();
+    ///                 async move { raw.get_approval().approval_id(id).send().await }
+    ///             })
+    ///             .await
+    ///     }
+    /// });
+    /// # let _ = task; }
+    /// ```
+    pub async fn call_owned<T, E, F, Fut>(&self, op: F) -> Result<T, Error>
     where
         F: Fn(opentrain_gen::Client) -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, opentrain_gen::Error<E>>>,

@@ -1,10 +1,18 @@
 //! Thin named methods on [`Client`], only where a name adds meaning over [`Client::call`]:
-//! the identity check, balances, and one [`Paginator`] per cursor list of the API.
+//! the identity check, single reads by id, one [`Paginator`] per cursor list of the API (with
+//! its documented filters), and the `/jobs/changes` window follower ([`JobChanges`]).
 //!
 //! Everything here is a few lines over the raw client: each method runs through the same
 //! request path (auth, retries, error decoding) as `call`, and each list is the one generic
 //! [`Paginator`] configured for that endpoint. Operations without a method here stay one
 //! `client.call(async |raw| raw.<operation>()...send().await)` away.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures::Stream;
+use serde_json::Value;
 
 use crate::paging::{Page, PageRequest, Paginator};
 use crate::{Client, Error, types};
@@ -23,6 +31,429 @@ macro_rules! with_page {
     }};
 }
 
+/// Gives a filtered list query the paginator's knobs, so filters come first and paging after:
+/// `client.proposals(id).status(..).limit(50).items()`.
+macro_rules! paged_query {
+    ($query:ident => $item:ty) => {
+        impl $query {
+            /// This query as the facade's one [`Paginator`].
+            pub fn paginate(self) -> Paginator<$item> {
+                self.into()
+            }
+            /// See [`Paginator::limit`].
+            pub fn limit(self, limit: u32) -> Paginator<$item> {
+                self.paginate().limit(limit)
+            }
+            /// See [`Paginator::max_items`].
+            pub fn max_items(self, max: u64) -> Paginator<$item> {
+                self.paginate().max_items(max)
+            }
+            /// See [`Paginator::start_at`].
+            pub fn start_at(self, cursor: impl Into<String>) -> Paginator<$item> {
+                self.paginate().start_at(cursor)
+            }
+            /// See [`Paginator::pages`].
+            pub fn pages(
+                self,
+            ) -> impl Stream<Item = Result<Page<$item>, Error>> + Send + Unpin + 'static {
+                self.paginate().pages()
+            }
+            /// See [`Paginator::items`].
+            pub fn items(
+                self,
+            ) -> impl Stream<Item = Result<$item, Error>> + Send + Unpin + 'static {
+                self.paginate().items()
+            }
+            /// See [`Paginator::collect_all`].
+            pub async fn collect_all(self) -> Result<Vec<$item>, Error> {
+                self.paginate().collect_all().await
+            }
+        }
+    };
+}
+
+/// `GET /jobs`: the public marketplace, tokenless. Built by [`Client::search`].
+#[derive(Clone, Debug)]
+#[must_use = "a query does nothing until paged"]
+pub struct JobSearch {
+    client: Client,
+    q: Option<String>,
+    category: Option<String>,
+    language: Option<String>,
+    country: Option<String>,
+    pay_type: Option<types::PaymentType>,
+}
+
+impl JobSearch {
+    /// Free-text query.
+    pub fn query(mut self, q: impl Into<String>) -> Self {
+        self.q = Some(q.into());
+        self
+    }
+    /// Category filter (a value from [`Client::job_facets`]).
+    pub fn category(mut self, category: impl Into<String>) -> Self {
+        self.category = Some(category.into());
+        self
+    }
+    /// Language filter.
+    pub fn language(mut self, language: impl Into<String>) -> Self {
+        self.language = Some(language.into());
+        self
+    }
+    /// Country filter.
+    pub fn country(mut self, country: impl Into<String>) -> Self {
+        self.country = Some(country.into());
+        self
+    }
+    /// Pay type filter.
+    pub fn pay_type(mut self, pay_type: impl Into<types::PaymentType>) -> Self {
+        self.pay_type = Some(pay_type.into());
+        self
+    }
+}
+
+impl From<JobSearch> for Paginator<types::JobSummary> {
+    fn from(q: JobSearch) -> Self {
+        let client = q.client.clone();
+        Paginator::new(
+            &client,
+            move |raw, req: PageRequest| {
+                let q = q.clone();
+                async move {
+                    let mut call = with_page!(raw.search_jobs(), req);
+                    if let Some(v) = q.q {
+                        call = call.q(v);
+                    }
+                    if let Some(v) = q.category {
+                        call = call.category(v);
+                    }
+                    if let Some(v) = q.language {
+                        call = call.language(v);
+                    }
+                    if let Some(v) = q.country {
+                        call = call.country(v);
+                    }
+                    if let Some(v) = q.pay_type {
+                        call = call.pay_type(v);
+                    }
+                    call.send().await
+                }
+            },
+            |page: types::JobSearchPage| Page::new(page.jobs, page.next_cursor, None),
+        )
+    }
+}
+paged_query!(JobSearch => types::JobSummary);
+
+/// `GET /jobs/mine`: your own jobs. Built by [`Client::my_jobs`].
+#[derive(Clone, Debug)]
+#[must_use = "a query does nothing until paged"]
+pub struct MyJobs {
+    client: Client,
+    status: Option<types::JobStatus>,
+}
+
+impl MyJobs {
+    /// Only jobs in this status (`DRAFT`, `OPEN`, ...).
+    pub fn status(mut self, status: impl Into<types::JobStatus>) -> Self {
+        self.status = Some(status.into());
+        self
+    }
+}
+
+impl From<MyJobs> for Paginator<types::MyJob> {
+    fn from(q: MyJobs) -> Self {
+        let client = q.client.clone();
+        Paginator::new(
+            &client,
+            move |raw, req: PageRequest| {
+                let status = q.status.clone();
+                async move {
+                    let mut call = with_page!(raw.list_my_jobs(), req);
+                    if let Some(v) = status {
+                        call = call.status(v);
+                    }
+                    call.send().await
+                }
+            },
+            |page: types::MyJobPage| Page::new(page.jobs, page.next_cursor, None),
+        )
+    }
+}
+paged_query!(MyJobs => types::MyJob);
+
+/// `GET /jobs/{id}/proposals`: proposals on one of your jobs. Built by [`Client::proposals`].
+#[derive(Clone, Debug)]
+#[must_use = "a query does nothing until paged"]
+pub struct JobProposals {
+    client: Client,
+    job_id: String,
+    status: Option<types::ProposalStatus>,
+}
+
+impl JobProposals {
+    /// Only proposals in this status (`UNREVIEWED`, `SHORTLISTED`, ...).
+    pub fn status(mut self, status: impl Into<types::ProposalStatus>) -> Self {
+        self.status = Some(status.into());
+        self
+    }
+}
+
+impl From<JobProposals> for Paginator<types::JobProposal> {
+    fn from(q: JobProposals) -> Self {
+        let client = q.client.clone();
+        Paginator::new(
+            &client,
+            move |raw, req: PageRequest| {
+                let (job_id, status) = (q.job_id.clone(), q.status.clone());
+                async move {
+                    let mut call = with_page!(raw.list_job_proposals().id(job_id), req);
+                    if let Some(v) = status {
+                        call = call.status(v);
+                    }
+                    call.send().await
+                }
+            },
+            |page: types::JobProposalPage| Page::new(page.proposals, page.next_cursor, None),
+        )
+    }
+}
+paged_query!(JobProposals => types::JobProposal);
+
+/// `GET /messages` in list mode: your conversations, newest activity first. Built by
+/// [`Client::conversations`].
+#[derive(Clone, Debug)]
+#[must_use = "a query does nothing until paged"]
+pub struct Conversations {
+    client: Client,
+    filter: Option<types::ConversationFilter>,
+    unread_only: Option<bool>,
+}
+
+impl Conversations {
+    /// `all` (default), `job` (post-hire threads and channels) or `proposal` (pre-hire threads).
+    pub fn filter(mut self, filter: impl Into<types::ConversationFilter>) -> Self {
+        self.filter = Some(filter.into());
+        self
+    }
+    /// Only conversations with unread messages.
+    pub fn unread_only(mut self, unread_only: bool) -> Self {
+        self.unread_only = Some(unread_only);
+        self
+    }
+}
+
+impl From<Conversations> for Paginator<types::ConversationSummary> {
+    fn from(q: Conversations) -> Self {
+        let client = q.client.clone();
+        Paginator::new(
+            &client,
+            move |raw, req: PageRequest| {
+                let (filter, unread_only) = (q.filter.clone(), q.unread_only);
+                async move {
+                    let mut call = with_page!(raw.list_messages(), req);
+                    if let Some(v) = filter {
+                        call = call.filter(v);
+                    }
+                    if let Some(v) = unread_only {
+                        call = call.unread_only(v);
+                    }
+                    call.send().await
+                }
+            },
+            |page: types::MessagesPage| Page::new(page.conversations, page.next_cursor, None),
+        )
+    }
+}
+paged_query!(Conversations => types::ConversationSummary);
+
+/// `GET /messages?conversationId=...` (message mode): one conversation's messages, paged
+/// `older` (default) or `newer` from the cursor. Built by [`Client::messages`].
+///
+/// The docs do not name the array key of message mode (only list mode has an example), so the
+/// messages are read from a `messages` key when present, else from the one array-valued key
+/// that is not `conversations`; each entry decodes as [`types::Message`]. An entry that does not
+/// is a [`Error::Decode`], never silently dropped.
+#[derive(Clone, Debug)]
+#[must_use = "a query does nothing until paged"]
+pub struct ConversationMessages {
+    client: Client,
+    conversation_id: String,
+    direction: Option<types::MessageDirection>,
+}
+
+impl ConversationMessages {
+    /// `older` (back in time, default) or `newer` (forward, e.g. tailing a thread). Following
+    /// `nextCursor` keeps the same direction, as the docs require.
+    pub fn direction(mut self, direction: impl Into<types::MessageDirection>) -> Self {
+        self.direction = Some(direction.into());
+        self
+    }
+}
+
+/// The message entries of a message-mode page (see [`ConversationMessages`]).
+fn message_mode_entries(page: &types::MessagesPage) -> Result<Vec<types::Message>, Error> {
+    let entries = page.extra.get("messages").or_else(|| {
+        let mut arrays = page.extra.values().filter(|v| v.is_array());
+        match (arrays.next(), arrays.next()) {
+            (Some(only), None) => Some(only),
+            _ => None,
+        }
+    });
+    let Some(Value::Array(entries)) = entries else {
+        return if page.conversations.is_empty() && page.extra.is_empty() {
+            Ok(Vec::new())
+        } else {
+            Err(Error::Decode {
+                status: None,
+                request_id: None,
+                content_type: None,
+                message: format!(
+                    "message mode answered without one message array (keys: {:?})",
+                    page.extra.keys().collect::<Vec<_>>()
+                ),
+                body_snippet: String::new(),
+            })
+        };
+    };
+    entries
+        .iter()
+        .map(|entry| {
+            serde_json::from_value(entry.clone()).map_err(|e| Error::Decode {
+                status: None,
+                request_id: None,
+                content_type: None,
+                message: format!("a message entry does not match the documented shape: {e}"),
+                body_snippet: opentrain_gen::transport::snippet(entry.to_string().as_bytes()),
+            })
+        })
+        .collect()
+}
+
+impl From<ConversationMessages> for Paginator<types::Message> {
+    fn from(q: ConversationMessages) -> Self {
+        let client = q.client.clone();
+        Paginator::from_fn(move |req: PageRequest| {
+            let (client, q) = (client.clone(), q.clone());
+            async move {
+                let page = client
+                    .call_owned(|raw| {
+                        let (id, direction, req) =
+                            (q.conversation_id.clone(), q.direction.clone(), req.clone());
+                        async move {
+                            let mut call = with_page!(raw.list_messages().conversation_id(id), req);
+                            if let Some(v) = direction {
+                                call = call.direction(v);
+                            }
+                            call.send().await
+                        }
+                    })
+                    .await?;
+                let items = message_mode_entries(&page)?;
+                Ok(Page::new(items, page.next_cursor, None))
+            }
+        })
+    }
+}
+paged_query!(ConversationMessages => types::Message);
+
+/// The `/jobs/changes` follower: time windows instead of cursors. Each window starts at the
+/// previous window's `until`, so nothing is read twice or skipped.
+///
+/// The server returns only the latest event per job in a window and at most 5,000 per call;
+/// [`JobChanges::catch_up`] keeps asking while windows come back full. The endpoint allows 120
+/// requests a minute per IP: [`JobChanges::follow`] never polls more often than its interval
+/// (at least one second).
+///
+/// ```no_run
+/// # use futures::TryStreamExt;
+/// # async fn demo(client: opentrain::Client) -> Result<(), opentrain::Error> {
+/// let since = chrono::Utc::now() - chrono::Duration::hours(1);
+/// let mut changes = client.job_changes(since).catch_up();
+/// while let Some(change) = changes.try_next().await? {
+///     println!("{:?} {:?}", change.job_id, change.event_type);
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+pub struct JobChanges {
+    client: Client,
+    since: DateTime<Utc>,
+}
+
+/// The documented cap of changes in one `/jobs/changes` answer.
+pub const JOB_CHANGES_CAP: usize = 5_000;
+
+impl JobChanges {
+    /// Where the next window starts: persist it to resume later with [`Client::job_changes`].
+    pub fn since(&self) -> DateTime<Utc> {
+        self.since
+    }
+
+    /// Fetches the window from [`JobChanges::since`] to now and moves `since` to its `until`.
+    pub async fn next_window(&mut self) -> Result<types::JobChangesPage, Error> {
+        let since = self.since;
+        let page = self
+            .client
+            .call_owned(|raw| async move { raw.get_job_changes().since(since).send().await })
+            .await?;
+        // A window that ends before it starts would re-read the past; keep the later bound.
+        self.since = page.until.max(since);
+        Ok(page)
+    }
+
+    /// Every change from `since` up to now, window after window while windows come back full,
+    /// then the stream ends.
+    pub fn catch_up(
+        self,
+    ) -> impl Stream<Item = Result<types::JobChange, Error>> + Send + Unpin + 'static {
+        self.stream(None)
+    }
+
+    /// Every change from `since`, forever: after catching up, polls a new window every
+    /// `every` (at least one second, to stay inside the rate limit).
+    pub fn follow(
+        self,
+        every: Duration,
+    ) -> impl Stream<Item = Result<types::JobChange, Error>> + Send + Unpin + 'static {
+        self.stream(Some(every.max(Duration::from_secs(1))))
+    }
+
+    fn stream(
+        self,
+        every: Option<Duration>,
+    ) -> impl Stream<Item = Result<types::JobChange, Error>> + Send + Unpin + 'static {
+        let state = (self, VecDeque::new(), false, false);
+        Box::pin(futures::stream::unfold(
+            state,
+            move |(mut follower, mut buffered, mut polled, done)| async move {
+                loop {
+                    if let Some(change) = buffered.pop_front() {
+                        return Some((Ok(change), (follower, buffered, polled, done)));
+                    }
+                    if done {
+                        return None;
+                    }
+                    if polled {
+                        match every {
+                            Some(every) => tokio::time::sleep(every).await,
+                            None => return None,
+                        }
+                    }
+                    match follower.next_window().await {
+                        Ok(page) => {
+                            // A full window means more may be waiting: ask again at once.
+                            polled = page.changes.len() < JOB_CHANGES_CAP;
+                            buffered.extend(page.changes);
+                        }
+                        Err(e) => return Some((Err(e), (follower, buffered, polled, true))),
+                    }
+                }
+            },
+        ))
+    }
+}
+
 impl Client {
     /// Who the token belongs to: `GET /auth/me` (actor, token scopes, account kind).
     ///
@@ -36,6 +467,134 @@ impl Client {
     /// ```
     pub async fn me(&self) -> Result<types::Me, Error> {
         self.call(async |raw| raw.get_me().send().await).await
+    }
+
+    /// One public job (tokenless): `GET /jobs/{id}`. An unlisted or closed job is a 404.
+    pub async fn job(&self, job_id: &str) -> Result<types::JobSummary, Error> {
+        let job_id = job_id.to_owned();
+        self.call_owned(|raw| {
+            let job_id = job_id.clone();
+            async move { raw.get_job().id(job_id).send().await }
+        })
+        .await
+    }
+
+    /// Marketplace filter counts (tokenless): `GET /jobs/facets`.
+    pub async fn job_facets(&self) -> Result<types::JobFacets, Error> {
+        self.call(async |raw| raw.get_job_facets().send().await)
+            .await
+    }
+
+    /// Searches the public marketplace (tokenless): `GET /jobs`, paged.
+    ///
+    /// ```no_run
+    /// # use futures::TryStreamExt;
+    /// # async fn demo(client: opentrain::Client) -> Result<(), opentrain::Error> {
+    /// let jobs = client.search().query("audio transcription").max_items(20).collect_all().await?;
+    /// # let _ = jobs; Ok(()) }
+    /// ```
+    pub fn search(&self) -> JobSearch {
+        JobSearch {
+            client: self.clone(),
+            q: None,
+            category: None,
+            language: None,
+            country: None,
+            pay_type: None,
+        }
+    }
+
+    /// Marketplace changes since a time, window by window: `GET /jobs/changes` (tokenless).
+    pub fn job_changes(&self, since: DateTime<Utc>) -> JobChanges {
+        JobChanges {
+            client: self.clone(),
+            since,
+        }
+    }
+
+    /// Your own jobs, drafts included: `GET /jobs/mine`, paged.
+    pub fn my_jobs(&self) -> MyJobs {
+        MyJobs {
+            client: self.clone(),
+            status: None,
+        }
+    }
+
+    /// Proposals on one of your jobs: `GET /jobs/{id}/proposals`, paged.
+    ///
+    /// ```no_run
+    /// # use futures::TryStreamExt;
+    /// # async fn demo(client: opentrain::Client) -> Result<(), opentrain::Error> {
+    /// let mut proposals = client.proposals("job_1").status("UNREVIEWED").items();
+    /// while let Some(p) = proposals.try_next().await? {
+    ///     println!("{:?}", p.id);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn proposals(&self, job_id: impl Into<String>) -> JobProposals {
+        JobProposals {
+            client: self.clone(),
+            job_id: job_id.into(),
+            status: None,
+        }
+    }
+
+    /// One proposal in full (bid, candidate, interview, verification): `GET /proposals/{id}`.
+    pub async fn proposal(&self, proposal_id: &str) -> Result<types::ProposalResponse, Error> {
+        let proposal_id = proposal_id.to_owned();
+        self.call_owned(|raw| {
+            let proposal_id = proposal_id.clone();
+            async move { raw.get_proposal().proposal_id(proposal_id).send().await }
+        })
+        .await
+    }
+
+    /// Your conversations, newest activity first: `GET /messages` (list mode), paged.
+    pub fn conversations(&self) -> Conversations {
+        Conversations {
+            client: self.clone(),
+            filter: None,
+            unread_only: None,
+        }
+    }
+
+    /// One conversation's messages: `GET /messages?conversationId=...` (message mode), paged.
+    pub fn messages(&self, conversation_id: impl Into<String>) -> ConversationMessages {
+        ConversationMessages {
+            client: self.clone(),
+            conversation_id: conversation_id.into(),
+            direction: None,
+        }
+    }
+
+    /// Your contracts: `GET /contracts` (one unpaged list).
+    pub async fn contracts(&self) -> Result<Vec<types::Contract>, Error> {
+        self.call(async |raw| raw.list_contracts().send().await)
+            .await
+            .map(|list| list.contracts)
+    }
+
+    /// One contract with its milestones: `GET /contracts/{id}`.
+    pub async fn contract(&self, contract_id: &str) -> Result<types::ContractResponse, Error> {
+        let contract_id = contract_id.to_owned();
+        self.call_owned(|raw| {
+            let contract_id = contract_id.clone();
+            async move { raw.get_contract().contract_id(contract_id).send().await }
+        })
+        .await
+    }
+
+    /// A masked public trainer profile: `GET /freelancers/{idOrSlug}`.
+    pub async fn freelancer(
+        &self,
+        id_or_slug: &str,
+    ) -> Result<types::FreelancerProfileResponse, Error> {
+        let id_or_slug = id_or_slug.to_owned();
+        self.call_owned(|raw| {
+            let id_or_slug = id_or_slug.clone();
+            async move { raw.get_freelancer().id_or_slug(id_or_slug).send().await }
+        })
+        .await
     }
 
     /// The credit balance with recent ledger entries: `GET /credits`.
@@ -72,5 +631,24 @@ impl Client {
             |raw, req: PageRequest| async move { with_page!(raw.poll_updates(), req).send().await },
             |page: types::UpdatesPage| Page::new(page.events, page.next_cursor, page.has_more),
         )
+    }
+}
+
+#[cfg(test)]
+mod send_checks {
+    fn assert_send<T: Send>(_: &T) {}
+
+    #[test]
+    fn named_methods_give_send_futures_and_streams() {
+        let client = crate::Client::builder().build().unwrap();
+        assert_send(&client.me());
+        assert_send(&client.job("job_1"));
+        assert_send(&client.proposal("p_1"));
+        assert_send(&client.search().query("x").items());
+        assert_send(&client.proposals("job_1").status("HIRED").pages());
+        assert_send(&client.messages("c_1").items());
+        let mut changes = client.job_changes(chrono::Utc::now());
+        assert_send(&changes.next_window());
+        assert_send(&changes.clone().catch_up());
     }
 }

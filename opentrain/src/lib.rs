@@ -29,6 +29,10 @@ pub mod updates;
 pub mod webhooks;
 
 pub use client::{Client, ClientBuilder, DEFAULT_TIMEOUT, USER_AGENT};
+pub use endpoints::{
+    ConversationMessages, Conversations, JOB_CHANGES_CAP, JobChanges, JobProposals, JobSearch,
+    MyJobs,
+};
 pub use error::{ApiError, Error};
 pub use paging::{Page, PageRequest, Paginator};
 pub use retry::{IDEMPOTENT_WRITES, RetryPolicy};
