@@ -314,13 +314,14 @@ impl Client {
         self.run(|| op(&self.inner.raw), Repeat::ByPolicy).await
     }
 
-    /// Like [`Client::call`] for a write the caller knows is safe to repeat (for example a draft
-    /// create that carries an idempotency key): it is retried like a read.
-    pub async fn call_idempotent<T, E, F>(&self, op: F) -> Result<T, Error>
+    /// Like [`Client::call_owned`] for a write the caller knows is safe to repeat (for example
+    /// a draft create that carries an idempotency key): it is retried like a read.
+    pub async fn call_idempotent<T, E, F, Fut>(&self, op: F) -> Result<T, Error>
     where
-        F: AsyncFn(&opentrain_gen::Client) -> Result<ResponseValue<T>, opentrain_gen::Error<E>>,
+        F: Fn(opentrain_gen::Client) -> Fut,
+        Fut: Future<Output = Result<ResponseValue<T>, opentrain_gen::Error<E>>>,
     {
-        self.run(|| op(&self.inner.raw), Repeat::Vouched)
+        self.run(|| op(self.inner.raw.clone()), Repeat::Vouched)
             .await
             .map(ResponseValue::into_inner)
     }

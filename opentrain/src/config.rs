@@ -727,43 +727,50 @@ impl CredentialsFile {
     fn write_atomically(&self, credentials: &Credentials) -> io::Result<()> {
         let mut json = serde_json::to_vec_pretty(credentials).map_err(io::Error::other)?;
         json.push(b'\n');
-
-        // A symlinked file (a dotfiles manager) is written through: the link stays and its
-        // target is replaced.
-        let target = match fs::symlink_metadata(&self.path) {
-            Ok(meta) if meta.file_type().is_symlink() => {
-                fs::canonicalize(&self.path).unwrap_or_else(|_| self.path.clone())
-            }
-            _ => self.path.clone(),
-        };
-        let Some(name) = target.file_name() else {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "the credentials path has no file name",
-            ));
-        };
-        let dir = parent_dir(&target);
-        create_private_dir(&dir)?;
-        let tmp = dir.join(format!(
-            ".{}.tmp-{}-{:016x}",
-            name.to_string_lossy(),
-            std::process::id(),
-            rand::random::<u64>()
-        ));
-        let written = (|| {
-            let mut file = create_private_file(&tmp)?;
-            file.write_all(&json)?;
-            file.sync_all()?;
-            drop(file);
-            fs::rename(&tmp, &target)
-        })();
-        if let Err(e) = written {
-            let _ = fs::remove_file(&tmp);
-            return Err(e);
-        }
-        sync_dir(&dir);
-        Ok(())
+        write_file_atomically(&self.path, &json)
     }
+}
+
+/// Replaces the file at `path` with `bytes` so that a crash at any moment leaves either the
+/// old file or the complete new one: write a private temporary file (mode 0600) next to it,
+/// fsync it, rename it over the target, fsync the directory. A symlinked target (a dotfiles
+/// manager) is written through: the link stays and its target is replaced. Missing parent
+/// directories are created (mode 0700). The one atomic write of the crate: credentials and
+/// cursor files both go through it.
+pub(crate) fn write_file_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let target = match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+        }
+        _ => path.to_path_buf(),
+    };
+    let Some(name) = target.file_name() else {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{} has no file name", path.display()),
+        ));
+    };
+    let dir = parent_dir(&target);
+    create_private_dir(&dir)?;
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}-{:016x}",
+        name.to_string_lossy(),
+        std::process::id(),
+        rand::random::<u64>()
+    ));
+    let written = (|| {
+        let mut file = create_private_file(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&tmp, &target)
+    })();
+    if let Err(e) = written {
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
+    }
+    sync_dir(&dir);
+    Ok(())
 }
 
 /// The directory holding `path` (`.` for a bare file name).
