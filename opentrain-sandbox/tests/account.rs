@@ -1,0 +1,438 @@
+//! Integration tests of the account family against a running sandbox: agent registration and
+//! the claim ceremony, the team, credits, and webhook subscriptions with signed deliveries.
+
+use std::time::Duration;
+
+use opentrain_sandbox::Sandbox;
+use serde_json::{Value, json};
+
+const GRANT: &str = "urn:opentrain:agent-auth:grant-type:claim";
+
+fn http() -> reqwest::Client {
+    reqwest::Client::new()
+}
+
+/// POSTs a JSON body to an agent-auth path; returns (status, body).
+async fn agent_json(sandbox: &Sandbox, path: &str, body: &Value) -> (u16, Value) {
+    let response = http()
+        .post(format!("{}/api/agent{path}", sandbox.base_url()))
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+/// POSTs a form body (already encoded) to an agent-auth path; returns (status, body).
+async fn agent_form(sandbox: &Sandbox, path: &str, form: &str) -> (u16, Value) {
+    let response = http()
+        .post(format!("{}/api/agent{path}", sandbox.base_url()))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form.to_owned())
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+async fn poll(sandbox: &Sandbox, claim_token: &str) -> (u16, Value) {
+    let form = format!(
+        "grant_type={}&claim_token={}",
+        encode(GRANT),
+        encode(claim_token)
+    );
+    agent_form(sandbox, "/oauth/token", &form).await
+}
+
+/// GET on the Public API with a bearer token; returns (status, body).
+async fn api_get(sandbox: &Sandbox, token: &str, path: &str) -> (u16, Value) {
+    let response = http()
+        .get(format!("{}{path}", sandbox.api_url()))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+/// POST with a JSON body on the Public API; returns (status, body).
+async fn api_post(sandbox: &Sandbox, token: &str, path: &str, body: &Value) -> (u16, Value) {
+    let response = http()
+        .post(format!("{}{path}", sandbox.api_url()))
+        .bearer_auth(token)
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+/// DELETE on the Public API; returns (status, body).
+async fn api_delete(sandbox: &Sandbox, token: &str, path: &str) -> (u16, Value) {
+    let response = http()
+        .delete(format!("{}{path}", sandbox.api_url()))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+/// Registers an agent; returns (access_token, claim_token, whole body).
+async fn register(sandbox: &Sandbox) -> (String, String, Value) {
+    let (status, body) = agent_json(
+        sandbox,
+        "/identity",
+        &json!({"identity_type": "anonymous", "agent_name": "Claude Code", "organization_name": "Acme Agents"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    (
+        body["access_token"].as_str().unwrap().to_owned(),
+        body["claim_token"].as_str().unwrap().to_owned(),
+        body,
+    )
+}
+
+/// Registers and starts a claim; returns (access_token, claim_token, claim-start body).
+async fn register_and_start_claim(sandbox: &Sandbox, email: &str) -> (String, String, Value) {
+    let (access, claim, _) = register(sandbox).await;
+    let (status, started) = agent_json(
+        sandbox,
+        "/identity/claim",
+        &json!({"claim_token": claim, "email": email}),
+    )
+    .await;
+    assert_eq!(status, 200, "{started}");
+    (access, claim, started)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Agent auth
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn registration_returns_both_tokens_pre_claim_scopes_and_endpoints() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let (access, claim, body) = register(&sandbox).await;
+    assert!(access.starts_with("ot_pat_"));
+    assert!(claim.starts_with("ot_clm_"));
+    assert_eq!(body["identity_type"], "anonymous");
+    assert_eq!(body["token_type"], "bearer");
+    assert_eq!(body["grant_type"], GRANT);
+    assert_eq!(
+        body["scopes"],
+        json!([
+            "jobs:read",
+            "jobs:write",
+            "proposals:read",
+            "messages:read",
+            "payments:read",
+            "team:read"
+        ])
+    );
+    assert_eq!(
+        body["claim_endpoint"],
+        format!("{}/api/agent/identity/claim", sandbox.base_url())
+    );
+    assert_eq!(
+        body["token_endpoint"],
+        format!("{}/api/agent/oauth/token", sandbox.base_url())
+    );
+    assert!(body["registration_id"].is_string());
+    let expires = body["claim_token_expires_at"].as_str().unwrap();
+    let expires = chrono::DateTime::parse_from_rfc3339(expires).unwrap();
+    assert_eq!(
+        (expires.with_timezone(&chrono::Utc) - sandbox.now()).num_hours(),
+        24
+    );
+
+    // The pre-claim token works at once, for the new (unclaimed) account.
+    let (status, me) = api_get(&sandbox, &access, "/auth/me").await;
+    assert_eq!(status, 200);
+    assert_eq!(me["token"]["scopes"], body["scopes"]);
+    assert_eq!(sandbox.claims().len(), 1);
+    assert!(!sandbox.claims()[0].claimed);
+}
+
+#[tokio::test]
+async fn registration_accepts_an_empty_body_and_rejects_other_identity_types() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let (status, body) = agent_json(&sandbox, "/identity", &json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) =
+        agent_json(&sandbox, "/identity", &json!({"identity_type": "email"})).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error"], "unsupported_identity_type");
+}
+
+#[tokio::test]
+async fn registration_and_claim_answer_anonymous_not_enabled_when_switched_off() {
+    let sandbox = Sandbox::builder()
+        .anonymous_registration(false)
+        .start()
+        .await
+        .unwrap();
+    let (status, body) = agent_json(&sandbox, "/identity", &json!({})).await;
+    assert_eq!(status, 403);
+    assert_eq!(body["error"], "anonymous_not_enabled");
+    let (status, body) = agent_json(
+        &sandbox,
+        "/identity/claim",
+        &json!({"claim_token": "ot_clm_x", "email": "a@b.example"}),
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(body["error"], "anonymous_not_enabled");
+}
+
+#[tokio::test]
+async fn claim_start_returns_code_uri_lifetime_and_interval() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let (_, _, started) = register_and_start_claim(&sandbox, "owner@example.com").await;
+    let code = started["user_code"].as_str().unwrap();
+    assert_eq!(code.len(), 6);
+    assert!(code.chars().all(|c| c.is_ascii_digit()));
+    assert!(
+        started["verification_uri"]
+            .as_str()
+            .unwrap()
+            .contains("/claim?token=ot_cat_")
+    );
+    assert_eq!(started["expires_in"], 1800);
+    assert_eq!(started["interval"], 5);
+    assert_eq!(started["email_sent"], true);
+    let claims = sandbox.claims();
+    assert_eq!(claims[0].user_code.as_deref(), Some(code));
+    assert_eq!(claims[0].email.as_deref(), Some("owner@example.com"));
+}
+
+#[tokio::test]
+async fn claim_start_rejects_bad_input_and_registered_emails_with_invalid_request() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let (_, claim, _) = register(&sandbox).await;
+    for body in [
+        json!({"email": "owner@example.com"}),
+        json!({"claim_token": claim}),
+        json!({"claim_token": claim, "email": "not-an-email"}),
+        json!({"claim_token": "ot_clm_unknown", "email": "owner@example.com"}),
+    ] {
+        let (status, reply) = agent_json(&sandbox, "/identity/claim", &body).await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(reply["error"], "invalid_request", "{body}");
+    }
+    // The seeded owner's email already has an account.
+    let (status, reply) = agent_json(
+        &sandbox,
+        "/identity/claim",
+        &json!({"claim_token": claim, "email": "mira@acme.example"}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(reply["error"], "invalid_request");
+    assert!(
+        reply["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("email_already_registered")
+    );
+}
+
+#[tokio::test]
+async fn claim_ceremony_goes_pending_slow_down_success_then_invalid_grant() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let (pre_claim, claim, _) = register_and_start_claim(&sandbox, "owner@example.com").await;
+
+    let (status, body) = poll(&sandbox, &claim).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("authorization_pending"))
+    );
+
+    // Sooner than `interval` after the previous poll.
+    sandbox.advance_clock(Duration::from_secs(1));
+    let (status, body) = poll(&sandbox, &claim).await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("slow_down")));
+
+    sandbox.advance_clock(Duration::from_secs(5));
+    let (status, body) = poll(&sandbox, &claim).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("authorization_pending"))
+    );
+
+    // The scripted human confirms after two pending answers.
+    sandbox.advance_clock(Duration::from_secs(5));
+    let (status, body) = poll(&sandbox, &claim).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["token_type"], "bearer");
+    assert_eq!(
+        body["scopes"],
+        json!([
+            "jobs:read",
+            "jobs:write",
+            "proposals:read",
+            "proposals:write",
+            "messages:read",
+            "messages:write",
+            "payments:read",
+            "team:read",
+            "team:write"
+        ])
+    );
+    let post_claim = body["access_token"].as_str().unwrap().to_owned();
+    assert!(post_claim.starts_with("ot_pat_"));
+    assert_ne!(post_claim, pre_claim);
+
+    // The pre-claim token died at claim time; the new one works.
+    assert_eq!(api_get(&sandbox, &pre_claim, "/auth/me").await.0, 401);
+    let (status, me) = api_get(&sandbox, &post_claim, "/auth/me").await;
+    assert_eq!(status, 200);
+    assert_eq!(me["actor"]["email"], "owner@example.com");
+
+    // Delivered once.
+    sandbox.advance_clock(Duration::from_secs(5));
+    let (status, body) = poll(&sandbox, &claim).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant"))
+    );
+    let claims = sandbox.claims();
+    assert!(claims[0].claimed && claims[0].token_delivered);
+}
+
+#[tokio::test]
+async fn confirm_claim_control_finishes_a_claim_that_waits_for_a_human() {
+    let sandbox = Sandbox::builder()
+        .claim_confirm_after_polls(None)
+        .start()
+        .await
+        .unwrap();
+    let (pre_claim, claim, started) = register_and_start_claim(&sandbox, "owner@example.com").await;
+    for _ in 0..4 {
+        let (_, body) = poll(&sandbox, &claim).await;
+        assert_eq!(body["error"], "authorization_pending");
+        sandbox.advance_clock(Duration::from_secs(5));
+    }
+    assert_eq!(sandbox.claims()[0].pending_polls, 4);
+    let code = started["user_code"].as_str().unwrap();
+    sandbox.confirm_claim(code).unwrap();
+    // Pre-claim tokens stop working the instant the human finishes.
+    assert_eq!(api_get(&sandbox, &pre_claim, "/auth/me").await.0, 401);
+    let (status, body) = poll(&sandbox, &claim).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(sandbox.confirm_claim(code).is_err());
+    assert!(sandbox.confirm_claim("000000x").is_err());
+}
+
+#[tokio::test]
+async fn token_poll_reports_expired_attempts_and_windows() {
+    let sandbox = Sandbox::builder()
+        .claim_confirm_after_polls(None)
+        .start()
+        .await
+        .unwrap();
+    let (_, claim, _) = register_and_start_claim(&sandbox, "owner@example.com").await;
+    // The 30-minute attempt lapses: expired_token; a new claim start revives it.
+    sandbox.advance_clock(Duration::from_secs(1801));
+    let (status, body) = poll(&sandbox, &claim).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("expired_token"))
+    );
+    assert!(sandbox.claims()[0].expired);
+    let (status, _) = agent_json(
+        &sandbox,
+        "/identity/claim",
+        &json!({"claim_token": claim, "email": "owner@example.com"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, body) = poll(&sandbox, &claim).await;
+    assert_eq!(body["error"], "authorization_pending");
+    // The 24-hour window closes: expired_token, and no new claim can start.
+    sandbox.advance_clock(Duration::from_secs(24 * 3600));
+    let (_, body) = poll(&sandbox, &claim).await;
+    assert_eq!(body["error"], "expired_token");
+    let (status, body) = agent_json(
+        &sandbox,
+        "/identity/claim",
+        &json!({"claim_token": claim, "email": "owner@example.com"}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_request"))
+    );
+}
+
+#[tokio::test]
+async fn token_poll_rejects_wrong_grant_missing_token_and_unknown_token() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let (_, body) = agent_form(
+        &sandbox,
+        "/oauth/token",
+        "grant_type=password&claim_token=ot_clm_x",
+    )
+    .await;
+    assert_eq!(body["error"], "unsupported_grant_type");
+    let form = format!("grant_type={}", encode(GRANT));
+    let (status, body) = agent_form(&sandbox, "/oauth/token", &form).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_request"))
+    );
+    let (status, body) = poll(&sandbox, "ot_clm_unknown").await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant"))
+    );
+    // A JSON body is not the documented form encoding.
+    let (status, body) = agent_json(
+        &sandbox,
+        "/oauth/token",
+        &json!({"grant_type": GRANT, "claim_token": "ot_clm_x"}),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_request"))
+    );
+}
+
+#[tokio::test]
+async fn revoke_by_value_always_answers_empty_object_and_kills_the_token() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let (access, _, _) = register(&sandbox).await;
+    let form = format!("token={}", encode(&access));
+    let (status, body) = agent_form(&sandbox, "/oauth/revoke", &form).await;
+    assert_eq!((status, body), (200, json!({})));
+    assert_eq!(api_get(&sandbox, &access, "/auth/me").await.0, 401);
+    // Unknown and already revoked tokens: still 200 {}.
+    let (status, body) = agent_form(&sandbox, "/oauth/revoke", &form).await;
+    assert_eq!((status, body), (200, json!({})));
+    let (status, body) = agent_form(&sandbox, "/oauth/revoke", "token=ot_pat_nope").await;
+    assert_eq!((status, body), (200, json!({})));
+    let (status, body) = agent_form(&sandbox, "/oauth/revoke", "").await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_request"))
+    );
+}
