@@ -436,3 +436,301 @@ async fn revoke_by_value_always_answers_empty_object_and_kills_the_token() {
         (400, Some("invalid_request"))
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Team
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn team_lists_the_owner_then_invites_and_members_after_an_invite() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let token = sandbox.token().to_owned();
+    let (status, body) = api_get(&sandbox, &token, "/team").await;
+    assert_eq!(status, 200, "{body}");
+    let team = &body["team"];
+    assert_eq!(team["organization"]["name"], "Acme Research");
+    assert_eq!(team["organization"]["ownerName"], "Mira Chen");
+    assert_eq!(team["members"][0]["role"], "OWNER");
+    assert_eq!(team["members"][0]["email"], "mira@acme.example");
+
+    let (status, body) = api_post(
+        &sandbox,
+        &token,
+        "/team/invites",
+        &json!({"email": "sam@example.com"}),
+    )
+    .await;
+    assert_eq!((status, body), (200, json!({"status": "invite_created"})));
+    let (_, body) = api_get(&sandbox, &token, "/team").await;
+    let invite = &body["team"]["invites"][0];
+    assert_eq!(invite["email"], "sam@example.com");
+    let created =
+        chrono::DateTime::parse_from_rfc3339(invite["createdAt"].as_str().unwrap()).unwrap();
+    let expires =
+        chrono::DateTime::parse_from_rfc3339(invite["expiresAt"].as_str().unwrap()).unwrap();
+    assert_eq!((expires - created).num_days(), 7);
+
+    sandbox.accept_team_invite("sam@example.com").unwrap();
+    let (_, body) = api_get(&sandbox, &token, "/team").await;
+    assert_eq!(body["team"]["members"][1]["email"], "sam@example.com");
+    assert_eq!(body["team"]["members"][1]["role"], "MEMBER");
+    assert!(body["team"].get("invites").is_none_or(|i| i == &json!([])));
+
+    for (email, status) in [
+        ("sam@example.com", "already_member"),
+        ("mira@acme.example", "already_member"),
+    ] {
+        let (_, body) = api_post(&sandbox, &token, "/team/invites", &json!({"email": email})).await;
+        assert_eq!(body["status"], status, "{email}");
+    }
+}
+
+#[tokio::test]
+async fn team_invite_of_an_existing_account_adds_the_member_directly() {
+    let sandbox = Sandbox::start().await.unwrap();
+    // A claimed agent account now owns owner@example.com.
+    let (_, claim, _) = register_and_start_claim(&sandbox, "owner@example.com").await;
+    let code = sandbox.claims()[0].user_code.clone().unwrap();
+    sandbox.confirm_claim(&code).unwrap();
+    assert_eq!(poll(&sandbox, &claim).await.0, 200);
+    let (_, body) = api_post(
+        &sandbox,
+        sandbox.token(),
+        "/team/invites",
+        &json!({"email": "OWNER@example.com"}),
+    )
+    .await;
+    assert_eq!(body["status"], "member_added");
+    let (_, body) = api_get(&sandbox, sandbox.token(), "/team").await;
+    assert_eq!(body["team"]["members"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn team_errors_cover_claim_scope_feature_teams_email_and_mailer() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let token = sandbox.token().to_owned();
+    let (pre_claim, _, _) = register(&sandbox).await;
+    // Reads work pre-claim; the invite needs a claimed account.
+    assert_eq!(api_get(&sandbox, &pre_claim, "/team").await.0, 200);
+    let (status, body) = api_post(
+        &sandbox,
+        &pre_claim,
+        "/team/invites",
+        &json!({"email": "x@example.com"}),
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(body["details"]["reason"], "account_claim_required");
+    assert_eq!(
+        body["details"]["claimUrl"],
+        "https://app.opentrain.ai/claim"
+    );
+
+    let reader = sandbox.issue_token(&[opentrain_gen::types::Scope::JobsRead]);
+    let (status, body) = api_get(&sandbox, &reader, "/team").await;
+    assert_eq!(status, 403);
+    assert_eq!(body["details"]["requiredScopes"], json!(["team:read"]));
+
+    let (status, body) =
+        api_post(&sandbox, &token, "/team/invites", &json!({"email": "nope"})).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["code"], "BAD_REQUEST");
+    assert!(body["details"]["issues"].is_array());
+
+    sandbox.fail_invite_emails(1);
+    let (status, body) = api_post(
+        &sandbox,
+        &token,
+        "/team/invites",
+        &json!({"email": "new@example.com"}),
+    )
+    .await;
+    assert_eq!(status, 409);
+    assert_eq!(body["details"]["reason"], "invite_email_send_failed");
+    let (status, _) = api_post(
+        &sandbox,
+        &token,
+        "/team/invites",
+        &json!({"email": "new@example.com"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+
+    sandbox.set_teams_enabled(false);
+    let (status, body) = api_get(&sandbox, &token, "/team").await;
+    assert_eq!(status, 403);
+    assert_eq!(body["details"]["reason"], "teams_not_enabled");
+    sandbox.set_teams_enabled(true);
+
+    sandbox.set_feature(opentrain_sandbox::Feature::Team, false);
+    let (status, body) = api_get(&sandbox, &token, "/team").await;
+    assert_eq!(status, 403);
+    assert_eq!(body["details"]["featureKey"], "public_api_team");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Credits
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn credits_start_at_zero_and_a_paid_top_up_lands_in_balance_and_ledger() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let token = sandbox.token().to_owned();
+    let (status, body) = api_get(&sandbox, &token, "/credits").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["credits"]["availableCents"], 0);
+    assert_eq!(body["credits"]["reservedCents"], 0);
+    assert_eq!(body["credits"]["currency"], "usd");
+
+    let (status, created) = api_post(
+        &sandbox,
+        &token,
+        "/credits/top-ups",
+        &json!({"amountUsd": 100}),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["topUpId"].as_str().unwrap().to_owned();
+    assert_eq!(created["topUp"]["id"], id.as_str());
+    assert_eq!(created["topUp"]["status"], "PENDING");
+    assert_eq!(created["topUp"]["amountCents"], 10000);
+    assert!(created["checkoutUrl"].is_string());
+    assert!(created["message"].as_str().unwrap().contains("checkoutUrl"));
+
+    sandbox.complete_top_up(&id).unwrap();
+    let (status, body) = api_get(&sandbox, &token, &format!("/credits/top-ups/{id}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["topUp"]["status"], "COMPLETED");
+    assert!(body["topUp"]["completedAt"].is_string());
+
+    let (_, body) = api_get(&sandbox, &token, "/credits").await;
+    assert_eq!(body["credits"]["availableCents"], 10000);
+    assert_eq!(body["credits"]["recentEntries"][0]["type"], "TOP_UP");
+    assert_eq!(body["credits"]["recentEntries"][0]["topUpId"], id.as_str());
+    // `amount` is an alias; fractional dollars become whole cents.
+    let (status, created) = api_post(
+        &sandbox,
+        &token,
+        "/credits/top-ups",
+        &json!({"amount": 10.5}),
+    )
+    .await;
+    assert_eq!(status, 201);
+    assert_eq!(created["topUp"]["amountCents"], 1050);
+}
+
+#[tokio::test]
+async fn credit_ledger_pages_newest_first_with_a_cursor() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let token = sandbox.token().to_owned();
+    let ids: Vec<String> = (1..=5)
+        .map(|n| sandbox.adjust_credits(n * 100, Some("test")))
+        .collect();
+    let (status, page1) = api_get(&sandbox, &token, "/credits/ledger?limit=2").await;
+    assert_eq!(status, 200);
+    let got: Vec<&str> = page1["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(got, [ids[4].as_str(), ids[3].as_str()]);
+    let cursor = page1["nextCursor"].as_str().unwrap();
+    let (_, page2) = api_get(
+        &sandbox,
+        &token,
+        &format!("/credits/ledger?limit=2&cursor={cursor}"),
+    )
+    .await;
+    let (_, page3) = api_get(
+        &sandbox,
+        &token,
+        &format!(
+            "/credits/ledger?limit=2&cursor={}",
+            page2["nextCursor"].as_str().unwrap()
+        ),
+    )
+    .await;
+    assert_eq!(page3["entries"][0]["id"], ids[0].as_str());
+    assert!(page3.get("nextCursor").is_none_or(Value::is_null));
+    let (_, balance) = api_get(&sandbox, &token, "/credits").await;
+    assert_eq!(balance["credits"]["availableCents"], 1500);
+
+    for bad in ["0", "101", "x"] {
+        let (status, body) =
+            api_get(&sandbox, &token, &format!("/credits/ledger?limit={bad}")).await;
+        assert_eq!(status, 400, "{bad}");
+        assert_eq!(body["details"]["field"], "limit");
+    }
+}
+
+#[tokio::test]
+async fn top_up_rejects_out_of_range_amounts_unclaimed_accounts_and_foreign_reads() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let token = sandbox.token().to_owned();
+    for body in [
+        json!({"amountUsd": 9.99}),
+        json!({"amountUsd": 10000.01}),
+        json!({"amountUsd": "100"}),
+        json!({}),
+    ] {
+        let (status, reply) = api_post(&sandbox, &token, "/credits/top-ups", &body).await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(reply["details"]["field"], "amountUsd", "{body}");
+    }
+    for body in [json!({"amountUsd": 10}), json!({"amountUsd": 10000})] {
+        assert_eq!(
+            api_post(&sandbox, &token, "/credits/top-ups", &body)
+                .await
+                .0,
+            201
+        );
+    }
+    let (pre_claim, _, _) = register(&sandbox).await;
+    let (status, reply) = api_post(
+        &sandbox,
+        &pre_claim,
+        "/credits/top-ups",
+        &json!({"amountUsd": 50}),
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(reply["details"]["reason"], "account_claim_required");
+    // Reads work pre-claim, but another account's top-up is a 404.
+    assert_eq!(api_get(&sandbox, &pre_claim, "/credits").await.0, 200);
+    let (_, created) = api_post(
+        &sandbox,
+        &token,
+        "/credits/top-ups",
+        &json!({"amountUsd": 20}),
+    )
+    .await;
+    let id = created["topUpId"].as_str().unwrap();
+    let (status, reply) = api_get(&sandbox, &pre_claim, &format!("/credits/top-ups/{id}")).await;
+    assert_eq!(status, 404);
+    assert_eq!(reply["details"]["resource"], "credit-top-ups");
+    assert_eq!(reply["details"]["topUpId"], id);
+
+    sandbox.set_feature(opentrain_sandbox::Feature::Credits, false);
+    let (status, reply) = api_get(&sandbox, &token, "/credits").await;
+    assert_eq!(status, 403);
+    assert_eq!(reply["details"]["featureKey"], "public_api_credits");
+}
+
+#[tokio::test]
+async fn an_unpaid_top_up_expires_when_read_after_its_link_lapses() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let token = sandbox.token().to_owned();
+    let (_, created) = api_post(
+        &sandbox,
+        &token,
+        "/credits/top-ups",
+        &json!({"amountUsd": 25}),
+    )
+    .await;
+    let id = created["topUpId"].as_str().unwrap();
+    sandbox.advance_clock(Duration::from_secs(24 * 3600));
+    let (_, body) = api_get(&sandbox, &token, &format!("/credits/top-ups/{id}")).await;
+    assert_eq!(body["topUp"]["status"], "EXPIRED");
+    assert!(sandbox.complete_top_up(id).is_err());
+}

@@ -38,7 +38,7 @@ complete the payment; then poll the top-up until it is COMPLETED.";
 pub(crate) struct Credits {
     /// Ledger entries, oldest first.
     pub(crate) ledger: Vec<(String, CreditLedgerEntry)>,
-    /// Top-ups, oldest first, with the account and the checkout URL.
+    /// Top-ups, oldest first, each with its account.
     pub(crate) top_ups: Vec<(String, CreditTopUp)>,
 }
 
@@ -193,8 +193,8 @@ fn amount_usd(body: &serde_json::Map<String, serde_json::Value>) -> Result<f64, 
     }
 }
 
-/// `POST /credits/top-ups` `{amountUsd}`: `payments:write` + `public_api_credits` + a claimed
-/// account. Creates a PENDING top-up (201) whose link expires in 24 h. Nothing is charged: the
+/// `POST /credits/top-ups` `{amountUsd}`: a claimed account (checked first, as for team
+/// invites) + `payments:write` + `public_api_credits`. Creates a PENDING top-up (201) whose link expires in 24 h. Nothing is charged: the
 /// sandbox's `checkoutUrl` points at an unserved sandbox path, and
 /// [`Sandbox::complete_top_up`] plays the human who pays.
 pub(crate) async fn create_top_up(
@@ -205,9 +205,9 @@ pub(crate) async fn create_top_up(
     let now = app.now();
     let mut st = app.state();
     let p = st.authenticate(&headers, now)?;
+    p.require_claimed("create credit top-ups")?;
     p.require(Scope::PaymentsWrite)?;
     st.require_feature(Feature::Credits)?;
-    p.require_claimed("create credit top-ups")?;
     let body = object(&body, false)?;
     let usd = amount_usd(&body)?;
     let id = st.next_id("ctu");

@@ -149,7 +149,10 @@ pub(crate) async fn get_team(
     })
 }
 
-/// `POST /team/invites` `{email}`: `team:write` + `public_api_team` + a claimed account.
+/// `POST /team/invites` `{email}`: a claimed account + `team:write` + `public_api_team`. The
+/// claim is checked first: the docs' own example shows an unclaimed account (whose pre-claim
+/// token lacks the write scope) getting `account_claim_required`, which points the agent at
+/// the claim ceremony rather than at a scope it cannot obtain.
 ///
 /// Outcomes (`status`): `already_member` when the email is the owner's or a member's;
 /// `member_added` when it belongs to another sandbox account (added at once);
@@ -165,10 +168,10 @@ pub(crate) async fn invite(
     let now = app.now();
     let mut st = app.state();
     let p = st.authenticate(&headers, now)?;
+    p.require_claimed("invite team members")?;
     p.require(Scope::TeamWrite)?;
     st.require_feature(Feature::Team)?;
     require_teams(&st, &p.account_id)?;
-    p.require_claimed("invite team members")?;
     let body = object(&body, false)?;
     let email = match body.get("email") {
         Some(serde_json::Value::String(email)) if valid_email(email.trim()) => {
