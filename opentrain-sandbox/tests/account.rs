@@ -159,10 +159,8 @@ async fn registration_returns_both_tokens_pre_claim_scopes_and_endpoints() {
     assert!(body["registration_id"].is_string());
     let expires = body["claim_token_expires_at"].as_str().unwrap();
     let expires = chrono::DateTime::parse_from_rfc3339(expires).unwrap();
-    assert_eq!(
-        (expires.with_timezone(&chrono::Utc) - sandbox.now()).num_hours(),
-        24
-    );
+    let left = (expires.with_timezone(&chrono::Utc) - sandbox.now()).num_seconds();
+    assert!((24 * 3600 - 5..=24 * 3600).contains(&left), "{left}");
 
     // The pre-claim token works at once, for the new (unclaimed) account.
     let (status, me) = api_get(&sandbox, &access, "/auth/me").await;
@@ -733,4 +731,400 @@ async fn an_unpaid_top_up_expires_when_read_after_its_link_lapses() {
     let (_, body) = api_get(&sandbox, &token, &format!("/credits/top-ups/{id}")).await;
     assert_eq!(body["topUp"]["status"], "EXPIRED");
     assert!(sandbox.complete_top_up(id).is_err());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Webhooks
+// ---------------------------------------------------------------------------------------------
+
+mod receiver {
+    //! A local webhook receiver: records every delivery and answers with scripted statuses.
+
+    use std::collections::VecDeque;
+    use std::sync::{Arc, Mutex};
+
+    use axum::body::Bytes;
+    use axum::http::{HeaderMap, StatusCode};
+
+    /// One received delivery.
+    #[derive(Clone, Debug)]
+    pub struct Received {
+        pub headers: HeaderMap,
+        pub body: Bytes,
+    }
+
+    #[derive(Default)]
+    struct Shared {
+        received: Vec<Received>,
+        statuses: VecDeque<u16>,
+    }
+
+    /// A running receiver.
+    #[derive(Clone)]
+    pub struct Receiver {
+        pub url: String,
+        shared: Arc<Mutex<Shared>>,
+    }
+
+    impl Receiver {
+        /// Starts a receiver that answers `statuses` in order, then 200.
+        pub async fn start(statuses: &[u16]) -> Receiver {
+            let shared = Arc::new(Mutex::new(Shared {
+                received: Vec::new(),
+                statuses: statuses.iter().copied().collect(),
+            }));
+            let state = shared.clone();
+            let app = axum::Router::new().route(
+                "/hook",
+                axum::routing::post(move |headers: HeaderMap, body: Bytes| {
+                    let state = state.clone();
+                    async move {
+                        let mut shared = state.lock().unwrap();
+                        shared.received.push(Received { headers, body });
+                        let status = shared.statuses.pop_front().unwrap_or(200);
+                        StatusCode::from_u16(status).unwrap()
+                    }
+                }),
+            );
+            let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+                .await
+                .unwrap();
+            let url = format!("http://{}/hook", listener.local_addr().unwrap());
+            tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+            Receiver { url, shared }
+        }
+
+        /// Every delivery received so far.
+        pub fn received(&self) -> Vec<Received> {
+            self.shared.lock().unwrap().received.clone()
+        }
+    }
+}
+
+/// Waits (real time, at most 5 s) until `done` holds.
+async fn eventually(mut done: impl FnMut() -> bool) {
+    for _ in 0..250 {
+        if done() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("condition not reached within 5 s");
+}
+
+/// Creates a webhook on the seeded account; returns (id, secret).
+async fn create_webhook(sandbox: &Sandbox, url: &str, types: &[&str]) -> (String, String) {
+    let (status, body) = api_post(
+        sandbox,
+        sandbox.token(),
+        "/webhooks",
+        &json!({"url": url, "eventTypes": types}),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    (
+        body["webhook"]["id"].as_str().unwrap().to_owned(),
+        body["secret"].as_str().unwrap().to_owned(),
+    )
+}
+
+fn proposal_received(sandbox: &Sandbox) -> String {
+    use opentrain_gen::types::{EventType, PlatformEventData};
+    let data = PlatformEventData {
+        proposal_id: Some("prp_1".into()),
+        job_id: Some("job_1".into()),
+        ..PlatformEventData::default()
+    };
+    sandbox.emit_event(EventType::ProposalReceived, "prp_1", Some("job_1"), data)
+}
+
+/// Checks `t=<secs>,v1=<hex>` against HMAC-SHA256(secret, "{t}.{body}"), independently of the
+/// sandbox's code.
+fn verify_signature(header: &str, secret: &str, body: &[u8]) -> i64 {
+    use hmac::{Hmac, Mac};
+    let mut t = None;
+    let mut v1 = None;
+    for part in header.split(',') {
+        match part.split_once('=') {
+            Some(("t", value)) => t = Some(value.to_owned()),
+            Some(("v1", value)) => v1 = Some(value.to_owned()),
+            _ => panic!("unexpected signature part {part}"),
+        }
+    }
+    let (t, v1) = (t.unwrap(), v1.unwrap());
+    let mut message = format!("{t}.").into_bytes();
+    message.extend_from_slice(body);
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(&message);
+    let expected: Vec<u8> = (0..v1.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&v1[i..i + 2], 16).unwrap())
+        .collect();
+    mac.verify_slice(&expected).expect("the signature verifies");
+    t.parse().unwrap()
+}
+
+#[tokio::test]
+async fn webhooks_create_list_get_and_delete() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let token = sandbox.token().to_owned();
+    let (status, created) = api_post(
+        &sandbox,
+        &token,
+        "/webhooks",
+        &json!({
+            "url": "https://example.com/hooks/opentrain",
+            "eventTypes": ["proposal.received", "message.received", "proposal.received"]
+        }),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    assert!(created["secret"].as_str().unwrap().starts_with("whsec_"));
+    assert!(
+        created["message"]
+            .as_str()
+            .unwrap()
+            .contains("only returned once")
+    );
+    let webhook = created["webhook"].clone();
+    assert_eq!(webhook["status"], "ACTIVE");
+    assert_eq!(
+        webhook["eventTypes"],
+        json!(["proposal.received", "message.received"])
+    );
+    let id = webhook["id"].as_str().unwrap().to_owned();
+    let (second, _) = create_webhook(&sandbox, "http://localhost:9/x", &["payment.pending"]).await;
+
+    let (status, list) = api_get(&sandbox, &token, "/webhooks").await;
+    assert_eq!(status, 200);
+    let ids: Vec<&str> = list["webhooks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [second.as_str(), id.as_str()], "newest first");
+    assert!(
+        !list.to_string().contains("whsec_"),
+        "secrets are never listed"
+    );
+
+    let (status, got) = api_get(&sandbox, &token, &format!("/webhooks/{id}")).await;
+    assert_eq!((status, &got["webhook"]), (200, &webhook));
+
+    let (status, deleted) = api_delete(&sandbox, &token, &format!("/webhooks/{id}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(deleted["deleted"], true);
+    assert_eq!(deleted["webhook"], webhook);
+    let (status, missing) = api_get(&sandbox, &token, &format!("/webhooks/{id}")).await;
+    assert_eq!(status, 404);
+    assert_eq!(missing["details"]["resource"], "webhooks");
+    assert_eq!(missing["details"]["webhookId"], id.as_str());
+    assert_eq!(
+        api_delete(&sandbox, &token, &format!("/webhooks/{id}"))
+            .await
+            .0,
+        404
+    );
+}
+
+#[tokio::test]
+async fn webhook_create_validates_url_types_scopes_and_the_cap() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let token = sandbox.token().to_owned();
+    let long = format!("https://example.com/{}", "a".repeat(2048));
+    for (body, field) in [
+        (
+            json!({"url": "http://example.com/x", "eventTypes": ["payment.pending"]}),
+            "url",
+        ),
+        (
+            json!({"url": long, "eventTypes": ["payment.pending"]}),
+            "url",
+        ),
+        (json!({"eventTypes": ["payment.pending"]}), "url"),
+        (
+            json!({"url": "https://example.com/x", "eventTypes": []}),
+            "eventTypes",
+        ),
+        (
+            json!({"url": "https://example.com/x", "eventTypes": ["job.created"]}),
+            "eventTypes",
+        ),
+    ] {
+        let (status, reply) = api_post(&sandbox, &token, "/webhooks", &body).await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(reply["details"]["field"], field, "{body}");
+    }
+    // The token needs webhooks:manage and the read scope of every type.
+    use opentrain_gen::types::Scope;
+    let narrow = sandbox.issue_token(&[Scope::WebhooksManage, Scope::ProposalsRead]);
+    let (status, reply) = api_post(
+        &sandbox,
+        &narrow,
+        "/webhooks",
+        &json!({"url": "https://example.com/x", "eventTypes": ["proposal.received", "message.received"]}),
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(reply["details"]["requiredScopes"], json!(["messages:read"]));
+    let no_manage = sandbox.issue_token(&[Scope::ProposalsRead]);
+    let (status, reply) = api_get(&sandbox, &no_manage, "/webhooks").await;
+    assert_eq!(status, 403);
+    assert_eq!(
+        reply["details"]["requiredScopes"],
+        json!(["webhooks:manage"])
+    );
+
+    for n in 0..10 {
+        create_webhook(
+            &sandbox,
+            &format!("https://example.com/{n}"),
+            &["payment.pending"],
+        )
+        .await;
+    }
+    let (status, reply) = api_post(
+        &sandbox,
+        &token,
+        "/webhooks",
+        &json!({"url": "https://example.com/11", "eventTypes": ["payment.pending"]}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(reply["details"]["limit"], 10);
+
+    sandbox.set_feature(opentrain_sandbox::Feature::Webhooks, false);
+    let (status, reply) = api_get(&sandbox, &token, "/webhooks").await;
+    assert_eq!(status, 403);
+    assert_eq!(reply["details"]["featureKey"], "public_api_webhooks");
+}
+
+#[tokio::test]
+async fn a_delivery_is_signed_and_carries_exactly_one_event_record() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let receiver = receiver::Receiver::start(&[]).await;
+    // An event before the subscription is not delivered (no backfill).
+    proposal_received(&sandbox);
+    let (webhook_id, secret) =
+        create_webhook(&sandbox, &receiver.url, &["proposal.received"]).await;
+    // Another type is not delivered either.
+    sandbox.emit_event(
+        opentrain_gen::types::EventType::PaymentPending,
+        "inv_1",
+        None,
+        opentrain_gen::types::PlatformEventData::default(),
+    );
+    let event_id = proposal_received(&sandbox);
+    eventually(|| sandbox.deliveries().len() == 1).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let received = receiver.received();
+    assert_eq!(received.len(), 1);
+    let delivery = &received[0];
+    let header = |name: &str| {
+        delivery
+            .headers
+            .get(name)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(header("content-type"), "application/json");
+    assert_eq!(header("user-agent"), "OpenTrain-Webhooks/1.0");
+    assert_eq!(header("x-opentrain-event"), "proposal.received");
+    let t = verify_signature(&header("x-opentrain-signature"), &secret, &delivery.body);
+    assert!((sandbox.now().timestamp() - t).abs() <= 300);
+    let event: Value = serde_json::from_slice(&delivery.body).unwrap();
+    assert_eq!(event["id"], event_id.as_str());
+    assert_eq!(event["type"], "proposal.received");
+    assert_eq!(event["data"]["proposalId"], "prp_1");
+
+    let attempts = sandbox.deliveries();
+    assert_eq!(attempts[0].delivery_id, header("x-opentrain-delivery"));
+    assert_eq!(attempts[0].webhook_id, webhook_id);
+    assert_eq!(attempts[0].event_id, event_id);
+    assert_eq!((attempts[0].status, attempts[0].attempt), (Some(200), 1));
+    assert!(attempts[0].succeeded);
+}
+
+#[tokio::test]
+async fn a_failed_delivery_is_retried_after_the_delay_with_the_same_delivery_id() {
+    let sandbox = Sandbox::builder()
+        .webhook_retry_delays(vec![Duration::from_secs(60), Duration::from_secs(300)])
+        .start()
+        .await
+        .unwrap();
+    let receiver = receiver::Receiver::start(&[500]).await;
+    let (_, secret) = create_webhook(&sandbox, &receiver.url, &["proposal.received"]).await;
+    proposal_received(&sandbox);
+    eventually(|| sandbox.deliveries().len() == 1).await;
+    assert_eq!(sandbox.deliveries()[0].status, Some(500));
+    assert!(!sandbox.deliveries()[0].succeeded);
+    // Not before the delay has passed on the sandbox clock.
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    assert_eq!(receiver.received().len(), 1);
+    sandbox.advance_clock(Duration::from_secs(60));
+    eventually(|| sandbox.deliveries().len() == 2).await;
+    let attempts = sandbox.deliveries();
+    assert_eq!(attempts[1].delivery_id, attempts[0].delivery_id);
+    assert_eq!((attempts[1].attempt, attempts[1].status), (2, Some(200)));
+    assert!(attempts[1].succeeded);
+    let received = receiver.received();
+    let ids: Vec<_> = received
+        .iter()
+        .map(|r| r.headers["x-opentrain-delivery"].clone())
+        .collect();
+    assert_eq!(ids[0], ids[1]);
+    // Both attempts carry the same body, each validly signed.
+    assert_eq!(received[0].body, received[1].body);
+    let header = received[1].headers["x-opentrain-signature"]
+        .to_str()
+        .unwrap();
+    verify_signature(header, &secret, &received[1].body);
+    // Nothing more once it succeeded.
+    sandbox.advance_clock(Duration::from_secs(600));
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    assert_eq!(sandbox.deliveries().len(), 2);
+}
+
+#[tokio::test]
+async fn repeated_failures_disable_the_webhook_and_unreachable_receivers_count_as_failures() {
+    let sandbox = Sandbox::builder()
+        .webhook_retry_delays(vec![Duration::from_secs(1), Duration::from_secs(1)])
+        .webhook_disable_after(2)
+        .start()
+        .await
+        .unwrap();
+    let receiver = receiver::Receiver::start(&[503, 503, 503]).await;
+    let (id, _) = create_webhook(&sandbox, &receiver.url, &["proposal.received"]).await;
+    proposal_received(&sandbox);
+    eventually(|| sandbox.deliveries().len() == 1).await;
+    sandbox.advance_clock(Duration::from_secs(1));
+    eventually(|| sandbox.deliveries().len() == 2).await;
+    let (_, body) = api_get(&sandbox, sandbox.token(), &format!("/webhooks/{id}")).await;
+    assert_eq!(body["webhook"]["status"], "DISABLED");
+    assert_eq!(
+        body["webhook"]["disabledReason"],
+        "Disabled after repeated delivery failures"
+    );
+    assert!(body["webhook"]["disabledAt"].is_string());
+    // A disabled webhook gets nothing more.
+    sandbox.advance_clock(Duration::from_secs(5));
+    proposal_received(&sandbox);
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    assert_eq!(sandbox.deliveries().len(), 2);
+
+    // A receiver that refuses connections: a failure without a status.
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/hook", listener.local_addr().unwrap())
+    };
+    create_webhook(&sandbox, &closed, &["proposal.received"]).await;
+    proposal_received(&sandbox);
+    eventually(|| sandbox.deliveries().len() == 3).await;
+    let attempt = &sandbox.deliveries()[2];
+    assert_eq!(attempt.status, None);
+    assert!(attempt.error.is_some());
+    assert!(!attempt.succeeded);
 }
