@@ -297,14 +297,48 @@ fn record(app: &App, outcome: Outcome) {
     agents.deliveries.queue.retain(|d| !d.done || d.in_flight);
 }
 
+/// Starts a plain thread that sends a tick every [`TICK`] of real time until the receiver is
+/// gone. The loop waits on these ticks rather than on a tokio timer: a test running on a paused
+/// tokio clock auto-advances to the next pending timer whenever its runtime idles (e.g. while
+/// waiting on a socket), so a perpetual tokio timer would make the sandbox clock drift. `None`
+/// if the thread could not be started.
+fn ticks() -> Option<tokio::sync::mpsc::Receiver<()>> {
+    let (sender, receiver) = tokio::sync::mpsc::channel(1);
+    std::thread::Builder::new()
+        .name("sandbox-webhook-ticks".to_owned())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(TICK);
+                match sender.try_send(()) {
+                    Ok(()) | Err(tokio::sync::mpsc::error::TrySendError::Full(())) => {}
+                    Err(tokio::sync::mpsc::error::TrySendError::Closed(())) => return,
+                }
+            }
+        })
+        .ok()
+        .map(|_| receiver)
+}
+
+/// Waits for the next tick (a tokio sleep if the tick thread is unavailable).
+async fn next_tick(ticks: &mut Option<tokio::sync::mpsc::Receiver<()>>) {
+    if let Some(receiver) = ticks {
+        if receiver.recv().await.is_some() {
+            return;
+        }
+        *ticks = None;
+    }
+    tokio::time::sleep(TICK).await;
+}
+
 /// The delivery loop (runs until the sandbox is dropped; its in-flight attempts are aborted
-/// with it).
+/// with it, and the tick thread ends on its next tick).
 pub(crate) async fn run(app: App) {
     let client = reqwest::Client::builder()
         .timeout(RECEIVER_TIMEOUT)
         .build()
         .unwrap_or_default();
     let mut in_flight: JoinSet<Outcome> = JoinSet::new();
+    let mut ticks = ticks();
     loop {
         let jobs = {
             let now = app.now();
@@ -321,7 +355,7 @@ pub(crate) async fn run(app: App) {
                     record(&app, outcome);
                 }
             }
-            () = tokio::time::sleep(TICK) => {}
+            () = next_tick(&mut ticks) => {}
         }
     }
 }
