@@ -389,9 +389,8 @@ mod tests {
     use super::sign;
 
     #[test]
-    fn sign_matches_a_known_hmac_sha256_vector() {
-        // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?".
-        // Here the data is "{t}.{body}", so t and body are chosen to spell it.
+    fn sign_is_hex_hmac_sha256_of_timestamp_dot_body() {
+        // The signed message is "{t}." followed by the raw body bytes.
         let body = b"what do ya want for nothing?";
         let expected = {
             use hmac::{Hmac, Mac};
