@@ -39,7 +39,8 @@ pub(crate) struct ApiError {
     pub(crate) status: StatusCode,
     pub(crate) code: ErrorCode,
     pub(crate) message: String,
-    pub(crate) details: Option<ErrorDetails>,
+    /// Boxed: the details struct is large and every handler returns `Result<_, ApiError>`.
+    pub(crate) details: Option<Box<ErrorDetails>>,
 }
 
 /// The `claimUrl` sent with `account_claim_required` (the documented value).
@@ -174,7 +175,7 @@ impl ApiError {
 
     /// Replaces the details.
     pub(crate) fn details(mut self, details: ErrorDetails) -> Self {
-        self.details = Some(details);
+        self.details = Some(Box::new(details));
         self
     }
 
@@ -192,7 +193,7 @@ impl IntoResponse for ApiError {
         let id = request_id();
         let envelope = ErrorEnvelope {
             code: self.code,
-            details: self.details,
+            details: self.details.map(|d| *d),
             error: self.message,
             request_id: Some(id.clone()),
         };

@@ -39,7 +39,7 @@ mod routes;
 mod sandbox;
 
 pub use faults::{Fault, RecordedRequest};
-pub use routes::NO_ROUTE_HEADER;
+pub use routes::{ClaimSummary, DeliveryAttempt, NO_ROUTE_HEADER};
 pub use sandbox::{ControlError, Sandbox, SandboxBuilder};
 
 /// One route the sandbox serves: the HTTP method and the full path template

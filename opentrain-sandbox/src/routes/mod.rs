@@ -22,6 +22,7 @@ mod lifecycle;
 mod me;
 
 pub(crate) use account::{Agents, start_background};
+pub use account::{ClaimSummary, DeliveryAttempt};
 pub(crate) use lifecycle::Market;
 
 /// Where the Public API is mounted.

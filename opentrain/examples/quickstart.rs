@@ -1,0 +1,338 @@
+//! The whole OpenTrain employer lifecycle in one run.
+//!
+//! ```text
+//! cargo run --example quickstart
+//! ```
+//!
+//! Without a token it starts the embedded sandbox (an offline stand-in for the API on
+//! 127.0.0.1) and runs every step against it, with a scripted human who confirms the claim and
+//! the hire: register → claim → capabilities → draft from a sentence → answer missing fields →
+//! publish → list proposals → hire → wait for the approval → read the contract → poll updates.
+//!
+//! With `OT_API_TOKEN` set (or a credentials file from the official CLI) it talks to the real
+//! API instead, and only does what cannot spend money or show anything to the public: it reads
+//! the account and capabilities, creates (or, on a re-run, finds again thanks to the
+//! idempotency key) a private draft, answers its missing fields, and reads the first pages of
+//! your jobs and of the updates feed. Publishing and hiring are left to you: the approval they
+//! need is confirmed by a human in the app.
+
+use std::collections::BTreeMap;
+use std::future::IntoFuture;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use futures::TryStreamExt;
+use opentrain::agent::{self, AgentConfig, Registration};
+use opentrain::approvals::{Confirmation, Milestone, Outcome};
+use opentrain::config::CredentialsFile;
+use opentrain::drafting::{Answer, MissingField};
+use opentrain::{Client, Error};
+use opentrain_sandbox::Sandbox;
+
+/// The job, in plain English, as an agent would get it from its user.
+const JOB: &str = "We need 3 annotators to label 10,000 product images into 12 categories, \
+                   paying $0.05 per label. English speakers.";
+
+/// How a run ends.
+type Run = Result<(), Box<dyn std::error::Error>>;
+
+#[tokio::main]
+async fn main() -> Run {
+    let started = Instant::now();
+    let result = match Client::from_env() {
+        Ok(client) if client.has_token() => live(client).await,
+        // No token anywhere (or no readable configuration): the embedded default.
+        _ => offline().await,
+    };
+    match &result {
+        Ok(()) => println!("\ndone in {:.1} s", started.elapsed().as_secs_f64()),
+        Err(e) => eprintln!("\nstopped: {e}"),
+    }
+    result
+}
+
+/// One numbered line of progress.
+fn step(n: u32, what: &str) {
+    println!("[{n:>2}] {what}");
+}
+
+/// The answer a demo agent gives for a missing field: the allowed value that reads most
+/// sensible for an enum, a plausible number, the docs' example for text.
+fn demo_answer(field: &MissingField) -> Answer {
+    let name = field.field().to_ascii_lowercase();
+    let value: serde_json::Value = if field.is_enum() {
+        let values = field.enum_values();
+        let preferred = ["INTERMEDIATE", "PER_LABEL", "FIXED", "ENGLISH"];
+        match preferred
+            .iter()
+            .find(|p| values.iter().any(|v| v == *p))
+            .map(|p| (*p).to_owned())
+            .or_else(|| values.first().cloned())
+        {
+            Some(v) => v.into(),
+            None => return Answer::Skip,
+        }
+    } else if field.is_number() {
+        if name.contains("price") || name.contains("rate") || name.contains("budget") {
+            0.05.into()
+        } else {
+            3.into()
+        }
+    } else {
+        match field.example() {
+            Some(example) => example.into(),
+            None if name.contains("description") => JOB.into(),
+            None => return Answer::Skip,
+        }
+    };
+    println!("       {} = {value}", field.field());
+    Answer::Value(value)
+}
+
+/// The offline run: the sandbox and a scripted human.
+async fn offline() -> Run {
+    println!("No OpenTrain token found: running against the embedded sandbox.\n");
+    let sandbox = Sandbox::builder()
+        .claim_poll_interval(Duration::from_secs(1))
+        .start()
+        .await?;
+    let scratch = Scratch::new()?;
+    let config = AgentConfig::new()
+        .base_url(sandbox.base_url())
+        .credentials_file(CredentialsFile::at(scratch.path("cli.json")));
+
+    step(1, "register an anonymous agent account");
+    let agent = agent::register(
+        &Registration::default()
+            .agent_name("opentrain-rs quickstart")
+            .organization_name("Quickstart Labs")
+            .config(config),
+    )
+    .await?;
+    println!(
+        "       pre-claim token saved to {}",
+        agent.credentials_file().path().display()
+    );
+
+    step(
+        2,
+        "claim it for a human (the sandbox's scripted human confirms)",
+    );
+    let claim = agent.start_claim("owner@example.com").await?;
+    println!(
+        "       open {} and enter {}",
+        claim.verification_uri, claim.user_code
+    );
+    let client = claim.wait().await?;
+    println!("       claimed; the post-claim token is saved");
+
+    run_lifecycle(&client, &sandbox).await
+}
+
+/// The run against the real API: nothing public, nothing that moves money.
+async fn live(client: Client) -> Run {
+    println!("Using the OpenTrain API at {}.\n", client.base_url());
+    step(1, "who am I");
+    let me = client.me().await?;
+    let org = me
+        .account
+        .as_ref()
+        .and_then(|a| a.organization_id.as_deref());
+    println!("       organization {}", org.unwrap_or("(not stated)"));
+    step(2, "capabilities");
+    print_capabilities(&client).await?;
+    step(3, "draft from a sentence, answer the missing fields");
+    let draft = client
+        .post_job(JOB)
+        .idempotency_key("opentrain-rs-quickstart-v1")
+        .answer_with(async |field: &MissingField| demo_answer(field))
+        .max_rounds(5)
+        .draft()
+        .await?;
+    println!(
+        "       draft {} is {}publish-ready; review it at {}",
+        draft.job_id(),
+        if draft.publish_ready() {
+            ""
+        } else {
+            "not yet "
+        },
+        draft
+            .review_url()
+            .or(draft.draft_url())
+            .unwrap_or("(no link)")
+    );
+    step(4, "your jobs (first page)");
+    let jobs = client.my_jobs().max_items(10).collect_all().await?;
+    println!("       {} job(s)", jobs.len());
+    step(5, "updates feed (first 50 events)");
+    let events = client.updates().max_items(50).collect_all().await?;
+    println!("       {} event(s)", events.len());
+    println!("\nPublishing and hiring are not run against the real API by this example.");
+    Ok(())
+}
+
+async fn print_capabilities(client: &Client) -> Result<(), Error> {
+    let caps = client.capabilities().await?;
+    let flags = serde_json::to_value(&caps.capabilities).unwrap_or_default();
+    let on: Vec<&str> = flags
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .filter(|(_, v)| v.as_bool() == Some(true))
+                .map(|(k, _)| k.as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    println!("       enabled: {}", on.join(", "));
+    Ok(())
+}
+
+/// Steps 3–11 of the offline run.
+async fn run_lifecycle(client: &Client, sandbox: &Sandbox) -> Run {
+    step(3, "capabilities");
+    print_capabilities(client).await?;
+
+    step(4, "draft from a sentence");
+    let draft = client
+        .create_draft(
+            opentrain::drafting::DraftInput::text(JOB).idempotency_key("quickstart-draft-1"),
+        )
+        .await?;
+    println!(
+        "       draft {}: {} field(s) missing",
+        draft.job_id(),
+        draft.missing_fields().len()
+    );
+
+    step(5, "answer the missing fields, then 6: publish");
+    let published = client
+        .post_job(JOB)
+        .idempotency_key("quickstart-draft-1")
+        .answer_with(async |field: &MissingField| demo_answer(field))
+        .max_rounds(5)
+        .publish()
+        .await?;
+    step(6, "published");
+    println!(
+        "       job {} is live at {}",
+        published.job_id,
+        published.job_url.as_deref().unwrap_or("(no link)")
+    );
+
+    step(7, "list proposals");
+    let proposals = client.proposals(&published.job_id).collect_all().await?;
+    for p in &proposals {
+        let who = p
+            .candidate
+            .as_ref()
+            .and_then(|c| c.display_name.as_deref())
+            .unwrap_or("(name not shared)");
+        let bid = p
+            .bid
+            .as_ref()
+            .and_then(|b| b.amount_usd)
+            .unwrap_or_default();
+        println!("       {} from {who}, bid ${bid:.2}", p.id);
+    }
+    let Some(chosen) = proposals.first() else {
+        return Err("no proposal arrived".into());
+    };
+
+    step(8, "hire (this asks a human to co-sign)");
+    let pending = client
+        .hire(
+            &chosen.id,
+            Milestone::usd(150.0)
+                .name("First 2,000 labels")
+                .due_date("2026-12-31"),
+        )
+        .await?;
+    println!(
+        "       approval {} waits at {}",
+        pending.id(),
+        pending.approval_url()
+    );
+
+    step(9, "wait for the approval");
+    let wait = pending
+        .wait(client)
+        .poll_interval(Duration::from_millis(250))
+        .max_wait(Duration::from_secs(60))
+        .into_future();
+    // The scripted human: opens the link a moment later and confirms.
+    let human = async {
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        sandbox.confirm_approval(pending.id())
+    };
+    let (outcome, confirmed) = tokio::join!(wait, human);
+    confirmed?;
+    let outcome = outcome?;
+    let contract_id = match &outcome {
+        Outcome::Confirmed {
+            result:
+                Confirmation::Hired {
+                    contract_id: Some(id),
+                    ..
+                },
+            ..
+        } => id.clone(),
+        other => return Err(format!("the hire was not confirmed: {}", other.status()).into()),
+    };
+    println!("       confirmed");
+
+    step(10, "read the contract");
+    let contract = client.contract(&contract_id).await?.contract;
+    println!(
+        "       {} ({}) with {} milestone(s)",
+        contract.id,
+        contract.title.as_deref().unwrap_or("untitled"),
+        contract.milestones.len()
+    );
+
+    step(11, "poll updates");
+    let events: Vec<_> = client.updates().items().try_collect().await?;
+    let mut by_type: BTreeMap<String, usize> = BTreeMap::new();
+    for e in &events {
+        *by_type.entry(e.type_.to_string()).or_default() += 1;
+    }
+    for (kind, n) in &by_type {
+        println!("       {n} × {kind}");
+    }
+
+    println!(
+        "\nSummary: job {} published, {} proposal(s), hired {}, contract {}, {} event(s).",
+        published.job_id,
+        proposals.len(),
+        chosen.id,
+        contract.id,
+        events.len()
+    );
+    Ok(())
+}
+
+/// A private scratch directory for the run's credentials file, removed at the end: the
+/// offline run never touches your real `~/.config/opentrain`.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new() -> std::io::Result<Self> {
+        let dir = std::env::temp_dir().join(format!(
+            "opentrain-quickstart-{}-{:08x}",
+            std::process::id(),
+            rand::random::<u32>()
+        ));
+        std::fs::create_dir_all(&dir)?;
+        Ok(Self(dir))
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
