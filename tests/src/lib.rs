@@ -72,3 +72,36 @@ pub fn lost_fields(original: &serde_json::Value, decoded: &serde_json::Value) ->
     walk(original, Some(decoded), String::new(), &mut out);
     out
 }
+
+/// A private scratch directory removed on drop, for credentials and cursor files of the
+/// end-to-end tests (they never touch the real `~/.config/opentrain`).
+#[derive(Debug)]
+pub struct Scratch(PathBuf);
+
+impl Scratch {
+    /// A new, empty directory under the system temp dir.
+    pub fn new(label: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!(
+            "opentrain-e2e-{label}-{}-{:?}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or_default()
+        ));
+        std::fs::create_dir_all(&dir)
+            .unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+        Scratch(dir)
+    }
+
+    /// A path inside the directory.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
