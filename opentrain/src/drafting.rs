@@ -658,6 +658,62 @@ impl Answerer for SkipAll {
     }
 }
 
+/// Answers every field with the server's own documented `example` for it, typed by the field's
+/// `type` (`"5"` → `5`, `"0.05"` → `0.05`; an enum example outside `enumValues` → the first
+/// value); skips a field without an example.
+///
+/// For demos, tests and dry runs against a sandbox: the examples are placeholders ("Spanish
+/// Sentiment Labeling — ..."), not your job, so never publish a real job with them.
+///
+/// ```
+/// use opentrain::drafting::{Answer, ExampleAnswerer, MissingField};
+/// use opentrain::types::MissingFieldDetail;
+///
+/// let field = MissingField::new(MissingFieldDetail {
+///     field: Some("headcount".into()),
+///     type_: Some("number".into()),
+///     example: Some("5".into()),
+///     ..MissingFieldDetail::default()
+/// });
+/// assert_eq!(ExampleAnswerer::answer_for(&field), Answer::Value(5.into()));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ExampleAnswerer;
+
+impl ExampleAnswerer {
+    /// The answer for `field`, without the async wrapper.
+    pub fn answer_for(field: &MissingField) -> Answer {
+        let Some(example) = field.example() else {
+            return Answer::Skip;
+        };
+        if field.is_number() {
+            // "5" stays an integer (counts), "0.05" a decimal (prices).
+            let number = match example.trim().parse::<i64>() {
+                Ok(n) => Some(serde_json::Number::from(n)),
+                Err(_) => example
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+                    .and_then(serde_json::Number::from_f64),
+            };
+            return number.map_or(Answer::Skip, |n| Answer::Value(Value::Number(n)));
+        }
+        if field.is_enum() && !field.enum_values().iter().any(|v| v == example) {
+            return field
+                .enum_values()
+                .first()
+                .map_or(Answer::Skip, |v| Answer::Value(v.clone().into()));
+        }
+        Answer::Value(example.into())
+    }
+}
+
+impl Answerer for ExampleAnswerer {
+    async fn answer(&mut self, field: &MissingField) -> Answer {
+        Self::answer_for(field)
+    }
+}
+
 /// Answers from a map, looked up by field name and then by each update key; skips the rest.
 ///
 /// ```

@@ -1,5 +1,5 @@
-//! Helpers shared by the cross-crate tests in `tests/tests/`: where the workspace files are, and
-//! how to read the committed spec.
+//! Helpers shared by the cross-crate tests in `tests/tests/`: where the workspace files are, how
+//! to read the committed spec, and scratch directories for the end-to-end tests.
 
 use std::path::PathBuf;
 
