@@ -878,3 +878,39 @@ async fn publishing_an_open_job_again_reports_already_published() {
         json!({"method": "POST", "path": "/api/public/v1/jobs/job_e/publish", "contentType": null, "bearer": true, "body": null})
     );
 }
+
+#[tokio::test]
+async fn capabilities_are_one_authenticated_get_decoded_whole() {
+    let mut server = mockito::Server::new_async().await;
+    let log = Log::default();
+    let fixture: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/getCapabilities.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let _m = log
+        .answer(
+            server.mock("GET", "/api/public/v1/job-drafts/capabilities"),
+            200,
+            &fixture,
+        )
+        .expect(1)
+        .create_async()
+        .await;
+    let capabilities = common::client(&server).capabilities().await.unwrap();
+    let decoded = serde_json::to_value(&capabilities).unwrap();
+    assert_eq!(decoded["capabilities"]["publish"], json!(true));
+    assert_eq!(
+        decoded["draft"]["importFormats"],
+        fixture["draft"]["importFormats"]
+    );
+    assert_eq!(
+        log.sent(),
+        [
+            json!({"method": "GET", "path": "/api/public/v1/job-drafts/capabilities", "contentType": null, "bearer": true, "body": null})
+        ]
+    );
+}
