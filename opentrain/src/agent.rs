@@ -610,7 +610,7 @@ impl ClaimCeremony {
                 }
                 Err(error) => {
                     failures += 1;
-                    if failures >= policy.attempts() || !is_transient(&policy, &error) {
+                    if failures >= policy.attempts() || !policy.should_retry(&error, true) {
                         return Err(error);
                     }
                 }
@@ -674,20 +674,6 @@ impl ClaimCeremony {
         }
         self.agent.client.with_token(token)
     }
-}
-
-/// Whether a failed poll is worth sitting out: what the retry policy retries for a read, and a
-/// 502/503/504 that the endpoint answered in its OAuth shape (`Error::is_retryable` counts only
-/// `authorization_pending` and `slow_down` as retryable OAuth errors, whatever the status).
-fn is_transient(policy: &RetryPolicy, error: &Error) -> bool {
-    policy.should_retry(error, true)
-        || matches!(
-            error,
-            Error::OAuth {
-                status: 502..=504,
-                ..
-            }
-        )
 }
 
 /// Writes the post-claim token: `apiToken` replaced, `claimToken` dropped, `baseUrl` set, other

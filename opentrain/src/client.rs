@@ -42,6 +42,7 @@ struct Inner {
     http: reqwest::Client,
     base_url: String,
     token: Option<SecretToken>,
+    user_agent: String,
     retry: RetryPolicy,
 }
 
@@ -176,6 +177,7 @@ impl ClientBuilder {
                 http,
                 base_url: resolved.base_url,
                 token: resolved.token,
+                user_agent,
                 retry: self.retry.unwrap_or_default(),
             }),
         })
@@ -233,7 +235,7 @@ impl Client {
     /// A client like this one with another token (same pool, base URL and policy).
     pub fn with_token(&self, token: SecretToken) -> Result<Client, Error> {
         let defaults = RequestDefaults::new()
-            .with_user_agent(USER_AGENT)
+            .with_user_agent(&self.inner.user_agent)
             .and_then(|d| d.with_bearer(token.expose()))
             .ok_or_else(|| {
                 Error::InvalidRequest("the token holds characters a header cannot carry".into())
@@ -249,6 +251,7 @@ impl Client {
                 http: self.inner.http.clone(),
                 base_url: self.inner.base_url.clone(),
                 token: Some(token),
+                user_agent: self.inner.user_agent.clone(),
                 retry: self.inner.retry.clone(),
             }),
         })
@@ -257,8 +260,9 @@ impl Client {
     /// Runs a generated operation with the facade's auth, retries and error decoding and
     /// returns its decoded body.
     ///
-    /// The async closure builds and sends the request; it runs once per attempt. Reads and the documented idempotent writes are retried on retryable failures;
-    /// other writes only when the server never saw them.
+    /// The async closure builds and sends the request; it runs once per attempt. Reads and the
+    /// documented idempotent writes are retried on retryable failures; other writes only when
+    /// the server never saw them.
     ///
     /// ```no_run
     /// # async fn demo(client: opentrain::Client) -> Result<(), opentrain::Error> {

@@ -629,7 +629,14 @@ impl Client {
         Paginator::new(
             self,
             |raw, req: PageRequest| async move { with_page!(raw.poll_updates(), req).send().await },
-            |page: types::UpdatesPage| Page::new(page.events, page.next_cursor, page.has_more),
+            |page: types::UpdatesPage| {
+                // An empty page echoes the cursor it was sent; without `hasMore` (optional in
+                // the spec) that echo means "caught up", not a repeated cursor.
+                let has_more = page
+                    .has_more
+                    .or_else(|| page.events.is_empty().then_some(false));
+                Page::new(page.events, page.next_cursor, has_more)
+            },
         )
     }
 }

@@ -144,7 +144,8 @@ impl Error {
     }
 
     /// Whether repeating the same request later may succeed: 408, 429 (except the daily publish
-    /// limit), 502, 503, 504, a 409 `invite_email_send_failed` ("retry later"), timeouts and
+    /// limit), 502, 503, 504 (in either error shape), a 409 `invite_email_send_failed` ("retry
+    /// later"), the OAuth `authorization_pending` and `slow_down` answers, timeouts and
     /// transport failures. Whether a retry is *safe* (a write the server may have seen) is the
     /// retry policy's question, not this one's.
     pub fn is_retryable(&self) -> bool {
@@ -152,7 +153,11 @@ impl Error {
             Error::Api(e) => e.is_retryable(),
             Error::Decode { status, .. } => status.is_some_and(|s| RETRYABLE_STATUSES.contains(&s)),
             Error::Transport { .. } | Error::Timeout { .. } => true,
-            Error::OAuth { error, .. } => error == "authorization_pending" || error == "slow_down",
+            Error::OAuth { status, error, .. } => {
+                error == "authorization_pending"
+                    || error == "slow_down"
+                    || RETRYABLE_STATUSES.contains(status)
+            }
             _ => false,
         }
     }

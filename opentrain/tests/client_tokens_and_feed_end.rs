@@ -1,0 +1,64 @@
+//! Two edges of the facade core: a client re-made with another token keeps its configuration,
+//! and an `/updates` page that leaves out the optional `hasMore` still ends the feed.
+
+mod common;
+
+use mockito::Matcher;
+use opentrain::config::SecretToken;
+
+#[tokio::test]
+async fn with_token_keeps_the_custom_user_agent_and_sends_the_new_token() {
+    let mut server = mockito::Server::new_async().await;
+    let me = server
+        .mock("GET", "/api/public/v1/auth/me")
+        .match_header("user-agent", "my-agent/1.0")
+        .match_header("authorization", "Bearer ot_pat_second_token")
+        .with_header("content-type", "application/json")
+        .with_body(include_str!("../../tests/fixtures/getMe.json"))
+        .create_async()
+        .await;
+    let first = opentrain::Client::builder()
+        .base_url(server.url())
+        .token(common::TOKEN)
+        .user_agent("my-agent/1.0")
+        .build()
+        .unwrap();
+    let second = first
+        .with_token(SecretToken::new("ot_pat_second_token"))
+        .unwrap();
+    second.me().await.unwrap();
+    me.assert_async().await;
+}
+
+#[tokio::test]
+async fn an_updates_page_without_has_more_that_echoes_the_cursor_ends_the_feed() {
+    let mut server = mockito::Server::new_async().await;
+    let first = server
+        .mock("GET", "/api/public/v1/updates")
+        .match_query(Matcher::Missing)
+        .with_header("content-type", "application/json")
+        .with_body(
+            r#"{"events":[{"id":"7","type":"proposal.received","data":{"proposalId":"p1"}}],"nextCursor":"7"}"#,
+        )
+        .create_async()
+        .await;
+    let echo = server
+        .mock("GET", "/api/public/v1/updates")
+        .match_query(Matcher::UrlEncoded("cursor".into(), "7".into()))
+        .with_header("content-type", "application/json")
+        .with_body(r#"{"events":[],"nextCursor":"7"}"#)
+        .expect(1)
+        .create_async()
+        .await;
+    let events = common::client(&server)
+        .updates()
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(
+        events.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(),
+        ["7"]
+    );
+    first.assert_async().await;
+    echo.assert_async().await;
+}
