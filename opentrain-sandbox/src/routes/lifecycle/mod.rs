@@ -31,16 +31,23 @@ pub(crate) const APPROVAL_TTL_HOURS: i64 = 72;
 /// A draft or a job (the API uses one id for both: a draft becomes the job when published).
 #[derive(Clone, Debug)]
 pub(crate) struct JobRec {
+    /// The job id (also the draft id).
     pub(crate) id: String,
+    /// The owning account.
     pub(crate) account_id: String,
     /// The company shown on the public listing when the owner is not a sandbox account.
     pub(crate) company: Option<String>,
+    /// `DRAFT`, `OPEN` or `ARCHIVED`.
     pub(crate) status: JobStatus,
     /// The draft keys (`jobTitle`, `paymentType`, ...) with their JSON values.
     pub(crate) fields: serde_json::Map<String, serde_json::Value>,
+    /// When the draft was created.
     pub(crate) created_at: DateTime<Utc>,
+    /// When any field or the status last changed.
     pub(crate) updated_at: DateTime<Utc>,
+    /// When it was last published (kept after closing: it tells a listed job from a never-listed draft).
     pub(crate) published_at: Option<DateTime<Utc>>,
+    /// The create call's idempotency key, if it sent one.
     pub(crate) idempotency_key: Option<String>,
     /// Import input the parser could not place.
     pub(crate) unmapped: Vec<UnmappedField>,
@@ -81,24 +88,43 @@ impl JobRec {
 /// A marketplace AI trainer (seeded; the sandbox has no freelancer sign-up).
 #[derive(Clone, Debug)]
 pub(crate) struct Freelancer {
+    /// The user id.
     pub(crate) id: &'static str,
+    /// The profile slug.
     pub(crate) slug: &'static str,
+    /// First name.
     pub(crate) first_name: &'static str,
+    /// Last initial, without a period.
     pub(crate) last_initial: &'static str,
+    /// Profile headline.
     pub(crate) title: &'static str,
+    /// Short bio.
     pub(crate) bio: &'static str,
+    /// City.
     pub(crate) city: &'static str,
+    /// Country name.
     pub(crate) country: &'static str,
+    /// ISO country code.
     pub(crate) country_code: &'static str,
+    /// Hourly rate in USD.
     pub(crate) hourly_rate: f64,
+    /// (language, proficiency) pairs.
     pub(crate) languages: &'static [(&'static str, &'static str)],
+    /// Skill tags.
     pub(crate) tags: &'static [&'static str],
+    /// Data types worked on.
     pub(crate) data_types: &'static [&'static str],
+    /// Label types worked on.
     pub(crate) label_types: &'static [&'static str],
+    /// Total earned on the platform, USD.
     pub(crate) earned_usd: f64,
+    /// Number of reviews.
     pub(crate) review_count: i64,
+    /// Average rating.
     pub(crate) rating: f64,
+    /// AI screening-interview score of this trainer's proposals.
     pub(crate) interview_score: f64,
+    /// Profile-to-job fit of this trainer's proposals.
     pub(crate) match_score: f64,
     /// Whether the trainer takes new work (an unavailable one cannot be invited).
     pub(crate) available: bool,
@@ -114,69 +140,107 @@ impl Freelancer {
 /// A proposal on a job.
 #[derive(Clone, Debug)]
 pub(crate) struct ProposalRec {
+    /// The proposal id.
     pub(crate) id: String,
+    /// The job it is on.
     pub(crate) job_id: String,
+    /// The account owning that job.
     pub(crate) account_id: String,
+    /// The trainer behind it.
     pub(crate) freelancer_id: String,
+    /// The review status.
     pub(crate) status: ProposalStatus,
+    /// When it arrived.
     pub(crate) created_at: DateTime<Utc>,
+    /// When it last changed.
     pub(crate) updated_at: DateTime<Utc>,
+    /// The bid in USD per `bid_unit`.
     pub(crate) bid_amount: Option<f64>,
+    /// `PER_LABEL`, `PER_HOUR` or `FIXED_PRICE`.
     pub(crate) bid_unit: Option<&'static str>,
     /// Whether the employer invited the trainer (invited proposals have no AI interview yet).
     pub(crate) invited: bool,
+    /// The pre-hire thread, once opened.
     pub(crate) conversation_id: Option<String>,
+    /// The contract, once hired.
     pub(crate) contract_id: Option<String>,
 }
 
 /// A conversation the employer takes part in.
 #[derive(Clone, Debug)]
 pub(crate) struct Conversation {
+    /// The conversation id.
     pub(crate) id: String,
+    /// The employer account taking part.
     pub(crate) account_id: String,
     /// `proposal` (pre-hire thread) or `job` (post-hire thread).
     pub(crate) bucket: &'static str,
+    /// The job it is about.
     pub(crate) job_id: String,
+    /// The proposal it came from.
     pub(crate) proposal_id: Option<String>,
+    /// The trainer taking part.
     pub(crate) freelancer_id: String,
+    /// Time of the latest activity.
     pub(crate) updated_at: DateTime<Utc>,
 }
 
 /// One message.
 #[derive(Clone, Debug)]
 pub(crate) struct Msg {
+    /// The message id.
     pub(crate) id: String,
+    /// Its conversation.
     pub(crate) conversation_id: String,
+    /// Who sent it.
     pub(crate) sender_user_id: String,
     /// Whether the employer's side sent it.
     pub(crate) from_employer: bool,
+    /// Plain text.
     pub(crate) content: String,
+    /// When it was sent.
     pub(crate) created_at: DateTime<Utc>,
 }
 
 /// The milestone terms of a hire request.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct HireTerms {
+    /// Milestone name.
     pub(crate) name: Option<String>,
+    /// Milestone description.
     pub(crate) description: Option<String>,
+    /// Amount in USD.
     pub(crate) amount: f64,
+    /// Due date.
     pub(crate) due_date: Option<DateTime<Utc>>,
 }
 
 /// A co-sign approval.
 #[derive(Clone, Debug)]
 pub(crate) struct ApprovalRec {
+    /// The approval id.
     pub(crate) id: String,
+    /// The account that requested it.
     pub(crate) account_id: String,
+    /// What it co-signs.
     pub(crate) type_: ApprovalType,
+    /// `pending` until resolved.
     pub(crate) status: ApprovalStatus,
+    /// The contract concerned (set on a hire once confirmed).
     pub(crate) contract_id: Option<String>,
+    /// The milestone concerned (set on a hire once confirmed).
     pub(crate) milestone_id: Option<String>,
+    /// The job concerned.
     pub(crate) job_id: Option<String>,
+    /// The proposal of a hire.
     pub(crate) proposal_id: Option<String>,
+    /// When it was requested.
     pub(crate) created_at: DateTime<Utc>,
+    /// When it lapses (lazily, on the next read).
     pub(crate) expires_at: DateTime<Utc>,
+    /// When it left `pending`.
     pub(crate) resolved_at: Option<DateTime<Utc>>,
+    /// What the confirmed action produced.
     pub(crate) result: Option<ApprovalResult>,
     /// The hire terms (`proposal_hire` only).
     pub(crate) hire: Option<HireTerms>,
@@ -187,46 +251,77 @@ pub(crate) struct ApprovalRec {
 /// A contract.
 #[derive(Clone, Debug)]
 pub(crate) struct ContractRec {
+    /// The contract id.
     pub(crate) id: String,
+    /// The employer account.
     pub(crate) account_id: String,
+    /// The job hired for.
     pub(crate) job_id: String,
+    /// The proposal hired from.
     pub(crate) proposal_id: String,
+    /// The hired trainer.
     pub(crate) freelancer_id: String,
+    /// Display title.
     pub(crate) title: String,
+    /// `active` or `ended`.
     pub(crate) status: ContractStatus,
+    /// Taken from the job.
     pub(crate) payment_type: ContractPaymentType,
+    /// The fixed price, or the bid per hour/label.
     pub(crate) rate_usd: Option<f64>,
+    /// When the hire completed.
     pub(crate) created_at: DateTime<Utc>,
+    /// When it last changed.
     pub(crate) updated_at: DateTime<Utc>,
+    /// When it ended.
     pub(crate) end_date: Option<DateTime<Utc>>,
+    /// The post-hire job thread.
     pub(crate) conversation_id: String,
 }
 
 /// A milestone of a contract.
 #[derive(Clone, Debug)]
 pub(crate) struct MilestoneRec {
+    /// The milestone id.
     pub(crate) id: String,
+    /// Its contract.
     pub(crate) contract_id: String,
+    /// 1-based position in the contract.
     pub(crate) number: i64,
+    /// Short name.
     pub(crate) name: Option<String>,
+    /// Deliverable.
     pub(crate) description: Option<String>,
+    /// `NOT_FUNDED`, `ACTIVE_FUNDED` or `PAID`.
     pub(crate) status: MilestoneStatus,
+    /// Amount in USD.
     pub(crate) amount_usd: f64,
+    /// Hours or labels (hourly and per-label contracts).
     pub(crate) volume: Option<f64>,
+    /// Due date.
     pub(crate) due_date: Option<DateTime<Utc>>,
+    /// The funding invoice, once funded.
     pub(crate) invoice_id: Option<String>,
+    /// When it was created.
     pub(crate) created_at: DateTime<Utc>,
 }
 
 /// An invoice (funding invoices are the only kind the sandbox makes).
 #[derive(Clone, Debug)]
 pub(crate) struct InvoiceRec {
+    /// The invoice id.
     pub(crate) id: String,
+    /// The human invoice number.
     pub(crate) number: i64,
+    /// The paying account.
     pub(crate) account_id: String,
+    /// Its contract.
     pub(crate) contract_id: String,
+    /// The milestone it funds.
     pub(crate) milestone_id: String,
+    /// Amount in USD.
     pub(crate) amount_usd: f64,
+    /// When it was issued.
     pub(crate) created_at: DateTime<Utc>,
     /// Still waiting for the human's co-sign (listed by `GET /payments/pending`).
     pub(crate) pending: bool,
@@ -235,23 +330,36 @@ pub(crate) struct InvoiceRec {
 /// One entry of the public change feed (`GET /jobs/changes`).
 #[derive(Clone, Debug)]
 pub(crate) struct JobChangeRec {
+    /// The job.
     pub(crate) job_id: String,
+    /// Published, updated or closed.
     pub(crate) event: JobChangeEventType,
+    /// When.
     pub(crate) at: DateTime<Utc>,
 }
 
 /// The lifecycle's records.
 #[derive(Debug)]
 pub(crate) struct Market {
+    /// Drafts and jobs, oldest first (seeded marketplace jobs included).
     pub(crate) jobs: Vec<JobRec>,
+    /// The seeded trainers.
     pub(crate) freelancers: Vec<Freelancer>,
+    /// Proposals, oldest first.
     pub(crate) proposals: Vec<ProposalRec>,
+    /// Conversations, oldest first.
     pub(crate) conversations: Vec<Conversation>,
+    /// Messages, oldest first.
     pub(crate) messages: Vec<Msg>,
+    /// Co-sign approvals, oldest first.
     pub(crate) approvals: Vec<ApprovalRec>,
+    /// Contracts, oldest first.
     pub(crate) contracts: Vec<ContractRec>,
+    /// Milestones, oldest first.
     pub(crate) milestones: Vec<MilestoneRec>,
+    /// Funding invoices, oldest first.
     pub(crate) invoices: Vec<InvoiceRec>,
+    /// The public change feed, oldest first.
     pub(crate) changes: Vec<JobChangeRec>,
     /// Words that make moderation block a publish or a live edit (see `Sandbox::block_words`).
     pub(crate) blocked_words: Vec<String>,
@@ -377,15 +485,15 @@ pub(crate) fn job_not_found(id: &str) -> ApiError {
 /// `proposal.received`. Returns the proposal id, or `None` when the job does not exist.
 pub(crate) fn add_applicant(st: &mut State, job_id: &str, now: DateTime<Utc>) -> Option<String> {
     let job = st.market.job(job_id)?.clone();
-    let candidates: Vec<usize> = (0..st.market.freelancers.len())
-        .filter(|i| st.market.freelancers[*i].available)
+    let available: Vec<&Freelancer> = st
+        .market
+        .freelancers
+        .iter()
+        .filter(|f| f.available)
         .collect();
-    if candidates.is_empty() {
-        return None;
-    }
-    let pick = candidates[st.market.next_applicant % candidates.len()];
+    let turn = st.market.next_applicant % available.len().max(1);
+    let freelancer = (*available.get(turn)?).clone();
     st.market.next_applicant += 1;
-    let freelancer = st.market.freelancers[pick].clone();
     let id = st.next_id("prop");
     let (bid_amount, bid_unit) = parse::bid_for(&job, &freelancer);
     st.market.proposals.push(ProposalRec {

@@ -404,7 +404,9 @@ fn unmapped(path: &str, reason: &str) -> UnmappedField {
 
 /// The result of reading an import payload.
 pub(crate) struct Imported {
+    /// The draft keys extracted.
     pub(crate) fields: Map<String, Value>,
+    /// Input that could not be placed, with the reason.
     pub(crate) unmapped: Vec<UnmappedField>,
 }
 
