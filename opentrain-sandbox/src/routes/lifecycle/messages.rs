@@ -1,7 +1,7 @@
 //! Messaging: `GET /messages` (list mode: conversation summaries; message mode with
 //! `conversationId`: the thread's messages under `messages`, paged `older` or `newer`) and
 //! `POST /messages`. Unread model (the docs define no read receipts): a trainer's message is
-//! unread, and needs a reply, while it is newer than the employer's last message in the thread.
+//! unread, and needs a reply, until the employer writes after it in the thread.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -35,23 +35,19 @@ fn invalid(field: &str, message: &str) -> ApiError {
     .with(|d| d.field = Some(field.to_owned()))
 }
 
-/// When the employer last wrote in `conversation_id`.
-fn last_employer_message(
-    market: &Market,
-    conversation_id: &str,
-) -> Option<chrono::DateTime<chrono::Utc>> {
+/// Whether a trainer's message still waits for the employer: no employer message follows it
+/// in its thread (messages are stored in sending order, so order decides, not timestamps that
+/// may tie).
+fn unread(market: &Market, m: &Msg) -> bool {
+    if m.from_employer {
+        return false;
+    }
     market
         .messages
         .iter()
-        .filter(|m| m.conversation_id == conversation_id && m.from_employer)
-        .map(|m| m.created_at)
-        .max()
-}
-
-/// Whether a trainer's message still waits for the employer.
-fn unread(market: &Market, m: &Msg) -> bool {
-    !m.from_employer
-        && last_employer_message(market, &m.conversation_id).is_none_or(|at| m.created_at > at)
+        .skip_while(|other| other.id != m.id)
+        .skip(1)
+        .all(|later| later.conversation_id != m.conversation_id || !later.from_employer)
 }
 
 /// The wire form of a message.
