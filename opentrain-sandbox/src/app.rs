@@ -258,13 +258,6 @@ impl State {
         self.accounts.iter_mut().find(|a| a.id == id)
     }
 
-    /// The active token whose secret is `secret`.
-    pub(crate) fn token_by_secret(&self, secret: &str, now: DateTime<Utc>) -> Option<&Token> {
-        self.tokens
-            .iter()
-            .find(|t| t.secret == secret && t.is_active(now))
-    }
-
     /// Authenticates the request's bearer token (401 when missing, unknown, revoked or expired).
     pub(crate) fn authenticate(
         &mut self,

@@ -12,20 +12,21 @@
 //! With `OT_API_TOKEN` set (or a credentials file from the official CLI) it talks to the real
 //! API instead, and only does what cannot spend money or show anything to the public: it reads
 //! the account and capabilities, creates (or, on a re-run, finds again thanks to the
-//! idempotency key) a private draft, answers its missing fields, and reads the first pages of
-//! your jobs and of the updates feed. Publishing and hiring are left to you: the approval they
-//! need is confirmed by a human in the app.
+//! idempotency key) a private draft and lists the questions still open on it, and reads the
+//! first pages of your jobs and of the updates feed. Answering, publishing and hiring are left
+//! to you (the sandbox run answers with the server's example values, which are placeholders).
 
 use std::collections::BTreeMap;
 use std::future::IntoFuture;
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use futures::TryStreamExt;
 use opentrain::agent::{self, AgentConfig, Registration};
 use opentrain::approvals::{Confirmation, Milestone, Outcome};
 use opentrain::config::CredentialsFile;
-use opentrain::drafting::{Answer, MissingField};
+use opentrain::drafting::{Answer, DraftInput, ExampleAnswerer, MissingField};
 use opentrain::{Client, Error};
 use opentrain_sandbox::Sandbox;
 
@@ -37,18 +38,23 @@ const JOB: &str = "We need 3 annotators to label 10,000 product images into 12 c
 type Run = Result<(), Box<dyn std::error::Error>>;
 
 #[tokio::main]
-async fn main() -> Run {
+async fn main() -> ExitCode {
     let started = Instant::now();
     let result = match Client::from_env() {
         Ok(client) if client.has_token() => live(client).await,
         // No token anywhere (or no readable configuration): the embedded default.
         _ => offline().await,
     };
-    match &result {
-        Ok(()) => println!("\ndone in {:.1} s", started.elapsed().as_secs_f64()),
-        Err(e) => eprintln!("\nstopped: {e}"),
+    match result {
+        Ok(()) => {
+            println!("\ndone in {:.1} s", started.elapsed().as_secs_f64());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("\nstopped: {e}");
+            ExitCode::FAILURE
+        }
     }
-    result
 }
 
 /// One numbered line of progress.
@@ -56,37 +62,20 @@ fn step(n: u32, what: &str) {
     println!("[{n:>2}] {what}");
 }
 
-/// The answer a demo agent gives for a missing field: the allowed value that reads most
-/// sensible for an enum, a plausible number, the docs' example for text.
+/// The demo agent's answer to a missing field: a title of its own, else the server's example
+/// value for it (see `ExampleAnswerer`: fine for a sandbox, never for a real posting), printed
+/// as it goes.
 fn demo_answer(field: &MissingField) -> Answer {
-    let name = field.field().to_ascii_lowercase();
-    let value: serde_json::Value = if field.is_enum() {
-        let values = field.enum_values();
-        let preferred = ["INTERMEDIATE", "PER_LABEL", "FIXED", "ENGLISH"];
-        match preferred
-            .iter()
-            .find(|p| values.iter().any(|v| v == *p))
-            .map(|p| (*p).to_owned())
-            .or_else(|| values.first().cloned())
-        {
-            Some(v) => v.into(),
-            None => return Answer::Skip,
-        }
-    } else if field.is_number() {
-        if name.contains("price") || name.contains("rate") || name.contains("budget") {
-            0.05.into()
-        } else {
-            3.into()
-        }
-    } else {
-        match field.example() {
-            Some(example) => example.into(),
-            None if name.contains("description") => JOB.into(),
-            None => return Answer::Skip,
-        }
+    let answer = match field.field() {
+        // The one answer the sentence itself implies better than the example does.
+        "jobTitle" => Answer::Value("Product image categorization (12 classes)".into()),
+        _ => ExampleAnswerer::answer_for(field),
     };
-    println!("       {} = {value}", field.field());
-    Answer::Value(value)
+    match &answer {
+        Answer::Value(value) => println!("       {} = {value}", field.field()),
+        _ => println!("       {} skipped", field.field()),
+    }
+    answer
 }
 
 /// The offline run: the sandbox and a scripted human.
@@ -141,13 +130,9 @@ async fn live(client: Client) -> Run {
     println!("       organization {}", org.unwrap_or("(not stated)"));
     step(2, "capabilities");
     print_capabilities(&client).await?;
-    step(3, "draft from a sentence, answer the missing fields");
+    step(3, "draft from a sentence");
     let draft = client
-        .post_job(JOB)
-        .idempotency_key("opentrain-rs-quickstart-v1")
-        .answer_with(async |field: &MissingField| demo_answer(field))
-        .max_rounds(5)
-        .draft()
+        .create_draft(DraftInput::text(JOB).idempotency_key("opentrain-rs-quickstart-v1"))
         .await?;
     println!(
         "       draft {} is {}publish-ready; review it at {}",
@@ -162,6 +147,9 @@ async fn live(client: Client) -> Run {
             .or(draft.draft_url())
             .unwrap_or("(no link)")
     );
+    for field in draft.missing_fields() {
+        println!("       still to answer: {}", field.question());
+    }
     step(4, "your jobs (first page)");
     let jobs = client.my_jobs().max_items(10).collect_all().await?;
     println!("       {} job(s)", jobs.len());
@@ -195,9 +183,7 @@ async fn run_lifecycle(client: &Client, sandbox: &Sandbox) -> Run {
 
     step(4, "draft from a sentence");
     let draft = client
-        .create_draft(
-            opentrain::drafting::DraftInput::text(JOB).idempotency_key("quickstart-draft-1"),
-        )
+        .create_draft(DraftInput::text(JOB).idempotency_key("quickstart-draft-1"))
         .await?;
     println!(
         "       draft {}: {} field(s) missing",
@@ -205,15 +191,18 @@ async fn run_lifecycle(client: &Client, sandbox: &Sandbox) -> Run {
         draft.missing_fields().len()
     );
 
-    step(5, "answer the missing fields, then 6: publish");
-    let published = client
+    step(5, "answer the missing fields (one PATCH per round)");
+    let ready = client
         .post_job(JOB)
         .idempotency_key("quickstart-draft-1")
         .answer_with(async |field: &MissingField| demo_answer(field))
         .max_rounds(5)
-        .publish()
+        .draft()
         .await?;
-    step(6, "published");
+    println!("       {} is publish-ready", ready.job_id());
+
+    step(6, "publish");
+    let published = client.publish_job(ready.job_id()).await?;
     println!(
         "       job {} is live at {}",
         published.job_id,
