@@ -1325,3 +1325,67 @@ async fn money_calls_enforce_scope_claim_feature_payment_method_and_not_a_fit() 
     let (status, _) = payments_reader.get("/payments/pending").await;
     assert_eq!(status, 403);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Accounts
+
+/// Registers an anonymous agent (a second, unclaimed account) and returns its pre-claim token.
+async fn register_agent(sandbox: &Sandbox) -> String {
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/agent/identity", sandbox.base_url()))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let body: Value = response.json().await.unwrap();
+    body["access_token"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn another_account_neither_sees_nor_touches_my_records() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let api = Api::new(&sandbox);
+    let (job, proposal, contract) = api.hired().await;
+    let (_, hire) = api
+        .post(&format!("/proposals/{proposal}/hire"), hire_body(1.0))
+        .await;
+    assert_eq!(hire["details"]["reason"], json!("already_accepted"));
+    let (_, detail) = api.get(&format!("/contracts/{contract}")).await;
+    let milestone = detail["contract"]["milestones"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, release) = api
+        .post_empty(&format!("/milestones/{milestone}/approve"))
+        .await;
+    let approval = release["approval"]["id"].as_str().unwrap().to_owned();
+
+    let other = Api::with_token(&sandbox, Some(register_agent(&sandbox).await));
+    let (status, _) = other.get(&format!("/jobs/{job}/proposals")).await;
+    assert_eq!(status, 403);
+    let (status, _) = other.get(&format!("/proposals/{proposal}")).await;
+    assert_eq!(status, 403);
+    let (status, _) = other.post_empty(&format!("/jobs/{job}/publish")).await;
+    assert_eq!(status, 404);
+    let (status, _) = other.get(&format!("/approvals/{approval}")).await;
+    assert_eq!(status, 404);
+    let (status, _) = other.get(&format!("/contracts/{contract}")).await;
+    assert_eq!(status, 404);
+    let (status, _) = other.get(&format!("/contracts?jobId={job}")).await;
+    assert_eq!(status, 403);
+    let (status, err) = other
+        .post(&format!("/proposals/{proposal}/hire"), hire_body(1.0))
+        .await;
+    assert_eq!(status, 403, "pre-claim tokens lack proposals:write");
+    assert_eq!(err["details"]["requiredScopes"], json!(["proposals:write"]));
+    let (_, mine) = other.get("/jobs/mine").await;
+    assert!(mine["jobs"].as_array().unwrap().is_empty());
+    // A fresh agent may draft and publish before its claim, within the lower daily limit.
+    for _ in 0..3 {
+        other.published_job().await;
+    }
+    let extra = other.ready_draft().await;
+    let (status, err) = other.post_empty(&format!("/jobs/{extra}/publish")).await;
+    assert_eq!((status, err["details"]["limit"].clone()), (429, json!(3)));
+}
