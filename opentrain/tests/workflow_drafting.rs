@@ -5,86 +5,12 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
-
+use common::wire_log::Log;
 use mockito::{Matcher, Mock, ServerGuard};
 use opentrain::drafting::{Answer, DraftInput, MapAnswerer, MissingField, PostJobError};
 use serde_json::{Value, json};
 
 const DRAFTS: &str = "/api/public/v1/job-drafts";
-
-// ---------------------------------------------------------------------------------------------
-// A request log: every mock answers through it, so the log holds exactly what the server saw
-// (mockito evaluates every mock's matchers per request, but builds only one response).
-// ---------------------------------------------------------------------------------------------
-
-#[derive(Clone, Default)]
-struct Log(Arc<Mutex<Vec<Value>>>);
-
-impl Log {
-    /// Makes `mock` answer `status` with the JSON `body`, logging the request first.
-    fn answer(&self, mock: Mock, status: usize, body: &Value) -> Mock {
-        let log = self.clone();
-        let body = body.to_string();
-        mock.with_status(status)
-            .with_header("content-type", "application/json")
-            .with_body_from_request(move |req| {
-                log.0.lock().unwrap().push(render(req));
-                body.clone().into_bytes()
-            })
-    }
-
-    fn sent(&self) -> Vec<Value> {
-        self.0.lock().unwrap().clone()
-    }
-
-    /// `METHOD path` of every request, in order.
-    fn lines(&self) -> Vec<String> {
-        self.sent()
-            .iter()
-            .map(|r| {
-                format!(
-                    "{} {}",
-                    r["method"].as_str().unwrap(),
-                    r["path"].as_str().unwrap()
-                )
-            })
-            .collect()
-    }
-}
-
-/// One request as a small JSON document: method, path and query, content type, whether a
-/// bearer token came along, and the body (JSON parsed, a form decoded to its pairs).
-fn render(req: &mockito::Request) -> Value {
-    let header = |name: &str| {
-        req.header(name)
-            .first()
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
-    let content_type = header("content-type");
-    let bytes = req.body().cloned().unwrap_or_default();
-    let body = if bytes.is_empty() {
-        Value::Null
-    } else if content_type.as_deref() == Some("application/x-www-form-urlencoded") {
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap();
-        Value::Object(
-            pairs
-                .into_iter()
-                .map(|(k, v)| (k, Value::String(v)))
-                .collect(),
-        )
-    } else {
-        serde_json::from_slice(&bytes).unwrap()
-    };
-    json!({
-        "method": req.method(),
-        "path": req.path_and_query(),
-        "contentType": content_type,
-        "bearer": header("authorization").is_some_and(|a| a == format!("Bearer {}", common::TOKEN)),
-        "body": body,
-    })
-}
 
 // ---------------------------------------------------------------------------------------------
 // Draft envelopes, as the docs show them
