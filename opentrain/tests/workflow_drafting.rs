@@ -101,10 +101,6 @@ fn published(job_id: &str) -> Value {
     })
 }
 
-fn api_error(code: &str, details: Value) -> Value {
-    json!({"error": format!("{code} happened"), "code": code, "requestId": "req_pub", "details": details})
-}
-
 async fn create_mock(server: &mut ServerGuard, log: &Log, body: &Value) -> Mock {
     log.answer(server.mock("POST", DRAFTS), 201, body)
         .expect(1)
@@ -493,7 +489,7 @@ async fn a_400_on_publish_is_not_publish_ready_with_the_missing_fields_of_either
         let validation = json!({"publishReady": false, "issueCount": 0, "missingFieldCount": 2, "missingFields": missing, "issues": []});
         let (err, publish, _server) = publish_failing(
             400,
-            api_error("BAD_REQUEST", json!({"validation": validation})),
+            common::error_body("BAD_REQUEST", json!({"validation": validation})),
         )
         .await;
         let PostJobError::NotPublishReady {
@@ -509,7 +505,7 @@ async fn a_400_on_publish_is_not_publish_ready_with_the_missing_fields_of_either
         assert!(!validation.as_ref().unwrap().publish_ready);
         let names: Vec<_> = fields.iter().map(MissingField::field).collect();
         assert_eq!(names, ["experienceLevel", "dataVolumeUnit"], "{missing}");
-        assert_eq!(error.request_id.as_deref(), Some("req_pub"));
+        assert_eq!(error.request_id.as_deref(), Some("req_test"));
         publish.assert_async().await;
     }
 }
@@ -518,7 +514,7 @@ async fn a_400_on_publish_is_not_publish_ready_with_the_missing_fields_of_either
 async fn a_403_moderation_block_is_its_own_variant_with_the_reasons() {
     let (err, publish, _server) = publish_failing(
         403,
-        api_error(
+        common::error_body(
             "FORBIDDEN",
             json!({"reason": "moderation_blocked", "reasons": ["contact details in description", {"rule": "offsite_payment"}]}),
         ),
@@ -546,7 +542,7 @@ async fn the_429_daily_publish_limit_is_its_own_variant_and_is_not_retried() {
     let started = tokio::time::Instant::now();
     let (err, publish, _server) = publish_failing(
         429,
-        api_error("RATE_LIMITED", json!({"limit": 3, "windowHours": 24})),
+        common::error_body("RATE_LIMITED", json!({"limit": 3, "windowHours": 24})),
     )
     .await;
     let PostJobError::DailyLimit {
@@ -568,12 +564,12 @@ async fn publish_failures_display_what_happened_and_to_which_job() {
     // Displayed, they name what happened (the variants themselves are matched above).
     let (limit, _, _s1) = publish_failing(
         429,
-        api_error("RATE_LIMITED", json!({"limit": 20, "windowHours": 24})),
+        common::error_body("RATE_LIMITED", json!({"limit": 20, "windowHours": 24})),
     )
     .await;
     let (blocked, _, _s2) = publish_failing(
         403,
-        api_error(
+        common::error_body(
             "FORBIDDEN",
             json!({"reason": "moderation_blocked", "reasons": ["spam"]}),
         ),
@@ -581,7 +577,7 @@ async fn publish_failures_display_what_happened_and_to_which_job() {
     .await;
     let (invalid, _, _s3) = publish_failing(
         400,
-        api_error(
+        common::error_body(
             "BAD_REQUEST",
             json!({"validation": {"publishReady": false, "missingFields": ["jobTitle"]}}),
         ),

@@ -45,11 +45,15 @@ pub fn client_with(
         .expect("client")
 }
 
-/// The documented error body for `code` with `details`; `status` is the caller's note only.
+/// The documented error envelope for `code` with `details`, request id `req_test`.
+pub fn error_body(code: &str, details: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({"error": format!("{code} happened"), "code": code, "requestId": "req_test", "details": details})
+}
+
+/// [`error_body`] as a response body; `status` is the caller's note only.
 pub fn json_error(status: usize, code: &str, details: serde_json::Value) -> String {
     let _ = status;
-    serde_json::json!({"error": format!("{code} happened"), "code": code, "requestId": "req_test", "details": details})
-        .to_string()
+    error_body(code, details).to_string()
 }
 
 /// The contents of the shared fixture `name` (a documented response body).
