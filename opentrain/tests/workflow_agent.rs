@@ -5,17 +5,18 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use common::scratch::Scratch;
+use common::wire_log::{Auth, Log};
 use mockito::{Matcher, Mock, ServerGuard};
 use opentrain::Error;
 use opentrain::agent::{self, AgentConfig, CLAIM_GRANT_TYPE, ClaimCeremony, Registration};
 use opentrain::config::{ConfigError, CredentialsFile};
 use serde_json::{Value, json};
-use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 const IDENTITY: &str = "/api/agent/identity";
@@ -27,141 +28,8 @@ const PRE_CLAIM: &str = "ot_pat_preclaim_test";
 const POST_CLAIM: &str = "ot_pat_postclaim_test";
 const CLAIM_TOKEN: &str = "ot_clm_test";
 
-// ---------------------------------------------------------------------------------------------
-// Helpers: a request log with virtual arrival times, a scratch directory
-// ---------------------------------------------------------------------------------------------
-
-/// Every request the mocks answered, rendered, and the virtual time each one arrived at.
-///
-/// The mock server runs on its own thread and cannot read the test's paused clock, so it
-/// pings a task of the test's runtime, which reads the clock. The ping goes out before the
-/// response, while the client is still waiting for it and no timer can fire, so the time read
-/// is the time the request was sent.
-#[derive(Clone)]
-struct Log {
-    sent: Arc<Mutex<Vec<Value>>>,
-    times: Arc<Mutex<Vec<Duration>>>,
-    ping: mpsc::UnboundedSender<()>,
-}
-
-impl Log {
-    /// Must be made inside the test's runtime, at the moment the clock counts from.
-    fn new() -> Self {
-        let (ping, mut pings) = mpsc::unbounded_channel::<()>();
-        let times = Arc::new(Mutex::new(Vec::new()));
-        let started = Instant::now();
-        let recorded = Arc::clone(&times);
-        tokio::spawn(async move {
-            while pings.recv().await.is_some() {
-                recorded.lock().unwrap().push(started.elapsed());
-            }
-        });
-        Self {
-            sent: Arc::default(),
-            times,
-            ping,
-        }
-    }
-
-    /// Makes `mock` answer `status` with the JSON `body`, logging the request first.
-    fn answer(&self, mock: Mock, status: usize, body: &Value) -> Mock {
-        let log = self.clone();
-        let body = body.to_string();
-        mock.with_status(status)
-            .with_header("content-type", "application/json")
-            .with_body_from_request(move |req| {
-                log.sent.lock().unwrap().push(render(req));
-                let _ = log.ping.send(());
-                body.clone().into_bytes()
-            })
-    }
-
-    fn sent(&self) -> Vec<Value> {
-        self.sent.lock().unwrap().clone()
-    }
-
-    /// Arrival times in whole seconds since the log was made.
-    async fn seconds(&self) -> Vec<u64> {
-        // Let the recording task catch up with the last ping.
-        for _ in 0..10 {
-            tokio::task::yield_now().await;
-        }
-        self.times
-            .lock()
-            .unwrap()
-            .iter()
-            .map(Duration::as_secs)
-            .collect()
-    }
-}
-
-/// One request as a small JSON document: method, path, content type, the bearer token if any,
-/// and the body (JSON parsed, a form decoded to its pairs). Test tokens only.
-fn render(req: &mockito::Request) -> Value {
-    let header = |name: &str| {
-        req.header(name)
-            .first()
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
-    let content_type = header("content-type");
-    let bytes = req.body().cloned().unwrap_or_default();
-    let body = if bytes.is_empty() {
-        Value::Null
-    } else if content_type.as_deref() == Some("application/x-www-form-urlencoded") {
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap();
-        Value::Object(
-            pairs
-                .into_iter()
-                .map(|(k, v)| (k, Value::String(v)))
-                .collect(),
-        )
-    } else {
-        serde_json::from_slice(&bytes).unwrap()
-    };
-    json!({
-        "method": req.method(),
-        "path": req.path_and_query(),
-        "contentType": content_type,
-        "authorization": header("authorization"),
-        "body": body,
-    })
-}
-
-/// A fresh directory under the system's temporary directory, removed on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new() -> Self {
-        let dir = std::env::temp_dir().join(format!(
-            "opentrain-agent-test-{}-{:016x}",
-            std::process::id(),
-            rand::random::<u64>()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    fn file(&self) -> PathBuf {
-        self.0.join("opentrain").join("cli.json")
-    }
-
-    /// Every entry of the credentials file's directory (a leftover temporary file would show).
-    fn entries(&self) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(self.0.join("opentrain"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+/// The credentials file, in the official CLI's layout inside a scratch directory.
+const CLI_JSON: &str = "opentrain/cli.json";
 
 fn read_json(path: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
@@ -182,14 +50,8 @@ fn config(server: &ServerGuard, file: &Path) -> AgentConfig {
     AgentConfig::new()
         .base_url(server.url())
         .credentials_file(CredentialsFile::at(file))
-        // No idle connections kept: no pool timer runs beside the paused clock.
-        .http_client(
-            reqwest::Client::builder()
-                .pool_max_idle_per_host(0)
-                .build()
-                .unwrap(),
-        )
-        .retry(opentrain::RetryPolicy::default().jitter(false))
+        .http_client(common::http_client())
+        .retry(common::retry_policy())
 }
 
 fn registered() -> Value {
@@ -298,14 +160,14 @@ fn success() -> (usize, Value) {
 #[tokio::test]
 async fn registration_sends_the_documented_json_without_a_token_and_writes_the_cli_layout() {
     let mut server = mockito::Server::new_async().await;
-    let log = Log::new();
-    let scratch = Scratch::new();
+    let log = Log::with_auth(Auth::Header);
+    let scratch = Scratch::new("agent");
     let register = register_mock(&mut server, &log).await;
     let agent = agent::register(
         &Registration::default()
             .agent_name("Claude Code")
             .organization_name("Acme Research")
-            .config(config(&server, &scratch.file())),
+            .config(config(&server, &scratch.join(CLI_JSON))),
     )
     .await
     .unwrap();
@@ -321,37 +183,46 @@ async fn registration_sends_the_documented_json_without_a_token_and_writes_the_c
 
     // The official CLI's layout, nothing else.
     assert_eq!(
-        read_json(&scratch.file()),
+        read_json(&scratch.join(CLI_JSON)),
         json!({"apiToken": PRE_CLAIM, "baseUrl": server.url(), "claimToken": CLAIM_TOKEN})
     );
     #[cfg(unix)]
-    assert_eq!(mode(&scratch.file()), 0o600);
-    assert_eq!(scratch.entries(), ["cli.json"]);
+    assert_eq!(mode(&scratch.join(CLI_JSON)), 0o600);
+    assert_eq!(scratch.entries("opentrain"), ["cli.json"]);
     insta::assert_yaml_snapshot!(log.sent());
 }
 
 #[tokio::test]
 async fn registration_refuses_to_overwrite_a_saved_login_unless_forced_and_sends_nothing() {
     let mut server = mockito::Server::new_async().await;
-    let scratch = Scratch::new();
+    let scratch = Scratch::new("agent");
     let before = json!({"apiToken": "ot_pat_someone_else", "baseUrl": "https://app.opentrain.ai"});
-    write_json(&scratch.file(), &before);
+    write_json(&scratch.join(CLI_JSON), &before);
     let register = server.mock("POST", IDENTITY).expect(0).create_async().await;
-    let err = agent::register(&Registration::default().config(config(&server, &scratch.file())))
-        .await
-        .unwrap_err();
+    let err =
+        agent::register(&Registration::default().config(config(&server, &scratch.join(CLI_JSON))))
+            .await
+            .unwrap_err();
     assert!(
-        matches!(&err, Error::Config(ConfigError::CredentialsExist { path }) if *path == scratch.file()),
+        matches!(&err, Error::Config(ConfigError::CredentialsExist { path }) if *path == scratch.join(CLI_JSON)),
         "{err:?}"
     );
     register.assert_async().await;
-    assert_eq!(read_json(&scratch.file()), before, "the file is untouched");
+    assert_eq!(
+        read_json(&scratch.join(CLI_JSON)),
+        before,
+        "the file is untouched"
+    );
 
     // A claim token alone is a login too (a registration waiting for its claim).
-    write_json(&scratch.file(), &json!({"claimToken": "ot_clm_waiting"}));
-    let err = agent::register(&Registration::default().config(config(&server, &scratch.file())))
-        .await
-        .unwrap_err();
+    write_json(
+        &scratch.join(CLI_JSON),
+        &json!({"claimToken": "ot_clm_waiting"}),
+    );
+    let err =
+        agent::register(&Registration::default().config(config(&server, &scratch.join(CLI_JSON))))
+            .await
+            .unwrap_err();
     assert!(
         matches!(&err, Error::Config(ConfigError::CredentialsExist { .. })),
         "{err:?}"
@@ -362,22 +233,22 @@ async fn registration_refuses_to_overwrite_a_saved_login_unless_forced_and_sends
 #[tokio::test]
 async fn forced_registration_replaces_the_login_and_keeps_unknown_keys() {
     let mut server = mockito::Server::new_async().await;
-    let log = Log::new();
-    let scratch = Scratch::new();
+    let log = Log::with_auth(Auth::Header);
+    let scratch = Scratch::new("agent");
     write_json(
-        &scratch.file(),
+        &scratch.join(CLI_JSON),
         &json!({"apiToken": "ot_pat_old", "claimToken": "ot_clm_old", "telemetry": false, "profiles": {"work": {"color": "blue"}}}),
     );
     let _m = register_mock(&mut server, &log).await;
     agent::register(
         &Registration::default()
             .force(true)
-            .config(config(&server, &scratch.file())),
+            .config(config(&server, &scratch.join(CLI_JSON))),
     )
     .await
     .unwrap();
     assert_eq!(
-        read_json(&scratch.file()),
+        read_json(&scratch.join(CLI_JSON)),
         json!({
             "apiToken": PRE_CLAIM, "baseUrl": server.url(), "claimToken": CLAIM_TOKEN,
             "telemetry": false, "profiles": {"work": {"color": "blue"}}
@@ -388,14 +259,14 @@ async fn forced_registration_replaces_the_login_and_keeps_unknown_keys() {
 #[tokio::test]
 async fn registration_keeps_the_unknown_keys_of_a_file_without_a_login() {
     let mut server = mockito::Server::new_async().await;
-    let log = Log::new();
-    let scratch = Scratch::new();
-    write_json(&scratch.file(), &json!({"editor": "vim"}));
+    let log = Log::with_auth(Auth::Header);
+    let scratch = Scratch::new("agent");
+    write_json(&scratch.join(CLI_JSON), &json!({"editor": "vim"}));
     let _m = register_mock(&mut server, &log).await;
-    agent::register(&Registration::default().config(config(&server, &scratch.file())))
+    agent::register(&Registration::default().config(config(&server, &scratch.join(CLI_JSON))))
         .await
         .unwrap();
-    let saved = read_json(&scratch.file());
+    let saved = read_json(&scratch.join(CLI_JSON));
     assert_eq!(saved["editor"], "vim");
     assert_eq!(saved["apiToken"], PRE_CLAIM);
 }
@@ -403,8 +274,8 @@ async fn registration_keeps_the_unknown_keys_of_a_file_without_a_login() {
 #[tokio::test]
 async fn a_refused_registration_is_an_oauth_error_and_writes_no_file() {
     let mut server = mockito::Server::new_async().await;
-    let log = Log::new();
-    let scratch = Scratch::new();
+    let log = Log::with_auth(Auth::Header);
+    let scratch = Scratch::new("agent");
     let _m = log
         .answer(
             server.mock("POST", IDENTITY),
@@ -413,14 +284,15 @@ async fn a_refused_registration_is_an_oauth_error_and_writes_no_file() {
         )
         .create_async()
         .await;
-    let err = agent::register(&Registration::default().config(config(&server, &scratch.file())))
-        .await
-        .unwrap_err();
+    let err =
+        agent::register(&Registration::default().config(config(&server, &scratch.join(CLI_JSON))))
+            .await
+            .unwrap_err();
     assert!(
         matches!(&err, Error::OAuth { status: 403, error, description: None } if error == "anonymous_not_enabled"),
         "{err:?}"
     );
-    assert!(!scratch.file().exists());
+    assert!(!scratch.join(CLI_JSON).exists());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -430,9 +302,9 @@ async fn a_refused_registration_is_an_oauth_error_and_writes_no_file() {
 #[tokio::test(start_paused = true)]
 async fn the_claim_start_and_the_poll_send_their_documented_bodies() {
     let mut server = mockito::Server::new_async().await;
-    let log = Log::new();
-    let scratch = Scratch::new();
-    let claim = started_claim(&mut server, &log, &scratch.file(), 1800, 5).await;
+    let log = Log::with_auth(Auth::Header);
+    let scratch = Scratch::new("agent");
+    let claim = started_claim(&mut server, &log, &scratch.join(CLI_JSON), 1800, 5).await;
     assert_eq!(claim.user_code, "439218");
     assert_eq!(
         claim.verification_uri,
@@ -449,9 +321,9 @@ async fn the_claim_start_and_the_poll_send_their_documented_bodies() {
 #[tokio::test(start_paused = true)]
 async fn the_claim_poll_keeps_the_interval_and_adds_five_seconds_per_slow_down() {
     let mut server = mockito::Server::new_async().await;
-    let log = Log::new();
-    let scratch = Scratch::new();
-    let claim = started_claim(&mut server, &log, &scratch.file(), 1800, 5).await;
+    let log = Log::with_auth(Auth::Header);
+    let scratch = Scratch::new("agent");
+    let claim = started_claim(&mut server, &log, &scratch.join(CLI_JSON), 1800, 5).await;
     let polls = token_answers(
         &mut server,
         &log,
@@ -471,22 +343,26 @@ async fn the_claim_poll_keeps_the_interval_and_adds_five_seconds_per_slow_down()
 #[tokio::test(start_paused = true)]
 async fn on_success_the_file_holds_the_new_token_before_wait_returns_and_the_client_uses_it() {
     let mut server = mockito::Server::new_async().await;
-    let log = Log::new();
-    let scratch = Scratch::new();
+    let log = Log::with_auth(Auth::Header);
+    let scratch = Scratch::new("agent");
     // Keys other tools wrote survive the claim.
-    write_json(&scratch.file(), &json!({"telemetry": true}));
-    let claim = started_claim(&mut server, &log, &scratch.file(), 1800, 5).await;
+    write_json(&scratch.join(CLI_JSON), &json!({"telemetry": true}));
+    let claim = started_claim(&mut server, &log, &scratch.join(CLI_JSON), 1800, 5).await;
     let _t = token_answers(&mut server, &log, &[pending(), success()]).await;
     let client = claim.wait().await.unwrap();
 
     // Nothing ran between the return and this read: the save happened inside `wait`.
     assert_eq!(
-        read_json(&scratch.file()),
+        read_json(&scratch.join(CLI_JSON)),
         json!({"apiToken": POST_CLAIM, "baseUrl": server.url(), "telemetry": true})
     );
     #[cfg(unix)]
-    assert_eq!(mode(&scratch.file()), 0o600);
-    assert_eq!(scratch.entries(), ["cli.json"], "no temporary file left");
+    assert_eq!(mode(&scratch.join(CLI_JSON)), 0o600);
+    assert_eq!(
+        scratch.entries("opentrain"),
+        ["cli.json"],
+        "no temporary file left"
+    );
 
     // The returned client carries the post-claim token.
     let me = server
@@ -494,13 +370,7 @@ async fn on_success_the_file_holds_the_new_token_before_wait_returns_and_the_cli
         .match_header("authorization", format!("Bearer {POST_CLAIM}").as_str())
         .with_status(200)
         .with_header("content-type", "application/json")
-        .with_body(
-            std::fs::read_to_string(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../tests/fixtures/getMe.json"
-            ))
-            .unwrap(),
-        )
+        .with_body(common::fixture("getMe.json"))
         .expect(1)
         .create_async()
         .await;
@@ -511,13 +381,16 @@ async fn on_success_the_file_holds_the_new_token_before_wait_returns_and_the_cli
 #[tokio::test(start_paused = true)]
 async fn the_token_file_is_complete_whenever_it_is_read_during_the_claim() {
     let mut server = mockito::Server::new_async().await;
-    let log = Log::new();
-    let scratch = Scratch::new();
-    write_json(&scratch.file(), &json!({"padding": "x".repeat(64 * 1024)}));
+    let log = Log::with_auth(Auth::Header);
+    let scratch = Scratch::new("agent");
+    write_json(
+        &scratch.join(CLI_JSON),
+        &json!({"padding": "x".repeat(64 * 1024)}),
+    );
     // A reader that never stops looking: every read must be a whole JSON document.
     let stop = Arc::new(AtomicBool::new(false));
     let reader = std::thread::spawn({
-        let (stop, path) = (Arc::clone(&stop), scratch.file());
+        let (stop, path) = (Arc::clone(&stop), scratch.join(CLI_JSON));
         move || {
             let mut reads = 0u32;
             while !stop.load(Ordering::Relaxed) {
@@ -531,28 +404,28 @@ async fn the_token_file_is_complete_whenever_it_is_read_during_the_claim() {
             reads
         }
     });
-    let claim = started_claim(&mut server, &log, &scratch.file(), 1800, 5).await;
+    let claim = started_claim(&mut server, &log, &scratch.join(CLI_JSON), 1800, 5).await;
     let _t = token_answers(&mut server, &log, &[success()]).await;
     claim.wait().await.unwrap();
-    let after = read_json(&scratch.file());
+    let after = read_json(&scratch.join(CLI_JSON));
     stop.store(true, Ordering::Relaxed);
     let reads = reader.join().expect("the reader saw only complete files");
     assert!(reads > 0);
     assert_eq!(after["apiToken"], POST_CLAIM);
     assert!(after.get("claimToken").is_none());
-    assert_eq!(scratch.entries(), ["cli.json"]);
+    assert_eq!(scratch.entries("opentrain"), ["cli.json"]);
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_token_that_cannot_be_saved_is_kept_and_saved_by_the_next_wait_without_polling() {
     let mut server = mockito::Server::new_async().await;
-    let log = Log::new();
-    let scratch = Scratch::new();
-    let claim = started_claim(&mut server, &log, &scratch.file(), 1800, 5).await;
+    let log = Log::with_auth(Auth::Header);
+    let scratch = Scratch::new("agent");
+    let claim = started_claim(&mut server, &log, &scratch.join(CLI_JSON), 1800, 5).await;
     let polls = token_answers(&mut server, &log, &[success()]).await;
     // The credentials path turns into a directory: the save must fail.
-    std::fs::remove_file(scratch.file()).unwrap();
-    std::fs::create_dir(scratch.file()).unwrap();
+    std::fs::remove_file(scratch.join(CLI_JSON)).unwrap();
+    std::fs::create_dir(scratch.join(CLI_JSON)).unwrap();
     let err = claim.wait().await.unwrap_err();
     assert!(matches!(err, Error::Config(_)), "{err:?}");
     assert!(!err.to_string().contains(POST_CLAIM), "{err}");
@@ -564,19 +437,19 @@ async fn a_token_that_cannot_be_saved_is_kept_and_saved_by_the_next_wait_without
         Some(POST_CLAIM)
     );
 
-    std::fs::remove_dir(scratch.file()).unwrap();
+    std::fs::remove_dir(scratch.join(CLI_JSON)).unwrap();
     claim.wait().await.unwrap();
     polls[0].assert_async().await; // polled once in all
-    assert_eq!(read_json(&scratch.file())["apiToken"], POST_CLAIM);
+    assert_eq!(read_json(&scratch.join(CLI_JSON))["apiToken"], POST_CLAIM);
     assert!(claim.unsaved_token().is_none());
 }
 
 #[tokio::test(start_paused = true)]
 async fn the_claim_poll_stops_with_claim_expired_when_the_next_poll_would_be_too_late() {
     let mut server = mockito::Server::new_async().await;
-    let log = Log::new();
-    let scratch = Scratch::new();
-    let claim = started_claim(&mut server, &log, &scratch.file(), 12, 5).await;
+    let log = Log::with_auth(Auth::Header);
+    let scratch = Scratch::new("agent");
+    let claim = started_claim(&mut server, &log, &scratch.join(CLI_JSON), 12, 5).await;
     let polls = token_answers(&mut server, &log, &[pending(), pending()]).await;
     let no_third = server.mock("POST", TOKEN).expect(0).create_async().await;
     let started = Instant::now();
@@ -590,7 +463,9 @@ async fn the_claim_poll_stops_with_claim_expired_when_the_next_poll_would_be_too
     no_third.assert_async().await;
     assert_eq!(log.seconds().await, [0, 0, 5, 10]);
     assert!(
-        read_json(&scratch.file()).get("claimToken").is_some(),
+        read_json(&scratch.join(CLI_JSON))
+            .get("claimToken")
+            .is_some(),
         "the claim token stays for a new attempt"
     );
 }
@@ -598,9 +473,9 @@ async fn the_claim_poll_stops_with_claim_expired_when_the_next_poll_would_be_too
 #[tokio::test(start_paused = true)]
 async fn max_wait_caps_the_claim_poll() {
     let mut server = mockito::Server::new_async().await;
-    let log = Log::new();
-    let scratch = Scratch::new();
-    let claim = started_claim(&mut server, &log, &scratch.file(), 1800, 5)
+    let log = Log::with_auth(Auth::Header);
+    let scratch = Scratch::new("agent");
+    let claim = started_claim(&mut server, &log, &scratch.join(CLI_JSON), 1800, 5)
         .await
         .max_wait(Duration::from_secs(7));
     let _t = token_answers(&mut server, &log, &[pending()]).await;
@@ -630,9 +505,9 @@ async fn expired_token_invalid_grant_and_access_denied_are_typed_errors() {
         ),
     ] {
         let mut server = mockito::Server::new_async().await;
-        let log = Log::new();
-        let scratch = Scratch::new();
-        let claim = started_claim(&mut server, &log, &scratch.file(), 1800, 5).await;
+        let log = Log::with_auth(Auth::Header);
+        let scratch = Scratch::new("agent");
+        let claim = started_claim(&mut server, &log, &scratch.join(CLI_JSON), 1800, 5).await;
         let polls = token_answers(&mut server, &log, &[pending(), (400, oauth(error))]).await;
         let err = claim.wait().await.unwrap_err();
         assert!(check(&err), "{error}: {err:?}");
@@ -640,16 +515,20 @@ async fn expired_token_invalid_grant_and_access_denied_are_typed_errors() {
             poll.assert_async().await;
         }
         // Nothing was saved: the pre-claim login stays as it was.
-        assert_eq!(read_json(&scratch.file())["apiToken"], PRE_CLAIM, "{error}");
+        assert_eq!(
+            read_json(&scratch.join(CLI_JSON))["apiToken"],
+            PRE_CLAIM,
+            "{error}"
+        );
     }
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_transient_failure_is_sat_out_at_the_same_pace() {
     let mut server = mockito::Server::new_async().await;
-    let log = Log::new();
-    let scratch = Scratch::new();
-    let claim = started_claim(&mut server, &log, &scratch.file(), 1800, 5).await;
+    let log = Log::with_auth(Auth::Header);
+    let scratch = Scratch::new("agent");
+    let claim = started_claim(&mut server, &log, &scratch.join(CLI_JSON), 1800, 5).await;
     let _t = token_answers(
         &mut server,
         &log,
@@ -663,9 +542,9 @@ async fn a_transient_failure_is_sat_out_at_the_same_pace() {
 #[tokio::test(start_paused = true)]
 async fn transient_failures_in_a_row_end_the_wait_after_the_policy_attempts() {
     let mut server = mockito::Server::new_async().await;
-    let log = Log::new();
-    let scratch = Scratch::new();
-    let claim = started_claim(&mut server, &log, &scratch.file(), 1800, 5).await;
+    let log = Log::with_auth(Auth::Header);
+    let scratch = Scratch::new("agent");
+    let claim = started_claim(&mut server, &log, &scratch.join(CLI_JSON), 1800, 5).await;
     let busy = (503, json!({"error": "server_error"}));
     let polls = token_answers(&mut server, &log, &[busy.clone(), busy.clone(), busy]).await;
     let err = claim.wait().await.unwrap_err();
@@ -680,9 +559,9 @@ async fn transient_failures_in_a_row_end_the_wait_after_the_policy_attempts() {
 #[tokio::test(start_paused = true)]
 async fn a_500_server_error_ends_the_wait_at_once() {
     let mut server = mockito::Server::new_async().await;
-    let log = Log::new();
-    let scratch = Scratch::new();
-    let claim = started_claim(&mut server, &log, &scratch.file(), 1800, 5).await;
+    let log = Log::with_auth(Auth::Header);
+    let scratch = Scratch::new("agent");
+    let claim = started_claim(&mut server, &log, &scratch.join(CLI_JSON), 1800, 5).await;
     let polls = token_answers(&mut server, &log, &[(500, oauth("server_error"))]).await;
     let err = claim.wait().await.unwrap_err();
     assert!(
@@ -695,15 +574,15 @@ async fn a_500_server_error_ends_the_wait_at_once() {
 #[tokio::test(start_paused = true)]
 async fn a_later_run_loads_the_saved_agent_and_claims_it() {
     let mut server = mockito::Server::new_async().await;
-    let log = Log::new();
-    let scratch = Scratch::new();
+    let log = Log::with_auth(Auth::Header);
+    let scratch = Scratch::new("agent");
     let _r = register_mock(&mut server, &log).await;
-    agent::register(&Registration::default().config(config(&server, &scratch.file())))
+    agent::register(&Registration::default().config(config(&server, &scratch.join(CLI_JSON))))
         .await
         .unwrap();
 
     // Another process, later: only the file is left.
-    let agent = agent::Agent::load(&config(&server, &scratch.file())).unwrap();
+    let agent = agent::Agent::load(&config(&server, &scratch.join(CLI_JSON))).unwrap();
     assert_eq!(agent.claim_token().expose(), CLAIM_TOKEN);
     let start = log
         .answer(
@@ -727,19 +606,20 @@ async fn a_later_run_loads_the_saved_agent_and_claims_it() {
     start.assert_async().await;
 
     // Claimed: nothing left to claim.
-    let err = agent::Agent::load(&config(&server, &scratch.file())).unwrap_err();
+    let err = agent::Agent::load(&config(&server, &scratch.join(CLI_JSON))).unwrap_err();
     assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
 }
 
 #[tokio::test]
 async fn revoke_sends_the_token_as_a_form_and_drops_it_from_the_file() {
     let mut server = mockito::Server::new_async().await;
-    let log = Log::new();
-    let scratch = Scratch::new();
+    let log = Log::with_auth(Auth::Header);
+    let scratch = Scratch::new("agent");
     let _r = register_mock(&mut server, &log).await;
-    let agent = agent::register(&Registration::default().config(config(&server, &scratch.file())))
-        .await
-        .unwrap();
+    let agent =
+        agent::register(&Registration::default().config(config(&server, &scratch.join(CLI_JSON))))
+            .await
+            .unwrap();
     let revoke = log
         .answer(server.mock("POST", REVOKE), 200, &json!({}))
         .expect(1)
@@ -748,7 +628,7 @@ async fn revoke_sends_the_token_as_a_form_and_drops_it_from_the_file() {
     agent.revoke().await.unwrap();
     revoke.assert_async().await;
     assert_eq!(
-        read_json(&scratch.file()),
+        read_json(&scratch.join(CLI_JSON)),
         json!({"baseUrl": server.url(), "claimToken": CLAIM_TOKEN})
     );
     let sent = log.sent();

@@ -5,9 +5,10 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use common::client;
+use common::wire_log::Log;
 use mockito::{Matcher, Mock, ServerGuard};
 use opentrain::Error;
 use opentrain::approvals::{
@@ -15,130 +16,11 @@ use opentrain::approvals::{
 };
 use opentrain::types::{self, ApprovalStatus};
 use serde_json::{Value, json};
-use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 // ---------------------------------------------------------------------------------------------
-// A request log with virtual arrival times
+// Helpers
 // ---------------------------------------------------------------------------------------------
-
-/// Every request the mocks answered, rendered, and the virtual time each one arrived at.
-///
-/// The mock server runs on its own thread and cannot read the test's paused clock, so it
-/// pings a task of the test's runtime, which reads the clock. The ping goes out before the
-/// response, while the client still waits for it and no timer can fire, so the time read is
-/// the time the request was sent.
-#[derive(Clone)]
-struct Log {
-    sent: Arc<Mutex<Vec<Value>>>,
-    times: Arc<Mutex<Vec<Duration>>>,
-    ping: mpsc::UnboundedSender<()>,
-}
-
-impl Log {
-    /// Must be made inside the test's runtime, at the moment the clock counts from.
-    fn new() -> Self {
-        let (ping, mut pings) = mpsc::unbounded_channel::<()>();
-        let times = Arc::new(Mutex::new(Vec::new()));
-        let started = Instant::now();
-        let recorded = Arc::clone(&times);
-        tokio::spawn(async move {
-            while pings.recv().await.is_some() {
-                recorded.lock().unwrap().push(started.elapsed());
-            }
-        });
-        Self {
-            sent: Arc::default(),
-            times,
-            ping,
-        }
-    }
-
-    /// Makes `mock` answer `status` with the JSON `body`, logging the request first.
-    fn answer(&self, mock: Mock, status: usize, body: &Value) -> Mock {
-        let log = self.clone();
-        let body = body.to_string();
-        mock.with_status(status)
-            .with_header("content-type", "application/json")
-            .with_body_from_request(move |req| {
-                log.sent.lock().unwrap().push(render(req));
-                let _ = log.ping.send(());
-                body.clone().into_bytes()
-            })
-    }
-
-    fn sent(&self) -> Vec<Value> {
-        self.sent.lock().unwrap().clone()
-    }
-
-    /// `METHOD path` of every request, in order.
-    fn lines(&self) -> Vec<String> {
-        self.sent()
-            .iter()
-            .map(|r| {
-                format!(
-                    "{} {}",
-                    r["method"].as_str().unwrap(),
-                    r["path"].as_str().unwrap()
-                )
-            })
-            .collect()
-    }
-
-    /// Arrival times in whole seconds since the log was made.
-    async fn seconds(&self) -> Vec<u64> {
-        for _ in 0..10 {
-            tokio::task::yield_now().await;
-        }
-        self.times
-            .lock()
-            .unwrap()
-            .iter()
-            .map(Duration::as_secs)
-            .collect()
-    }
-}
-
-/// One request as a small JSON document: method, path and query, content type, whether the
-/// test token came along, and the JSON body.
-fn render(req: &mockito::Request) -> Value {
-    let header = |name: &str| {
-        req.header(name)
-            .first()
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
-    let bytes = req.body().cloned().unwrap_or_default();
-    let body = if bytes.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_slice(&bytes).unwrap()
-    };
-    json!({
-        "method": req.method(),
-        "path": req.path_and_query(),
-        "contentType": header("content-type"),
-        "bearer": header("authorization").is_some_and(|a| a == format!("Bearer {}", common::TOKEN)),
-        "body": body,
-    })
-}
-
-/// A client whose connections are not kept idle (no pool timer beside the paused clock), with
-/// retry jitter off.
-fn client(server: &ServerGuard) -> opentrain::Client {
-    opentrain::Client::builder()
-        .base_url(server.url())
-        .token(common::TOKEN)
-        .http_client(
-            reqwest::Client::builder()
-                .pool_max_idle_per_host(0)
-                .build()
-                .unwrap(),
-        )
-        .retry(opentrain::RetryPolicy::default().jitter(false))
-        .build()
-        .unwrap()
-}
 
 /// A POST to anywhere, which waiting must never send.
 async fn no_post(server: &mut ServerGuard) -> Mock {

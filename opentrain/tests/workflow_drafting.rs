@@ -5,86 +5,12 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
-
+use common::wire_log::Log;
 use mockito::{Matcher, Mock, ServerGuard};
 use opentrain::drafting::{Answer, DraftInput, MapAnswerer, MissingField, PostJobError};
 use serde_json::{Value, json};
 
 const DRAFTS: &str = "/api/public/v1/job-drafts";
-
-// ---------------------------------------------------------------------------------------------
-// A request log: every mock answers through it, so the log holds exactly what the server saw
-// (mockito evaluates every mock's matchers per request, but builds only one response).
-// ---------------------------------------------------------------------------------------------
-
-#[derive(Clone, Default)]
-struct Log(Arc<Mutex<Vec<Value>>>);
-
-impl Log {
-    /// Makes `mock` answer `status` with the JSON `body`, logging the request first.
-    fn answer(&self, mock: Mock, status: usize, body: &Value) -> Mock {
-        let log = self.clone();
-        let body = body.to_string();
-        mock.with_status(status)
-            .with_header("content-type", "application/json")
-            .with_body_from_request(move |req| {
-                log.0.lock().unwrap().push(render(req));
-                body.clone().into_bytes()
-            })
-    }
-
-    fn sent(&self) -> Vec<Value> {
-        self.0.lock().unwrap().clone()
-    }
-
-    /// `METHOD path` of every request, in order.
-    fn lines(&self) -> Vec<String> {
-        self.sent()
-            .iter()
-            .map(|r| {
-                format!(
-                    "{} {}",
-                    r["method"].as_str().unwrap(),
-                    r["path"].as_str().unwrap()
-                )
-            })
-            .collect()
-    }
-}
-
-/// One request as a small JSON document: method, path and query, content type, whether a
-/// bearer token came along, and the body (JSON parsed, a form decoded to its pairs).
-fn render(req: &mockito::Request) -> Value {
-    let header = |name: &str| {
-        req.header(name)
-            .first()
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
-    let content_type = header("content-type");
-    let bytes = req.body().cloned().unwrap_or_default();
-    let body = if bytes.is_empty() {
-        Value::Null
-    } else if content_type.as_deref() == Some("application/x-www-form-urlencoded") {
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap();
-        Value::Object(
-            pairs
-                .into_iter()
-                .map(|(k, v)| (k, Value::String(v)))
-                .collect(),
-        )
-    } else {
-        serde_json::from_slice(&bytes).unwrap()
-    };
-    json!({
-        "method": req.method(),
-        "path": req.path_and_query(),
-        "contentType": content_type,
-        "bearer": header("authorization").is_some_and(|a| a == format!("Bearer {}", common::TOKEN)),
-        "body": body,
-    })
-}
 
 // ---------------------------------------------------------------------------------------------
 // Draft envelopes, as the docs show them
@@ -173,10 +99,6 @@ fn published(job_id: &str) -> Value {
         "publishAttemptId": "pa_1", "warnings": [],
         "sideEffects": {"dispatched": true, "status": "queued"}
     })
-}
-
-fn api_error(code: &str, details: Value) -> Value {
-    json!({"error": format!("{code} happened"), "code": code, "requestId": "req_pub", "details": details})
 }
 
 async fn create_mock(server: &mut ServerGuard, log: &Log, body: &Value) -> Mock {
@@ -567,7 +489,7 @@ async fn a_400_on_publish_is_not_publish_ready_with_the_missing_fields_of_either
         let validation = json!({"publishReady": false, "issueCount": 0, "missingFieldCount": 2, "missingFields": missing, "issues": []});
         let (err, publish, _server) = publish_failing(
             400,
-            api_error("BAD_REQUEST", json!({"validation": validation})),
+            common::error_body("BAD_REQUEST", json!({"validation": validation})),
         )
         .await;
         let PostJobError::NotPublishReady {
@@ -583,7 +505,7 @@ async fn a_400_on_publish_is_not_publish_ready_with_the_missing_fields_of_either
         assert!(!validation.as_ref().unwrap().publish_ready);
         let names: Vec<_> = fields.iter().map(MissingField::field).collect();
         assert_eq!(names, ["experienceLevel", "dataVolumeUnit"], "{missing}");
-        assert_eq!(error.request_id.as_deref(), Some("req_pub"));
+        assert_eq!(error.request_id.as_deref(), Some("req_test"));
         publish.assert_async().await;
     }
 }
@@ -592,7 +514,7 @@ async fn a_400_on_publish_is_not_publish_ready_with_the_missing_fields_of_either
 async fn a_403_moderation_block_is_its_own_variant_with_the_reasons() {
     let (err, publish, _server) = publish_failing(
         403,
-        api_error(
+        common::error_body(
             "FORBIDDEN",
             json!({"reason": "moderation_blocked", "reasons": ["contact details in description", {"rule": "offsite_payment"}]}),
         ),
@@ -620,7 +542,7 @@ async fn the_429_daily_publish_limit_is_its_own_variant_and_is_not_retried() {
     let started = tokio::time::Instant::now();
     let (err, publish, _server) = publish_failing(
         429,
-        api_error("RATE_LIMITED", json!({"limit": 3, "windowHours": 24})),
+        common::error_body("RATE_LIMITED", json!({"limit": 3, "windowHours": 24})),
     )
     .await;
     let PostJobError::DailyLimit {
@@ -642,12 +564,12 @@ async fn publish_failures_display_what_happened_and_to_which_job() {
     // Displayed, they name what happened (the variants themselves are matched above).
     let (limit, _, _s1) = publish_failing(
         429,
-        api_error("RATE_LIMITED", json!({"limit": 20, "windowHours": 24})),
+        common::error_body("RATE_LIMITED", json!({"limit": 20, "windowHours": 24})),
     )
     .await;
     let (blocked, _, _s2) = publish_failing(
         403,
-        api_error(
+        common::error_body(
             "FORBIDDEN",
             json!({"reason": "moderation_blocked", "reasons": ["spam"]}),
         ),
@@ -655,7 +577,7 @@ async fn publish_failures_display_what_happened_and_to_which_job() {
     .await;
     let (invalid, _, _s3) = publish_failing(
         400,
-        api_error(
+        common::error_body(
             "BAD_REQUEST",
             json!({"validation": {"publishReady": false, "missingFields": ["jobTitle"]}}),
         ),

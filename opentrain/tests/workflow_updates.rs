@@ -5,11 +5,13 @@
 
 mod common;
 
-use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use common::scratch::Scratch;
+use common::wire_log::Log;
+use common::{client, client_with};
 use futures::TryStreamExt;
 use mockito::{Matcher, Mock, ServerGuard};
 use opentrain::types::ApprovalStatus;
@@ -18,130 +20,8 @@ use opentrain::updates::{
     MemoryCursorStore,
 };
 use serde_json::{Value, json};
-use tokio::sync::mpsc;
-use tokio::time::Instant;
 
 const UPDATES: &str = "/api/public/v1/updates";
-
-// ---------------------------------------------------------------------------------------------
-// Helpers: a request log with virtual arrival times, a scratch directory
-// ---------------------------------------------------------------------------------------------
-
-/// Every request the mocks answered (`path?query`), and the virtual time each one arrived at.
-///
-/// The mock server runs on its own thread and cannot read the test's paused clock, so it
-/// pings a task of the test's runtime, which reads the clock. The ping goes out before the
-/// response, while the follower still waits for it and no timer can fire, so the time read is
-/// the time the request was sent.
-#[derive(Clone)]
-struct Log {
-    sent: Arc<Mutex<Vec<String>>>,
-    times: Arc<Mutex<Vec<Duration>>>,
-    ping: mpsc::UnboundedSender<()>,
-}
-
-impl Log {
-    /// Must be made inside the test's runtime, at the moment the clock counts from.
-    fn new() -> Self {
-        let (ping, mut pings) = mpsc::unbounded_channel::<()>();
-        let times = Arc::new(Mutex::new(Vec::new()));
-        let started = Instant::now();
-        let recorded = Arc::clone(&times);
-        tokio::spawn(async move {
-            while pings.recv().await.is_some() {
-                recorded.lock().unwrap().push(started.elapsed());
-            }
-        });
-        Self {
-            sent: Arc::default(),
-            times,
-            ping,
-        }
-    }
-
-    /// Makes `mock` answer `status` with the JSON `body`, logging the request first.
-    fn answer(&self, mock: Mock, status: usize, body: &Value) -> Mock {
-        let log = self.clone();
-        let body = body.to_string();
-        mock.with_status(status)
-            .with_header("content-type", "application/json")
-            .with_body_from_request(move |req| {
-                log.sent
-                    .lock()
-                    .unwrap()
-                    .push(req.path_and_query().to_owned());
-                let _ = log.ping.send(());
-                body.clone().into_bytes()
-            })
-    }
-
-    fn sent(&self) -> Vec<String> {
-        self.sent.lock().unwrap().clone()
-    }
-
-    /// Arrival times in whole seconds since the log was made.
-    async fn seconds(&self) -> Vec<u64> {
-        for _ in 0..10 {
-            tokio::task::yield_now().await;
-        }
-        self.times
-            .lock()
-            .unwrap()
-            .iter()
-            .map(Duration::as_secs)
-            .collect()
-    }
-}
-
-/// A fresh directory under the system's temporary directory, removed on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new() -> Self {
-        let dir = std::env::temp_dir().join(format!(
-            "opentrain-updates-test-{}-{:016x}",
-            std::process::id(),
-            rand::random::<u64>()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    fn entries(&self, sub: &str) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(self.0.join(sub))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// A client whose connections are not kept idle (no pool timer beside the paused clock).
-fn client_with(server: &ServerGuard, retry: opentrain::RetryPolicy) -> opentrain::Client {
-    opentrain::Client::builder()
-        .base_url(server.url())
-        .token(common::TOKEN)
-        .http_client(
-            reqwest::Client::builder()
-                .pool_max_idle_per_host(0)
-                .build()
-                .unwrap(),
-        )
-        .retry(retry)
-        .build()
-        .unwrap()
-}
-
-fn client(server: &ServerGuard) -> opentrain::Client {
-    client_with(server, opentrain::RetryPolicy::default().jitter(false))
-}
 
 // ---------------------------------------------------------------------------------------------
 // Feed pages as the docs show them
@@ -233,7 +113,7 @@ async fn follow_yields_events_oldest_first_across_pages_with_the_page_size() {
         ]
     );
     assert_eq!(
-        log.sent(),
+        log.paths(),
         [
             "/api/public/v1/updates?limit=2",
             "/api/public/v1/updates?cursor=1002&limit=2"
@@ -294,7 +174,7 @@ async fn follow_resumes_from_the_stores_cursor_over_start_at() {
         .follow(MemoryCursorStore::with_cursor("1043"));
     assert_eq!(events.try_next().await.unwrap().unwrap().id(), "1044");
     resumed.assert_async().await;
-    assert_eq!(log.sent(), ["/api/public/v1/updates?cursor=1043"]);
+    assert_eq!(log.paths(), ["/api/public/v1/updates?cursor=1043"]);
 }
 
 #[tokio::test(start_paused = true)]
@@ -345,8 +225,8 @@ async fn nothing_is_saved_until_the_caller_commits() {
 async fn a_crash_before_the_commit_delivers_the_event_again() {
     let mut server = mockito::Server::new_async().await;
     let log = Log::new();
-    let scratch = Scratch::new();
-    let path = scratch.0.join("state").join("updates.cursor");
+    let scratch = Scratch::new("updates");
+    let path = scratch.join("state").join("updates.cursor");
     let _first_run = feed(
         &mut server,
         &log,
@@ -536,8 +416,8 @@ async fn a_feed_error_that_no_retry_fixes_ends_the_stream() {
 #[tokio::test(start_paused = true)]
 async fn an_unreadable_cursor_file_ends_the_stream_before_any_request() {
     let mut server = mockito::Server::new_async().await;
-    let scratch = Scratch::new();
-    let path = scratch.0.join("updates.cursor");
+    let scratch = Scratch::new("updates");
+    let path = scratch.join("updates.cursor");
     std::fs::write(&path, "{\"cursor\": 10").unwrap();
     let none = server
         .mock("GET", Matcher::Any)
@@ -560,8 +440,8 @@ async fn an_unreadable_cursor_file_ends_the_stream_before_any_request() {
 
 #[tokio::test]
 async fn file_cursor_store_writes_atomically() {
-    let scratch = Scratch::new();
-    let path = scratch.0.join("state").join("updates.cursor");
+    let scratch = Scratch::new("updates");
+    let path = scratch.join("state").join("updates.cursor");
     let store = FileCursorStore::new(&path);
     assert_eq!(store.load().await.unwrap(), None, "no file yet: no cursor");
     store.save("1").await.unwrap(); // creates the missing directory
@@ -610,13 +490,13 @@ async fn file_cursor_store_writes_atomically() {
 
 #[tokio::test]
 async fn file_cursor_store_refuses_files_it_did_not_write() {
-    let scratch = Scratch::new();
+    let scratch = Scratch::new("updates");
     for (content, problem) in [
         ("", "not valid JSON"),
         ("{\"cursor\": 1043}", "not an object with a string `cursor`"),
         ("{\"cursor\": \"\"}", "empty cursor"),
     ] {
-        let path = scratch.0.join("bad.cursor");
+        let path = scratch.join("bad.cursor");
         std::fs::write(&path, content).unwrap();
         let err = FileCursorStore::new(&path).load().await.unwrap_err();
         assert!(
