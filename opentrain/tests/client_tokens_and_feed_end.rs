@@ -14,7 +14,7 @@ async fn with_token_keeps_the_custom_user_agent_and_sends_the_new_token() {
         .match_header("user-agent", "my-agent/1.0")
         .match_header("authorization", "Bearer ot_pat_second_token")
         .with_header("content-type", "application/json")
-        .with_body(include_str!("../../tests/fixtures/getMe.json"))
+        .with_body(common::fixture("getMe.json"))
         .create_async()
         .await;
     let first = opentrain::Client::builder()

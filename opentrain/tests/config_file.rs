@@ -1,36 +1,26 @@
 //! The credentials file (`opentrain::config::CredentialsFile`): the official CLI's layout,
 //! atomic private writes, unknown keys kept, refusing to overwrite a login, and read errors.
 
+mod common;
+
 // In a module so that `cargo test config` selects these tests.
 mod config_file {
     use std::fs;
-    use std::path::PathBuf;
-    use std::sync::atomic::{AtomicU32, Ordering};
-    use std::time::{SystemTime, UNIX_EPOCH};
 
     use opentrain::config::{ConfigError, Credentials, CredentialsFile, Overwrite, SecretToken};
     use serde_json::{Value, json};
 
+    use crate::common::scratch::Scratch;
+
     const PAT: &str = "ot_pat_pub1_SecretPatValue";
     const CLM: &str = "ot_clm_SecretClaimValue";
 
-    /// A directory under the system temp dir, unique to this test, removed on drop.
-    struct TempDir(PathBuf);
+    /// A fresh directory for one test, removed on drop (the shared `Scratch`).
+    struct TempDir(Scratch);
 
     impl TempDir {
         fn new(tag: &str) -> Self {
-            static COUNTER: AtomicU32 = AtomicU32::new(0);
-            let nanos = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .unwrap()
-                .as_nanos();
-            let path = std::env::temp_dir().join(format!(
-                "opentrain-config-file-{tag}-{}-{}-{nanos}",
-                std::process::id(),
-                COUNTER.fetch_add(1, Ordering::SeqCst)
-            ));
-            fs::create_dir_all(&path).unwrap();
-            Self(path)
+            Self(Scratch::new(&format!("config-file-{tag}")))
         }
 
         /// The credentials file at `<dir>/opentrain/cli.json` (directory not created).
@@ -44,12 +34,6 @@ mod config_file {
             fs::create_dir_all(file.path().parent().unwrap()).unwrap();
             fs::write(file.path(), content).unwrap();
             file
-        }
-    }
-
-    impl Drop for TempDir {
-        fn drop(&mut self) {
-            let _ = fs::remove_dir_all(&self.0);
         }
     }
 

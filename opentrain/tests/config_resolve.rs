@@ -1,14 +1,15 @@
 //! Token and base-URL resolution (`opentrain::config::resolve`): the official CLI's precedence,
 //! when the credentials file is read, and how bad values are reported.
 
+mod common;
+
 // In a module so that `cargo test config` selects these tests.
 mod config_resolve {
     use std::collections::HashMap;
     use std::fs;
     use std::path::{Path, PathBuf};
-    use std::sync::atomic::{AtomicU32, Ordering};
-    use std::time::{SystemTime, UNIX_EPOCH};
 
+    use crate::common::scratch::Scratch;
     use opentrain::config::{
         ConfigError, CredentialsFile, DEFAULT_BASE_URL, Resolved, Source, resolve,
         resolve_with_credentials_file,
@@ -19,29 +20,12 @@ mod config_resolve {
     const OPENTRAIN_ENV: &str = "ot_pat_opentrainenv_SecretThree";
     const FROM_FILE: &str = "ot_pat_file_SecretFour";
 
-    /// A directory under the system temp dir, unique to this test, removed on drop.
-    struct TempDir(PathBuf);
+    /// A fresh directory for one test, removed on drop (the shared `Scratch`).
+    struct TempDir(Scratch);
 
     impl TempDir {
         fn new(tag: &str) -> Self {
-            static COUNTER: AtomicU32 = AtomicU32::new(0);
-            let nanos = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .unwrap()
-                .as_nanos();
-            let path = std::env::temp_dir().join(format!(
-                "opentrain-config-resolve-{tag}-{}-{}-{nanos}",
-                std::process::id(),
-                COUNTER.fetch_add(1, Ordering::SeqCst)
-            ));
-            fs::create_dir_all(&path).unwrap();
-            Self(path)
-        }
-    }
-
-    impl Drop for TempDir {
-        fn drop(&mut self) {
-            let _ = fs::remove_dir_all(&self.0);
+            Self(Scratch::new(&format!("config-resolve-{tag}")))
         }
     }
 
@@ -74,7 +58,7 @@ mod config_resolve {
         }
 
         fn xdg(&self) -> &str {
-            self.dir.0.to_str().unwrap()
+            self.dir.0.path().to_str().unwrap()
         }
     }
 
@@ -339,7 +323,7 @@ mod config_resolve {
         let file = dir.0.join(".config").join("opentrain").join("cli.json");
         fs::create_dir_all(file.parent().unwrap()).unwrap();
         fs::write(&file, format!(r#"{{"apiToken":"{FROM_FILE}"}}"#)).unwrap();
-        let env = fake_env(&[("HOME", dir.0.to_str().unwrap())]);
+        let env = fake_env(&[("HOME", dir.0.path().to_str().unwrap())]);
         let resolved = resolve(None, None, &env).unwrap();
         assert_eq!(token_of(&resolved), Some(FROM_FILE));
         assert_eq!(resolved.token_source, Source::File(file));

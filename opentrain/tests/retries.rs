@@ -84,13 +84,7 @@ async fn retry_after_seconds_in_the_envelope_is_honoured() {
         .mock("GET", "/api/public/v1/auth/me")
         .with_status(200)
         .with_header("content-type", "application/json")
-        .with_body(
-            std::fs::read_to_string(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../tests/fixtures/getMe.json"
-            ))
-            .unwrap(),
-        )
+        .with_body(common::fixture("getMe.json"))
         .expect(1)
         .create_async()
         .await;

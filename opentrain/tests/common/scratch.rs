@@ -19,6 +19,11 @@ impl Scratch {
         Self(dir)
     }
 
+    /// The directory itself.
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
     /// `relative` inside the directory (not created).
     pub fn join(&self, relative: impl AsRef<Path>) -> PathBuf {
         self.0.join(relative)
