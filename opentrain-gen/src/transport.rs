@@ -13,8 +13,8 @@
 //! errors their status, to keep the raw error body (typed details drop unknown keys) and to know
 //! which operation a retry decision is about.
 
+use std::cell::RefCell;
 use std::future::Future;
-use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
@@ -96,7 +96,7 @@ pub struct Exchange {
 }
 
 tokio::task_local! {
-    static OBSERVER: Arc<Mutex<Exchange>>;
+    static OBSERVER: RefCell<Exchange>;
 }
 
 /// Runs `call` and returns its output with what its last HTTP exchange returned.
@@ -110,15 +110,20 @@ tokio::task_local! {
 /// # }
 /// ```
 pub async fn observe<F: Future>(call: F) -> (F::Output, Exchange) {
-    let slot = Arc::new(Mutex::new(Exchange::default()));
-    let output = OBSERVER.scope(Arc::clone(&slot), call).await;
-    let exchange = slot.lock().map(|e| e.clone()).unwrap_or_default();
+    let mut scoped = std::pin::pin!(OBSERVER.scope(RefCell::new(Exchange::default()), call));
+    let output = scoped.as_mut().await;
+    // The record stays in the finished scope: take it without a copy.
+    let exchange = scoped
+        .as_mut()
+        .take_value()
+        .map(RefCell::into_inner)
+        .unwrap_or_default();
     (output, exchange)
 }
 
 fn with_exchange(f: impl FnOnce(&mut Exchange)) {
     let _ = OBSERVER.try_with(|slot| {
-        if let Ok(mut e) = slot.lock() {
+        if let Ok(mut e) = slot.try_borrow_mut() {
             f(&mut e);
         }
     });
@@ -140,26 +145,28 @@ impl ClientHooks<RequestDefaults> for Client {
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         self.inner().apply(&mut request);
-        let method = request.method().to_string();
+        let method = request.method().as_str().to_owned();
+        let sent = self.client().execute(request).await;
+        // One update per exchange, made whether or not a response arrived.
         with_exchange(|e| {
             *e = Exchange {
                 operation: Some(info.operation_id),
                 method: Some(method),
                 requests: e.requests + 1,
                 ..Exchange::default()
+            };
+            if let Ok(response) = &sent {
+                let headers = response.headers();
+                e.status = Some(response.status().as_u16());
+                e.request_id = request_id(headers);
+                e.retry_after = headers
+                    .get(reqwest::header::RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
             }
         });
-        let response = self.client().execute(request).await?;
+        let response = sent?;
         let status = response.status();
-        let headers = response.headers();
-        with_exchange(|e| {
-            e.status = Some(status.as_u16());
-            e.request_id = request_id(headers);
-            e.retry_after = headers
-                .get(reqwest::header::RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned);
-        });
         if status.is_client_error() || status.is_server_error() {
             keep_error_status(response).await
         } else {
