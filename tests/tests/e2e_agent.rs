@@ -39,6 +39,17 @@ async fn register_claim_and_wait_hands_over_a_saved_post_claim_client() {
 
     let claim = agent.start_claim("owner@example.com").await.unwrap();
     assert_eq!(claim.user_code.len(), 6);
+    // No secret shows in what a log would print.
+    let claim_token = agent.claim_token().expose().to_owned();
+    for printed in [
+        format!("{agent:?}"),
+        format!("{claim:?}"),
+        format!("{:?}", agent.client()),
+        format!("{sandbox:?}"),
+    ] {
+        assert!(!printed.contains(pre_claim.expose()), "{printed}");
+        assert!(!printed.contains(&claim_token), "{printed}");
+    }
     let client = claim.wait().await.unwrap();
 
     // The new token is on disk, the claim token is gone, and the client works.
@@ -59,6 +70,11 @@ async fn register_claim_and_wait_hands_over_a_saved_post_claim_client() {
         Err(Error::Api(api)) => assert_eq!(api.status, 401),
         other => panic!("the pre-claim token still answers: {other:?}"),
     }
+    // The sandbox's request log redacts what the requests carried (the claim token in the form
+    // bodies, the bearer tokens).
+    let log = format!("{:?}", sandbox.requests());
+    assert!(log.contains("ot_clm_<redacted>"), "{log}");
+    assert!(!log.contains(&claim_token) && !log.contains(pre_claim.expose()));
     let claims = sandbox.claims();
     assert_eq!(claims.len(), 1);
     assert_eq!(claims[0].email.as_deref(), Some("owner@example.com"));
