@@ -6,7 +6,7 @@
 //! [`verify`] checks that header against the raw body bytes exactly as received (re-serialized
 //! JSON would not match), in constant time, within a clock tolerance (300 s by default, the
 //! documented suggestion). [`parse_delivery`] turns a verified body into its
-//! [`PlatformEvent`](crate::types::PlatformEvent) with the `X-OpenTrain-Delivery` id, which
+//! [`PlatformEvent`] with the `X-OpenTrain-Delivery` id, which
 //! retries reuse: de-duplicate on it. [`Receiver`] does both from a request's headers.
 //!
 //! The same scheme signs Platform API deliveries, so one verifier serves both.
