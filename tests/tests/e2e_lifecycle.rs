@@ -350,3 +350,34 @@ async fn a_claim_required_action_names_where_to_claim() {
     );
     assert!(matches!(error, Error::Api(_)));
 }
+
+#[tokio::test]
+async fn a_slow_server_is_a_typed_timeout_naming_the_operation() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = Client::builder()
+        .base_url(sandbox.base_url())
+        .token(sandbox.token())
+        .timeout(Duration::from_millis(150))
+        .retry(
+            RetryPolicy::default()
+                .initial_backoff(Duration::from_millis(10))
+                .jitter(false),
+        )
+        .build()
+        .unwrap();
+    sandbox.set_delay(Some(Duration::from_millis(600)));
+    let error = client.me().await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::Timeout {
+                operation: Some("get_me")
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(error.is_retryable());
+
+    sandbox.set_delay(None);
+    client.me().await.unwrap();
+}
