@@ -1,5 +1,6 @@
-//! Two edges of the facade core: a client re-made with another token keeps its configuration,
-//! and an `/updates` page that leaves out the optional `hasMore` still ends the feed.
+//! Edges of the facade core: a client re-made with another token keeps its configuration, an
+//! `/updates` page that leaves out the optional `hasMore` still ends the feed, and `https` works
+//! out of the box.
 
 mod common;
 
@@ -61,4 +62,36 @@ async fn an_updates_page_without_has_more_that_echoes_the_cursor_ends_the_feed()
     );
     first.assert_async().await;
     echo.assert_async().await;
+}
+
+/// With the default `rustls` feature an `https` base URL is spoken: the first bytes on the
+/// wire are a TLS handshake (a ClientHello record starts with 0x16).
+#[cfg(feature = "rustls")]
+#[tokio::test]
+async fn https_is_spoken_by_default() {
+    use tokio::io::AsyncReadExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let first_byte = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut byte = [0u8; 1];
+        socket.read_exact(&mut byte).await.map(|_| byte[0]).ok()
+        // Dropping the socket ends the handshake; the client reports a transport error.
+    });
+    let client = opentrain::Client::builder()
+        .base_url(format!("https://127.0.0.1:{port}"))
+        .token(common::TOKEN)
+        .retry(opentrain::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let outcome = client.me().await;
+    assert!(
+        matches!(outcome, Err(opentrain::Error::Transport { .. })),
+        "{outcome:?}"
+    );
+    let first_byte = tokio::time::timeout(std::time::Duration::from_secs(5), first_byte)
+        .await
+        .expect("the client never connected: no TLS in this build")
+        .unwrap();
+    assert_eq!(first_byte, Some(0x16));
 }
