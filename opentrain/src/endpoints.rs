@@ -658,4 +658,24 @@ mod send_checks {
         assert_send(&changes.next_window());
         assert_send(&changes.clone().catch_up());
     }
+
+    #[test]
+    fn workflow_calls_give_send_futures() {
+        use std::future::IntoFuture;
+        let client = crate::Client::builder().build().unwrap();
+        assert_send(&client.create_draft("Label 1,000 images."));
+        assert_send(&client.update_draft("job_1", crate::types::JobFieldsPatch::default()));
+        assert_send(&client.publish_job("job_1"));
+        assert_send(&client.capabilities());
+        assert_send(
+            &client
+                .hire("p_1", crate::approvals::Milestone::usd(10.0))
+                .into_future(),
+        );
+        assert_send(&client.fund_milestone("m_1"));
+        assert_send(&client.approve_milestone("m_1"));
+        assert_send(&client.end_contract("c_1"));
+        assert_send(&client.approval("a_1"));
+        assert_send(&client.follow_updates(crate::updates::MemoryCursorStore::new()));
+    }
 }
