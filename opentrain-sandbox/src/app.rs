@@ -333,6 +333,18 @@ impl App {
         self.inner.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// The start of every authenticated handler: locks the state, authenticates the request's
+    /// bearer token (401 when missing, unknown, revoked or expired) and reads the clock once.
+    pub(crate) fn signed_in(
+        &self,
+        headers: &HeaderMap,
+    ) -> Result<(MutexGuard<'_, State>, Principal, DateTime<Utc>), ApiError> {
+        let now = self.now();
+        let mut st = self.state();
+        let principal = st.authenticate(headers, now)?;
+        Ok((st, principal, now))
+    }
+
     /// Now, on the sandbox clock.
     pub(crate) fn now(&self) -> DateTime<Utc> {
         self.inner.clock.now()

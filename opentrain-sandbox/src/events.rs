@@ -85,9 +85,7 @@ pub(crate) async fn poll_updates(
     query: Params,
 ) -> Result<Response, ApiError> {
     let params = params(query)?;
-    let now = app.now();
-    let mut st = app.state();
-    let principal = st.authenticate(&headers, now)?;
+    let (st, principal, _) = app.signed_in(&headers)?;
     let readable = [
         Scope::ProposalsRead,
         Scope::MessagesRead,

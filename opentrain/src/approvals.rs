@@ -674,6 +674,38 @@ impl Polling {
     }
 }
 
+/// The polling knobs shared by [`Wait`] and [`WaitManyOptions`] (both keep a `polling:
+/// Polling` field); `$max_wait_doc` says what running out of time means for each.
+macro_rules! polling_setters {
+    ($max_wait_doc:literal) => {
+        #[doc = $max_wait_doc]
+        pub fn max_wait(mut self, max_wait: Duration) -> Self {
+            self.polling.max_wait = max_wait;
+            self
+        }
+
+        /// The wait before the first poll after the first look (default 2 s); it doubles after
+        /// each poll.
+        pub fn poll_interval(mut self, first: Duration) -> Self {
+            self.polling.first = first;
+            self
+        }
+
+        /// The longest wait between polls (default 60 s).
+        pub fn max_poll_interval(mut self, cap: Duration) -> Self {
+            self.polling.cap = cap;
+            self
+        }
+
+        /// Whether waits are randomised between half and all of the computed interval (default
+        /// on, so many waiting clients do not poll in step).
+        pub fn jitter(mut self, on: bool) -> Self {
+            self.polling.jitter = on;
+            self
+        }
+    };
+}
+
 /// When a wait started and when it must stop.
 struct Deadline {
     started: Instant,
@@ -714,31 +746,10 @@ pub struct Wait<'a> {
 }
 
 impl<'a> Wait<'a> {
-    /// The longest time to wait (default one hour). At most this long after the wait started,
-    /// a still-pending approval ends the wait with [`Error::ApprovalTimeout`].
-    pub fn max_wait(mut self, max_wait: Duration) -> Self {
-        self.polling.max_wait = max_wait;
-        self
-    }
-
-    /// The wait before the first poll (default 2 s); it doubles after each poll.
-    pub fn poll_interval(mut self, first: Duration) -> Self {
-        self.polling.first = first;
-        self
-    }
-
-    /// The longest wait between polls (default 60 s).
-    pub fn max_poll_interval(mut self, cap: Duration) -> Self {
-        self.polling.cap = cap;
-        self
-    }
-
-    /// Whether waits are randomised between half and all of the computed interval (default
-    /// on, so many waiting clients do not poll in step).
-    pub fn jitter(mut self, on: bool) -> Self {
-        self.polling.jitter = on;
-        self
-    }
+    polling_setters!(
+        "The longest time to wait (default one hour). At most this long after the wait started, \
+         a still-pending approval ends the wait with [`Error::ApprovalTimeout`]."
+    );
 
     async fn run(self) -> Result<Outcome, Error> {
         let Wait {
@@ -802,30 +813,10 @@ impl WaitManyOptions {
         self
     }
 
-    /// The longest time to wait (default one hour); approvals still pending then are reported
-    /// in [`ManyOutcomes::still_pending`].
-    pub fn max_wait(mut self, max_wait: Duration) -> Self {
-        self.polling.max_wait = max_wait;
-        self
-    }
-
-    /// The wait before the second read of the feed (default 2 s); it doubles after each read.
-    pub fn poll_interval(mut self, first: Duration) -> Self {
-        self.polling.first = first;
-        self
-    }
-
-    /// The longest wait between reads of the feed (default 60 s).
-    pub fn max_poll_interval(mut self, cap: Duration) -> Self {
-        self.polling.cap = cap;
-        self
-    }
-
-    /// Whether waits are randomised between half and all of the computed interval (default on).
-    pub fn jitter(mut self, on: bool) -> Self {
-        self.polling.jitter = on;
-        self
-    }
+    polling_setters!(
+        "The longest time to wait (default one hour); approvals still pending then are \
+         reported in [`ManyOutcomes::still_pending`]."
+    );
 }
 
 /// What [`wait_many`] found.

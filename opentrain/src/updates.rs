@@ -579,22 +579,18 @@ impl CursorStore for FileCursorStore {
 /// How long a follower waits between polls of a caught-up feed.
 ///
 /// After a poll that brought events, the next poll of the (now caught-up) feed waits
-/// [`initial`](Self::initial); every poll that finds nothing multiplies the wait by
-/// [`factor`](Self::factor), up to [`max`](Self::max). Default: 1 s, 2 s, 4 s, ... 30 s.
+/// [`initial`](Self::initial); every poll that finds nothing doubles the wait, up to
+/// [`max`](Self::max). Default: 1 s, 2 s, 4 s, ... 30 s. The schedule is the crate's one
+/// backoff computation ([`RetryPolicy`](crate::RetryPolicy)), without jitter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Backoff {
     initial: Duration,
     max: Duration,
-    factor: u32,
 }
 
 impl Default for Backoff {
     fn default() -> Self {
-        Self {
-            initial: Duration::from_secs(1),
-            max: Duration::from_secs(30),
-            factor: 2,
-        }
+        Self::new(Duration::from_secs(1), Duration::from_secs(30))
     }
 }
 
@@ -604,19 +600,12 @@ impl Backoff {
         Self {
             initial,
             max: max.max(initial),
-            factor: 2,
         }
     }
 
     /// The same wait every time.
     pub fn fixed(every: Duration) -> Self {
         Self::new(every, every)
-    }
-
-    /// Multiplies the wait by `factor` after each empty poll (at least 1).
-    pub fn factor(mut self, factor: u32) -> Self {
-        self.factor = factor.max(1);
-        self
     }
 
     /// The first wait, and the wait after a poll that brought events.
@@ -629,13 +618,14 @@ impl Backoff {
         self.max
     }
 
-    /// The growth factor.
-    pub fn growth(&self) -> u32 {
-        self.factor
-    }
-
-    fn grow(&self, wait: Duration) -> Duration {
-        wait.saturating_mul(self.factor).min(self.max)
+    /// The wait before poll `n` (from 1) of a run of empty polls.
+    fn nth(&self, n: u32) -> Duration {
+        crate::RetryPolicy::default()
+            .initial_backoff(self.initial)
+            .max_backoff(self.max)
+            .jitter(false)
+            .wait_before_next(n, None)
+            .unwrap_or(self.max)
     }
 }
 
@@ -800,7 +790,7 @@ impl<S: CursorStore> Follow<S> {
             store: Arc::clone(&self.store),
             committer,
             backoff: self.backoff,
-            wait: self.backoff.initial,
+            waits: 0,
             loaded: false,
             position: None,
             pages: None,
@@ -833,8 +823,8 @@ struct FollowState<S> {
     store: Arc<S>,
     committer: Committer,
     backoff: Backoff,
-    /// The wait before the next poll of a caught-up feed.
-    wait: Duration,
+    /// How many waits the current run of caught-up polls has had.
+    waits: u32,
     loaded: bool,
     /// Where the next poll starts: the last event yielded, or the cursor an empty page echoed.
     position: Option<String>,
@@ -922,10 +912,9 @@ impl<S: CursorStore> FollowState<S> {
     /// The wait before the next poll, growing it for the poll after.
     fn next_wait(&mut self, had_events: bool) -> Duration {
         if had_events {
-            self.wait = self.backoff.initial;
+            self.waits = 0;
         }
-        let wait = self.wait;
-        self.wait = self.backoff.grow(wait);
-        wait
+        self.waits = self.waits.saturating_add(1);
+        self.backoff.nth(self.waits)
     }
 }

@@ -10,7 +10,7 @@ mod config_file {
     use opentrain::config::{ConfigError, Credentials, CredentialsFile, Overwrite, SecretToken};
     use serde_json::{Value, json};
 
-    use crate::common::scratch::Scratch;
+    use tests::Scratch;
 
     const PAT: &str = "ot_pat_pub1_SecretPatValue";
     const CLM: &str = "ot_clm_SecretClaimValue";

@@ -9,11 +9,11 @@ mod config_resolve {
     use std::fs;
     use std::path::{Path, PathBuf};
 
-    use crate::common::scratch::Scratch;
     use opentrain::config::{
         ConfigError, CredentialsFile, DEFAULT_BASE_URL, Resolved, Source, resolve,
         resolve_with_credentials_file,
     };
+    use tests::Scratch;
 
     const EXPLICIT: &str = "ot_pat_explicit_SecretOne";
     const OT_ENV: &str = "ot_pat_otenv_SecretTwo";

@@ -10,13 +10,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use common::scratch::Scratch;
 use common::wire_log::{Auth, Log};
 use mockito::{Matcher, Mock, ServerGuard};
 use opentrain::Error;
 use opentrain::agent::{self, AgentConfig, CLAIM_GRANT_TYPE, ClaimCeremony, Registration};
 use opentrain::config::{ConfigError, CredentialsFile};
 use serde_json::{Value, json};
+use tests::Scratch;
 use tokio::time::Instant;
 
 const IDENTITY: &str = "/api/agent/identity";

@@ -9,7 +9,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use common::scratch::Scratch;
 use common::wire_log::Log;
 use common::{client, client_with};
 use futures::TryStreamExt;
@@ -20,6 +19,7 @@ use opentrain::updates::{
     MemoryCursorStore,
 };
 use serde_json::{Value, json};
+use tests::Scratch;
 
 const UPDATES: &str = "/api/public/v1/updates";
 

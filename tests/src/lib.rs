@@ -73,30 +73,51 @@ pub fn lost_fields(original: &serde_json::Value, decoded: &serde_json::Value) ->
     out
 }
 
-/// A private scratch directory removed on drop, for credentials and cursor files of the
-/// end-to-end tests (they never touch the real `~/.config/opentrain`).
+/// A fresh directory under the system's temporary directory, removed on drop: for the
+/// credentials, cursor and temp files of tests (they never touch the real
+/// `~/.config/opentrain`). The one scratch directory of every test in the workspace.
 #[derive(Debug)]
 pub struct Scratch(PathBuf);
 
 impl Scratch {
-    /// A new, empty directory under the system temp dir.
+    /// Makes the directory; `label` names the test it serves, so a leftover is easy to trace.
     pub fn new(label: &str) -> Scratch {
+        static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
         let dir = std::env::temp_dir().join(format!(
-            "opentrain-e2e-{label}-{}-{:?}",
+            "opentrain-{label}-test-{}-{nanos}-{}",
             std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or_default()
+            COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
         ));
         std::fs::create_dir_all(&dir)
             .unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
         Scratch(dir)
     }
 
-    /// A path inside the directory.
-    pub fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
+    /// The directory itself.
+    pub fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    /// `relative` inside the directory (not created).
+    pub fn join(&self, relative: impl AsRef<std::path::Path>) -> PathBuf {
+        self.0.join(relative)
+    }
+
+    /// The names of every entry of the subdirectory `sub`, sorted (a leftover temporary file
+    /// would show).
+    pub fn entries(&self, sub: &str) -> Vec<String> {
+        let dir = self.0.join(sub);
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
     }
 }
 

@@ -12,7 +12,7 @@ use tests::Scratch;
 fn config(sandbox: &Sandbox, scratch: &Scratch) -> AgentConfig {
     AgentConfig::new()
         .base_url(sandbox.base_url())
-        .credentials_file(CredentialsFile::at(scratch.path("cli.json")))
+        .credentials_file(CredentialsFile::at(scratch.join("cli.json")))
 }
 
 #[tokio::test]
@@ -34,7 +34,7 @@ async fn register_claim_and_wait_hands_over_a_saved_post_claim_client() {
     let pre_claim = agent.api_token().clone();
     // The pre-claim token works at once.
     agent.client().me().await.unwrap();
-    let saved = std::fs::read_to_string(scratch.path("cli.json")).unwrap();
+    let saved = std::fs::read_to_string(scratch.join("cli.json")).unwrap();
     assert!(saved.contains("\"claimToken\""), "{saved}");
 
     let claim = agent.start_claim("owner@example.com").await.unwrap();
@@ -54,7 +54,7 @@ async fn register_claim_and_wait_hands_over_a_saved_post_claim_client() {
 
     // The new token is on disk, the claim token is gone, and the client works.
     let saved: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(scratch.path("cli.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(scratch.join("cli.json")).unwrap()).unwrap();
     assert!(saved.get("claimToken").is_none(), "{saved}");
     let saved_token = saved["apiToken"].as_str().unwrap();
     assert_ne!(saved_token, pre_claim.expose());
@@ -98,6 +98,6 @@ async fn a_claim_nobody_confirms_expires_with_a_typed_error() {
     let outcome = claim.wait().await;
     assert!(matches!(outcome, Err(Error::ClaimExpired)), "{outcome:?}");
     // Nothing was saved over the pre-claim credentials.
-    let saved = std::fs::read_to_string(scratch.path("cli.json")).unwrap();
+    let saved = std::fs::read_to_string(scratch.join("cli.json")).unwrap();
     assert!(saved.contains("\"claimToken\""), "{saved}");
 }

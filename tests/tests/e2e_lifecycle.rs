@@ -107,7 +107,7 @@ async fn draft_publish_hire_confirm_contract_and_follow_updates() {
 
     // The feed, followed with a file cursor: read everything, commit, "restart", and the
     // second follower starts after the last committed event.
-    let cursor_file = scratch.path("cursor.json");
+    let cursor_file = scratch.join("cursor.json");
     let mut first = client
         .follow_updates(FileCursorStore::new(&cursor_file))
         .boxed();
@@ -302,7 +302,7 @@ async fn an_unclaimed_agent_hits_the_daily_publish_limit_after_three_jobs() {
         &Registration::default().config(
             AgentConfig::new()
                 .base_url(sandbox.base_url())
-                .credentials_file(CredentialsFile::at(scratch.path("cli.json"))),
+                .credentials_file(CredentialsFile::at(scratch.join("cli.json"))),
         ),
     )
     .await

@@ -42,9 +42,7 @@ pub(crate) async fn get_me(
     State(app): State<App>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let now = app.now();
-    let mut st = app.state();
-    let p = st.authenticate(&headers, now)?;
+    let (st, p, _) = app.signed_in(&headers)?;
     let token = st
         .tokens
         .iter()
@@ -86,9 +84,7 @@ pub(crate) async fn list_tokens(
     State(app): State<App>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let now = app.now();
-    let mut st = app.state();
-    let p = st.authenticate(&headers, now)?;
+    let (st, p, now) = app.signed_in(&headers)?;
     let tokens = st
         .tokens
         .iter()
@@ -104,9 +100,7 @@ pub(crate) async fn create_token(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let now = app.now();
-    let mut st = app.state();
-    let p = st.authenticate(&headers, now)?;
+    let (mut st, p, now) = app.signed_in(&headers)?;
     let body = object(&body, true)?;
     let name = match body.get("name") {
         None | Some(serde_json::Value::Null) => "API token".to_owned(),
@@ -220,9 +214,7 @@ pub(crate) async fn revoke_token(
     headers: HeaderMap,
     Path(token_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let now = app.now();
-    let mut st = app.state();
-    let p = st.authenticate(&headers, now)?;
+    let (mut st, p, now) = app.signed_in(&headers)?;
     let token = st
         .tokens
         .iter_mut()

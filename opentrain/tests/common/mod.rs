@@ -1,9 +1,8 @@
 //! Shared by the facade's integration tests: a client pointed at a mockito server, the
-//! documented error body, a log of the requests the mocks answered ([`wire_log`]) and a scratch
-//! directory for tests that write files ([`scratch`]).
+//! documented error body and a log of the requests the mocks answered ([`wire_log`]). Scratch
+//! directories come from the workspace's test-support crate (`tests::Scratch`).
 #![allow(dead_code)]
 
-pub mod scratch;
 pub mod wire_log;
 
 use std::time::Duration;

@@ -131,9 +131,7 @@ pub(crate) async fn get_credits(
     State(app): State<App>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let now = app.now();
-    let mut st = app.state();
-    let p = st.authenticate(&headers, now)?;
+    let (st, p, _) = app.signed_in(&headers)?;
     p.require(Scope::PaymentsRead)?;
     st.require_feature(Feature::Credits)?;
     ok(&CreditsOverview {
@@ -149,9 +147,7 @@ pub(crate) async fn list_ledger(
     query: Params,
 ) -> Result<Response, ApiError> {
     let params = params(query)?;
-    let now = app.now();
-    let mut st = app.state();
-    let p = st.authenticate(&headers, now)?;
+    let (st, p, _) = app.signed_in(&headers)?;
     p.require(Scope::PaymentsRead)?;
     st.require_feature(Feature::Credits)?;
     let limit = limit(&params, 50, 100)?;
@@ -202,9 +198,7 @@ pub(crate) async fn create_top_up(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let now = app.now();
-    let mut st = app.state();
-    let p = st.authenticate(&headers, now)?;
+    let (mut st, p, now) = app.signed_in(&headers)?;
     p.require_claimed("create credit top-ups")?;
     p.require(Scope::PaymentsWrite)?;
     st.require_feature(Feature::Credits)?;
@@ -252,9 +246,7 @@ pub(crate) async fn get_top_up(
     headers: HeaderMap,
     Path(top_up_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let now = app.now();
-    let mut st = app.state();
-    let p = st.authenticate(&headers, now)?;
+    let (mut st, p, now) = app.signed_in(&headers)?;
     p.require(Scope::PaymentsRead)?;
     st.require_feature(Feature::Credits)?;
     let top_up = st

@@ -135,9 +135,7 @@ pub(crate) async fn get_team(
     State(app): State<App>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let now = app.now();
-    let mut st = app.state();
-    let p = st.authenticate(&headers, now)?;
+    let (st, p, now) = app.signed_in(&headers)?;
     p.require(Scope::TeamRead)?;
     st.require_feature(Feature::Team)?;
     require_teams(&st, &p.account_id)?;
@@ -165,9 +163,7 @@ pub(crate) async fn invite(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let now = app.now();
-    let mut st = app.state();
-    let p = st.authenticate(&headers, now)?;
+    let (mut st, p, now) = app.signed_in(&headers)?;
     p.require_claimed("invite team members")?;
     p.require(Scope::TeamWrite)?;
     st.require_feature(Feature::Team)?;

@@ -192,9 +192,7 @@ pub(crate) async fn create_draft(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let now = app.now();
-    let mut st = app.state();
-    let p = st.authenticate(&headers, now)?;
+    let (mut st, p, now) = app.signed_in(&headers)?;
     p.require(Scope::JobsWrite)?;
     st.require_feature(Feature::JobDrafting)?;
     let body = object(&body, false)?;
@@ -235,9 +233,7 @@ pub(crate) async fn update_draft(
     Path(job_id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let now = app.now();
-    let mut st = app.state();
-    let p = st.authenticate(&headers, now)?;
+    let (mut st, p, now) = app.signed_in(&headers)?;
     p.require(Scope::JobsWrite)?;
     st.require_feature(Feature::JobDrafting)?;
     let body = object(&body, false)?;
@@ -272,9 +268,7 @@ pub(crate) async fn capabilities(
     State(app): State<App>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let now = app.now();
-    let mut st = app.state();
-    st.authenticate(&headers, now)?;
+    let (st, _, _) = app.signed_in(&headers)?;
     st.require_feature(Feature::JobDrafting)?;
     let on = |f: Feature| Some(!st.disabled_features.contains(&f));
     let capabilities = CapabilityFlags {

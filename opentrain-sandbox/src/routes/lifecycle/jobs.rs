@@ -349,9 +349,7 @@ pub(crate) async fn mine(
     query: Params,
 ) -> Result<Response, ApiError> {
     let params = params(query)?;
-    let now = app.now();
-    let mut st = app.state();
-    let p = st.authenticate(&headers, now)?;
+    let (st, p, _) = app.signed_in(&headers)?;
     p.require(Scope::JobsRead)?;
     let limit = limit(&params, 25, 100)?;
     let status = match params.get("status").filter(|s| !s.is_empty()) {
@@ -423,9 +421,7 @@ pub(crate) async fn publish(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let now = app.now();
-    let mut st = app.state();
-    let p = st.authenticate(&headers, now)?;
+    let (mut st, p, now) = app.signed_in(&headers)?;
     p.require(Scope::JobsWrite)?;
     st.require_feature(Feature::JobPublishing)?;
     let job = owned_job(&st.market, &id, &p.account_id)?.clone();
@@ -537,9 +533,7 @@ pub(crate) async fn update_job(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let now = app.now();
-    let mut st = app.state();
-    let p = st.authenticate(&headers, now)?;
+    let (mut st, p, now) = app.signed_in(&headers)?;
     p.require(Scope::JobsWrite)?;
     st.require_feature(Feature::JobPublishing)?;
     let body = object(&body, false)?;
@@ -610,9 +604,7 @@ pub(crate) async fn close(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let now = app.now();
-    let mut st = app.state();
-    let p = st.authenticate(&headers, now)?;
+    let (mut st, p, now) = app.signed_in(&headers)?;
     p.require(Scope::JobsWrite)?;
     st.require_feature(Feature::JobPublishing)?;
     let was = owned_job(&st.market, &id, &p.account_id)?.status.clone();
@@ -648,9 +640,7 @@ pub(crate) async fn invite(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let now = app.now();
-    let mut st = app.state();
-    let p = st.authenticate(&headers, now)?;
+    let (mut st, p, now) = app.signed_in(&headers)?;
     p.require(Scope::ProposalsWrite)?;
     st.require_feature(Feature::Hiring)?;
     p.require_claimed("invite AI trainers")?;
@@ -833,9 +823,7 @@ pub(crate) async fn freelancer(
     headers: HeaderMap,
     Path(id_or_slug): Path<String>,
 ) -> Result<Response, ApiError> {
-    let now = app.now();
-    let mut st = app.state();
-    let p = st.authenticate(&headers, now)?;
+    let (st, p, _) = app.signed_in(&headers)?;
     p.require(Scope::ProposalsRead)?;
     let f = st
         .market

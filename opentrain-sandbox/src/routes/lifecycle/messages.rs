@@ -125,9 +125,7 @@ pub(crate) async fn list(
     query: Params,
 ) -> Result<Response, ApiError> {
     let params = params(query)?;
-    let now = app.now();
-    let mut st = app.state();
-    let p = st.authenticate(&headers, now)?;
+    let (st, p, _) = app.signed_in(&headers)?;
     p.require(Scope::MessagesRead)?;
     let limit = limit(&params, 20, 100)?;
     let cursor = params.get("cursor").map(String::as_str);
@@ -212,9 +210,7 @@ pub(crate) async fn send(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let now = app.now();
-    let mut st = app.state();
-    let p = st.authenticate(&headers, now)?;
+    let (mut st, p, now) = app.signed_in(&headers)?;
     p.require(Scope::MessagesWrite)?;
     st.require_feature(Feature::MessagingWrites)?;
     p.require_claimed("send messages")?;

@@ -341,9 +341,7 @@ pub(crate) async fn hire(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let now = app.now();
-    let mut st = app.state();
-    let p = st.authenticate(&headers, now)?;
+    let (mut st, p, now) = app.signed_in(&headers)?;
     p.require(Scope::ProposalsWrite)?;
     st.require_feature(Feature::Hiring)?;
     p.require_claimed("hire AI trainers")?;
@@ -441,9 +439,7 @@ pub(crate) async fn fund(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let now = app.now();
-    let mut st = app.state();
-    let p = st.authenticate(&headers, now)?;
+    let (mut st, p, now) = app.signed_in(&headers)?;
     money_write(&st, &p, "fund milestones")?;
     require_payment_method(&st, &app, &p)?;
     let (milestone, contract) = my_milestone(&st.market, &id, &p.account_id)?;
@@ -515,9 +511,7 @@ pub(crate) async fn approve(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let now = app.now();
-    let mut st = app.state();
-    let p = st.authenticate(&headers, now)?;
+    let (mut st, p, now) = app.signed_in(&headers)?;
     money_write(&st, &p, "release milestone payments")?;
     let (milestone, contract) = my_milestone(&st.market, &id, &p.account_id)?;
     require_active(&contract)?;
@@ -580,9 +574,7 @@ pub(crate) async fn end_contract(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let now = app.now();
-    let mut st = app.state();
-    let p = st.authenticate(&headers, now)?;
+    let (mut st, p, now) = app.signed_in(&headers)?;
     money_write(&st, &p, "end contracts")?;
     let contract = my_contract(&st.market, &id, &p.account_id)?;
     require_active(&contract)?;
@@ -642,9 +634,7 @@ pub(crate) async fn get_approval(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let now = app.now();
-    let mut st = app.state();
-    let p = st.authenticate(&headers, now)?;
+    let (mut st, p, now) = app.signed_in(&headers)?;
     p.require(Scope::PaymentsRead)?;
     let not_found = || {
         ApiError::not_found("approvals", "No such approval.")
@@ -672,9 +662,7 @@ pub(crate) async fn list_contracts(
     query: Params,
 ) -> Result<Response, ApiError> {
     let params = params(query)?;
-    let now = app.now();
-    let mut st = app.state();
-    let p = st.authenticate(&headers, now)?;
+    let (st, p, _) = app.signed_in(&headers)?;
     p.require(Scope::PaymentsRead)?;
     let status = match params.get("status").map(String::as_str) {
         None | Some("") => None,
@@ -715,9 +703,7 @@ pub(crate) async fn get_contract(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let now = app.now();
-    let mut st = app.state();
-    let p = st.authenticate(&headers, now)?;
+    let (st, p, _) = app.signed_in(&headers)?;
     p.require(Scope::PaymentsRead)?;
     let contract = my_contract(&st.market, &id, &p.account_id)?;
     ok(&ContractResponse {
@@ -734,9 +720,7 @@ pub(crate) async fn create_milestone(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let now = app.now();
-    let mut st = app.state();
-    let p = st.authenticate(&headers, now)?;
+    let (mut st, p, now) = app.signed_in(&headers)?;
     money_write(&st, &p, "create milestones")?;
     let body = object(&body, false)?;
     let contract = my_contract(&st.market, &id, &p.account_id)?;
@@ -836,9 +820,7 @@ pub(crate) async fn pending_payments(
     State(app): State<App>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let now = app.now();
-    let mut st = app.state();
-    let p = st.authenticate(&headers, now)?;
+    let (st, p, _) = app.signed_in(&headers)?;
     p.require(Scope::PaymentsRead)?;
     let market = &st.market;
     let payments = market

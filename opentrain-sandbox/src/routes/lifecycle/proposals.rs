@@ -117,9 +117,7 @@ pub(crate) async fn list(
     query: Params,
 ) -> Result<Response, ApiError> {
     let params = params(query)?;
-    let now = app.now();
-    let mut st = app.state();
-    let principal = st.authenticate(&headers, now)?;
+    let (st, principal, _) = app.signed_in(&headers)?;
     principal.require(Scope::ProposalsRead)?;
     let limit = limit(&params, 25, 100)?;
     let status = match params.get("status").filter(|s| !s.trim().is_empty()) {
@@ -171,9 +169,7 @@ pub(crate) async fn get_proposal(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let now = app.now();
-    let mut st = app.state();
-    let principal = st.authenticate(&headers, now)?;
+    let (st, principal, _) = app.signed_in(&headers)?;
     principal.require(Scope::ProposalsRead)?;
     let p = my_proposal(&st.market, &id, &principal.account_id)?;
     let entry = list_entry(&app, &st.market, p);
@@ -258,9 +254,7 @@ pub(crate) async fn interview(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let now = app.now();
-    let mut st = app.state();
-    let principal = st.authenticate(&headers, now)?;
+    let (st, principal, _) = app.signed_in(&headers)?;
     principal.require(Scope::ProposalsRead)?;
     let p = my_proposal(&st.market, &id, &principal.account_id)?;
     let f = trainer(&st.market, p)
@@ -316,9 +310,7 @@ pub(crate) async fn conversation(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let now = app.now();
-    let mut st = app.state();
-    let principal = st.authenticate(&headers, now)?;
+    let (mut st, principal, now) = app.signed_in(&headers)?;
     principal.require(Scope::MessagesWrite)?;
     st.require_feature(Feature::MessagingWrites)?;
     principal.require_claimed("message AI trainers")?;
