@@ -1,0 +1,117 @@
+//! The drafting entry points on [`Client`]: each step of the API ([`Client::create_draft`],
+//! [`Client::update_draft`], [`Client::publish_job`], [`Client::capabilities`]) and the whole
+//! loop ([`Client::post_job`]).
+
+use super::{Draft, DraftInput, PostJob, PostJobError, Published, SkipAll};
+use crate::types::{self, JobFieldsPatch};
+use crate::{Client, Error};
+
+#[cfg(doc)]
+use super::Answerer;
+
+impl Client {
+    /// Creates a draft: `POST /job-drafts`. A create that carries an idempotency key is safe to
+    /// repeat (the server returns the existing draft), so it is retried like a read with the
+    /// same key; without one it is retried only when the server never saw it.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: opentrain::Client) -> Result<(), opentrain::Error> {
+    /// use opentrain::drafting::DraftInput;
+    /// let draft = client
+    ///     .create_draft(DraftInput::source_text("We need 10 annotators for dashcam images.")
+    ///         .external_id("acme-batch-7")
+    ///         .idempotency_key("acme-batch-7-v1"))
+    ///     .await?;
+    /// for field in draft.missing_fields() {
+    ///     println!("{}: {}", field.field(), field.question());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn create_draft(&self, input: impl Into<DraftInput>) -> Result<Draft, Error> {
+        let input = input.into();
+        let body = input.to_request()?;
+        let envelope = if input.key().is_some() {
+            self.call_idempotent(|raw| {
+                let body = body.clone();
+                async move { raw.create_job_draft().body(body).send().await }
+            })
+            .await?
+        } else {
+            self.call_owned(|raw| {
+                let body = body.clone();
+                async move { raw.create_job_draft().body(body).send().await }
+            })
+            .await?
+        };
+        Ok(Draft::from(envelope))
+    }
+
+    /// Patches fields of a draft: `PATCH /job-drafts/{jobId}`; returns the refreshed draft.
+    /// An empty patch is refused locally (the server answers it with 400).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: opentrain::Client) -> Result<(), opentrain::Error> {
+    /// use opentrain::types::{ExperienceLevel, JobFieldsPatch};
+    /// let patch = JobFieldsPatch {
+    ///     experience_level: Some(ExperienceLevel::Intermediate),
+    ///     price_per_label: Some(0.06),
+    ///     ..JobFieldsPatch::default()
+    /// };
+    /// let draft = client.update_draft("job_123", patch).await?;
+    /// println!("publish-ready: {}", draft.publish_ready());
+    /// # Ok(()) }
+    /// ```
+    pub async fn update_draft(&self, job_id: &str, patch: JobFieldsPatch) -> Result<Draft, Error> {
+        if patch == JobFieldsPatch::default() {
+            return Err(Error::InvalidRequest(
+                "a draft patch needs at least one field".into(),
+            ));
+        }
+        let envelope = self
+            .call_owned(|raw| {
+                let job_id = job_id.to_owned();
+                let patch = patch.clone();
+                async move {
+                    raw.update_job_draft()
+                        .job_id(job_id)
+                        .body(patch)
+                        .send()
+                        .await
+                }
+            })
+            .await?;
+        Ok(Draft::from(envelope))
+    }
+
+    /// Publishes a draft: `POST /jobs/{id}/publish` (idempotent: an open job answers
+    /// `alreadyPublished: true`). Moderation blocks, the daily limit and a draft that is not
+    /// publish-ready come back as their own [`PostJobError`] variants.
+    pub async fn publish_job(&self, job_id: &str) -> Result<Published, PostJobError> {
+        self.call_owned(|raw| {
+            let job_id = job_id.to_owned();
+            async move { raw.publish_job().id(job_id).send().await }
+        })
+        .await
+        .map(Published::from)
+        .map_err(|e| PostJobError::from_publish(job_id, e))
+    }
+
+    /// Which features are on for this account, the accepted import formats, the patchable keys
+    /// and the canonical enums: `GET /job-drafts/capabilities`.
+    pub async fn capabilities(&self) -> Result<types::DraftCapabilities, Error> {
+        self.call(async |raw| raw.get_capabilities().send().await)
+            .await
+    }
+
+    /// The drafting loop: create a draft from `input`, ask the [`Answerer`] for each missing
+    /// field, PATCH the answers (one PATCH per round), repeat until publish-ready, then stop
+    /// ([`PostJob::draft`]) or publish ([`PostJob::publish`]).
+    pub fn post_job(&self, input: impl Into<DraftInput>) -> PostJob {
+        PostJob {
+            client: self.clone(),
+            input: input.into(),
+            answerer: SkipAll,
+            max_rounds: PostJob::DEFAULT_MAX_ROUNDS,
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! The drafting loop itself: [`PostJob`] creates the draft, asks the answerer for each missing
+//! field, checks every answer locally (allowed enum value, a value the patch body carries
+//! unchanged) before sending it, PATCHes one round at a time until the draft is publish-ready,
+//! then returns it or publishes it.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+use serde_json::{Map, Value};
+
+use super::patch::check_patch_value;
+use super::{
+    Answer, Answerer, Draft, DraftInput, MissingField, PostJobError, Published, SkipAll,
+    fields_patch,
+};
+use crate::Client;
+
+/// The drafting loop, configured by [`Client::post_job`]; run it with [`PostJob::draft`] or
+/// [`PostJob::publish`].
+#[must_use = "the loop does nothing until `.draft().await` or `.publish().await`"]
+pub struct PostJob<A = SkipAll> {
+    pub(super) client: Client,
+    pub(super) input: DraftInput,
+    pub(super) answerer: A,
+    pub(super) max_rounds: u32,
+}
+
+impl<A> fmt::Debug for PostJob<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PostJob")
+            .field("input", &self.input)
+            .field("answerer", &std::any::type_name::<A>())
+            .field("max_rounds", &self.max_rounds)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PostJob {
+    /// Rounds (PATCHes) allowed unless [`PostJob::max_rounds`] says otherwise.
+    pub const DEFAULT_MAX_ROUNDS: u32 = 5;
+}
+
+impl<A> PostJob<A> {
+    /// The create's idempotency key: running the loop again with the same key continues the
+    /// same draft instead of creating a second one.
+    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+        self.input = self.input.idempotency_key(key);
+        self
+    }
+
+    /// Your external reference for the draft.
+    pub fn external_id(mut self, id: impl Into<String>) -> Self {
+        self.input = self.input.external_id(id);
+        self
+    }
+
+    /// Who answers the missing fields.
+    pub fn answer_with<B: Answerer>(self, answerer: B) -> PostJob<B> {
+        PostJob {
+            client: self.client,
+            input: self.input,
+            answerer,
+            max_rounds: self.max_rounds,
+        }
+    }
+
+    /// At most this many rounds (each one PATCH); default [`PostJob::DEFAULT_MAX_ROUNDS`].
+    pub fn max_rounds(mut self, rounds: u32) -> Self {
+        self.max_rounds = rounds;
+        self
+    }
+}
+
+impl<A: Answerer> PostJob<A> {
+    /// Runs the loop until the draft is publish-ready and returns it, unpublished.
+    pub async fn draft(mut self) -> Result<Draft, PostJobError> {
+        self.run().await
+    }
+
+    /// Runs the loop, then publishes the publish-ready draft.
+    pub async fn publish(mut self) -> Result<Published, PostJobError> {
+        let draft = self.run().await?;
+        let mut published = self.client.publish_job(draft.job_id()).await?;
+        published.draft = Some(draft);
+        Ok(published)
+    }
+
+    async fn run(&mut self) -> Result<Draft, PostJobError> {
+        let mut draft = self
+            .client
+            .create_draft(self.input.clone())
+            .await
+            .map_err(PostJobError::api(None))?;
+        let job_id = draft.job_id().to_owned();
+        let mut known = HashMap::new();
+        let mut skipped: HashSet<String> = HashSet::new();
+        let mut rounds = 0;
+        loop {
+            draft.carry_details(&mut known);
+            if draft.publish_ready() {
+                return Ok(draft);
+            }
+            if rounds >= self.max_rounds {
+                return Err(PostJobError::MaxRounds {
+                    rounds,
+                    remaining: draft.missing_fields().to_vec(),
+                    draft: Box::new(draft),
+                });
+            }
+            let pending: Vec<MissingField> = draft
+                .missing_fields()
+                .iter()
+                .filter(|f| !skipped.contains(f.field()))
+                .cloned()
+                .collect();
+            if pending.is_empty() {
+                return Err(PostJobError::Unanswered {
+                    skipped: draft.missing_fields().to_vec(),
+                    draft: Box::new(draft),
+                });
+            }
+            let mut fields = Map::new();
+            for field in &pending {
+                match self.answerer.answer(field).await {
+                    Answer::Skip => {
+                        skipped.insert(field.field().to_owned());
+                    }
+                    Answer::Abort => {
+                        return Err(PostJobError::Aborted {
+                            field: Box::new(field.clone()),
+                            draft: Box::new(draft),
+                        });
+                    }
+                    Answer::Value(value) => {
+                        if let Err(reason) = check_answer(field, &value) {
+                            return Err(reason.into_error(field, value, draft));
+                        }
+                        for key in field.update_keys() {
+                            fields.insert(key.clone(), value.clone());
+                        }
+                    }
+                }
+            }
+            if fields.is_empty() {
+                continue;
+            }
+            let patch = fields_patch(&fields).map_err(PostJobError::api(Some(&job_id)))?;
+            draft = self
+                .client
+                .update_draft(&job_id, patch)
+                .await
+                .map_err(PostJobError::api(Some(&job_id)))?;
+            rounds += 1;
+        }
+    }
+}
+
+/// Why an answer was refused before sending.
+enum Refusal {
+    NotAllowed(Vec<String>),
+    Unusable(String),
+}
+
+impl Refusal {
+    fn into_error(self, field: &MissingField, value: Value, draft: Draft) -> PostJobError {
+        let draft = Box::new(draft);
+        let name = field.field().to_owned();
+        match self {
+            Refusal::NotAllowed(allowed) => PostJobError::NotAnEnumValue {
+                field: name,
+                value,
+                allowed,
+                draft,
+            },
+            Refusal::Unusable(reason) => PostJobError::UnusableAnswer {
+                field: name,
+                value,
+                reason,
+                draft,
+            },
+        }
+    }
+}
+
+/// Checks an answer locally: an enum answer must be one of `enumValues` exactly, and every
+/// update key must carry the value unchanged.
+fn check_answer(field: &MissingField, value: &Value) -> Result<(), Refusal> {
+    let allowed = field.enum_values();
+    if !allowed.is_empty()
+        && !value
+            .as_str()
+            .is_some_and(|v| allowed.iter().any(|a| a == v))
+    {
+        return Err(Refusal::NotAllowed(allowed.to_vec()));
+    }
+    if field.update_keys().is_empty() {
+        return Err(Refusal::Unusable(
+            "the server named no update keys for this field".into(),
+        ));
+    }
+    for key in field.update_keys() {
+        check_patch_value(key, value).map_err(Refusal::Unusable)?;
+    }
+    Ok(())
+}

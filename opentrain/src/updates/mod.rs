@@ -1,0 +1,58 @@
+//! Following the account's event feed (`GET /updates`): typed events, a stored cursor, polling
+//! with backoff, and at-least-once delivery.
+//!
+//! [`Paginator::follow`] turns the `/updates` paginator of [`Client::updates`] into an endless
+//! [`Stream`] of [`FeedEvent`]s, oldest first. It starts after the cursor kept in a
+//! [`CursorStore`] ([`FileCursorStore`], [`MemoryCursorStore`] or your own), drains the feed
+//! page by page, and when the feed is caught up polls it again after a [`Backoff`] delay
+//! (1 s doubling to 30 s by default, back to 1 s whenever events arrive).
+//!
+//! **At least once.** An event is yielded *before* its cursor is saved. Nothing is saved until
+//! you call [`FeedEvent::commit`] (or save a [`Checkpoint`] yourself), so a crash between
+//! receiving an event and committing it replays that event on the next start; it is never
+//! skipped. Commit in the order events arrive, after the work is done, and make the work
+//! idempotent (event [`id`](Event::id)s are unique, so they make good de-duplication keys).
+//!
+//! ```no_run
+//! use futures::TryStreamExt;
+//! use opentrain::updates::{EventData, FileCursorStore};
+//!
+//! # async fn demo(client: opentrain::Client) -> Result<(), opentrain::updates::FollowError> {
+//! let store = FileCursorStore::new("/var/lib/my-agent/opentrain-updates.cursor");
+//! let mut feed = client.updates().limit(100).follow(store);
+//! while let Some(item) = feed.try_next().await? {
+//!     match &item.data {
+//!         EventData::ProposalReceived(p) => println!("new proposal {:?}", p.proposal_id),
+//!         EventData::ApprovalConfirmed(a) => println!("approval {:?}: {:?}", a.approval_id, a.status),
+//!         other => println!("{} {other:?}", item.event_type()),
+//!     }
+//!     // Only now is the event done. Crash before this line and it is delivered again.
+//!     item.commit().await?;
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! Payloads carry IDs only (the API never puts content in an event): fetch details from the
+//! matching read endpoint. Every documented key of a payload is optional here, as in the spec;
+//! an event type this version does not know arrives as [`EventData::Unknown`] with its record
+//! kept whole in [`Event::raw`]. Webhook deliveries carry the same records; see
+//! [`crate::webhooks`].
+
+mod backoff;
+mod cursor;
+mod events;
+mod follow;
+
+pub use backoff::Backoff;
+pub use cursor::{Checkpoint, CursorStore, CursorStoreError, FileCursorStore, MemoryCursorStore};
+pub use events::{
+    ApprovalConfirmed, ContractBudgetStateChanged, ContractCreated, Event, EventData,
+    MessageReceived, MilestoneStatusChanged, PaymentPending, ProposalReceived,
+    ProposalStatusChanged,
+};
+pub use follow::{FeedEvent, Follow, FollowError};
+
+#[cfg(doc)]
+use crate::{Client, paging::Paginator};
+#[cfg(doc)]
+use futures::Stream;
