@@ -62,7 +62,7 @@ fn generate(spec_path: &Path, out_dir: &Path) -> Result<(), String> {
         .with_interface(progenitor::InterfaceStyle::Builder)
         .with_tag(progenitor::TagStyle::Merged)
         .with_hooks(progenitor::HooksMode::Expected)
-        .with_inner_type(quote!(crate::transport::RequestDefaults))
+        .with_inner_type(quote!(crate::transport::Transport))
         .with_derive("PartialEq");
     for e in &enums {
         settings.with_replacement(
@@ -110,7 +110,8 @@ fn generate(spec_path: &Path, out_dir: &Path) -> Result<(), String> {
 fn operations_source(doc: &serde_json::Value, file: &syn::File) -> Result<String, String> {
     let generated = generated_methods(file);
     let mut rows = Vec::new();
-    for op in opentrain_spec::operations(doc) {
+    let mut lookup = Vec::new();
+    for (index, op) in opentrain_spec::operations(doc).into_iter().enumerate() {
         let id = op.id().unwrap_or_default().to_owned();
         let method_name = snake_case(&id);
         let statuses = |success: bool| -> Vec<u16> {
@@ -126,6 +127,18 @@ fn operations_source(doc: &serde_json::Value, file: &syn::File) -> Result<String
                 .unwrap_or_default()
         };
         let (success, errors) = (statuses(true), statuses(false));
+        // `2XX`-style keys: the hundreds digit of each range.
+        let ranges: Vec<u16> = op
+            .op
+            .get("responses")
+            .and_then(serde_json::Value::as_object)
+            .map(|r| {
+                r.keys()
+                    .filter(|k| k.len() == 3 && k.ends_with("XX"))
+                    .filter_map(|k| k[..1].parse().ok())
+                    .collect()
+            })
+            .unwrap_or_default();
         let tag = op
             .op
             .pointer("/tags/0")
@@ -144,6 +157,9 @@ fn operations_source(doc: &serde_json::Value, file: &syn::File) -> Result<String
         } else {
             ""
         };
+        if found.is_some() {
+            lookup.push(quote! { #client_method => Some(&OPERATIONS[#index]), });
+        }
         let decode = match found.and_then(|ty| ty.as_ref()) {
             Some(ty) => {
                 let ty: syn::Type = syn::parse_str(&ty.replace("types ::", "crate::types::"))
@@ -161,6 +177,7 @@ fn operations_source(doc: &serde_json::Value, file: &syn::File) -> Result<String
                 client_method: #client_method,
                 success_statuses: &[#(#success),*],
                 error_statuses: &[#(#errors),*],
+                status_ranges: &[#(#ranges),*],
                 tokenless: #tokenless,
                 decode_success: #decode,
             }
@@ -172,6 +189,17 @@ fn operations_source(doc: &serde_json::Value, file: &syn::File) -> Result<String
         pub const OPERATIONS: &[Operation] = &[#(#rows),*];
         /// The operation methods progenitor generated on `Client`, read from the generated code.
         pub const CLIENT_METHODS: &[&str] = &[#(#methods),*];
+
+        impl Operation {
+            /// The operation a generated `Client` method runs, by the method's name (what
+            /// progenitor passes to the transport hook as `OperationInfo::operation_id`).
+            pub fn by_client_method(name: &str) -> Option<&'static Operation> {
+                match name {
+                    #(#lookup)*
+                    _ => None,
+                }
+            }
+        }
     };
     let file: syn::File =
         syn::parse2(file).map_err(|e| format!("operation table is invalid: {e}"))?;

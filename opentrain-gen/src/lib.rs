@@ -6,8 +6,10 @@
 //!   named after the snake_case of the spec's `operationId`.
 //! - [`types`] holds every request and response schema. Every string enum of the spec is an
 //!   open enum from [`open_enums`] (documented variants plus `Unknown(String)`).
-//! - [`transport`] is the one hand-written hook: it keeps the status code of non-JSON error
-//!   bodies (an HTML 502 from a proxy) and reports what each exchange returned.
+//! - [`transport`] is the one hand-written hook: it hands every request, with its operation's
+//!   facts from [`operations`], to the client's pipeline (the facade's auth, retries, deadline,
+//!   error capture and tracing), and carries a failure the pipeline decided on back inside the
+//!   generated error value.
 //!
 //! Nothing in the generated part is edited by hand: change `openapi.json` and rebuild.
 

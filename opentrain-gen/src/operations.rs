@@ -22,6 +22,8 @@ pub struct Operation {
     pub success_statuses: &'static [u16],
     /// The declared error statuses.
     pub error_statuses: &'static [u16],
+    /// The hundreds digit of each status range the operation declares (`2XX` is `2`).
+    pub status_ranges: &'static [u16],
     /// Whether the operation needs no token (`security: []`).
     pub tokenless: bool,
     /// Decodes a success body through the generated response type and re-encodes it as JSON

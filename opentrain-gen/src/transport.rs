@@ -1,273 +1,239 @@
-//! The transport hook: the only hand-written behaviour of the raw client.
+//! The transport hook: the one place a generated request leaves the client.
 //!
-//! progenitor decodes every error body as the operation's JSON error schema. A proxy's HTML 502,
-//! an empty 503 or a truncated JSON error would then surface as `InvalidResponsePayload`, which
-//! has no status code and is not retryable. [`Client`]'s `exec` hook buffers 4xx/5xx bodies,
-//! passes a real `ErrorEnvelope` through untouched, and replaces anything else with a synthetic
-//! envelope that keeps the status (so `Error::status()` and `is_retryable()` stay right), marked
-//! with the [`SYNTHETIC_ERROR_HEADER`] header and carrying a short snippet of the original body.
+//! progenitor hands every request of every operation to [`ClientHooks::exec`] together with its
+//! operation name. Here that hook looks the operation up in the [operation
+//! table](crate::operations) and gives request and operation to the client's [`Pipeline`] (its
+//! `inner` value, a [`Transport`]). The pipeline decides everything that happens per HTTP
+//! request: headers, retries, waits, a deadline, tracing, and what a failure means. The
+//! `opentrain` facade supplies that pipeline; [`Transport::direct`] (the default) sends each
+//! request once and hands back whatever came.
 //!
-//! The hook also adds [`RequestDefaults`] (the client's `inner` value: authorization and user
-//! agent, so a caller-supplied `reqwest::Client` works unchanged) and records what each exchange
-//! returned for callers that run a call inside [`observe`]: the facade uses it to give decode
-//! errors their status, to keep the raw error body (typed details drop unknown keys) and to know
-//! which operation a retry decision is about.
+//! A pipeline that has decided a call failed returns a [`verdict_response`]: a response that
+//! carries its failure inside. Whatever branch of the generated code reads it (an error status
+//! reads the body, an undeclared status returns the response), the failure travels inside the
+//! generated error value, where [`take_verdict`] finds it again. Nothing is kept on the side:
+//! no task-local, no global, no rewritten body.
 
-use std::cell::RefCell;
+use std::error::Error as StdError;
+use std::fmt;
 use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use bytes::Bytes;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
+use reqwest::header::HeaderMap;
 
 use crate::Client;
+use crate::operations::Operation;
 
-/// Response header set on an error response whose body was not a JSON error envelope; its value
-/// is the original `Content-Type` (or `none`). The envelope's `error` then holds a body snippet.
-pub const SYNTHETIC_ERROR_HEADER: &str = "x-opentrain-rs-synthetic-error";
+/// A boxed, `Send` future, the return type of [`Pipeline::execute`].
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// Response headers read as the request id, in order of preference.
-pub const REQUEST_ID_HEADERS: [&str; 2] = ["x-request-id", "x-opentrain-request-id"];
-
-/// How many characters of a non-JSON error body are kept.
-pub const SNIPPET_CHARS: usize = 200;
-
-/// Headers added to every request that does not set them itself: the client's `inner` value.
+/// What happens to one HTTP request: implemented by the `opentrain` facade.
 ///
-/// `Debug` shows sensitive values (the bearer token) as `Sensitive`.
-#[derive(Clone, Debug, Default)]
-pub struct RequestDefaults {
-    headers: HeaderMap,
+/// `execute` gets the request progenitor built (URL, query, body, `Accept`, `api-version`),
+/// the `reqwest::Client` to send it on and the spec's facts about the operation. It returns the
+/// response the generated code should decode, or a [`verdict_response`] for a failure.
+pub trait Pipeline: Send + Sync + 'static {
+    /// Sends `request` (possibly more than once) and returns the response to decode.
+    fn execute<'a>(
+        &'a self,
+        http: &'a reqwest::Client,
+        request: reqwest::Request,
+        operation: &'static Operation,
+    ) -> BoxFuture<'a, reqwest::Result<reqwest::Response>>;
 }
 
-impl RequestDefaults {
-    /// No default headers.
-    pub fn new() -> Self {
-        Self::default()
-    }
+/// Sends each request once, unchanged.
+struct Direct;
 
-    /// Adds `Authorization: Bearer <token>`, marked sensitive so it never prints.
-    /// Returns `None` if the token holds characters a header cannot carry.
-    pub fn with_bearer(mut self, token: &str) -> Option<Self> {
-        let mut value = HeaderValue::from_str(&format!("Bearer {token}")).ok()?;
-        value.set_sensitive(true);
-        self.headers.insert(AUTHORIZATION, value);
-        Some(self)
+impl Pipeline for Direct {
+    fn execute<'a>(
+        &'a self,
+        http: &'a reqwest::Client,
+        request: reqwest::Request,
+        _operation: &'static Operation,
+    ) -> BoxFuture<'a, reqwest::Result<reqwest::Response>> {
+        Box::pin(http.execute(request))
     }
+}
 
-    /// Adds a `User-Agent`.
-    pub fn with_user_agent(mut self, user_agent: &str) -> Option<Self> {
-        self.headers
-            .insert(USER_AGENT, HeaderValue::from_str(user_agent).ok()?);
-        Some(self)
-    }
+/// The generated client's `inner` value: the [`Pipeline`] every request goes through.
+#[derive(Clone)]
+pub struct Transport {
+    pipeline: Arc<dyn Pipeline>,
+}
 
-    /// Whether an `Authorization` header is set.
-    pub fn has_authorization(&self) -> bool {
-        self.headers.contains_key(AUTHORIZATION)
-    }
-
-    fn apply(&self, request: &mut reqwest::Request) {
-        for (name, value) in &self.headers {
-            if !request.headers().contains_key(name) {
-                request.headers_mut().insert(name.clone(), value.clone());
-            }
+impl Transport {
+    /// Every request goes through `pipeline`.
+    pub fn new(pipeline: impl Pipeline) -> Self {
+        Self {
+            pipeline: Arc::new(pipeline),
         }
     }
+
+    /// Every request goes through the shared `pipeline`.
+    pub fn shared(pipeline: Arc<dyn Pipeline>) -> Self {
+        Self { pipeline }
+    }
+
+    /// Sends each request once, with no headers added and no retries.
+    pub fn direct() -> Self {
+        Self::new(Direct)
+    }
 }
 
-/// What the last HTTP exchange of an [`observe`]d call did.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Exchange {
-    /// The generated method that ran (progenitor's snake_case operation name), once sent.
-    pub operation: Option<&'static str>,
-    /// The HTTP method sent.
-    pub method: Option<String>,
-    /// How many requests the call sent.
-    pub requests: u32,
-    /// The status of the last response received, if any arrived.
-    pub status: Option<u16>,
-    /// The request id header of that response, if present.
-    pub request_id: Option<String>,
-    /// The `Retry-After` header of that response, if present.
-    pub retry_after: Option<String>,
-    /// The original body of a 4xx/5xx response (before any synthetic envelope replaced it).
-    pub error_body: Option<Bytes>,
+impl Default for Transport {
+    fn default() -> Self {
+        Self::direct()
+    }
 }
 
-tokio::task_local! {
-    static OBSERVER: RefCell<Exchange>;
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Transport")
+    }
 }
 
-/// Runs `call` and returns its output with what its last HTTP exchange returned.
-///
-/// ```no_run
-/// # async fn demo(client: &opentrain_gen::Client) {
-/// let (result, exchange) = opentrain_gen::transport::observe(client.get_me().send()).await;
-/// if result.is_err() {
-///     eprintln!("failed with HTTP status {:?}", exchange.status);
-/// }
-/// # }
-/// ```
-pub async fn observe<F: Future>(call: F) -> (F::Output, Exchange) {
-    let mut scoped = std::pin::pin!(OBSERVER.scope(RefCell::new(Exchange::default()), call));
-    let output = scoped.as_mut().await;
-    // The record stays in the finished scope: take it without a copy.
-    let exchange = scoped
-        .as_mut()
-        .take_value()
-        .map(RefCell::into_inner)
-        .unwrap_or_default();
-    (output, exchange)
-}
-
-fn with_exchange(f: impl FnOnce(&mut Exchange)) {
-    let _ = OBSERVER.try_with(|slot| {
-        if let Ok(mut e) = slot.try_borrow_mut() {
-            f(&mut e);
-        }
-    });
-}
-
-/// The request id carried by response headers, if any.
-pub fn request_id(headers: &HeaderMap) -> Option<String> {
-    REQUEST_ID_HEADERS
-        .iter()
-        .find_map(|h| headers.get(*h))
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-}
-
-impl ClientHooks<RequestDefaults> for Client {
+impl ClientHooks<Transport> for Client {
     async fn exec(
         &self,
-        mut request: reqwest::Request,
+        request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        self.inner().apply(&mut request);
-        let method = request.method().as_str().to_owned();
-        let sent = self.client().execute(request).await;
-        // One update per exchange, made whether or not a response arrived.
-        with_exchange(|e| {
-            *e = Exchange {
-                operation: Some(info.operation_id),
-                method: Some(method),
-                requests: e.requests + 1,
-                ..Exchange::default()
-            };
-            if let Ok(response) = &sent {
-                let headers = response.headers();
-                e.status = Some(response.status().as_u16());
-                e.request_id = request_id(headers);
-                e.retry_after = headers
-                    .get(reqwest::header::RETRY_AFTER)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned);
+        match Operation::by_client_method(info.operation_id) {
+            Some(operation) => {
+                self.inner()
+                    .pipeline
+                    .execute(self.client(), request, operation)
+                    .await
             }
-        });
-        let response = sent?;
-        let status = response.status();
-        if status.is_client_error() || status.is_server_error() {
-            keep_error_status(response).await
-        } else {
-            Ok(response)
+            // Every generated method is in the table (a test proves it); should one ever be
+            // missing, the request still goes out, just without the pipeline.
+            None => self.client().execute(request).await,
         }
     }
 }
 
-async fn keep_error_status(response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
-    let status = response.status();
-    let version = response.version();
-    let mut headers = response.headers().clone();
-    let body = response.bytes().await?;
-    with_exchange(|e| e.error_body = Some(body.clone()));
-    if serde_json::from_slice::<crate::types::ErrorEnvelope>(&body).is_ok() {
-        return Ok(rebuild(status, version, headers, body.to_vec()));
-    }
-    let content_type = headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("none")
-        .to_owned();
-    let synthetic = serde_json::json!({
-        "error": snippet(&body),
-        "code": code_for(status.as_u16()),
-        "requestId": request_id(&headers).unwrap_or_default(),
-        "details": {},
-    });
-    let synthetic = serde_json::to_vec(&synthetic).unwrap_or_default();
-    if serde_json::from_slice::<crate::types::ErrorEnvelope>(&synthetic).is_err() {
-        // The spec's envelope changed shape; hand the original body on unchanged.
-        return Ok(rebuild(status, version, headers, body.to_vec()));
-    }
-    headers.insert(
-        SYNTHETIC_ERROR_HEADER,
-        HeaderValue::from_str(&content_type).unwrap_or(HeaderValue::from_static("unreadable")),
-    );
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    headers.remove(reqwest::header::CONTENT_LENGTH);
-    Ok(rebuild(status, version, headers, synthetic))
+/// A failure a [`Pipeline`] decided on, handed over once to whoever takes it.
+struct Verdict {
+    message: String,
+    failure: Mutex<Option<Box<dyn StdError + Send + Sync>>>,
 }
 
-fn rebuild(
-    status: reqwest::StatusCode,
-    version: reqwest::Version,
+/// The error value a verdict response's body yields (and the extension it carries).
+#[derive(Clone)]
+struct Carried(Arc<Verdict>);
+
+impl fmt::Debug for Carried {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Verdict").field(&self.0.message).finish()
+    }
+}
+
+impl fmt::Display for Carried {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.message)
+    }
+}
+
+impl StdError for Carried {}
+
+/// The status of a verdict response for a failure that had no response of its own (the
+/// connection failed, the deadline ran out): no operation declares it, so the generated code
+/// returns the response itself and [`take_verdict`] finds the failure on it.
+pub const NO_RESPONSE_STATUS: u16 = 599;
+
+/// A response that carries `failure`: `status` and `headers` are what the caller's raw error
+/// will report; the body yields the failure as an error when read, and the response's
+/// extensions hold it too, so [`take_verdict`] finds it whichever way the generated code went.
+///
+/// The failure's `Display` text (which must hold no secret) is what a caller that never takes
+/// the verdict sees in the raw error.
+pub fn verdict_response(
+    status: u16,
     headers: HeaderMap,
-    body: Vec<u8>,
+    failure: Box<dyn StdError + Send + Sync>,
 ) -> reqwest::Response {
+    let carried = Carried(Arc::new(Verdict {
+        message: failure.to_string(),
+        failure: Mutex::new(Some(failure)),
+    }));
+    let body_error = carried.clone();
+    let body = reqwest::Body::wrap_stream(futures::stream::once(async move {
+        Err::<Bytes, Carried>(body_error)
+    }));
     let mut response = http::Response::new(body);
-    *response.status_mut() = status;
-    *response.version_mut() = version;
+    *response.status_mut() =
+        http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
     *response.headers_mut() = headers;
+    response.extensions_mut().insert(carried);
     reqwest::Response::from(response)
 }
 
-/// The first [`SNIPPET_CHARS`] characters of a body, lossily decoded, whitespace collapsed.
-pub fn snippet(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let mut out: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if let Some((cut, _)) = out.char_indices().nth(SNIPPET_CHARS) {
-        out.truncate(cut);
-        out.push('…');
-    }
-    out
-}
-
-/// The envelope `code` the API uses for a status (the documented mapping).
-pub fn code_for(status: u16) -> &'static str {
-    match status {
-        400 => "BAD_REQUEST",
-        401 => "UNAUTHORIZED",
-        403 => "FORBIDDEN",
-        404 => "NOT_FOUND",
-        409 => "CONFLICT",
-        429 => "RATE_LIMITED",
-        500..=599 => "INTERNAL_ERROR",
-        _ => "BAD_REQUEST",
-    }
+/// The failure a [`verdict_response`] carried into `error`, taken out (a second call returns
+/// `None`). `None` for an error no pipeline decided on.
+pub fn take_verdict<E>(error: &crate::Error<E>) -> Option<Box<dyn StdError + Send + Sync>> {
+    let carried = match error {
+        crate::Error::UnexpectedResponse(response) => response.extensions().get::<Carried>(),
+        crate::Error::ResponseBodyError(e) | crate::Error::CommunicationError(e) => {
+            let mut next: Option<&(dyn StdError + 'static)> = Some(e);
+            let mut found = None;
+            while let Some(cause) = next {
+                if let Some(carried) = cause.downcast_ref::<Carried>() {
+                    found = Some(carried);
+                    break;
+                }
+                next = cause.source();
+            }
+            found
+        }
+        _ => None,
+    }?;
+    carried
+        .0
+        .failure
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .take()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn snippet_collapses_whitespace_and_truncates() {
-        assert_eq!(
-            snippet(b"<html>\n  <body>Bad   gateway</body>"),
-            "<html> <body>Bad gateway</body>"
-        );
-        let long = "x".repeat(500);
-        let s = snippet(long.as_bytes());
-        assert_eq!(s.chars().count(), SNIPPET_CHARS + 1);
-        assert!(s.ends_with('…'));
-        assert_eq!(snippet(&[0xff, b'a']), "\u{fffd}a");
+    #[derive(Debug)]
+    struct Boom(&'static str);
+    impl fmt::Display for Boom {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+    impl StdError for Boom {}
+
+    #[tokio::test]
+    async fn a_verdict_read_as_a_body_is_found_in_the_body_error() {
+        let response = verdict_response(503, HeaderMap::new(), Box::new(Boom("down")));
+        assert_eq!(response.status().as_u16(), 503);
+        let e = response.bytes().await.unwrap_err();
+        let raw: crate::Error<()> = crate::Error::ResponseBodyError(e);
+        let failure = take_verdict(&raw).expect("carried");
+        assert_eq!(failure.to_string(), "down");
+        assert!(failure.downcast_ref::<Boom>().is_some());
+        assert!(take_verdict(&raw).is_none(), "handed over once");
     }
 
     #[test]
-    fn codes_follow_the_documented_mapping() {
-        assert_eq!(code_for(429), "RATE_LIMITED");
-        assert_eq!(code_for(502), "INTERNAL_ERROR");
-        assert_eq!(code_for(418), "BAD_REQUEST");
+    fn a_verdict_on_a_returned_response_is_found_in_its_extensions() {
+        let response = verdict_response(
+            NO_RESPONSE_STATUS,
+            HeaderMap::new(),
+            Box::new(Boom("refused")),
+        );
+        let raw: crate::Error<()> = crate::Error::UnexpectedResponse(response);
+        assert_eq!(take_verdict(&raw).unwrap().to_string(), "refused");
+        let plain: crate::Error<()> = crate::Error::InvalidRequest("x".into());
+        assert!(take_verdict(&plain).is_none());
     }
 }

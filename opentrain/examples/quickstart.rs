@@ -202,7 +202,7 @@ async fn run_lifecycle(client: &Client, sandbox: &Sandbox) -> Run {
     println!("       {} is publish-ready", ready.job_id());
 
     step(6, "publish");
-    let published = client.publish_job(ready.job_id()).await?;
+    let published = client.publish_job(ready.job_id()).send().await?;
     println!(
         "       job {} is live at {}",
         published.job_id,
@@ -230,12 +230,13 @@ async fn run_lifecycle(client: &Client, sandbox: &Sandbox) -> Run {
 
     step(8, "hire (this asks a human to co-sign)");
     let pending = client
-        .hire(
+        .hire_from_proposal(
             &chosen.id,
             Milestone::usd(150.0)
                 .name("First 2,000 labels")
                 .due_date("2026-12-31"),
         )
+        .send()
         .await?;
     println!(
         "       approval {} waits at {}",
@@ -271,7 +272,7 @@ async fn run_lifecycle(client: &Client, sandbox: &Sandbox) -> Run {
     println!("       confirmed");
 
     step(10, "read the contract");
-    let contract = client.contract(&contract_id).await?.contract;
+    let contract = client.contract(&contract_id).await?;
     println!(
         "       {} ({}) with {} milestone(s)",
         contract.id,

@@ -39,7 +39,7 @@
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, RETRY_AFTER, USER_AGENT};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use tokio::time::Instant;
@@ -48,8 +48,10 @@ use crate::config::{
     self, API_PATH, BASE_URL_ENV_VARS, ConfigError, Credentials, CredentialsFile, Overwrite,
     SecretToken,
 };
-use crate::error::{Error, Failure, decode_failure};
+use crate::error::Error;
+use crate::backoff::{Backoff, pause_until};
 use crate::{Client, RetryPolicy};
+use opentrain_gen::operations::Operation;
 
 /// The `grant_type` of the claim grant, sent when polling the token endpoint.
 pub const CLAIM_GRANT_TYPE: &str = "urn:opentrain:agent-auth:grant-type:claim";
@@ -64,10 +66,28 @@ pub const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
 /// default, and the value of the documented example).
 pub const DEFAULT_POLL_INTERVAL: u64 = 5;
 
-const IDENTITY_PATH: &str = "/identity";
-const CLAIM_PATH: &str = "/identity/claim";
-const TOKEN_PATH: &str = "/oauth/token";
-const REVOKE_PATH: &str = "/oauth/revoke";
+/// The agent-auth endpoints, described like the spec's operations so they go through the same
+/// [pipeline](crate::pipeline) (they are OAuth wire, outside the `/v1` spec). All are writes
+/// the pipeline never repeats once the server may have seen them.
+const fn agent_operation(operation_id: &'static str, path: &'static str) -> Operation {
+    Operation {
+        operation_id,
+        method: "POST",
+        path,
+        tag: "agentAuth",
+        client_method: "",
+        success_statuses: &[200, 201],
+        error_statuses: &[],
+        status_ranges: &[2],
+        tokenless: true,
+        decode_success: None,
+    }
+}
+
+static REGISTER: Operation = agent_operation("registerAgent", "/identity");
+static START_CLAIM: Operation = agent_operation("startAgentClaim", "/identity/claim");
+static CLAIM_TOKEN: Operation = agent_operation("pollClaimToken", "/oauth/token");
+static REVOKE: Operation = agent_operation("revokeAgentToken", "/oauth/revoke");
 
 /// The only documented `identity_type`.
 const ANONYMOUS: &str = "anonymous";
@@ -99,6 +119,7 @@ pub struct AgentConfig {
     credentials_file: Option<CredentialsFile>,
     http: Option<reqwest::Client>,
     retry: Option<RetryPolicy>,
+    deadline: Option<Option<Duration>>,
 }
 
 impl AgentConfig {
@@ -130,6 +151,19 @@ impl AgentConfig {
     /// decide how many transient failures in a row it sits out.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
+        self
+    }
+
+    /// The overall deadline of each call of the returned [`Client`]s and of the agent-auth
+    /// requests (see [`ClientBuilder::deadline`](crate::ClientBuilder::deadline)).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(Some(deadline));
+        self
+    }
+
+    /// No overall deadline (see [`ClientBuilder::without_deadline`](crate::ClientBuilder::without_deadline)).
+    pub fn without_deadline(mut self) -> Self {
+        self.deadline = Some(None);
         self
     }
 
@@ -165,6 +199,11 @@ impl AgentConfig {
         if let Some(retry) = &self.retry {
             builder = builder.retry(retry.clone());
         }
+        builder = match self.deadline {
+            Some(Some(deadline)) => builder.deadline(deadline),
+            Some(None) => builder.without_deadline(),
+            None => builder,
+        };
         Ok((builder.build()?, resolved.token))
     }
 }
@@ -291,7 +330,7 @@ pub async fn register(registration: &Registration) -> Result<Agent, Error> {
         agent_name: registration.agent_name.as_deref(),
         organization_name: registration.organization_name.as_deref(),
     };
-    let reply = post(&template, IDENTITY_PATH, Body::json(&body)?).await?;
+    let reply = post(&template, &REGISTER, Body::json(&body)?).await?;
     let object = reply.object()?;
     let api_token = SecretToken::new(reply.required_str(&object, "access_token")?);
     let claim_token = SecretToken::new(reply.required_str(&object, "claim_token")?);
@@ -434,7 +473,7 @@ impl Agent {
             claim_token: self.claim_token.expose(),
             email,
         };
-        let reply = post(&self.client, CLAIM_PATH, Body::json(&body)?).await?;
+        let reply = post(&self.client, &START_CLAIM, Body::json(&body)?).await?;
         let started = Instant::now();
         let object = reply.object()?;
         let user_code = match object.get("user_code") {
@@ -490,7 +529,7 @@ impl Agent {
 /// [`Agent::revoke`]).
 pub async fn revoke_token(client: &Client, token: &SecretToken) -> Result<(), Error> {
     let form = Body::form(&[("token", token.expose())])?;
-    post(client, REVOKE_PATH, form).await.map(drop)
+    post(client, &REVOKE, form).await.map(drop)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -581,7 +620,7 @@ impl ClaimCeremony {
             return self.finish(token);
         }
         let policy = self.agent.client.retry_policy().clone();
-        let mut interval = Duration::from_secs(self.interval.max(1));
+        let mut schedule = Backoff::fixed(Duration::from_secs(self.interval.max(1)));
         let expires = self
             .started
             .checked_add(Duration::from_secs(self.expires_in));
@@ -594,19 +633,19 @@ impl ClaimCeremony {
         };
         let mut failures = 0;
         loop {
-            let Some(next) = Instant::now().checked_add(interval) else {
+            let Some(next) = Instant::now().checked_add(schedule.delay(0)) else {
                 return Err(Error::ClaimExpired);
             };
             if deadline.is_some_and(|deadline| next > deadline) {
                 return Err(Error::ClaimExpired);
             }
-            tokio::time::sleep_until(next).await;
+            pause_until(next).await;
             match self.poll().await {
                 Ok(ClaimStatus::Claimed(client)) => return Ok(client),
                 Ok(ClaimStatus::Pending) => failures = 0,
                 Ok(ClaimStatus::SlowDown) => {
                     failures = 0;
-                    interval = interval.saturating_add(SLOW_DOWN_STEP);
+                    schedule = schedule.lengthen(SLOW_DOWN_STEP);
                 }
                 Err(error) => {
                     failures += 1;
@@ -630,7 +669,7 @@ impl ClaimCeremony {
             ("grant_type", CLAIM_GRANT_TYPE),
             ("claim_token", self.agent.claim_token.expose()),
         ])?;
-        let reply = match post(&self.agent.client, TOKEN_PATH, form).await {
+        let reply = match post(&self.agent.client, &CLAIM_TOKEN, form).await {
             Ok(reply) => reply,
             Err(Error::OAuth {
                 status,
@@ -746,34 +785,26 @@ struct Reply {
 
 /// Sends one request without a bearer token; a non-2xx answer goes through the crate's error
 /// decoder (OAuth shape, envelope, or a body it cannot read).
-async fn post(client: &Client, path: &str, body: Body) -> Result<Reply, Error> {
-    let response = client
+async fn post(client: &Client, operation: &'static Operation, body: Body) -> Result<Reply, Error> {
+    let request = client
         .http()
-        .post(agent_url(client.base_url(), path))
+        .post(agent_url(client.base_url(), operation.path))
         .header(CONTENT_TYPE, body.content_type)
         .header(ACCEPT, "application/json")
-        .header(USER_AGENT, crate::USER_AGENT)
         .body(body.bytes)
-        .send()
+        .build()?;
+    let response = client
+        .pipeline()
+        .without_token()
+        .send(client.http(), request, operation)
         .await?;
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let bytes = response.bytes().await?;
-    let request_id = opentrain_gen::transport::request_id(&headers);
-    let content_type = header_str(&headers, CONTENT_TYPE.as_str());
-    if !(200..300).contains(&status) {
-        return Err(decode_failure(Failure {
-            status: Some(status),
-            content_type: content_type.as_deref(),
-            request_id,
-            retry_after: header_str(&headers, RETRY_AFTER.as_str()).as_deref(),
-            body: &bytes,
-        }));
-    }
     Ok(Reply {
         status,
-        request_id,
-        content_type,
+        request_id: crate::error::request_id(&headers),
+        content_type: header_str(&headers, CONTENT_TYPE.as_str()),
         body: bytes,
     })
 }
@@ -864,13 +895,13 @@ mod tests {
             "https://app.opentrain.ai/api/public/v1/",
         ] {
             assert_eq!(
-                agent_url(base, TOKEN_PATH),
+                agent_url(base, CLAIM_TOKEN.path),
                 "https://app.opentrain.ai/api/agent/oauth/token",
                 "{base}"
             );
         }
         assert_eq!(
-            agent_url("http://127.0.0.1:9/proxy", CLAIM_PATH),
+            agent_url("http://127.0.0.1:9/proxy", START_CLAIM.path),
             "http://127.0.0.1:9/proxy/api/agent/identity/claim"
         );
     }

@@ -1,7 +1,7 @@
 //! Co-sign approvals: the four money requests, and waiting for the human who confirms them.
 //!
 //! Money never moves from an API call alone. Hiring from a proposal
-//! ([`Client::hire`]), funding a milestone ([`Client::fund_milestone`]), releasing one
+//! ([`Client::hire_from_proposal`]), funding a milestone ([`Client::fund_milestone`]), releasing one
 //! ([`Client::approve_milestone`]) and ending a contract that has funded milestones
 //! ([`Client::end_contract`]) each record a *pending approval* (HTTP 202) that a signed-in human
 //! confirms or declines at its [`PendingApproval::approval_url`]. Unanswered approvals expire
@@ -16,7 +16,7 @@
 //!   `approval.confirmed` events (they fire for every terminal state) and re-reads each
 //!   approval the feed names to get its outcome.
 //!
-//! The money requests go through [`Client::call`] and are not in
+//! The money requests go through the client's [pipeline](crate::pipeline) and are not in
 //! [`IDEMPOTENT_WRITES`](crate::IDEMPOTENT_WRITES): once the server may have seen one, it is
 //! never sent again by a retry, and waiting only ever reads. To ask again after a decline or an
 //! expiry, call the method again yourself.
@@ -27,7 +27,8 @@
 //!
 //! # async fn demo(client: opentrain::Client) -> Result<(), opentrain::Error> {
 //! let pending = client
-//!     .hire("prop_123", Milestone::usd(250.0).name("First labeling batch").due_date("2026-07-01"))
+//!     .hire_from_proposal("prop_123", Milestone::usd(250.0).name("First labeling batch").due_date("2026-07-01"))
+//!     .send()
 //!     .await?;
 //! println!("{} — confirm at {}", pending.message().unwrap_or(""), pending.approval_url());
 //! match pending.wait(&client).max_wait(Duration::from_secs(3600)).await? {
@@ -51,7 +52,8 @@ use serde::Serialize;
 use tokio::time::Instant;
 
 use crate::types::{self, ApprovalStatus, ApprovalType, EventType};
-use crate::{Client, Error, RetryPolicy};
+use crate::backoff::{Backoff, pause};
+use crate::{Client, Error};
 
 /// How long [`PendingApproval::wait`] and [`wait_many`] wait unless told otherwise: one hour.
 pub const DEFAULT_MAX_WAIT: Duration = Duration::from_secs(60 * 60);
@@ -73,7 +75,7 @@ type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// The amount is in US dollars; the human is charged it plus the marketplace and
 /// contract-initiation fees, and may edit the milestone before confirming (their values win).
 /// At least one of [`name`](Milestone::name) / [`description`](Milestone::description) must be
-/// non-empty; [`Client::hire`] refuses to send one without either.
+/// non-empty; [`Client::hire_from_proposal`] refuses to send one without either.
 ///
 /// ```
 /// use opentrain::approvals::Milestone;
@@ -173,9 +175,9 @@ impl From<Milestone> for types::HireMilestone {
     }
 }
 
-/// A hire request, sent when awaited: `POST /proposals/{proposalId}/hire`. Made by
-/// [`Client::hire`].
-#[must_use = "a hire request does nothing until awaited"]
+/// A hire request, sent by [`Hire::send`]: `POST /proposals/{proposalId}/hire`. Made by
+/// [`Client::hire_from_proposal`].
+#[must_use = "a hire request does nothing until sent"]
 #[derive(Debug)]
 pub struct Hire<'a> {
     client: &'a Client,
@@ -200,35 +202,82 @@ impl<'a> Hire<'a> {
         }
     }
 
-    /// Sends the request (what `.await` does).
+    /// Sends the request.
     pub async fn send(self) -> Result<PendingApproval, Error> {
         require_id("proposal id", &self.proposal_id)?;
         self.milestone.validate()?;
-        let body = self.body();
-        let proposal_id = self.proposal_id;
         let pending = self
             .client
-            .call_owned(|raw| {
-                let (proposal_id, body) = (proposal_id.clone(), body.clone());
-                async move {
-                    raw.hire_from_proposal()
-                        .proposal_id(proposal_id)
-                        .body(body)
-                        .send()
-                        .await
-                }
-            })
+            .raw()
+            .hire_from_proposal()
+            .proposal_id(&self.proposal_id)
+            .body(self.body())
+            .send()
             .await?;
-        Ok(pending.into())
+        Ok(pending.into_inner().into())
     }
 }
 
-impl<'a> IntoFuture for Hire<'a> {
-    type Output = Result<PendingApproval, Error>;
-    type IntoFuture = BoxFuture<'a, Self::Output>;
+/// Which money request a [`MilestoneRequest`] sends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum MilestoneAction {
+    Fund,
+    Approve,
+}
 
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+/// A funding or release request for one milestone, sent by [`MilestoneRequest::send`]. Made by
+/// [`Client::fund_milestone`] and [`Client::approve_milestone`].
+#[must_use = "a milestone request does nothing until sent"]
+#[derive(Debug)]
+pub struct MilestoneRequest<'a> {
+    client: &'a Client,
+    milestone_id: String,
+    action: MilestoneAction,
+}
+
+impl MilestoneRequest<'_> {
+    /// Sends the request; the answer is the approval a human must confirm.
+    pub async fn send(self) -> Result<PendingApproval, Error> {
+        require_id("milestone id", &self.milestone_id)?;
+        let raw = self.client.raw();
+        let pending = match self.action {
+            MilestoneAction::Fund => {
+                raw.fund_milestone()
+                    .milestone_id(&self.milestone_id)
+                    .send()
+                    .await?
+            }
+            MilestoneAction::Approve => {
+                raw.approve_milestone()
+                    .milestone_id(&self.milestone_id)
+                    .send()
+                    .await?
+            }
+        };
+        Ok(pending.into_inner().into())
+    }
+}
+
+/// A contract end request, sent by [`EndContract::send`]. Made by [`Client::end_contract`].
+#[must_use = "an end request does nothing until sent"]
+#[derive(Debug)]
+pub struct EndContract<'a> {
+    client: &'a Client,
+    contract_id: String,
+}
+
+impl EndContract<'_> {
+    /// Sends the request.
+    pub async fn send(self) -> Result<ContractEnd, Error> {
+        require_id("contract id", &self.contract_id)?;
+        let result = self
+            .client
+            .raw()
+            .end_contract()
+            .contract_id(&self.contract_id)
+            .send()
+            .await?;
+        Ok(result.into_inner().into())
     }
 }
 
@@ -281,11 +330,21 @@ impl Client {
     /// ```no_run
     /// # use opentrain::approvals::Milestone;
     /// # async fn demo(client: opentrain::Client) -> Result<(), opentrain::Error> {
-    /// let pending = client.hire("prop_123", Milestone::usd(250.0).name("Batch 1")).await?;
+    /// let pending = client
+    ///     .hire_from_proposal("prop_123", Milestone::usd(250.0).name("Batch 1"))
+    ///     .send()
+    ///     .await?;
     /// println!("ask your human to confirm at {}", pending.approval_url());
     /// # Ok(()) }
     /// ```
-    pub fn hire(&self, proposal_id: &str, milestone: impl Into<Milestone>) -> Hire<'_> {
+    ///
+    /// The generated builder of the operation stays reachable as
+    /// `client.raw().hire_from_proposal()`.
+    pub fn hire_from_proposal(
+        &self,
+        proposal_id: &str,
+        milestone: impl Into<Milestone>,
+    ) -> Hire<'_> {
         Hire {
             client: self,
             proposal_id: proposal_id.to_owned(),
@@ -298,32 +357,30 @@ impl Client {
     /// milestone is funded only once a human confirms the returned `milestone_fund` approval.
     /// Re-requesting while it is pending returns the same approval. Never retried once the
     /// server may have seen it.
-    pub async fn fund_milestone(&self, milestone_id: &str) -> Result<PendingApproval, Error> {
-        require_id("milestone id", milestone_id)?;
-        self.call_owned(|raw| {
-            let milestone_id = milestone_id.to_owned();
-            async move { raw.fund_milestone().milestone_id(milestone_id).send().await }
-        })
-        .await
-        .map(PendingApproval::from)
+    ///
+    /// ```no_run
+    /// # async fn demo(client: opentrain::Client) -> Result<(), opentrain::Error> {
+    /// let pending = client.fund_milestone("ms_1").send().await?;
+    /// let outcome = pending.wait(&client).await?;
+    /// # let _ = outcome; Ok(()) }
+    /// ```
+    pub fn fund_milestone(&self, milestone_id: &str) -> MilestoneRequest<'_> {
+        MilestoneRequest {
+            client: self,
+            milestone_id: milestone_id.to_owned(),
+            action: MilestoneAction::Fund,
+        }
     }
 
     /// Requests release (payout) of an `ACTIVE_FUNDED` milestone:
     /// `POST /milestones/{id}/approve`. Escrow pays out only once a human confirms the returned
     /// `milestone_approve` approval. Never retried once the server may have seen it.
-    pub async fn approve_milestone(&self, milestone_id: &str) -> Result<PendingApproval, Error> {
-        require_id("milestone id", milestone_id)?;
-        self.call_owned(|raw| {
-            let milestone_id = milestone_id.to_owned();
-            async move {
-                raw.approve_milestone()
-                    .milestone_id(milestone_id)
-                    .send()
-                    .await
-            }
-        })
-        .await
-        .map(PendingApproval::from)
+    pub fn approve_milestone(&self, milestone_id: &str) -> MilestoneRequest<'_> {
+        MilestoneRequest {
+            client: self,
+            milestone_id: milestone_id.to_owned(),
+            action: MilestoneAction::Approve,
+        }
     }
 
     /// Ends a contract: `POST /contracts/{id}/end`. Without funded milestones it ends at once
@@ -334,7 +391,7 @@ impl Client {
     /// ```no_run
     /// # use opentrain::approvals::ContractEnd;
     /// # async fn demo(client: opentrain::Client) -> Result<(), opentrain::Error> {
-    /// match client.end_contract("ctr_1").await? {
+    /// match client.end_contract("ctr_1").send().await? {
     ///     ContractEnd::Ended(ended) => println!("{} ended", ended.contract_id),
     ///     ContractEnd::Pending(pending) => {
     ///         let outcome = pending.wait(&client).await?;
@@ -343,26 +400,19 @@ impl Client {
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn end_contract(&self, contract_id: &str) -> Result<ContractEnd, Error> {
-        require_id("contract id", contract_id)?;
-        self.call_owned(|raw| {
-            let contract_id = contract_id.to_owned();
-            async move { raw.end_contract().contract_id(contract_id).send().await }
-        })
-        .await
-        .map(ContractEnd::from)
+    pub fn end_contract(&self, contract_id: &str) -> EndContract<'_> {
+        EndContract {
+            client: self,
+            contract_id: contract_id.to_owned(),
+        }
     }
 
     /// Reads one approval: `GET /approvals/{id}` (a read: retried by the policy). A pending
     /// approval past its `expiresAt` turns `expired` when read.
     pub async fn approval(&self, approval_id: &str) -> Result<types::Approval, Error> {
         require_id("approval id", approval_id)?;
-        self.call_owned(|raw| {
-            let approval_id = approval_id.to_owned();
-            async move { raw.get_approval().approval_id(approval_id).send().await }
-        })
-        .await
-        .map(|r| r.approval)
+        let response = self.get_approval().approval_id(approval_id).send().await?;
+        Ok(response.into_inner().approval)
     }
 }
 
@@ -633,8 +683,8 @@ impl Confirmation {
 // Waiting
 // ---------------------------------------------------------------------------------------------
 
-/// The polling schedule shared by [`Wait`] and [`wait_many`]. The intervals come from the one
-/// backoff computation of [`RetryPolicy`].
+/// The polling schedule shared by [`Wait`] and [`wait_many`]. The intervals come from the
+/// crate's one [`Backoff`].
 #[derive(Clone, Debug, PartialEq)]
 struct Polling {
     max_wait: Duration,
@@ -657,12 +707,9 @@ impl Default for Polling {
 impl Polling {
     /// The wait before poll `n` (from 1).
     fn interval(&self, n: u32) -> Duration {
-        RetryPolicy::default()
-            .initial_backoff(self.first)
-            .max_backoff(self.cap)
+        Backoff::new(self.first, self.cap)
             .jitter(self.jitter)
-            .wait_before_next(n, None)
-            .unwrap_or(self.cap)
+            .delay(n.saturating_sub(1))
     }
 
     fn start(&self) -> Deadline {
@@ -733,7 +780,7 @@ impl Deadline {
 /// - [`Error::ApprovalTimeout`] when `max_wait` (default [`DEFAULT_MAX_WAIT`]) ran out while
 ///   it was pending. The last poll happens at the deadline. A status this client does not
 ///   know counts as pending;
-/// - the error of a poll that failed after the client's [`RetryPolicy`] (polls are reads, so
+/// - the error of a poll that failed after the client's [`RetryPolicy`](crate::RetryPolicy) (polls are reads, so
 ///   transient failures are retried first).
 ///
 /// Waiting only reads: no money request is ever sent again.
@@ -772,7 +819,7 @@ impl<'a> Wait<'a> {
                     waited: deadline.waited(),
                 });
             }
-            tokio::time::sleep(polling.interval(poll).min(remaining)).await;
+            pause(polling.interval(poll).min(remaining)).await;
             poll = poll.saturating_add(1);
             current = client.approval(&id).await?;
         }
@@ -872,8 +919,8 @@ impl ManyOutcomes {
 /// # use std::time::Duration;
 /// # use opentrain::approvals::{wait_many, WaitManyOptions};
 /// # async fn demo(client: opentrain::Client, cursor: String) -> Result<(), opentrain::Error> {
-/// let fund = client.fund_milestone("ms_1").await?;
-/// let release = client.approve_milestone("ms_0").await?;
+/// let fund = client.fund_milestone("ms_1").send().await?;
+/// let release = client.approve_milestone("ms_0").send().await?;
 /// let done = wait_many(&client, [&fund, &release], WaitManyOptions::default().start_at(cursor)).await?;
 /// for (id, outcome) in &done.outcomes {
 ///     println!("{id}: {}", outcome.status());
@@ -941,7 +988,7 @@ where
             }
             break;
         }
-        tokio::time::sleep(polling.interval(poll).min(remaining)).await;
+        pause(polling.interval(poll).min(remaining)).await;
         poll = poll.saturating_add(1);
     }
     Ok(ManyOutcomes {
@@ -1168,7 +1215,7 @@ mod tests {
             serde_json::Value::Null,
         ));
         assert_send(&pending.wait(&client).into_future());
-        assert_send(&client.hire("p", Milestone::usd(1.0)).into_future());
+        assert_send(&client.hire_from_proposal("p", Milestone::usd(1.0)).send());
         assert_send(&client.fund_milestone("m"));
         assert_send(&client.end_contract("c"));
         assert_send(&wait_many(&client, [&pending], WaitManyOptions::default()));

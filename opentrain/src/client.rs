@@ -1,20 +1,21 @@
-//! [`Client`], its builder, and the single request path every call takes.
+//! [`Client`] and its builder.
 //!
-//! [`Client::call`] runs any generated operation of [`crate::raw`] with the facade's
-//! authentication, the [`RetryPolicy`] and the one error decoder, so every one of the API's
-//! operations is usable with [`Error`] without a hand-written wrapper per operation. The named
-//! methods elsewhere in the crate are built on it.
+//! A [`Client`] dereferences to the generated client ([`crate::raw::Client`]), so every one of
+//! the API's 43 operations is a builder chain ending in `.send().await`, named after the snake
+//! case of its `operationId` (`client.close_job().id(&id).send().await?`). Each of those
+//! requests runs through the client's [pipeline](crate::pipeline) (auth, retries, deadline,
+//! error capture, tracing), and `?` turns its error into [`Error`]. The facade's own methods
+//! (named reads, paginators, workflows) are built the same way.
 
-use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use opentrain_gen::transport::{self, Exchange, RequestDefaults, SYNTHETIC_ERROR_HEADER};
-use opentrain_gen::{ClientInfo, ResponseValue};
+use opentrain_gen::transport::Transport;
 
 use crate::config::{self, SecretToken};
-use crate::error::{Error, Failure, decode_failure};
-use crate::retry::{IDEMPOTENT_WRITES, RetryPolicy};
+use crate::error::Error;
+use crate::pipeline::{DEFAULT_DEADLINE, Pipeline};
+use crate::retry::RetryPolicy;
 
 /// The default request timeout (the official CLI's).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -28,8 +29,10 @@ pub const USER_AGENT: &str = concat!("opentrain-rs/", env!("CARGO_PKG_VERSION"))
 /// # async fn demo() -> Result<(), opentrain::Error> {
 /// // Token and base URL found the way the official CLI finds them.
 /// let client = opentrain::Client::from_env()?;
-/// // Any generated operation, with the facade's auth, retries and errors:
-/// let job = client.call(async |raw| raw.get_job().id("job_123").send().await).await?;
+/// // Any of the 43 operations, with the facade's auth, retries, deadline and errors:
+/// client.close_job().id("job_123").send().await?;
+/// // A shorter deadline for one call:
+/// let job = client.with_deadline(std::time::Duration::from_secs(5)).get_job().id("job_9").send().await?;
 /// # let _ = job; Ok(()) }
 /// ```
 #[derive(Clone)]
@@ -42,8 +45,42 @@ struct Inner {
     http: reqwest::Client,
     base_url: String,
     token: Option<SecretToken>,
-    user_agent: String,
-    retry: RetryPolicy,
+    pipeline: Arc<Pipeline>,
+}
+
+impl Client {
+    fn assemble(
+        http: reqwest::Client,
+        base_url: String,
+        token: Option<SecretToken>,
+        pipeline: Pipeline,
+    ) -> Client {
+        let pipeline = Arc::new(pipeline);
+        let raw = opentrain_gen::Client::new_with_client(
+            &config::api_url(&base_url),
+            http.clone(),
+            Transport::shared(pipeline.clone()),
+        );
+        Client {
+            inner: Arc::new(Inner {
+                raw,
+                http,
+                base_url,
+                token,
+                pipeline,
+            }),
+        }
+    }
+}
+
+/// Every generated operation, called on the facade: `client.get_job().id("job_1").send()`.
+/// The facade's named methods are listed in the crate docs' vocabulary table.
+impl std::ops::Deref for Client {
+    type Target = opentrain_gen::Client;
+
+    fn deref(&self) -> &opentrain_gen::Client {
+        &self.inner.raw
+    }
 }
 
 impl std::fmt::Debug for Client {
@@ -51,7 +88,8 @@ impl std::fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
             .field("token", &self.inner.token)
-            .field("retry", &self.inner.retry)
+            .field("retry", self.inner.pipeline.policy())
+            .field("deadline", &self.inner.pipeline.deadline())
             .finish_non_exhaustive()
     }
 }
@@ -76,6 +114,7 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
+    deadline: Option<Option<Duration>>,
     http: Option<reqwest::Client>,
 }
 
@@ -128,6 +167,22 @@ impl ClientBuilder {
         self
     }
 
+    /// The overall deadline of one call across its attempts and the waits between them
+    /// (default [`DEFAULT_DEADLINE`](crate::DEFAULT_DEADLINE), 120 s). Running out is
+    /// [`Error::DeadlineExceeded`]. Per call: [`Client::with_deadline`].
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(Some(deadline));
+        self
+    }
+
+    /// No overall deadline: each attempt is bounded only by the request timeout. Tests on
+    /// tokio's paused clock want this, since a pending deadline timer is where such a clock
+    /// jumps to while a request waits for a real server.
+    pub fn without_deadline(mut self) -> Self {
+        self.deadline = Some(None);
+        self
+    }
+
     /// Use this `reqwest::Client` (its TLS, proxy, timeouts and pool) instead of building one.
     /// The token and user agent are still added to every request.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
@@ -156,41 +211,19 @@ impl ClientBuilder {
                 .build()
                 .map_err(Error::from)?,
         };
-        let mut defaults = RequestDefaults::new()
-            .with_user_agent(&user_agent)
-            .ok_or_else(|| {
-                Error::InvalidRequest("the user agent is not a valid header value".into())
-            })?;
-        if let Some(token) = &resolved.token {
-            defaults = defaults.with_bearer(token.expose()).ok_or_else(|| {
-                Error::InvalidRequest("the token holds characters a header cannot carry".into())
-            })?;
-        }
-        let raw = opentrain_gen::Client::new_with_client(
-            &config::api_url(&resolved.base_url),
-            http.clone(),
-            defaults,
-        );
-        Ok(Client {
-            inner: Arc::new(Inner {
-                raw,
-                http,
-                base_url: resolved.base_url,
-                token: resolved.token,
-                user_agent,
-                retry: self.retry.unwrap_or_default(),
-            }),
-        })
+        let pipeline = Pipeline::new(
+            resolved.token.as_ref().map(SecretToken::expose),
+            &user_agent,
+            self.retry.unwrap_or_default(),
+            self.deadline.unwrap_or(Some(DEFAULT_DEADLINE)),
+        )?;
+        Ok(Client::assemble(
+            http,
+            resolved.base_url,
+            resolved.token,
+            pipeline,
+        ))
     }
-}
-
-/// Whether a write may be sent again after the server may have seen it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Repeat {
-    /// Reads and the documented idempotent writes only.
-    ByPolicy,
-    /// The caller vouches the write is idempotent (e.g. a draft create with an idempotency key).
-    Vouched,
 }
 
 impl Client {
@@ -218,13 +251,33 @@ impl Client {
 
     /// The retry policy in force.
     pub fn retry_policy(&self) -> &RetryPolicy {
-        &self.inner.retry
+        self.inner.pipeline.policy()
     }
 
-    /// The generated client underneath, for calls made without the facade's retries and error
-    /// decoding (prefer [`Client::call`]).
+    /// The overall deadline of one call, if any.
+    pub fn deadline(&self) -> Option<Duration> {
+        self.inner.pipeline.deadline()
+    }
+
+    /// The generated client (what `Client` dereferences to): every operation, through this
+    /// client's pipeline.
     pub fn raw(&self) -> &opentrain_gen::Client {
         &self.inner.raw
+    }
+
+    pub(crate) fn pipeline(&self) -> &Pipeline {
+        &self.inner.pipeline
+    }
+
+    /// A client like this one (same pool, token and policy) whose calls have another overall
+    /// deadline: `client.with_deadline(Duration::from_secs(5)).get_me().send().await`.
+    pub fn with_deadline(&self, deadline: Duration) -> Client {
+        Client::assemble(
+            self.inner.http.clone(),
+            self.inner.base_url.clone(),
+            self.inner.token.clone(),
+            self.inner.pipeline.with_deadline(Some(deadline)),
+        )
     }
 
     /// The `reqwest::Client` in use (shared connection pool).
@@ -232,229 +285,20 @@ impl Client {
         &self.inner.http
     }
 
-    /// A client like this one with another token (same pool, base URL and policy).
+    /// A client like this one with another token (same pool, base URL, user agent, policy and
+    /// deadline).
     pub fn with_token(&self, token: SecretToken) -> Result<Client, Error> {
-        let defaults = RequestDefaults::new()
-            .with_user_agent(&self.inner.user_agent)
-            .and_then(|d| d.with_bearer(token.expose()))
-            .ok_or_else(|| {
-                Error::InvalidRequest("the token holds characters a header cannot carry".into())
-            })?;
-        let raw = opentrain_gen::Client::new_with_client(
-            self.inner.raw.baseurl(),
+        let pipeline = Pipeline::new(
+            Some(token.expose()),
+            self.inner.pipeline.user_agent(),
+            self.inner.pipeline.policy().clone(),
+            self.inner.pipeline.deadline(),
+        )?;
+        Ok(Client::assemble(
             self.inner.http.clone(),
-            defaults,
-        );
-        Ok(Client {
-            inner: Arc::new(Inner {
-                raw,
-                http: self.inner.http.clone(),
-                base_url: self.inner.base_url.clone(),
-                token: Some(token),
-                user_agent: self.inner.user_agent.clone(),
-                retry: self.inner.retry.clone(),
-            }),
-        })
-    }
-
-    /// Runs a generated operation with the facade's auth, retries and error decoding and
-    /// returns its decoded body.
-    ///
-    /// The async closure builds and sends the request; it runs once per attempt. Reads and the
-    /// documented idempotent writes are retried on retryable failures; other writes only when
-    /// the server never saw them.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: opentrain::Client) -> Result<(), opentrain::Error> {
-    /// let approval = client.call(async |raw| raw.get_approval().approval_id("apr_1").send().await).await?;
-    /// # let _ = approval; Ok(()) }
-    /// ```
-    pub async fn call<T, E, F>(&self, op: F) -> Result<T, Error>
-    where
-        F: AsyncFn(&opentrain_gen::Client) -> Result<ResponseValue<T>, opentrain_gen::Error<E>>,
-    {
-        self.run(|| op(&self.inner.raw), Repeat::ByPolicy)
-            .await
-            .map(ResponseValue::into_inner)
-    }
-
-    /// [`Client::call`] for a future you need to be `Send` (to `tokio::spawn` it) while the
-    /// request captures data such as an id: today's compiler cannot prove an `async` closure
-    /// that borrows its captures `Send` for every lifetime, so here the closure gets its own
-    /// handle of the raw client (a cheap clone) and returns a future that owns what it uses.
-    /// Same auth, retries and error decoding as [`Client::call`].
-    ///
-    /// ```no_run
-    /// # async fn demo(client: opentrain::Client) {
-    /// let id = String::from("apr_1");
-    /// let task = tokio::spawn({
-    ///     let client = client.clone();
-    ///     async move {
-    ///         client
-    ///             .call_owned(|raw| {
-    ///                 let id = id.clone();
-    ///                 async move { raw.get_approval().approval_id(id).send().await }
-    ///             })
-    ///             .await
-    ///     }
-    /// });
-    /// # let _ = task; }
-    /// ```
-    pub async fn call_owned<T, E, F, Fut>(&self, op: F) -> Result<T, Error>
-    where
-        F: Fn(opentrain_gen::Client) -> Fut,
-        Fut: Future<Output = Result<ResponseValue<T>, opentrain_gen::Error<E>>>,
-    {
-        self.run(|| op(self.inner.raw.clone()), Repeat::ByPolicy)
-            .await
-            .map(ResponseValue::into_inner)
-    }
-
-    /// Like [`Client::call`], but returns the status and headers with the body.
-    pub async fn call_response<T, E, F>(&self, op: F) -> Result<ResponseValue<T>, Error>
-    where
-        F: AsyncFn(&opentrain_gen::Client) -> Result<ResponseValue<T>, opentrain_gen::Error<E>>,
-    {
-        self.run(|| op(&self.inner.raw), Repeat::ByPolicy).await
-    }
-
-    /// Like [`Client::call_owned`] for a write the caller knows is safe to repeat (for example
-    /// a draft create that carries an idempotency key): it is retried like a read.
-    pub async fn call_idempotent<T, E, F, Fut>(&self, op: F) -> Result<T, Error>
-    where
-        F: Fn(opentrain_gen::Client) -> Fut,
-        Fut: Future<Output = Result<ResponseValue<T>, opentrain_gen::Error<E>>>,
-    {
-        self.run(|| op(self.inner.raw.clone()), Repeat::Vouched)
-            .await
-            .map(ResponseValue::into_inner)
-    }
-
-    /// The one request loop: send, decode a failure, decide on a retry, wait, repeat.
-    async fn run<T, E, Fut>(
-        &self,
-        mut attempt_once: impl FnMut() -> Fut,
-        repeat: Repeat,
-    ) -> Result<ResponseValue<T>, Error>
-    where
-        Fut: Future<Output = Result<ResponseValue<T>, opentrain_gen::Error<E>>>,
-    {
-        let policy = &self.inner.retry;
-        let mut attempt = 1;
-        loop {
-            let (result, exchange) = transport::observe(attempt_once()).await;
-            let error = match result {
-                Ok(value) => return Ok(value),
-                Err(e) => decode_raw_error(e, &exchange).await,
-            };
-            let safe = repeat == Repeat::Vouched || is_safe_to_repeat(&exchange);
-            if attempt >= policy.attempts() || !policy.should_retry(&error, safe) {
-                return Err(error);
-            }
-            let server_asked = error.retry_after().or_else(|| {
-                let seconds = exchange.retry_after.as_deref()?.trim().parse().ok()?;
-                Some(Duration::from_secs(seconds))
-            });
-            let Some(wait) = policy.wait_before_next(attempt, server_asked) else {
-                return Err(error);
-            };
-            tokio::time::sleep(wait).await;
-            attempt += 1;
-        }
-    }
-}
-
-/// Reads and the documented idempotent writes may be repeated after the server saw them.
-fn is_safe_to_repeat(exchange: &Exchange) -> bool {
-    if matches!(exchange.method.as_deref(), Some("GET" | "HEAD" | "OPTIONS")) {
-        return true;
-    }
-    exchange.operation.is_some_and(|method| {
-        opentrain_gen::operations::OPERATIONS
-            .iter()
-            .any(|o| o.client_method == method && IDEMPOTENT_WRITES.contains(&o.operation_id))
-    })
-}
-
-/// The one place a generated client's error becomes the facade's [`Error`].
-async fn decode_raw_error<E>(error: opentrain_gen::Error<E>, exchange: &Exchange) -> Error {
-    use opentrain_gen::Error as Raw;
-    match error {
-        Raw::InvalidRequest(message) => Error::InvalidRequest(message),
-        Raw::CommunicationError(e) | Raw::ResponseBodyError(e) => match Error::from(e) {
-            Error::Timeout { .. } => Error::Timeout {
-                operation: exchange.operation,
-            },
-            Error::Decode { message, .. } => Error::Decode {
-                status: exchange.status,
-                request_id: exchange.request_id.clone(),
-                content_type: None,
-                message,
-                body_snippet: String::new(),
-            },
-            other => other,
-        },
-        Raw::InvalidUpgrade(e) => Error::from(e),
-        Raw::ErrorResponse(value) => {
-            let original_type = value
-                .headers()
-                .get(SYNTHETIC_ERROR_HEADER)
-                .or_else(|| value.headers().get(reqwest::header::CONTENT_TYPE))
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned);
-            let body = exchange.error_body.clone().unwrap_or_default();
-            decode_failure(Failure {
-                status: Some(value.status().as_u16()),
-                content_type: original_type.as_deref(),
-                request_id: exchange.request_id.clone(),
-                retry_after: exchange.retry_after.as_deref(),
-                body: &body,
-            })
-        }
-        Raw::InvalidResponsePayload(body, e) => Error::Decode {
-            status: exchange.status,
-            request_id: exchange.request_id.clone(),
-            content_type: None,
-            message: format!("the body does not match the documented response: {e}"),
-            body_snippet: transport::snippet(&body),
-        },
-        Raw::UnexpectedResponse(response) => {
-            let status = response.status().as_u16();
-            let headers = response.headers().clone();
-            let content_type = headers
-                .get(SYNTHETIC_ERROR_HEADER)
-                .or_else(|| headers.get(reqwest::header::CONTENT_TYPE))
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned);
-            // The hook already buffered an error body (and may have replaced it).
-            let body = match exchange.error_body.clone() {
-                Some(body) => body,
-                None => match response.bytes().await {
-                    Ok(b) => b,
-                    Err(e) => return Error::from(e),
-                },
-            };
-            if (200..300).contains(&status) {
-                return Error::Decode {
-                    status: Some(status),
-                    request_id: transport::request_id(&headers),
-                    content_type,
-                    message: format!("status {status} is not one this operation documents"),
-                    body_snippet: transport::snippet(&body),
-                };
-            }
-            decode_failure(Failure {
-                status: Some(status),
-                content_type: content_type.as_deref(),
-                request_id: transport::request_id(&headers),
-                retry_after: exchange.retry_after.as_deref(),
-                body: &body,
-            })
-        }
-        Raw::Custom(message) => Error::Transport {
-            connect: false,
-            message,
-            source: None,
-        },
+            self.inner.base_url.clone(),
+            Some(token),
+            pipeline,
+        ))
     }
 }

@@ -1,11 +1,11 @@
-//! Thin named methods on [`Client`], only where a name adds meaning over [`Client::call`]:
-//! the identity check, single reads by id, one [`Paginator`] per cursor list of the API (with
-//! its documented filters), and the `/jobs/changes` window follower ([`JobChanges`]).
+//! The facade's named reads: the identity check, single reads by id (each unwraps its
+//! one-field wrapper: `proposal()` gives the `Proposal`, `contract()` the `Contract`), one
+//! [`Paginator`] per cursor list of the API (with its documented filters), and the
+//! `/jobs/changes` window follower ([`JobChanges`]).
 //!
-//! Everything here is a few lines over the raw client: each method runs through the same
-//! request path (auth, retries, error decoding) as `call`, and each list is the one generic
-//! [`Paginator`] configured for that endpoint. Operations without a method here stay one
-//! `client.call(async |raw| raw.<operation>()...send().await)` away.
+//! Each is a few lines over the generated builder of its operation, so it runs through the
+//! same [pipeline](crate::pipeline) as `client.<operation>().send()`. The crate docs' table
+//! maps every name here to its operation.
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -117,10 +117,10 @@ impl From<JobSearch> for Paginator<types::JobSummary> {
         let client = q.client.clone();
         Paginator::new(
             &client,
-            move |raw, req: PageRequest| {
+            move |client, req: PageRequest| {
                 let q = q.clone();
                 async move {
-                    let mut call = with_page!(raw.search_jobs(), req);
+                    let mut call = with_page!(client.search_jobs(), req);
                     if let Some(v) = q.q {
                         call = call.q(v);
                     }
@@ -166,10 +166,10 @@ impl From<MyJobs> for Paginator<types::MyJob> {
         let client = q.client.clone();
         Paginator::new(
             &client,
-            move |raw, req: PageRequest| {
+            move |client, req: PageRequest| {
                 let status = q.status.clone();
                 async move {
-                    let mut call = with_page!(raw.list_my_jobs(), req);
+                    let mut call = with_page!(client.list_my_jobs(), req);
                     if let Some(v) = status {
                         call = call.status(v);
                     }
@@ -204,10 +204,10 @@ impl From<JobProposals> for Paginator<types::JobProposal> {
         let client = q.client.clone();
         Paginator::new(
             &client,
-            move |raw, req: PageRequest| {
+            move |client, req: PageRequest| {
                 let (job_id, status) = (q.job_id.clone(), q.status.clone());
                 async move {
-                    let mut call = with_page!(raw.list_job_proposals().id(job_id), req);
+                    let mut call = with_page!(client.list_job_proposals().id(job_id), req);
                     if let Some(v) = status {
                         call = call.status(v);
                     }
@@ -248,10 +248,10 @@ impl From<Conversations> for Paginator<types::ConversationSummary> {
         let client = q.client.clone();
         Paginator::new(
             &client,
-            move |raw, req: PageRequest| {
+            move |client, req: PageRequest| {
                 let (filter, unread_only) = (q.filter.clone(), q.unread_only);
                 async move {
-                    let mut call = with_page!(raw.list_messages(), req);
+                    let mut call = with_page!(client.list_messages(), req);
                     if let Some(v) = filter {
                         call = call.filter(v);
                     }
@@ -324,7 +324,7 @@ fn message_mode_entries(page: &types::MessagesPage) -> Result<Vec<types::Message
                 request_id: None,
                 content_type: None,
                 message: format!("a message entry does not match the documented shape: {e}"),
-                body_snippet: opentrain_gen::transport::snippet(entry.to_string().as_bytes()),
+                body_snippet: crate::error::snippet(entry.to_string().as_bytes()),
             })
         })
         .collect()
@@ -336,19 +336,14 @@ impl From<ConversationMessages> for Paginator<types::Message> {
         Paginator::from_fn(move |req: PageRequest| {
             let (client, q) = (client.clone(), q.clone());
             async move {
-                let page = client
-                    .call_owned(|raw| {
-                        let (id, direction, req) =
-                            (q.conversation_id.clone(), q.direction.clone(), req.clone());
-                        async move {
-                            let mut call = with_page!(raw.list_messages().conversation_id(id), req);
-                            if let Some(v) = direction {
-                                call = call.direction(v);
-                            }
-                            call.send().await
-                        }
-                    })
-                    .await?;
+                let mut call = with_page!(
+                    client.list_messages().conversation_id(q.conversation_id.clone()),
+                    req
+                );
+                if let Some(v) = q.direction.clone() {
+                    call = call.direction(v);
+                }
+                let page = call.send().await?.into_inner();
                 let items = message_mode_entries(&page)?;
                 Ok(Page::new(items, page.next_cursor, None))
             }
@@ -395,8 +390,11 @@ impl JobChanges {
         let since = self.since;
         let page = self
             .client
-            .call_owned(|raw| async move { raw.get_job_changes().since(since).send().await })
-            .await?;
+            .get_job_changes()
+            .since(since)
+            .send()
+            .await?
+            .into_inner();
         // A window that ends before it starts would re-read the past; keep the later bound.
         self.since = page.until.max(since);
         Ok(page)
@@ -436,7 +434,7 @@ impl JobChanges {
                     }
                     if polled {
                         match every {
-                            Some(every) => tokio::time::sleep(every).await,
+                            Some(every) => crate::backoff::pause(every).await,
                             None => return None,
                         }
                     }
@@ -466,23 +464,17 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn me(&self) -> Result<types::Me, Error> {
-        self.call(async |raw| raw.get_me().send().await).await
+        Ok(self.get_me().send().await?.into_inner())
     }
 
     /// One public job (tokenless): `GET /jobs/{id}`. An unlisted or closed job is a 404.
     pub async fn job(&self, job_id: &str) -> Result<types::JobSummary, Error> {
-        let job_id = job_id.to_owned();
-        self.call_owned(|raw| {
-            let job_id = job_id.clone();
-            async move { raw.get_job().id(job_id).send().await }
-        })
-        .await
+        Ok(self.get_job().id(job_id).send().await?.into_inner())
     }
 
     /// Marketplace filter counts (tokenless): `GET /jobs/facets`.
     pub async fn job_facets(&self) -> Result<types::JobFacets, Error> {
-        self.call(async |raw| raw.get_job_facets().send().await)
-            .await
+        Ok(self.get_job_facets().send().await?.into_inner())
     }
 
     /// Searches the public marketplace (tokenless): `GET /jobs`, paged.
@@ -540,13 +532,9 @@ impl Client {
     }
 
     /// One proposal in full (bid, candidate, interview, verification): `GET /proposals/{id}`.
-    pub async fn proposal(&self, proposal_id: &str) -> Result<types::ProposalResponse, Error> {
-        let proposal_id = proposal_id.to_owned();
-        self.call_owned(|raw| {
-            let proposal_id = proposal_id.clone();
-            async move { raw.get_proposal().proposal_id(proposal_id).send().await }
-        })
-        .await
+    pub async fn proposal(&self, proposal_id: &str) -> Result<types::Proposal, Error> {
+        let response = self.get_proposal().proposal_id(proposal_id).send().await?;
+        Ok(response.into_inner().proposal)
     }
 
     /// Your conversations, newest activity first: `GET /messages` (list mode), paged.
@@ -569,37 +557,27 @@ impl Client {
 
     /// Your contracts: `GET /contracts` (one unpaged list).
     pub async fn contracts(&self) -> Result<Vec<types::Contract>, Error> {
-        self.call(async |raw| raw.list_contracts().send().await)
-            .await
-            .map(|list| list.contracts)
+        Ok(self.list_contracts().send().await?.into_inner().contracts)
     }
 
     /// One contract with its milestones: `GET /contracts/{id}`.
-    pub async fn contract(&self, contract_id: &str) -> Result<types::ContractResponse, Error> {
-        let contract_id = contract_id.to_owned();
-        self.call_owned(|raw| {
-            let contract_id = contract_id.clone();
-            async move { raw.get_contract().contract_id(contract_id).send().await }
-        })
-        .await
+    pub async fn contract(&self, contract_id: &str) -> Result<types::Contract, Error> {
+        let response = self.get_contract().contract_id(contract_id).send().await?;
+        Ok(response.into_inner().contract)
     }
 
     /// A masked public trainer profile: `GET /freelancers/{idOrSlug}`.
     pub async fn freelancer(
         &self,
         id_or_slug: &str,
-    ) -> Result<types::FreelancerProfileResponse, Error> {
-        let id_or_slug = id_or_slug.to_owned();
-        self.call_owned(|raw| {
-            let id_or_slug = id_or_slug.clone();
-            async move { raw.get_freelancer().id_or_slug(id_or_slug).send().await }
-        })
-        .await
+    ) -> Result<types::FreelancerProfile, Error> {
+        let response = self.get_freelancer().id_or_slug(id_or_slug).send().await?;
+        Ok(response.into_inner().freelancer)
     }
 
     /// The credit balance with recent ledger entries: `GET /credits`.
     pub async fn credits(&self) -> Result<types::CreditsOverview, Error> {
-        self.call(async |raw| raw.get_credits().send().await).await
+        Ok(self.get_credits().send().await?.into_inner())
     }
 
     /// Every credit ledger entry, newest first: `GET /credits/ledger`, paged.
@@ -614,8 +592,8 @@ impl Client {
     pub fn credit_ledger(&self) -> Paginator<types::CreditLedgerEntry> {
         Paginator::new(
             self,
-            |raw, req: PageRequest| async move {
-                with_page!(raw.list_credit_ledger(), req).send().await
+            |client, req: PageRequest| async move {
+                with_page!(client.list_credit_ledger(), req).send().await
             },
             |page: types::CreditLedgerPage| Page::new(page.entries, page.next_cursor, None),
         )
@@ -628,7 +606,9 @@ impl Client {
     pub fn updates(&self) -> Paginator<types::PlatformEvent> {
         Paginator::new(
             self,
-            |raw, req: PageRequest| async move { with_page!(raw.poll_updates(), req).send().await },
+            |client, req: PageRequest| async move {
+                with_page!(client.poll_updates(), req).send().await
+            },
             |page: types::UpdatesPage| {
                 // An empty page echoes the cursor it was sent; without `hasMore` (optional in
                 // the spec) that echo means "caught up", not a repeated cursor.
@@ -661,7 +641,6 @@ mod send_checks {
 
     #[test]
     fn workflow_calls_give_send_futures() {
-        use std::future::IntoFuture;
         let client = crate::Client::builder().build().unwrap();
         assert_send(&client.create_draft("Label 1,000 images."));
         assert_send(&client.update_draft("job_1", crate::types::JobFieldsPatch::default()));
@@ -669,8 +648,8 @@ mod send_checks {
         assert_send(&client.capabilities());
         assert_send(
             &client
-                .hire("p_1", crate::approvals::Milestone::usd(10.0))
-                .into_future(),
+                .hire_from_proposal("p_1", crate::approvals::Milestone::usd(10.0))
+                .send(),
         );
         assert_send(&client.fund_milestone("m_1"));
         assert_send(&client.approve_milestone("m_1"));

@@ -67,11 +67,28 @@ pub enum Error {
         source: Option<reqwest::Error>,
     },
 
-    /// The request or the response took longer than the configured timeout.
+    /// One attempt took longer than the request timeout (the `reqwest::Client`'s).
     #[error("request timed out{}", operation.map(|o| format!(" ({o})")).unwrap_or_default())]
     Timeout {
-        /// The generated operation that timed out, if known.
+        /// The spec's `operationId` of the request that timed out, if known.
         operation: Option<&'static str>,
+    },
+
+    /// The call's overall deadline ran out across its attempts (see
+    /// [`ClientBuilder::deadline`](crate::ClientBuilder::deadline) and
+    /// [`Client::with_deadline`](crate::Client::with_deadline)). A write may or may not have
+    /// reached the server.
+    #[error("{operation}: the deadline of {deadline:?} ran out after {attempts} attempt(s){}",
+        last.as_deref().map(|e| format!("; last failure: {e}")).unwrap_or_default())]
+    DeadlineExceeded {
+        /// The spec's `operationId`.
+        operation: &'static str,
+        /// How many attempts were sent (the last one may have been cut short).
+        attempts: u32,
+        /// The deadline that ran out.
+        deadline: Duration,
+        /// The failure of the last finished attempt, when one finished.
+        last: Option<Box<Error>>,
     },
 
     /// The request could not be built (a missing required parameter, a value the spec rejects).
@@ -106,6 +123,19 @@ pub enum Error {
         /// How long the wait lasted.
         waited: Duration,
     },
+
+    /// The drafting loop of [`Client::post_job`](crate::Client::post_job) ended without a live
+    /// job for a reason of its own (max rounds, an aborted or unusable answer, moderation, the
+    /// daily limit, a draft that is not publish-ready). Match the boxed [`PostJobError`] for
+    /// the typed outcome. A plain API failure of the loop converts to [`Error::Api`] instead.
+    ///
+    /// [`PostJobError`]: crate::drafting::PostJobError
+    #[error(transparent)]
+    PostJob(Box<crate::drafting::PostJobError>),
+
+    /// A cursor store of the `/updates` follower could not load or save.
+    #[error(transparent)]
+    CursorStore(#[from] crate::updates::CursorStoreError),
 
     /// The server returned the same cursor twice; paging stopped instead of looping forever.
     #[error("the server returned cursor {cursor:?} twice; stopping to avoid an endless loop")]
@@ -152,7 +182,9 @@ impl Error {
         match self {
             Error::Api(e) => e.is_retryable(),
             Error::Decode { status, .. } => status.is_some_and(|s| RETRYABLE_STATUSES.contains(&s)),
-            Error::Transport { .. } | Error::Timeout { .. } => true,
+            Error::Transport { .. } | Error::Timeout { .. } | Error::DeadlineExceeded { .. } => {
+                true
+            }
             Error::OAuth { status, error, .. } => {
                 error == "authorization_pending"
                     || error == "slow_down"
@@ -461,7 +493,7 @@ pub(crate) fn decode_failure(f: Failure<'_>) -> Error {
         request_id: f.request_id,
         content_type: f.content_type.map(str::to_owned),
         message,
-        body_snippet: opentrain_gen::transport::snippet(f.body),
+        body_snippet: snippet(f.body),
     }
 }
 
@@ -500,4 +532,159 @@ pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
         next = cause.source();
     }
     out
+}
+
+/// How many characters of an unreadable body an error keeps.
+pub const SNIPPET_CHARS: usize = 200;
+
+/// The prefixes of every secret the API hands out; a snippet never shows what follows them.
+pub(crate) const SECRET_PREFIXES: [&str; 4] = ["ot_pat_", "ot_clm_", "ot_cat_", "whsec_"];
+
+/// The first [`SNIPPET_CHARS`] characters of a body, lossily decoded, whitespace collapsed, and
+/// every secret-looking value (`ot_pat_…`, `ot_clm_…`, `ot_cat_…`, `whsec_…`) cut to its prefix.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut out: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for prefix in SECRET_PREFIXES {
+        let mut from = 0;
+        while let Some(found) = out[from..].find(prefix) {
+            let start = from + found + prefix.len();
+            let end = out[start..]
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+                .map_or(out.len(), |n| start + n);
+            out.replace_range(start..end, "(redacted)");
+            from = start + "(redacted)".len();
+        }
+    }
+    if let Some((cut, _)) = out.char_indices().nth(SNIPPET_CHARS) {
+        out.truncate(cut);
+        out.push('…');
+    }
+    out
+}
+
+/// Response headers read as the request id, in order of preference.
+pub const REQUEST_ID_HEADERS: [&str; 2] = ["x-request-id", "x-opentrain-request-id"];
+
+/// The request id a response's headers carry, if any.
+///
+/// ```no_run
+/// # async fn demo(client: opentrain::Client) -> Result<(), opentrain::Error> {
+/// let me = client.get_me().send().await?;
+/// println!("request id: {:?}", opentrain::request_id(me.headers()));
+/// # Ok(()) }
+/// ```
+pub fn request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    REQUEST_ID_HEADERS
+        .iter()
+        .find_map(|h| headers.get(*h))
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+impl From<crate::drafting::PostJobError> for Error {
+    fn from(error: crate::drafting::PostJobError) -> Self {
+        match error {
+            crate::drafting::PostJobError::Api { error, .. } => *error,
+            other => Error::PostJob(Box::new(other)),
+        }
+    }
+}
+
+impl From<crate::updates::FollowError> for Error {
+    fn from(error: crate::updates::FollowError) -> Self {
+        match error {
+            crate::updates::FollowError::Feed(error) => error,
+            crate::updates::FollowError::Store(error) => Error::CursorStore(error),
+        }
+    }
+}
+
+/// `?` on any generated call: the failure the facade's pipeline decided on (an API error
+/// envelope, a body it could not read, a transport failure, the deadline), exactly as decoded
+/// there. Errors the pipeline never saw (a missing required parameter, a success body that
+/// does not match its schema) are mapped here.
+impl<E> From<opentrain_gen::Error<E>> for Error {
+    fn from(error: opentrain_gen::Error<E>) -> Self {
+        use opentrain_gen::Error as Raw;
+        if let Some(failure) = opentrain_gen::transport::take_verdict(&error) {
+            return match failure.downcast::<Error>() {
+                Ok(decided) => *decided,
+                Err(other) => Error::Transport {
+                    connect: false,
+                    message: other.to_string(),
+                    source: None,
+                },
+            };
+        }
+        match error {
+            Raw::InvalidRequest(message) => Error::InvalidRequest(message),
+            Raw::CommunicationError(e) | Raw::ResponseBodyError(e) | Raw::InvalidUpgrade(e) => {
+                Error::from(e)
+            }
+            Raw::InvalidResponsePayload(body, e) => Error::Decode {
+                // The generated decoder keeps neither status nor headers here; the status was
+                // one of the operation's documented 2xx.
+                status: None,
+                request_id: None,
+                content_type: None,
+                message: format!("the success body does not match the documented response: {e}"),
+                body_snippet: snippet(&body),
+            },
+            Raw::ErrorResponse(value) => Error::Decode {
+                status: Some(value.status().as_u16()),
+                request_id: request_id(value.headers()),
+                content_type: None,
+                message: "an error response no pipeline decoded".into(),
+                body_snippet: String::new(),
+            },
+            Raw::UnexpectedResponse(response) => Error::Decode {
+                status: Some(response.status().as_u16()),
+                request_id: request_id(response.headers()),
+                content_type: response
+                    .headers()
+                    .get(reqwest::header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned),
+                message: format!(
+                    "status {} is not one this operation documents",
+                    response.status().as_u16()
+                ),
+                body_snippet: String::new(),
+            },
+            Raw::Custom(message) => Error::Transport {
+                connect: false,
+                message,
+                source: None,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod snippet_tests {
+    use super::*;
+
+    #[test]
+    fn snippet_collapses_whitespace_and_truncates() {
+        assert_eq!(
+            snippet(b"<html>\n  <body>Bad   gateway</body>"),
+            "<html> <body>Bad gateway</body>"
+        );
+        let long = "x".repeat(500);
+        let s = snippet(long.as_bytes());
+        assert_eq!(s.chars().count(), SNIPPET_CHARS + 1);
+        assert!(s.ends_with('…'));
+        assert_eq!(snippet(&[0xff, b'a']), "\u{fffd}a");
+    }
+
+    #[test]
+    fn snippet_never_shows_a_secret() {
+        let body = br#"{"token":"ot_pat_abc123XYZ","secret":"whsec_s3cr3t-x","u":"https://x/claim?t=ot_cat_q1"}"#;
+        let s = snippet(body);
+        for secret in ["abc123XYZ", "s3cr3t", "q1\""] {
+            assert!(!s.contains(secret), "{s}");
+        }
+        assert!(s.contains("ot_pat_(redacted)") && s.contains("whsec_(redacted)"), "{s}");
+    }
 }

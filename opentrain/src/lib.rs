@@ -18,12 +18,14 @@
 
 pub mod agent;
 pub mod approvals;
+mod backoff;
 mod client;
 pub mod config;
 pub mod drafting;
 mod endpoints;
 pub mod error;
 pub mod paging;
+pub mod pipeline;
 mod retry;
 pub mod updates;
 pub mod webhooks;
@@ -33,7 +35,9 @@ pub use endpoints::{
     ConversationMessages, Conversations, JOB_CHANGES_CAP, JobChanges, JobProposals, JobSearch,
     MyJobs,
 };
-pub use error::{ApiError, Error};
+pub use backoff::Backoff;
+pub use error::{ApiError, Error, request_id};
+pub use pipeline::DEFAULT_DEADLINE;
 pub use paging::{Page, PageRequest, Paginator};
 pub use retry::{IDEMPOTENT_WRITES, RetryPolicy};
 

@@ -5,8 +5,8 @@
 //! [`Paginator::items`] are lazy `futures::Stream`s that fetch one page at a time (only the
 //! current page is held), stop on a null cursor or `hasMore: false`, honour
 //! [`Paginator::max_items`], and end with [`Error::RepeatedCursor`] instead of looping when a
-//! server hands back a cursor it already gave. Each page goes through [`Client::call`], so it
-//! gets the retry policy (a 503 mid-way is retried; the cursor does not move, so no item is
+//! server hands back a cursor it already gave. Each page is one request through the client's
+//! [pipeline](crate::pipeline), so it gets the retry policy (a 503 mid-way is retried; the cursor does not move, so no item is
 //! repeated or skipped).
 
 use std::collections::HashSet;
@@ -99,7 +99,7 @@ impl<T> std::fmt::Debug for Paginator<T> {
 
 impl<T: Send + 'static> Paginator<T> {
     /// A paginator over any cursor list: `fetch` runs one generated list operation for a
-    /// [`PageRequest`] on the raw client it is handed (a cheap clone, so the future can own it)
+    /// [`PageRequest`] on the client it is handed (a cheap clone, so the future can own it)
     /// and returns its raw page; `extract` turns that into a [`Page`].
     ///
     /// This is how every named list of the facade is built; use it for a list it does not name.
@@ -107,8 +107,8 @@ impl<T: Send + 'static> Paginator<T> {
     /// ```no_run
     /// # async fn demo(client: opentrain::Client) {
     /// use opentrain::paging::{Page, Paginator};
-    /// let ledger = Paginator::new(&client, |raw, req| async move {
-    ///     let mut call = raw.list_credit_ledger();
+    /// let ledger = Paginator::new(&client, |client, req| async move {
+    ///     let mut call = client.list_credit_ledger();
     ///     if let Some(c) = req.cursor { call = call.cursor(c); }
     ///     if let Some(l) = req.limit { call = call.limit(u64::from(l)); }
     ///     call.send().await
@@ -117,7 +117,7 @@ impl<T: Send + 'static> Paginator<T> {
     /// ```
     pub fn new<P, E, F, Fut, X>(client: &Client, fetch: F, extract: X) -> Self
     where
-        F: Fn(opentrain_gen::Client, PageRequest) -> Fut + Send + Sync + 'static,
+        F: Fn(Client, PageRequest) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<opentrain_gen::ResponseValue<P>, opentrain_gen::Error<E>>>
             + Send
             + 'static,
@@ -129,13 +129,9 @@ impl<T: Send + 'static> Paginator<T> {
         let fetch = Arc::new(fetch);
         let extract = Arc::new(extract);
         Self::from_fn(move |request| {
-            let client = client.clone();
-            let fetch = Arc::clone(&fetch);
+            let page = fetch(client.clone(), request);
             let extract = Arc::clone(&extract);
-            async move {
-                let page = client.call_owned(|raw| fetch(raw, request.clone())).await?;
-                Ok(extract(page))
-            }
+            async move { Ok(extract(page.await?.into_inner())) }
         })
     }
 
@@ -347,7 +343,7 @@ mod send_checks {
     #[test]
     fn facade_futures_and_streams_are_send() {
         let client = crate::Client::builder().build().unwrap();
-        let call = client.call(async |raw| raw.get_me().send().await);
+        let call = client.get_me().send();
         assert_send(&call);
         let pages = super::Paginator::new(
             &client,

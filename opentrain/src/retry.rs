@@ -10,6 +10,9 @@
 
 use std::time::Duration;
 
+use opentrain_gen::operations::Operation;
+
+use crate::backoff::Backoff;
 use crate::error::Error;
 
 /// Operations the docs call idempotent: repeating them returns the first result
@@ -17,7 +20,30 @@ use crate::error::Error;
 pub const IDEMPOTENT_WRITES: [&str; 4] =
     ["publishJob", "closeJob", "inviteToJob", "startConversation"];
 
-/// How failed calls are retried.
+/// Whether `request` of `operation` may be sent again after the server may have seen it: a
+/// read, a documented idempotent write, or a draft create whose body carries an
+/// `idempotencyKey` (top level or in `source`; the docs say a retry then returns the existing
+/// draft). Money requests are none of these, so they are never repeated.
+pub(crate) fn safe_to_repeat(operation: &Operation, request: &reqwest::Request) -> bool {
+    if operation.is_read() || IDEMPOTENT_WRITES.contains(&operation.operation_id) {
+        return true;
+    }
+    operation.operation_id == "createJobDraft"
+        && request
+            .body()
+            .and_then(reqwest::Body::as_bytes)
+            .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(bytes).ok())
+            .is_some_and(|body| {
+                let keyed = |v: Option<&serde_json::Value>| {
+                    v.and_then(serde_json::Value::as_str)
+                        .is_some_and(|k| !k.is_empty())
+                };
+                keyed(body.get("idempotencyKey"))
+                    || keyed(body.pointer("/source/idempotencyKey"))
+            })
+}
+
+/// How failed requests are retried.
 ///
 /// ```
 /// use std::time::Duration;
@@ -29,10 +55,8 @@ pub const IDEMPOTENT_WRITES: [&str; 4] =
 #[derive(Clone, Debug, PartialEq)]
 pub struct RetryPolicy {
     max_attempts: u32,
-    initial_backoff: Duration,
-    max_backoff: Duration,
+    backoff: Backoff,
     max_server_wait: Duration,
-    jitter: bool,
 }
 
 impl Default for RetryPolicy {
@@ -41,10 +65,8 @@ impl Default for RetryPolicy {
     fn default() -> Self {
         Self {
             max_attempts: 3,
-            initial_backoff: Duration::from_millis(500),
-            max_backoff: Duration::from_secs(8),
+            backoff: Backoff::new(Duration::from_millis(500), Duration::from_secs(8)).jitter(true),
             max_server_wait: Duration::from_secs(60),
-            jitter: true,
         }
     }
 }
@@ -63,13 +85,13 @@ impl RetryPolicy {
 
     /// The wait before the first retry; it doubles for each further one.
     pub fn initial_backoff(mut self, wait: Duration) -> Self {
-        self.initial_backoff = wait;
+        self.backoff = Backoff::new(wait, self.backoff.max()).jitter(self.backoff.has_jitter());
         self
     }
 
     /// The longest computed wait between attempts.
     pub fn max_backoff(mut self, wait: Duration) -> Self {
-        self.max_backoff = wait;
+        self.backoff = Backoff::new(self.backoff.first(), wait).jitter(self.backoff.has_jitter());
         self
     }
 
@@ -83,13 +105,18 @@ impl RetryPolicy {
     /// Whether waits are randomised (between half and all of the computed wait), so many clients
     /// do not retry in step. On by default.
     pub fn jitter(mut self, on: bool) -> Self {
-        self.jitter = on;
+        self.backoff = self.backoff.jitter(on);
         self
     }
 
     /// Total attempts.
     pub fn attempts(&self) -> u32 {
         self.max_attempts
+    }
+
+    /// The schedule of waits between attempts.
+    pub fn backoff(&self) -> &Backoff {
+        &self.backoff
     }
 
     /// Whether a request that failed with `error` may be sent again, given what kind of
@@ -108,7 +135,7 @@ impl RetryPolicy {
 
     /// The wait before attempt `attempt + 1` (`attempt` counts from 1): what the server asked
     /// for (`details.retryAfterSeconds` or a `Retry-After` header in seconds), else the
-    /// exponential backoff; `None` when the server asked for longer than
+    /// [`backoff`](Self::backoff) schedule; `None` when the server asked for longer than
     /// [`RetryPolicy::max_server_wait`].
     pub fn wait_before_next(
         &self,
@@ -118,16 +145,7 @@ impl RetryPolicy {
         if let Some(server) = server_asked {
             return (server <= self.max_server_wait).then_some(server);
         }
-        let exp = self
-            .initial_backoff
-            .saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)));
-        let capped = exp.min(self.max_backoff);
-        if self.jitter {
-            let factor: f64 = rand::random_range(0.5..=1.0);
-            Some(capped.mul_f64(factor))
-        } else {
-            Some(capped)
-        }
+        Some(self.backoff.delay(attempt.saturating_sub(1)))
     }
 }
 
@@ -140,35 +158,6 @@ mod tests {
         Error::Api(Box::new(
             crate::error::ApiError::from_envelope(status, &body, None).expect("envelope"),
         ))
-    }
-
-    #[test]
-    fn backoff_doubles_up_to_the_cap_without_jitter() {
-        let p = RetryPolicy::default()
-            .jitter(false)
-            .initial_backoff(Duration::from_millis(500))
-            .max_backoff(Duration::from_secs(2));
-        let e = api(503, serde_json::json!({}));
-        let waits: Vec<_> = (1..=4)
-            .map(|a| p.wait_before_next(a, e.retry_after()).unwrap())
-            .collect();
-        assert_eq!(
-            waits,
-            [500, 1000, 2000, 2000].map(Duration::from_millis).to_vec()
-        );
-    }
-
-    #[test]
-    fn jitter_stays_between_half_and_all_of_the_wait() {
-        let p = RetryPolicy::default().initial_backoff(Duration::from_secs(4));
-        let e = api(503, serde_json::json!({}));
-        for _ in 0..200 {
-            let w = p.wait_before_next(1, e.retry_after()).unwrap();
-            assert!(
-                w >= Duration::from_secs(2) && w <= Duration::from_secs(4),
-                "{w:?}"
-            );
-        }
     }
 
     #[test]

@@ -18,8 +18,7 @@ async fn me_answering(status: usize, content_type: &str, body: &str) -> Error {
     // One attempt: these tests are about decoding, the retry tests are elsewhere.
     let client = client_with(&server, opentrain::RetryPolicy::none());
     client
-        .call(async |raw| raw.get_me().send().await)
-        .await
+        .get_me().send().await.map_err(opentrain::Error::from)
         .expect_err("an error")
 }
 
@@ -166,8 +165,10 @@ async fn an_empty_error_body_keeps_its_status() {
     assert!(err.is_retryable());
 }
 
+/// The generated decoder reports a success body that does not decode with the bytes alone, so
+/// the status (one of the operation's documented 2xx) is not known here.
 #[tokio::test]
-async fn a_truncated_success_body_is_a_decode_error_with_status_200() {
+async fn a_truncated_success_body_is_a_decode_error_with_its_snippet() {
     let err = me_answering(200, "application/json", r#"{"actor": {"id": "usr_1", "ty"#).await;
     match &err {
         Error::Decode {
@@ -176,7 +177,7 @@ async fn a_truncated_success_body_is_a_decode_error_with_status_200() {
             message,
             ..
         } => {
-            assert_eq!(*status, Some(200));
+            assert_eq!(*status, None);
             assert!(body_snippet.starts_with(r#"{"actor""#));
             assert!(message.contains("EOF"), "{message}");
         }
@@ -245,8 +246,7 @@ async fn a_refused_connection_is_a_transport_error_that_never_reached_the_server
         .build()
         .unwrap();
     let err = client
-        .call(async |raw| raw.get_me().send().await)
-        .await
+        .get_me().send().await.map_err(opentrain::Error::from)
         .expect_err("refused");
     assert!(
         matches!(err, Error::Transport { connect: true, .. }),
@@ -273,14 +273,13 @@ async fn a_slow_server_is_a_timeout() {
         .build()
         .unwrap();
     let err = client
-        .call(async |raw| raw.get_me().send().await)
-        .await
+        .get_me().send().await.map_err(opentrain::Error::from)
         .expect_err("timeout");
     assert!(
         matches!(
             err,
             Error::Timeout {
-                operation: Some("get_me")
+                operation: Some("getMe")
             }
         ),
         "{err:?}"
@@ -299,8 +298,7 @@ async fn the_token_never_shows_in_debug_display_or_errors() {
         .await;
     let client = client(&server);
     let err = client
-        .call(async |raw| raw.get_me().send().await)
-        .await
+        .get_me().send().await.map_err(opentrain::Error::from)
         .expect_err("401");
     for text in [
         format!("{client:?}"),

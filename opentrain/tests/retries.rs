@@ -37,8 +37,7 @@ async fn a_read_is_retried_through_503s_until_it_succeeds() {
     let started = Instant::now();
     // mockito serves mocks in creation order until each one's `expect` count is used up.
     let page = client
-        .call(async |raw| raw.list_credit_ledger().send().await)
-        .await
+        .list_credit_ledger().send().await.map_err(opentrain::Error::from)
         .unwrap();
     assert!(!page.entries.is_empty());
     failing.assert_async().await;
@@ -58,8 +57,7 @@ async fn a_read_gives_up_after_the_configured_attempts() {
         .create_async()
         .await;
     let err = client(&server)
-        .call(async |raw| raw.get_me().send().await)
-        .await
+        .get_me().send().await.map_err(opentrain::Error::from)
         .unwrap_err();
     failing.assert_async().await;
     assert_eq!(err.status(), Some(502));
@@ -90,8 +88,7 @@ async fn retry_after_seconds_in_the_envelope_is_honoured() {
         .await;
     let started = Instant::now();
     client(&server)
-        .call(async |raw| raw.get_me().send().await)
-        .await
+        .get_me().send().await.map_err(opentrain::Error::from)
         .unwrap();
     limited.assert_async().await;
     ok.assert_async().await;
@@ -117,8 +114,7 @@ async fn a_retry_after_header_is_honoured() {
         .await;
     let started = Instant::now();
     client(&server)
-        .call(async |raw| raw.list_credit_ledger().send().await)
-        .await
+        .list_credit_ledger().send().await.map_err(opentrain::Error::from)
         .unwrap();
     limited.assert_async().await;
     ok.assert_async().await;
@@ -142,8 +138,7 @@ async fn a_server_wait_longer_than_the_policy_allows_is_returned_not_slept() {
         .await;
     let started = Instant::now();
     let err = client(&server)
-        .call(async |raw| raw.get_me().send().await)
-        .await
+        .get_me().send().await.map_err(opentrain::Error::from)
         .unwrap_err();
     limited.assert_async().await;
     assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
@@ -161,13 +156,11 @@ async fn a_write_the_server_saw_is_never_retried() {
         .create_async()
         .await;
     let err = client(&server)
-        .call(async |raw| {
-            raw.create_top_up()
-                .body(opentrain::types::CreateTopUpRequest { amount_usd: 25.0 })
-                .send()
-                .await
-        })
+        .create_top_up()
+        .body(opentrain::types::CreateTopUpRequest { amount_usd: 25.0 })
+        .send()
         .await
+        .map_err(opentrain::Error::from)
         .unwrap_err();
     topup.assert_async().await;
     assert_eq!(err.status(), Some(503));
@@ -188,17 +181,16 @@ async fn a_write_that_never_reached_the_server_is_retried() {
         .base_url(format!("http://127.0.0.1:{port}"))
         .http_client(reqwest::Client::new())
         .retry(opentrain::RetryPolicy::default().jitter(false))
+        .without_deadline()
         .build()
         .unwrap();
     let started = Instant::now();
     let err = client
-        .call(async |raw| {
-            raw.create_top_up()
-                .body(opentrain::types::CreateTopUpRequest { amount_usd: 25.0 })
-                .send()
-                .await
-        })
+        .create_top_up()
+        .body(opentrain::types::CreateTopUpRequest { amount_usd: 25.0 })
+        .send()
         .await
+        .map_err(opentrain::Error::from)
         .unwrap_err();
     assert!(err.never_reached_server(), "{err:?}");
     // Three attempts: two backoff waits, 500 ms + 1 s.
@@ -221,8 +213,7 @@ async fn the_daily_publish_limit_is_not_retried() {
         .create_async()
         .await;
     let err = client(&server)
-        .call(async |raw| raw.get_me().send().await)
-        .await
+        .get_me().send().await.map_err(opentrain::Error::from)
         .unwrap_err();
     limited.assert_async().await;
     assert!(err.api().unwrap().is_daily_limit());
@@ -239,8 +230,7 @@ async fn retries_can_be_switched_off() {
         .create_async()
         .await;
     client_with(&server, opentrain::RetryPolicy::none())
-        .call(async |raw| raw.get_me().send().await)
-        .await
+        .get_me().send().await.map_err(opentrain::Error::from)
         .unwrap_err();
     failing.assert_async().await;
 }

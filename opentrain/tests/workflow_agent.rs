@@ -52,6 +52,7 @@ fn config(server: &ServerGuard, file: &Path) -> AgentConfig {
         .credentials_file(CredentialsFile::at(file))
         .http_client(common::http_client())
         .retry(common::retry_policy())
+        .without_deadline()
 }
 
 fn registered() -> Value {

@@ -141,7 +141,7 @@ async fn the_four_money_requests_send_what_the_docs_show_and_return_pending_appr
     let client = client(&server);
 
     let hired = client
-        .hire(
+        .hire_from_proposal(
             "prop_1",
             Milestone::usd(300.0)
                 .name("First labeling batch")
@@ -149,6 +149,7 @@ async fn the_four_money_requests_send_what_the_docs_show_and_return_pending_appr
                 .due_date("2026-07-01"),
         )
         .confirm_not_fit_override()
+        .send()
         .await
         .unwrap();
     assert_eq!(hired.id(), "apr_h");
@@ -160,12 +161,12 @@ async fn the_four_money_requests_send_what_the_docs_show_and_return_pending_appr
     );
     assert!(hired.message().unwrap().contains("human must confirm"));
 
-    assert_eq!(client.fund_milestone("ms_1").await.unwrap().id(), "apr_f");
+    assert_eq!(client.fund_milestone("ms_1").send().await.unwrap().id(), "apr_f");
     assert_eq!(
-        client.approve_milestone("ms_1").await.unwrap().id(),
+        client.approve_milestone("ms_1").send().await.unwrap().id(),
         "apr_r"
     );
-    let ended = client.end_contract("ctr_1").await.unwrap();
+    let ended = client.end_contract("ctr_1").send().await.unwrap();
     assert!(!ended.is_ended());
     assert_eq!(ended.pending().unwrap().id(), "apr_e");
 
@@ -196,14 +197,14 @@ async fn end_contract_200_ends_at_once_and_202_waits_for_a_human() {
         .create_async()
         .await;
     let client = client(&server);
-    match client.end_contract("ctr_1").await.unwrap() {
+    match client.end_contract("ctr_1").send().await.unwrap() {
         ContractEnd::Ended(ended) => {
             assert_eq!(ended.contract_id, "ctr_1");
             assert_eq!(ended.status.as_str(), "ended");
         }
         other => panic!("expected Ended, got {other:?}"),
     }
-    match client.end_contract("ctr_2").await.unwrap() {
+    match client.end_contract("ctr_2").send().await.unwrap() {
         ContractEnd::Pending(p) => {
             assert_eq!(p.id(), "apr_e");
             assert_eq!(p.approval_type().as_str(), "contract_end");
@@ -220,16 +221,18 @@ async fn a_hire_without_a_milestone_name_or_description_is_refused_before_sendin
     let post = no_post(&mut server).await;
     let client = client(&server);
     let err = client
-        .hire("prop_1", Milestone::usd(300.0))
+        .hire_from_proposal("prop_1", Milestone::usd(300.0))
+        .send()
         .await
         .unwrap_err();
     assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
     let err = client
-        .hire(" ", Milestone::usd(300.0).name("Batch"))
+        .hire_from_proposal(" ", Milestone::usd(300.0).name("Batch"))
+        .send()
         .await
         .unwrap_err();
     assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
-    let err = client.fund_milestone("").await.unwrap_err();
+    let err = client.fund_milestone("").send().await.unwrap_err();
     assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
     post.assert_async().await;
 }
@@ -247,7 +250,7 @@ async fn a_money_request_the_server_may_have_seen_is_never_sent_again() {
         .expect(1)
         .create_async()
         .await;
-    let err = client(&server).fund_milestone("ms_1").await.unwrap_err();
+    let err = client(&server).fund_milestone("ms_1").send().await.unwrap_err();
     assert_eq!(err.status(), Some(503));
     fund.assert_async().await;
 }

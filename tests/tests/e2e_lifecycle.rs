@@ -49,12 +49,13 @@ async fn publish(client: &Client, text: &str, key: &str) -> Result<String, PostJ
 /// Hires `proposal_id` and returns the pending approval.
 async fn hire(client: &Client, proposal_id: &str) -> opentrain::approvals::PendingApproval {
     client
-        .hire(
+        .hire_from_proposal(
             proposal_id,
             Milestone::usd(120.0)
                 .name("First batch")
                 .description("The first 2,000 labels"),
         )
+        .send()
         .await
         .unwrap()
 }
@@ -98,7 +99,7 @@ async fn draft_publish_hire_confirm_contract_and_follow_updates() {
         } => id,
         other => panic!("not hired: {other:?}"),
     };
-    let contract = client.contract(&contract_id).await.unwrap().contract;
+    let contract = client.contract(&contract_id).await.unwrap();
     assert_eq!(
         contract.proposal_id.as_deref(),
         Some(proposals[0].id.as_str())
@@ -340,7 +341,8 @@ async fn a_claim_required_action_names_where_to_claim() {
         .clone();
     sandbox.set_owner_claimed(false);
     let error = client
-        .hire(&proposal, Milestone::usd(50.0).name("Trial"))
+        .hire_from_proposal(&proposal, Milestone::usd(50.0).name("Trial"))
+        .send()
         .await
         .unwrap_err();
     assert!(error.needs_claim(), "{error:?}");
@@ -371,7 +373,7 @@ async fn a_slow_server_is_a_typed_timeout_naming_the_operation() {
         matches!(
             error,
             Error::Timeout {
-                operation: Some("get_me")
+                operation: Some("getMe")
             }
         ),
         "{error:?}"

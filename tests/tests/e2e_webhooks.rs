@@ -33,17 +33,16 @@ async fn endpoint() -> (String, Recorded) {
 
 /// Subscribes `url` to proposal and approval events; returns the signing secret.
 async fn subscribe(client: &Client, url: &str) -> String {
-    let url = url.to_owned();
     let created = client
-        .call_owned(|raw| {
-            let body = CreateWebhookRequest {
-                url: url.clone(),
-                event_types: vec![EventType::ProposalReceived, EventType::ApprovalConfirmed],
-            };
-            async move { raw.create_webhook().body(body).send().await }
+        .create_webhook()
+        .body(CreateWebhookRequest {
+            url: url.to_owned(),
+            event_types: vec![EventType::ProposalReceived, EventType::ApprovalConfirmed],
         })
+        .send()
         .await
-        .unwrap();
+        .unwrap()
+        .into_inner();
     created.secret
 }
 

@@ -1,24 +1,40 @@
 //! What the generated client puts on the wire and how it reads what comes back, against a
 //! local mockito server: method, path, query and bearer header of a call; a JSON error envelope
-//! decoded into the generated error type; an HTML 502 that keeps its status and stays retryable.
+//! decoded into the generated error type; an HTML 502 or 401 that keeps its status, its body
+//! snippet and its retryability once the facade's pipeline decided on it.
 
 use std::sync::{Arc, Mutex};
 
 use mockito::Matcher;
-use opentrain_gen::transport::{RequestDefaults, SYNTHETIC_ERROR_HEADER};
+use opentrain_gen::transport::Transport;
 
 const TOKEN: &str = "ot_pat_wire_test_token";
 
+/// The generated client on the direct transport (no pipeline), with the test token set as a
+/// default header of its `reqwest::Client`.
 fn raw_client(server: &mockito::ServerGuard) -> opentrain_gen::Client {
-    let defaults = RequestDefaults::new()
-        .with_bearer(TOKEN)
-        .and_then(|d| d.with_user_agent("opentrain-rs-tests"))
-        .expect("valid headers");
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {TOKEN}").parse().unwrap(),
+    );
+    headers.insert(reqwest::header::USER_AGENT, "opentrain-rs-tests".parse().unwrap());
+    let http = reqwest::Client::builder().default_headers(headers).build().unwrap();
     opentrain_gen::Client::new_with_client(
         &format!("{}/api/public/v1", server.url()),
-        reqwest::Client::new(),
-        defaults,
+        http,
+        Transport::direct(),
     )
+}
+
+/// The facade's client (its pipeline under the generated client) for `server`, one attempt.
+fn facade_client(server: &mockito::ServerGuard) -> opentrain::Client {
+    opentrain::Client::builder()
+        .base_url(server.url())
+        .token(TOKEN)
+        .retry(opentrain::RetryPolicy::none())
+        .build()
+        .unwrap()
 }
 
 /// Renders a captured request for a snapshot, with the token shown only by its prefix.
@@ -90,7 +106,6 @@ async fn a_json_error_envelope_decodes_into_the_generated_error_type() {
     let opentrain_gen::Error::ErrorResponse(envelope) = err else {
         panic!("expected a typed error response, got {err:?}");
     };
-    assert!(envelope.headers().get(SYNTHETIC_ERROR_HEADER).is_none());
     assert_eq!(envelope.code, opentrain_gen::types::ErrorCode::Forbidden);
     assert_eq!(envelope.request_id.as_deref(), Some("req_42"));
     let details = envelope.details.as_ref().expect("details");
@@ -115,13 +130,14 @@ async fn an_html_502_keeps_its_status_and_is_retryable() {
         .create_async()
         .await;
 
-    let err = raw_client(&server).get_me().send().await.expect_err("502");
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
+    let raw = facade_client(&server).get_me().send().await.expect_err("502");
+    let err = opentrain::Error::from(raw);
+    assert_eq!(err.status(), Some(502));
     assert!(err.is_retryable(), "a 502 must stay retryable: {err:?}");
 }
 
 #[tokio::test]
-async fn a_non_json_body_on_a_declared_error_status_becomes_a_marked_envelope() {
+async fn a_non_json_body_on_a_declared_error_status_keeps_status_type_and_snippet() {
     let mut server = mockito::Server::new_async().await;
     server
         .mock("GET", "/api/public/v1/auth/me")
@@ -131,21 +147,29 @@ async fn a_non_json_body_on_a_declared_error_status_becomes_a_marked_envelope() 
         .create_async()
         .await;
 
-    let err = raw_client(&server).get_me().send().await.expect_err("401");
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
-    let opentrain_gen::Error::ErrorResponse(envelope) = err else {
-        panic!("expected the synthetic envelope, got {err:?}");
+    let raw = facade_client(&server).get_me().send().await.expect_err("401");
+    // The raw error's source chain names the failure the pipeline decided on ...
+    let mut chain = Vec::new();
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(&raw);
+    while let Some(e) = next {
+        chain.push(e.to_string());
+        next = e.source();
+    }
+    assert!(chain.iter().any(|m| m.contains("401")), "{chain:?}");
+    // ... and `?` / `From` hands over exactly that failure.
+    let opentrain::Error::Decode {
+        status,
+        content_type,
+        body_snippet,
+        ..
+    } = opentrain::Error::from(raw)
+    else {
+        panic!("expected a decode error");
     };
+    assert_eq!(status, Some(401));
+    assert_eq!(content_type.as_deref(), Some("text/html"));
     assert_eq!(
-        envelope
-            .headers()
-            .get(SYNTHETIC_ERROR_HEADER)
-            .and_then(|v| v.to_str().ok()),
-        Some("text/html")
-    );
-    assert_eq!(envelope.code, opentrain_gen::types::ErrorCode::Unauthorized);
-    assert_eq!(
-        envelope.error,
+        body_snippet,
         "<html><body><h1>401 Authorization Required</h1></body></html>"
     );
 }

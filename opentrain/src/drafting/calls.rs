@@ -2,12 +2,14 @@
 //! [`Client::update_draft`], [`Client::publish_job`], [`Client::capabilities`]) and the whole
 //! loop ([`Client::post_job`]).
 
-use super::{Draft, DraftInput, PostJob, PostJobError, Published, SkipAll};
+use super::{Draft, DraftInput, PostJob, Published, SkipAll};
 use crate::types::{self, JobFieldsPatch};
 use crate::{Client, Error};
 
 #[cfg(doc)]
-use super::Answerer;
+use super::{Answerer, PostJobError};
+#[cfg(doc)]
+use crate::ApiError;
 
 impl Client {
     /// Creates a draft: `POST /job-drafts`. A create that carries an idempotency key is safe to
@@ -30,19 +32,8 @@ impl Client {
     pub async fn create_draft(&self, input: impl Into<DraftInput>) -> Result<Draft, Error> {
         let input = input.into();
         let body = input.to_request()?;
-        let envelope = if input.key().is_some() {
-            self.call_idempotent(|raw| {
-                let body = body.clone();
-                async move { raw.create_job_draft().body(body).send().await }
-            })
-            .await?
-        } else {
-            self.call_owned(|raw| {
-                let body = body.clone();
-                async move { raw.create_job_draft().body(body).send().await }
-            })
-            .await?
-        };
+        // With an idempotency key in the body the pipeline retries the create like a read.
+        let envelope = self.create_job_draft().body(body).send().await?.into_inner();
         Ok(Draft::from(envelope))
     }
 
@@ -68,39 +59,40 @@ impl Client {
             ));
         }
         let envelope = self
-            .call_owned(|raw| {
-                let job_id = job_id.to_owned();
-                let patch = patch.clone();
-                async move {
-                    raw.update_job_draft()
-                        .job_id(job_id)
-                        .body(patch)
-                        .send()
-                        .await
-                }
-            })
-            .await?;
+            .update_job_draft()
+            .job_id(job_id)
+            .body(patch)
+            .send()
+            .await?
+            .into_inner();
         Ok(Draft::from(envelope))
     }
 
-    /// Publishes a draft: `POST /jobs/{id}/publish` (idempotent: an open job answers
-    /// `alreadyPublished: true`). Moderation blocks, the daily limit and a draft that is not
-    /// publish-ready come back as their own [`PostJobError`] variants.
-    pub async fn publish_job(&self, job_id: &str) -> Result<Published, PostJobError> {
-        self.call_owned(|raw| {
-            let job_id = job_id.to_owned();
-            async move { raw.publish_job().id(job_id).send().await }
-        })
-        .await
-        .map(Published::from)
-        .map_err(|e| PostJobError::from_publish(job_id, e))
+    /// Publishes a draft: `POST /jobs/{id}/publish`, sent by [`PublishJob::send`] (idempotent:
+    /// an open job answers `alreadyPublished: true`, and the pipeline may repeat it). A
+    /// moderation block, the daily limit and a draft that is not publish-ready are
+    /// [`Error::Api`]s with their details ([`ApiError::moderation_reasons`],
+    /// [`ApiError::is_daily_limit`], [`ApiError::validation`]); [`Client::post_job`] turns them
+    /// into [`PostJobError`] variants. The generated builder stays at
+    /// `client.raw().publish_job()`.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: opentrain::Client) -> Result<(), opentrain::Error> {
+    /// let published = client.publish_job("job_123").send().await?;
+    /// println!("live at {:?}", published.job_url);
+    /// # Ok(()) }
+    /// ```
+    pub fn publish_job(&self, job_id: &str) -> PublishJob<'_> {
+        PublishJob {
+            client: self,
+            job_id: job_id.to_owned(),
+        }
     }
 
     /// Which features are on for this account, the accepted import formats, the patchable keys
     /// and the canonical enums: `GET /job-drafts/capabilities`.
     pub async fn capabilities(&self) -> Result<types::DraftCapabilities, Error> {
-        self.call(async |raw| raw.get_capabilities().send().await)
-            .await
+        Ok(self.get_capabilities().send().await?.into_inner())
     }
 
     /// The drafting loop: create a draft from `input`, ask the [`Answerer`] for each missing
@@ -113,5 +105,27 @@ impl Client {
             answerer: SkipAll,
             max_rounds: PostJob::DEFAULT_MAX_ROUNDS,
         }
+    }
+}
+
+/// A publish request, sent by [`PublishJob::send`]. Made by [`Client::publish_job`].
+#[must_use = "a publish request does nothing until sent"]
+#[derive(Debug)]
+pub struct PublishJob<'a> {
+    client: &'a Client,
+    job_id: String,
+}
+
+impl PublishJob<'_> {
+    /// Sends the request.
+    pub async fn send(self) -> Result<Published, Error> {
+        let response = self
+            .client
+            .raw()
+            .publish_job()
+            .id(&self.job_id)
+            .send()
+            .await?;
+        Ok(Published::from(response.into_inner()))
     }
 }

@@ -49,6 +49,7 @@ mod patch;
 mod post;
 mod terminal;
 
+pub use calls::PublishJob;
 pub use answer::{Answer, Answerer, ExampleAnswerer, MapAnswerer, SkipAll};
 pub use draft::{Draft, MissingField, Published};
 pub use error::PostJobError;

@@ -80,7 +80,12 @@ impl<A: Answerer> PostJob<A> {
     /// Runs the loop, then publishes the publish-ready draft.
     pub async fn publish(mut self) -> Result<Published, PostJobError> {
         let draft = self.run().await?;
-        let mut published = self.client.publish_job(draft.job_id()).await?;
+        let mut published = self
+            .client
+            .publish_job(draft.job_id())
+            .send()
+            .await
+            .map_err(|e| PostJobError::from_publish(draft.job_id(), e))?;
         published.draft = Some(draft);
         Ok(published)
     }

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use futures::{Stream, StreamExt};
 
-use super::{Backoff, CursorStore, CursorStoreError, Event};
+use super::{Backoff, CursorStore, CursorStoreError, Event, FEED_BACKOFF};
 use crate::paging::Paginator;
 use crate::types::PlatformEvent;
 use crate::{Client, Error};
@@ -115,7 +115,7 @@ impl Paginator<PlatformEvent> {
         Follow {
             paginator: self,
             store: Arc::new(store),
-            backoff: Backoff::default(),
+            backoff: FEED_BACKOFF,
             inner: None,
         }
     }
@@ -250,7 +250,7 @@ impl<S: CursorStore> FollowState<S> {
                 }
             }
             if let Some(wait) = self.sleep_first.take() {
-                tokio::time::sleep(wait).await;
+                crate::backoff::pause(wait).await;
             }
             let pages = match &mut self.pages {
                 Some(pages) => pages,
@@ -289,7 +289,7 @@ impl<S: CursorStore> FollowState<S> {
                     // Caught up: wait before polling again.
                     self.pages = None;
                     let wait = self.next_wait(self.run_had_events);
-                    tokio::time::sleep(wait).await;
+                    crate::backoff::pause(wait).await;
                 }
             }
         }
@@ -301,6 +301,6 @@ impl<S: CursorStore> FollowState<S> {
             self.waits = 0;
         }
         self.waits = self.waits.saturating_add(1);
-        self.backoff.nth(self.waits)
+        self.backoff.delay(self.waits - 1)
     }
 }

@@ -38,12 +38,21 @@
 //! kept whole in [`Event::raw`]. Webhook deliveries carry the same records; see
 //! [`crate::webhooks`].
 
-mod backoff;
 mod cursor;
 mod events;
 mod follow;
 
-pub use backoff::Backoff;
+/// How long a follower waits between polls of a caught-up feed: the crate's one
+/// [`Backoff`](crate::Backoff). After a poll that brought events the next poll waits the
+/// schedule's first wait; every poll that finds nothing doubles it, up to the maximum.
+/// Default: [`FEED_BACKOFF`].
+pub use crate::backoff::Backoff;
+
+/// The follower's default idle schedule: 1 s, 2 s, 4 s, ... 30 s, without jitter.
+pub const FEED_BACKOFF: Backoff = Backoff::new(
+    std::time::Duration::from_secs(1),
+    std::time::Duration::from_secs(30),
+);
 pub use cursor::{Checkpoint, CursorStore, CursorStoreError, FileCursorStore, MemoryCursorStore};
 pub use events::{
     ApprovalConfirmed, ContractBudgetStateChanged, ContractCreated, Event, EventData,

@@ -30,7 +30,8 @@ pub fn client(server: &mockito::ServerGuard) -> opentrain::Client {
 }
 
 /// A facade client for `server` holding [`TOKEN`], on [`http_client`], retrying as `policy`
-/// says.
+/// says, with no overall deadline: on tokio's paused clock a pending deadline timer is where
+/// the clock would jump to while a request waits for the (real) mock server.
 pub fn client_with(
     server: &mockito::ServerGuard,
     policy: opentrain::RetryPolicy,
@@ -40,6 +41,7 @@ pub fn client_with(
         .token(TOKEN)
         .http_client(http_client())
         .retry(policy)
+        .without_deadline()
         .build()
         .expect("client")
 }
