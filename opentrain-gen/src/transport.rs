@@ -153,9 +153,11 @@ pub const NO_RESPONSE_STATUS: u16 = 599;
 /// the verdict sees in the raw error.
 pub fn verdict_response(
     status: u16,
+    url: Option<reqwest::Url>,
     headers: HeaderMap,
     failure: Box<dyn StdError + Send + Sync>,
 ) -> reqwest::Response {
+    use reqwest::ResponseBuilderExt as _;
     let carried = Carried(Arc::new(Verdict {
         message: failure.to_string(),
         failure: Mutex::new(Some(failure)),
@@ -164,11 +166,19 @@ pub fn verdict_response(
     let body = reqwest::Body::wrap_stream(futures::stream::once(async move {
         Err::<Bytes, Carried>(body_error)
     }));
-    let mut response = http::Response::new(body);
-    *response.status_mut() =
-        http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+    let mut builder = http::Response::builder()
+        .status(
+            http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+        )
+        .extension(carried);
+    if let Some(url) = url {
+        // The raw error then names the request's URL.
+        builder = builder.url(url);
+    }
+    let mut response = builder
+        .body(body)
+        .unwrap_or_else(|_| http::Response::new(reqwest::Body::from(Bytes::new())));
     *response.headers_mut() = headers;
-    response.extensions_mut().insert(carried);
     reqwest::Response::from(response)
 }
 
@@ -214,7 +224,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_verdict_read_as_a_body_is_found_in_the_body_error() {
-        let response = verdict_response(503, HeaderMap::new(), Box::new(Boom("down")));
+        let response = verdict_response(503, None, HeaderMap::new(), Box::new(Boom("down")));
         assert_eq!(response.status().as_u16(), 503);
         let e = response.bytes().await.unwrap_err();
         let raw: crate::Error<()> = crate::Error::ResponseBodyError(e);
@@ -228,6 +238,7 @@ mod tests {
     fn a_verdict_on_a_returned_response_is_found_in_its_extensions() {
         let response = verdict_response(
             NO_RESPONSE_STATUS,
+            None,
             HeaderMap::new(),
             Box::new(Boom("refused")),
         );

@@ -44,12 +44,12 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use tokio::time::Instant;
 
+use crate::backoff::{Backoff, pause_until};
 use crate::config::{
     self, API_PATH, BASE_URL_ENV_VARS, ConfigError, Credentials, CredentialsFile, Overwrite,
     SecretToken,
 };
 use crate::error::Error;
-use crate::backoff::{Backoff, pause_until};
 use crate::{Client, RetryPolicy};
 use opentrain_gen::operations::Operation;
 

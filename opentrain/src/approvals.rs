@@ -51,8 +51,8 @@ use futures::TryStreamExt;
 use serde::Serialize;
 use tokio::time::Instant;
 
-use crate::types::{self, ApprovalStatus, ApprovalType, EventType};
 use crate::backoff::{Backoff, pause};
+use crate::types::{self, ApprovalStatus, ApprovalType, EventType};
 use crate::{Client, Error};
 
 /// How long [`PendingApproval::wait`] and [`wait_many`] wait unless told otherwise: one hour.

@@ -135,7 +135,10 @@ mod tests {
         let b = Backoff::new(Duration::from_secs(4), Duration::from_secs(4)).jitter(true);
         for _ in 0..200 {
             let w = b.delay(0);
-            assert!(w >= Duration::from_secs(2) && w <= Duration::from_secs(4), "{w:?}");
+            assert!(
+                w >= Duration::from_secs(2) && w <= Duration::from_secs(4),
+                "{w:?}"
+            );
         }
     }
 

@@ -337,7 +337,9 @@ impl From<ConversationMessages> for Paginator<types::Message> {
             let (client, q) = (client.clone(), q.clone());
             async move {
                 let mut call = with_page!(
-                    client.list_messages().conversation_id(q.conversation_id.clone()),
+                    client
+                        .list_messages()
+                        .conversation_id(q.conversation_id.clone()),
                     req
                 );
                 if let Some(v) = q.direction.clone() {
@@ -567,10 +569,7 @@ impl Client {
     }
 
     /// A masked public trainer profile: `GET /freelancers/{idOrSlug}`.
-    pub async fn freelancer(
-        &self,
-        id_or_slug: &str,
-    ) -> Result<types::FreelancerProfile, Error> {
+    pub async fn freelancer(&self, id_or_slug: &str) -> Result<types::FreelancerProfile, Error> {
         let response = self.get_freelancer().id_or_slug(id_or_slug).send().await?;
         Ok(response.into_inner().freelancer)
     }

@@ -685,6 +685,9 @@ mod snippet_tests {
         for secret in ["abc123XYZ", "s3cr3t", "q1\""] {
             assert!(!s.contains(secret), "{s}");
         }
-        assert!(s.contains("ot_pat_(redacted)") && s.contains("whsec_(redacted)"), "{s}");
+        assert!(
+            s.contains("ot_pat_(redacted)") && s.contains("whsec_(redacted)"),
+            "{s}"
+        );
     }
 }

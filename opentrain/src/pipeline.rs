@@ -1,6 +1,6 @@
 //! The request pipeline: what happens to every HTTP request the client sends.
 //!
-//! Every generated operation reaches [`Pipeline::send`] through the transport hook of
+//! Every generated operation reaches the client's pipeline through the transport hook of
 //! `opentrain-gen` (progenitor's `ClientHooks::exec`), and the agent-auth requests of
 //! [`crate::agent`] call it directly, so each request gets the same treatment, per HTTP request:
 //!
@@ -194,10 +194,7 @@ impl Pipeline {
             let retry = match again {
                 Some(next) if self.policy.should_retry(&failed.error, safe) => self
                     .policy
-                    .wait_before_next(
-                        attempt,
-                        failed.error.retry_after().or(failed.retry_after),
-                    )
+                    .wait_before_next(attempt, failed.error.retry_after().or(failed.retry_after))
                     .map(|wait| (wait, next)),
                 _ => None,
             };
@@ -286,7 +283,10 @@ async fn exchange(
     };
     let retry_after = header(&RETRY_AFTER);
     let content_type = header(&reqwest::header::CONTENT_TYPE);
-    let body = response.bytes().await.map_err(|e| Attempted::no_time(Error::from(e)))?;
+    let body = response
+        .bytes()
+        .await
+        .map_err(|e| Attempted::no_time(Error::from(e)))?;
     let error = if (200..300).contains(&status) {
         Error::Decode {
             status: Some(status),
@@ -326,12 +326,14 @@ impl transport::Pipeline for Pipeline {
         operation: &'static Operation,
     ) -> BoxFuture<'a, reqwest::Result<reqwest::Response>> {
         Box::pin(async move {
+            let url = request.url().clone();
             match self.send(http, request, operation).await {
                 Ok(response) => Ok(response),
                 Err(error) => {
                     let status = error.status().unwrap_or(NO_RESPONSE_STATUS);
                     Ok(transport::verdict_response(
                         status,
+                        Some(url),
                         HeaderMap::new(),
                         Box::new(error),
                     ))

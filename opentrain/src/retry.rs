@@ -38,8 +38,7 @@ pub(crate) fn safe_to_repeat(operation: &Operation, request: &reqwest::Request) 
                     v.and_then(serde_json::Value::as_str)
                         .is_some_and(|k| !k.is_empty())
                 };
-                keyed(body.get("idempotencyKey"))
-                    || keyed(body.pointer("/source/idempotencyKey"))
+                keyed(body.get("idempotencyKey")) || keyed(body.pointer("/source/idempotencyKey"))
             })
 }
 

@@ -18,7 +18,10 @@ async fn me_answering(status: usize, content_type: &str, body: &str) -> Error {
     // One attempt: these tests are about decoding, the retry tests are elsewhere.
     let client = client_with(&server, opentrain::RetryPolicy::none());
     client
-        .get_me().send().await.map_err(opentrain::Error::from)
+        .get_me()
+        .send()
+        .await
+        .map_err(opentrain::Error::from)
         .expect_err("an error")
 }
 
@@ -246,7 +249,10 @@ async fn a_refused_connection_is_a_transport_error_that_never_reached_the_server
         .build()
         .unwrap();
     let err = client
-        .get_me().send().await.map_err(opentrain::Error::from)
+        .get_me()
+        .send()
+        .await
+        .map_err(opentrain::Error::from)
         .expect_err("refused");
     assert!(
         matches!(err, Error::Transport { connect: true, .. }),
@@ -273,7 +279,10 @@ async fn a_slow_server_is_a_timeout() {
         .build()
         .unwrap();
     let err = client
-        .get_me().send().await.map_err(opentrain::Error::from)
+        .get_me()
+        .send()
+        .await
+        .map_err(opentrain::Error::from)
         .expect_err("timeout");
     assert!(
         matches!(
@@ -298,7 +307,10 @@ async fn the_token_never_shows_in_debug_display_or_errors() {
         .await;
     let client = client(&server);
     let err = client
-        .get_me().send().await.map_err(opentrain::Error::from)
+        .get_me()
+        .send()
+        .await
+        .map_err(opentrain::Error::from)
         .expect_err("401");
     for text in [
         format!("{client:?}"),

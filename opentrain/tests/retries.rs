@@ -37,7 +37,10 @@ async fn a_read_is_retried_through_503s_until_it_succeeds() {
     let started = Instant::now();
     // mockito serves mocks in creation order until each one's `expect` count is used up.
     let page = client
-        .list_credit_ledger().send().await.map_err(opentrain::Error::from)
+        .list_credit_ledger()
+        .send()
+        .await
+        .map_err(opentrain::Error::from)
         .unwrap();
     assert!(!page.entries.is_empty());
     failing.assert_async().await;
@@ -57,7 +60,10 @@ async fn a_read_gives_up_after_the_configured_attempts() {
         .create_async()
         .await;
     let err = client(&server)
-        .get_me().send().await.map_err(opentrain::Error::from)
+        .get_me()
+        .send()
+        .await
+        .map_err(opentrain::Error::from)
         .unwrap_err();
     failing.assert_async().await;
     assert_eq!(err.status(), Some(502));
@@ -88,7 +94,10 @@ async fn retry_after_seconds_in_the_envelope_is_honoured() {
         .await;
     let started = Instant::now();
     client(&server)
-        .get_me().send().await.map_err(opentrain::Error::from)
+        .get_me()
+        .send()
+        .await
+        .map_err(opentrain::Error::from)
         .unwrap();
     limited.assert_async().await;
     ok.assert_async().await;
@@ -114,7 +123,10 @@ async fn a_retry_after_header_is_honoured() {
         .await;
     let started = Instant::now();
     client(&server)
-        .list_credit_ledger().send().await.map_err(opentrain::Error::from)
+        .list_credit_ledger()
+        .send()
+        .await
+        .map_err(opentrain::Error::from)
         .unwrap();
     limited.assert_async().await;
     ok.assert_async().await;
@@ -138,7 +150,10 @@ async fn a_server_wait_longer_than_the_policy_allows_is_returned_not_slept() {
         .await;
     let started = Instant::now();
     let err = client(&server)
-        .get_me().send().await.map_err(opentrain::Error::from)
+        .get_me()
+        .send()
+        .await
+        .map_err(opentrain::Error::from)
         .unwrap_err();
     limited.assert_async().await;
     assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
@@ -213,7 +228,10 @@ async fn the_daily_publish_limit_is_not_retried() {
         .create_async()
         .await;
     let err = client(&server)
-        .get_me().send().await.map_err(opentrain::Error::from)
+        .get_me()
+        .send()
+        .await
+        .map_err(opentrain::Error::from)
         .unwrap_err();
     limited.assert_async().await;
     assert!(err.api().unwrap().is_daily_limit());
@@ -230,7 +248,10 @@ async fn retries_can_be_switched_off() {
         .create_async()
         .await;
     client_with(&server, opentrain::RetryPolicy::none())
-        .get_me().send().await.map_err(opentrain::Error::from)
+        .get_me()
+        .send()
+        .await
+        .map_err(opentrain::Error::from)
         .unwrap_err();
     failing.assert_async().await;
 }

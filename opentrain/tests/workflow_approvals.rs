@@ -161,7 +161,10 @@ async fn the_four_money_requests_send_what_the_docs_show_and_return_pending_appr
     );
     assert!(hired.message().unwrap().contains("human must confirm"));
 
-    assert_eq!(client.fund_milestone("ms_1").send().await.unwrap().id(), "apr_f");
+    assert_eq!(
+        client.fund_milestone("ms_1").send().await.unwrap().id(),
+        "apr_f"
+    );
     assert_eq!(
         client.approve_milestone("ms_1").send().await.unwrap().id(),
         "apr_r"
@@ -250,7 +253,11 @@ async fn a_money_request_the_server_may_have_seen_is_never_sent_again() {
         .expect(1)
         .create_async()
         .await;
-    let err = client(&server).fund_milestone("ms_1").send().await.unwrap_err();
+    let err = client(&server)
+        .fund_milestone("ms_1")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.status(), Some(503));
     fund.assert_async().await;
 }

@@ -792,7 +792,11 @@ async fn publishing_an_open_job_again_reports_already_published() {
         .expect(1)
         .create_async()
         .await;
-    let published = common::client(&server).publish_job("job_e").send().await.unwrap();
+    let published = common::client(&server)
+        .publish_job("job_e")
+        .send()
+        .await
+        .unwrap();
     assert!(published.already_published);
     assert!(published.draft.is_none());
     assert_eq!(

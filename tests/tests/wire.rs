@@ -18,8 +18,14 @@ fn raw_client(server: &mockito::ServerGuard) -> opentrain_gen::Client {
         reqwest::header::AUTHORIZATION,
         format!("Bearer {TOKEN}").parse().unwrap(),
     );
-    headers.insert(reqwest::header::USER_AGENT, "opentrain-rs-tests".parse().unwrap());
-    let http = reqwest::Client::builder().default_headers(headers).build().unwrap();
+    headers.insert(
+        reqwest::header::USER_AGENT,
+        "opentrain-rs-tests".parse().unwrap(),
+    );
+    let http = reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .unwrap();
     opentrain_gen::Client::new_with_client(
         &format!("{}/api/public/v1", server.url()),
         http,
@@ -130,7 +136,11 @@ async fn an_html_502_keeps_its_status_and_is_retryable() {
         .create_async()
         .await;
 
-    let raw = facade_client(&server).get_me().send().await.expect_err("502");
+    let raw = facade_client(&server)
+        .get_me()
+        .send()
+        .await
+        .expect_err("502");
     let err = opentrain::Error::from(raw);
     assert_eq!(err.status(), Some(502));
     assert!(err.is_retryable(), "a 502 must stay retryable: {err:?}");
@@ -147,7 +157,11 @@ async fn a_non_json_body_on_a_declared_error_status_keeps_status_type_and_snippe
         .create_async()
         .await;
 
-    let raw = facade_client(&server).get_me().send().await.expect_err("401");
+    let raw = facade_client(&server)
+        .get_me()
+        .send()
+        .await
+        .expect_err("401");
     // The raw error's source chain names the failure the pipeline decided on ...
     let mut chain = Vec::new();
     let mut next: Option<&(dyn std::error::Error + 'static)> = Some(&raw);

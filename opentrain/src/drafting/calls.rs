@@ -33,7 +33,12 @@ impl Client {
         let input = input.into();
         let body = input.to_request()?;
         // With an idempotency key in the body the pipeline retries the create like a read.
-        let envelope = self.create_job_draft().body(body).send().await?.into_inner();
+        let envelope = self
+            .create_job_draft()
+            .body(body)
+            .send()
+            .await?
+            .into_inner();
         Ok(Draft::from(envelope))
     }
 

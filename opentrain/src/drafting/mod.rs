@@ -49,8 +49,8 @@ mod patch;
 mod post;
 mod terminal;
 
-pub use calls::PublishJob;
 pub use answer::{Answer, Answerer, ExampleAnswerer, MapAnswerer, SkipAll};
+pub use calls::PublishJob;
 pub use draft::{Draft, MissingField, Published};
 pub use error::PostJobError;
 pub use input::DraftInput;

@@ -1,0 +1,268 @@
+//! The request pipeline on the wire: every operation is a plain builder call with `?` into
+//! `opentrain::Error`; a retry re-sends exactly the request that failed and never a request
+//! before it; a call's deadline spans its attempts and ends in a typed error naming the
+//! operation; the futures are `Send` and spawn as they are.
+
+mod common;
+use std::time::Duration;
+
+use common::{client, fixture, json_error};
+use mockito::Matcher;
+use opentrain::Error;
+use opentrain::types::SendMessageRequest;
+
+fn message() -> SendMessageRequest {
+    serde_json::from_value(serde_json::json!({"conversationId": "conv_1", "content": "Hello!"}))
+        .unwrap()
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_write_followed_by_a_read_whose_first_attempt_fails_sends_the_write_once() {
+    let mut server = mockito::Server::new_async().await;
+    let write = server
+        .mock("POST", "/api/public/v1/messages")
+        .with_status(201)
+        .with_header("content-type", "application/json")
+        .with_body(fixture("sendMessage.json"))
+        .expect(1)
+        .create_async()
+        .await;
+    let failing_read = server
+        .mock("GET", "/api/public/v1/auth/me")
+        .with_status(503)
+        .with_body("upstream unavailable")
+        .expect(1)
+        .create_async()
+        .await;
+    let read = server
+        .mock("GET", "/api/public/v1/auth/me")
+        .with_status(200)
+        .with_header("content-type", "application/json")
+        .with_body(fixture("getMe.json"))
+        .expect(1)
+        .create_async()
+        .await;
+    let client = client(&server);
+
+    async fn send_then_read(client: &opentrain::Client) -> Result<(), Error> {
+        client.send_message().body(message()).send().await?;
+        client.get_me().send().await?;
+        Ok(())
+    }
+    send_then_read(&client).await.unwrap();
+    write.assert_async().await;
+    failing_read.assert_async().await;
+    read.assert_async().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_retry_resends_exactly_the_request_that_failed() {
+    let mut server = mockito::Server::new_async().await;
+    let body =
+        serde_json::json!({"rawJobDescription": "Label 500 images.", "idempotencyKey": "k-1"});
+    // Both attempts must carry the same method, path, body and bearer token.
+    let same = |m: mockito::Mock| {
+        m.match_body(Matcher::Json(body.clone())).match_header(
+            "authorization",
+            format!("Bearer {}", common::TOKEN).as_str(),
+        )
+    };
+    let first = same(server.mock("POST", "/api/public/v1/job-drafts"))
+        .with_status(502)
+        .with_header("content-type", "text/html")
+        .with_body("<html>bad gateway</html>")
+        .expect(1)
+        .create_async()
+        .await;
+    let second = same(server.mock("POST", "/api/public/v1/job-drafts"))
+        .with_status(201)
+        .with_header("content-type", "application/json")
+        .with_body(fixture("updateJobDraft.json"))
+        .expect(1)
+        .create_async()
+        .await;
+    let draft = client(&server)
+        .create_draft(
+            opentrain::drafting::DraftInput::text("Label 500 images.").idempotency_key("k-1"),
+        )
+        .await
+        .unwrap();
+    assert!(!draft.job_id().is_empty());
+    first.assert_async().await;
+    second.assert_async().await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_draft_create_without_an_idempotency_key_is_not_repeated_after_a_502() {
+    let mut server = mockito::Server::new_async().await;
+    let once = server
+        .mock("POST", "/api/public/v1/job-drafts")
+        .with_status(502)
+        .with_body("<html>bad gateway</html>")
+        .expect(1)
+        .create_async()
+        .await;
+    let err = client(&server)
+        .create_draft("Label 500 images.")
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(502));
+    once.assert_async().await;
+}
+
+#[tokio::test]
+async fn a_deadline_that_runs_out_during_an_attempt_names_the_operation() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    // Accept and never answer.
+    let _held = tokio::spawn(async move {
+        let (socket, _) = listener.accept().await.unwrap();
+        tokio::time::sleep(Duration::from_secs(30)).await;
+        drop(socket);
+    });
+    let client = opentrain::Client::builder()
+        .base_url(format!("http://{addr}"))
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let err: Error = client
+        .with_deadline(Duration::from_millis(200))
+        .get_credits()
+        .send()
+        .await
+        .unwrap_err()
+        .into();
+    let Error::DeadlineExceeded {
+        operation,
+        attempts,
+        deadline,
+        last,
+    } = &err
+    else {
+        panic!("expected the deadline, got {err:?}");
+    };
+    assert_eq!(*operation, "getCredits");
+    assert_eq!(*attempts, 1);
+    assert_eq!(*deadline, Duration::from_millis(200));
+    assert!(last.is_none());
+    assert!(
+        err.to_string().starts_with("getCredits: the deadline"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_retry_wait_that_would_cross_the_deadline_ends_the_call_with_the_last_failure() {
+    let mut server = mockito::Server::new_async().await;
+    let limited = server
+        .mock("GET", "/api/public/v1/credits")
+        .with_status(429)
+        .with_header("content-type", "application/json")
+        .with_header("retry-after", "30")
+        .with_body(json_error(429, "RATE_LIMITED", serde_json::json!({})))
+        .expect(1)
+        .create_async()
+        .await;
+    let client = opentrain::Client::builder()
+        .base_url(server.url())
+        .token(common::TOKEN)
+        .deadline(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    assert_eq!(client.deadline(), Some(Duration::from_secs(5)));
+    let err = client.credits().await.unwrap_err();
+    let Error::DeadlineExceeded {
+        operation,
+        attempts,
+        last: Some(last),
+        ..
+    } = &err
+    else {
+        panic!("expected the deadline with the last failure, got {err:?}");
+    };
+    assert_eq!((*operation, *attempts), ("getCredits", 1));
+    assert_eq!(last.status(), Some(429));
+    limited.assert_async().await;
+}
+
+#[tokio::test]
+async fn a_call_spawns_directly_with_its_arguments_moved_in() {
+    let mut server = mockito::Server::new_async().await;
+    let close = server
+        .mock("POST", "/api/public/v1/jobs/job_7/close")
+        .with_status(200)
+        .with_header("content-type", "application/json")
+        .with_body(fixture("closeJob.json"))
+        .expect(1)
+        .create_async()
+        .await;
+    let client = client(&server);
+    let job_id = String::from("job_7");
+    let task = tokio::spawn(async move {
+        client.close_job().id(&job_id).send().await?;
+        Ok::<_, Error>(())
+    });
+    task.await.unwrap().unwrap();
+    close.assert_async().await;
+}
+
+#[tokio::test]
+async fn the_request_id_of_a_successful_response_is_readable() {
+    let mut server = mockito::Server::new_async().await;
+    server
+        .mock("GET", "/api/public/v1/auth/me")
+        .with_status(200)
+        .with_header("content-type", "application/json")
+        .with_header("x-request-id", "req_ok_1")
+        .with_body(fixture("getMe.json"))
+        .create_async()
+        .await;
+    let me = client(&server).get_me().send().await.unwrap();
+    assert_eq!(
+        opentrain::request_id(me.headers()).as_deref(),
+        Some("req_ok_1")
+    );
+}
+
+#[tokio::test]
+async fn workflow_errors_convert_into_the_one_error_with_question_mark() {
+    let mut server = mockito::Server::new_async().await;
+    server
+        .mock("POST", "/api/public/v1/job-drafts")
+        .with_status(403)
+        .with_header("content-type", "application/json")
+        .with_body(json_error(
+            403,
+            "FORBIDDEN",
+            serde_json::json!({"reason": "feature_disabled", "featureKey": "public_api_job_drafting"}),
+        ))
+        .create_async()
+        .await;
+    async fn post(client: &opentrain::Client) -> Result<String, Error> {
+        let published = client.post_job("Label 500 images.").publish().await?;
+        Ok(published.job_id)
+    }
+    let err = post(&client(&server)).await.unwrap_err();
+    // A plain API failure of the loop is the API error itself ...
+    assert_eq!(err.status(), Some(403));
+    assert_eq!(
+        err.api().and_then(|a| a.feature_key()),
+        Some("public_api_job_drafting")
+    );
+
+    // ... a loop outcome of its own stays typed inside `Error::PostJob`.
+    let typed = opentrain::drafting::PostJobError::Aborted {
+        field: Box::new(opentrain::drafting::MissingField::named("experienceLevel")),
+        draft: Box::new(
+            serde_json::from_str::<opentrain::types::DraftEnvelope>(&fixture(
+                "updateJobDraft.json",
+            ))
+            .unwrap()
+            .into(),
+        ),
+    };
+    assert!(matches!(
+        Error::from(typed),
+        Error::PostJob(e) if matches!(*e, opentrain::drafting::PostJobError::Aborted { .. })
+    ));
+}
