@@ -72,6 +72,21 @@ fn generate(spec_path: &Path, out_dir: &Path) -> Result<(), String> {
         );
     }
 
+    // Every string the spec marks `format: password` is a secret: generated as the one
+    // redacting `Secret` type (typify matches the schema without its description).
+    for string in [None, Some(Box::default())] {
+        settings.with_conversion(
+            schemars::schema::SchemaObject {
+                instance_type: Some(schemars::schema::InstanceType::String.into()),
+                format: Some("password".into()),
+                string,
+                ..Default::default()
+            },
+            "crate::secret::Secret",
+            [progenitor::TypeImpl::Display].into_iter(),
+        );
+    }
+
     // progenitor still has `assert!`s and `todo!`s for shapes the gate may not know yet; turn
     // such a panic into a message instead of a backtrace.
     std::panic::set_hook(Box::new(|_| {}));
@@ -149,6 +164,16 @@ fn operations_source(doc: &serde_json::Value, file: &syn::File) -> Result<String
             .get("security")
             .and_then(serde_json::Value::as_array)
             .is_some_and(Vec::is_empty);
+        let carries_secret = op
+            .op
+            .get("responses")
+            .and_then(serde_json::Value::as_object)
+            .is_some_and(|responses| {
+                responses
+                    .iter()
+                    .filter(|(status, _)| status.starts_with('2'))
+                    .any(|(_, response)| holds_secret(doc, response, 0))
+            });
         let method = op.method.to_uppercase();
         let path = op.path;
         let found = generated.get(&method_name);
@@ -160,13 +185,16 @@ fn operations_source(doc: &serde_json::Value, file: &syn::File) -> Result<String
         if found.is_some() {
             lookup.push(quote! { #client_method => Some(&OPERATIONS[#index]), });
         }
-        let decode = match found.and_then(|ty| ty.as_ref()) {
+        let (decode, debug) = match found.and_then(|ty| ty.as_ref()) {
             Some(ty) => {
                 let ty: syn::Type = syn::parse_str(&ty.replace("types ::", "crate::types::"))
                     .map_err(|e| format!("cannot read the success type of {id}: {e}"))?;
-                quote! { Some(|bytes: &[u8]| serde_json::from_slice::<#ty>(bytes).and_then(|v| serde_json::to_value(&v))) }
+                (
+                    quote! { Some(|bytes: &[u8]| serde_json::from_slice::<#ty>(bytes).and_then(|v| serde_json::to_value(&v))) },
+                    quote! { Some(|bytes: &[u8]| serde_json::from_slice::<#ty>(bytes).map(|v| format!("{v:?}"))) },
+                )
             }
-            None => quote! { None },
+            None => (quote! { None }, quote! { None }),
         };
         rows.push(quote! {
             Operation {
@@ -179,7 +207,9 @@ fn operations_source(doc: &serde_json::Value, file: &syn::File) -> Result<String
                 error_statuses: &[#(#errors),*],
                 status_ranges: &[#(#ranges),*],
                 tokenless: #tokenless,
+                carries_secret: #carries_secret,
                 decode_success: #decode,
+                debug_success: #debug,
             }
         });
     }
@@ -204,6 +234,33 @@ fn operations_source(doc: &serde_json::Value, file: &syn::File) -> Result<String
     let file: syn::File =
         syn::parse2(file).map_err(|e| format!("operation table is invalid: {e}"))?;
     Ok(prettyplease::unparse(&file))
+}
+
+/// Whether `schema` (a response, a schema, following `$ref`s) holds a `format: password`
+/// string anywhere.
+fn holds_secret(doc: &serde_json::Value, schema: &serde_json::Value, depth: usize) -> bool {
+    use serde_json::Value;
+    if depth > 32 {
+        return false;
+    }
+    match schema {
+        Value::Object(map) => {
+            if map.get("format").and_then(Value::as_str) == Some("password") {
+                return true;
+            }
+            if let Some(target) = map.get("$ref").and_then(Value::as_str) {
+                return target
+                    .strip_prefix('#')
+                    .and_then(|pointer| doc.pointer(pointer))
+                    .is_some_and(|resolved| holds_secret(doc, resolved, depth + 1));
+            }
+            map.iter()
+                .filter(|(key, _)| !matches!(key.as_str(), "example" | "examples" | "description"))
+                .any(|(_, value)| holds_secret(doc, value, depth + 1))
+        }
+        Value::Array(items) => items.iter().any(|v| holds_secret(doc, v, depth + 1)),
+        _ => false,
+    }
 }
 
 /// `Client` method name → the success type its builder's `send` returns (`None` for no body).

@@ -11,12 +11,16 @@
 //!   error capture and tracing), and carries a failure the pipeline decided on back inside the
 //!   generated error value.
 //!
+//! - [`secret`] holds [`secret::Secret`], the one secret type: every property the spec marks
+//!   `format: password` is generated as one, so `Debug` never prints it.
+//!
 //! Nothing in the generated part is edited by hand: change `openapi.json` and rebuild.
 
 #![allow(missing_docs, clippy::all, clippy::pedantic, unreachable_pub)]
 
 pub mod open_enums;
 pub mod operations;
+pub mod secret;
 pub mod transport;
 
 #[allow(rustdoc::all)]

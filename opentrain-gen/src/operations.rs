@@ -26,9 +26,16 @@ pub struct Operation {
     pub status_ranges: &'static [u16],
     /// Whether the operation needs no token (`security: []`).
     pub tokenless: bool,
+    /// Whether a success body of the operation carries a secret (a `format: password`
+    /// property): an error about such a body must never quote it.
+    pub carries_secret: bool,
     /// Decodes a success body through the generated response type and re-encodes it as JSON
     /// (`None` when the operation has no JSON success body).
     pub decode_success: Option<fn(&[u8]) -> Result<serde_json::Value, serde_json::Error>>,
+    /// Decodes a success body through the generated response type and formats it with `Debug`
+    /// (`None` when the operation has no JSON success body); tests use it to prove no secret
+    /// prints.
+    pub debug_success: Option<fn(&[u8]) -> Result<String, serde_json::Error>>,
 }
 
 impl Operation {

@@ -110,7 +110,8 @@ async fn offline() -> Run {
     let claim = agent.start_claim("owner@example.com").await?;
     println!(
         "       open {} and enter {}",
-        claim.verification_uri, claim.user_code
+        claim.verification_uri.expose(),
+        claim.user_code.expose()
     );
     let client = claim.wait().await?;
     println!("       claimed; the post-claim token is saved");

@@ -27,7 +27,7 @@
 //! let me = agent.client().me().await?; // works at once, with the pre-claim scopes
 //! # let _ = me;
 //! let claim = agent.start_claim("owner@example.com").await?;
-//! println!("Open {} and enter {}", claim.verification_uri, claim.user_code);
+//! println!("Open {} and enter {}", claim.verification_uri.expose(), claim.user_code.expose());
 //! let client = claim.wait().await?; // the post-claim token is already saved
 //! # let _ = client; Ok(()) }
 //! ```
@@ -46,8 +46,7 @@ use tokio::time::Instant;
 
 use crate::backoff::{Backoff, pause_until};
 use crate::config::{
-    self, API_PATH, BASE_URL_ENV_VARS, ConfigError, Credentials, CredentialsFile, Overwrite,
-    SecretToken,
+    self, API_PATH, BASE_URL_ENV_VARS, ConfigError, Credentials, CredentialsFile, Overwrite, Secret,
 };
 use crate::error::Error;
 use crate::{Client, RetryPolicy};
@@ -80,7 +79,10 @@ const fn agent_operation(operation_id: &'static str, path: &'static str) -> Oper
         error_statuses: &[],
         status_ranges: &[2],
         tokenless: true,
+        // Registration and the claim token answer with tokens.
+        carries_secret: true,
         decode_success: None,
+        debug_success: None,
     }
 }
 
@@ -176,10 +178,7 @@ impl AgentConfig {
 
     /// A tokenless client at the resolved base URL (explicit > environment > `file`'s `baseUrl`
     /// > default), and the `apiToken` of `file` if it holds one.
-    fn template(
-        &self,
-        file: Option<&CredentialsFile>,
-    ) -> Result<(Client, Option<SecretToken>), Error> {
+    fn template(&self, file: Option<&CredentialsFile>) -> Result<(Client, Option<Secret>), Error> {
         let base_url_env = |name: &str| {
             BASE_URL_ENV_VARS
                 .contains(&name)
@@ -332,8 +331,8 @@ pub async fn register(registration: &Registration) -> Result<Agent, Error> {
     };
     let reply = post(&template, &REGISTER, Body::json(&body)?).await?;
     let object = reply.object()?;
-    let api_token = SecretToken::new(reply.required_str(&object, "access_token")?);
-    let claim_token = SecretToken::new(reply.required_str(&object, "claim_token")?);
+    let api_token = Secret::new(reply.required_str(&object, "access_token")?);
+    let claim_token = Secret::new(reply.required_str(&object, "claim_token")?);
 
     // Save before anything else can fail: these tokens are shown once.
     let credentials = Credentials {
@@ -374,8 +373,8 @@ pub async fn register(registration: &Registration) -> Result<Agent, Error> {
 #[derive(Clone, Debug)]
 pub struct Agent {
     client: Client,
-    api_token: SecretToken,
-    claim_token: SecretToken,
+    api_token: Secret,
+    claim_token: Secret,
     credentials: CredentialsFile,
     registered: Option<Registered>,
 }
@@ -428,12 +427,12 @@ impl Agent {
     }
 
     /// The pre-claim personal API token (`ot_pat_…`).
-    pub fn api_token(&self) -> &SecretToken {
+    pub fn api_token(&self) -> &Secret {
         &self.api_token
     }
 
     /// The claim token (`ot_clm_…`); it is sent in request bodies, never as a bearer token.
-    pub fn claim_token(&self) -> &SecretToken {
+    pub fn claim_token(&self) -> &Secret {
         &self.claim_token
     }
 
@@ -482,8 +481,8 @@ impl Agent {
             _ => return Err(reply.shape_error("`user_code` is missing or not a string")),
         };
         Ok(ClaimCeremony {
-            user_code,
-            verification_uri: reply.required_str(&object, "verification_uri")?,
+            user_code: Secret::new(user_code),
+            verification_uri: Secret::new(reply.required_str(&object, "verification_uri")?),
             expires_in: reply
                 .seconds(&object, "expires_in")?
                 .ok_or_else(|| reply.shape_error("`expires_in` is missing"))?,
@@ -527,7 +526,7 @@ impl Agent {
 /// they recommend the token-management API instead. Errors are [`Error::OAuth`] (400
 /// `invalid_request`, 500 `server_error`). The credentials file is not touched (see
 /// [`Agent::revoke`]).
-pub async fn revoke_token(client: &Client, token: &SecretToken) -> Result<(), Error> {
+pub async fn revoke_token(client: &Client, token: &Secret) -> Result<(), Error> {
     let form = Body::form(&[("token", token.expose())])?;
     post(client, &REVOKE, form).await.map(drop)
 }
@@ -542,10 +541,12 @@ pub async fn revoke_token(client: &Client, token: &SecretToken) -> Result<(), Er
 /// `Debug` shows neither token.
 #[derive(Debug)]
 pub struct ClaimCeremony {
-    /// `user_code`: the 6-digit code the human enters on the claim page.
-    pub user_code: String,
-    /// `verification_uri`: the page the human opens (`https://app.opentrain.ai/claim?token=…`).
-    pub verification_uri: String,
+    /// `user_code`: the 6-digit code the human enters on the claim page (a secret: show it to
+    /// the human with [`Secret::expose`], never log it).
+    pub user_code: Secret,
+    /// `verification_uri`: the page the human opens (`https://app.opentrain.ai/claim?token=…`;
+    /// the URL carries the `ot_cat_` claim-attempt token, so it is a secret too).
+    pub verification_uri: Secret,
     /// `expires_in`: seconds this claim attempt lives (1800 in the docs); counted from the
     /// moment the response arrived.
     pub expires_in: u64,
@@ -557,7 +558,7 @@ pub struct ClaimCeremony {
     started: Instant,
     max_wait: Option<Duration>,
     /// A post-claim token that arrived but could not be saved yet.
-    received: Mutex<Option<SecretToken>>,
+    received: Mutex<Option<Secret>>,
 }
 
 /// What one poll of the token endpoint found.
@@ -588,7 +589,7 @@ impl ClaimCeremony {
     /// The post-claim token if it arrived but could not be saved to the credentials file (the
     /// save error was returned). [`wait`](Self::wait) and [`poll`](Self::poll) retry the save
     /// first; this is the last resort for keeping the token some other way.
-    pub fn unsaved_token(&self) -> Option<SecretToken> {
+    pub fn unsaved_token(&self) -> Option<Secret> {
         self.received
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -693,11 +694,11 @@ impl ClaimCeremony {
             Err(other) => return Err(other),
         };
         let object = reply.object()?;
-        let token = SecretToken::new(reply.required_str(&object, "access_token")?);
+        let token = Secret::new(reply.required_str(&object, "access_token")?);
         self.finish(token).map(ClaimStatus::Claimed)
     }
 
-    fn take_received(&self) -> Option<SecretToken> {
+    fn take_received(&self) -> Option<Secret> {
         self.received
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -705,7 +706,7 @@ impl ClaimCeremony {
     }
 
     /// Saves the post-claim token, then (only then) builds the client that carries it.
-    fn finish(&self, token: SecretToken) -> Result<Client, Error> {
+    fn finish(&self, token: Secret) -> Result<Client, Error> {
         let base_url = self.agent.client.base_url();
         if let Err(error) = save_claimed(&self.agent.credentials, &token, base_url) {
             *self.received.lock().unwrap_or_else(PoisonError::into_inner) = Some(token);
@@ -717,11 +718,7 @@ impl ClaimCeremony {
 
 /// Writes the post-claim token: `apiToken` replaced, `claimToken` dropped, `baseUrl` set, other
 /// keys kept. A file that is no longer valid JSON is replaced rather than losing the token.
-fn save_claimed(
-    file: &CredentialsFile,
-    token: &SecretToken,
-    base_url: &str,
-) -> Result<(), ConfigError> {
+fn save_claimed(file: &CredentialsFile, token: &Secret, base_url: &str) -> Result<(), ConfigError> {
     let apply = |c: &mut Credentials| {
         c.api_token = Some(token.clone());
         c.claim_token = None;

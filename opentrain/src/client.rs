@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use opentrain_gen::transport::Transport;
 
-use crate::config::{self, SecretToken};
+use crate::config::{self, Secret};
 use crate::error::Error;
 use crate::pipeline::{DEFAULT_DEADLINE, Pipeline};
 use crate::retry::RetryPolicy;
@@ -44,7 +44,7 @@ struct Inner {
     raw: opentrain_gen::Client,
     http: reqwest::Client,
     base_url: String,
-    token: Option<SecretToken>,
+    token: Option<Secret>,
     pipeline: Arc<Pipeline>,
 }
 
@@ -52,7 +52,7 @@ impl Client {
     fn assemble(
         http: reqwest::Client,
         base_url: String,
-        token: Option<SecretToken>,
+        token: Option<Secret>,
         pipeline: Pipeline,
     ) -> Client {
         let pipeline = Arc::new(pipeline);
@@ -212,7 +212,7 @@ impl ClientBuilder {
                 .map_err(Error::from)?,
         };
         let pipeline = Pipeline::new(
-            resolved.token.as_ref().map(SecretToken::expose),
+            resolved.token.as_ref().map(Secret::expose),
             &user_agent,
             self.retry.unwrap_or_default(),
             self.deadline.unwrap_or(Some(DEFAULT_DEADLINE)),
@@ -287,7 +287,7 @@ impl Client {
 
     /// A client like this one with another token (same pool, base URL, user agent, policy and
     /// deadline).
-    pub fn with_token(&self, token: SecretToken) -> Result<Client, Error> {
+    pub fn with_token(&self, token: Secret) -> Result<Client, Error> {
         let pipeline = Pipeline::new(
             Some(token.expose()),
             self.inner.pipeline.user_agent(),

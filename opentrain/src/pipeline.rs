@@ -272,7 +272,10 @@ async fn exchange(
     })?;
     let status = response.status().as_u16();
     if (200..300).contains(&status) && documents(operation, status) {
-        return Ok(response);
+        return match (operation.carries_secret, operation.decode_success) {
+            (true, Some(decode)) => check_secret_body(response, operation, decode).await,
+            _ => Ok(response),
+        };
     }
     let headers = response.headers().clone();
     let header = |name: &reqwest::header::HeaderName| {
@@ -310,6 +313,48 @@ async fn exchange(
             .and_then(|v| v.trim().parse().ok())
             .map(Duration::from_secs),
     })
+}
+
+/// A success body that carries a secret (a created token, a webhook secret) is decoded here
+/// first, so that a body of the wrong shape becomes a decode error that keeps the status and
+/// the position but quotes nothing: neither the body nor serde's message, which can quote a
+/// value. Only the two operations whose success carries a secret pay for the extra decode.
+async fn check_secret_body(
+    response: reqwest::Response,
+    operation: &'static Operation,
+    decode: fn(&[u8]) -> Result<serde_json::Value, serde_json::Error>,
+) -> Result<reqwest::Response, Attempted> {
+    let status = response.status();
+    let version = response.version();
+    let headers = response.headers().clone();
+    let body = response
+        .bytes()
+        .await
+        .map_err(|e| Attempted::no_time(Error::from(e)))?;
+    if let Err(e) = decode(&body) {
+        return Err(Attempted::no_time(Error::Decode {
+            status: Some(status.as_u16()),
+            request_id: request_id(&headers),
+            content_type: headers
+                .get(reqwest::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            message: format!(
+                "the {} success body does not match the documented response ({:?} error at \
+                 line {}, column {}); it carries a secret, so it is not quoted",
+                operation.operation_id,
+                e.classify(),
+                e.line(),
+                e.column()
+            ),
+            body_snippet: String::new(),
+        }));
+    }
+    let mut rebuilt = http::Response::new(reqwest::Body::from(body));
+    *rebuilt.status_mut() = status;
+    *rebuilt.version_mut() = version;
+    *rebuilt.headers_mut() = headers;
+    Ok(reqwest::Response::from(rebuilt))
 }
 
 /// Whether `operation` declares the 2xx `status` (exactly, or as a `2XX` range).

@@ -13,9 +13,9 @@
 //!
 //! ```
 //! use std::time::{Duration, SystemTime};
-//! use opentrain::webhooks::{self, WebhookSecret};
+//! use opentrain::webhooks::{self, Secret};
 //!
-//! let secret = WebhookSecret::new("whsec_test_secret");
+//! let secret = Secret::new("whsec_test_secret");
 //! let body = br#"{"id":"1042","type":"proposal.received","data":{"proposalId":"prop_1"}}"#;
 //! let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_781_000_000);
 //! let header = webhooks::sign(&secret, body, 1_781_000_000);
@@ -25,7 +25,6 @@
 //! # Ok::<(), opentrain::webhooks::WebhookError>(())
 //! ```
 
-use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use hmac::{Hmac, Mac};
@@ -46,48 +45,15 @@ pub const EVENT_HEADER: &str = "X-OpenTrain-Event";
 /// The documented suggestion for how far a signature's timestamp may be from now: 5 minutes.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
 
+pub use crate::config::Secret;
+
 type HmacSha256 = Hmac<Sha256>;
 
-/// A webhook signing secret (`whsec_...`), as returned once when the subscription was created.
-///
-/// Its `Debug` output never shows the value.
-#[derive(Clone, PartialEq, Eq)]
-pub struct WebhookSecret(String);
-
-impl WebhookSecret {
-    /// Wraps the secret. The whole value, `whsec_` prefix included, is the HMAC key.
-    pub fn new(secret: impl Into<String>) -> Self {
-        Self(secret.into())
-    }
-
-    /// The secret itself, for storing it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    fn mac(&self) -> HmacSha256 {
-        // HMAC accepts keys of any length: this cannot fail.
-        <HmacSha256 as Mac>::new_from_slice(self.0.as_bytes())
-            .unwrap_or_else(|_| unreachable!("HMAC-SHA256 takes keys of any length"))
-    }
-}
-
-impl fmt::Debug for WebhookSecret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("WebhookSecret(<redacted>)")
-    }
-}
-
-impl From<&str> for WebhookSecret {
-    fn from(secret: &str) -> Self {
-        Self::new(secret)
-    }
-}
-
-impl From<String> for WebhookSecret {
-    fn from(secret: String) -> Self {
-        Self::new(secret)
-    }
+/// The HMAC-SHA256 of a webhook secret: the whole value, `whsec_` prefix included, is the key.
+fn mac(secret: &Secret) -> HmacSha256 {
+    // HMAC accepts keys of any length: this cannot fail.
+    <HmacSha256 as Mac>::new_from_slice(secret.expose().as_bytes())
+        .unwrap_or_else(|_| unreachable!("HMAC-SHA256 takes keys of any length"))
 }
 
 /// Why a delivery was refused. Answer any of them with a 400 (the docs say a 400 on a signature
@@ -124,8 +90,8 @@ pub enum WebhookError {
 
 /// Computes the signature header value for `raw_body` at `timestamp` (unix seconds), as the
 /// service sends it: `t=<timestamp>,v1=<hex>`. Useful for tests of a receiver.
-pub fn sign(secret: &WebhookSecret, raw_body: &[u8], timestamp: i64) -> String {
-    let mut mac = secret.mac();
+pub fn sign(secret: &Secret, raw_body: &[u8], timestamp: i64) -> String {
+    let mut mac = mac(secret);
     mac.update(timestamp.to_string().as_bytes());
     mac.update(b".");
     mac.update(raw_body);
@@ -141,9 +107,9 @@ pub fn sign(secret: &WebhookSecret, raw_body: &[u8], timestamp: i64) -> String {
 ///
 /// ```
 /// use std::time::{Duration, SystemTime};
-/// use opentrain::webhooks::{verify, WebhookError, WebhookSecret, DEFAULT_TOLERANCE};
+/// use opentrain::webhooks::{verify, WebhookError, Secret, DEFAULT_TOLERANCE};
 ///
-/// let secret = WebhookSecret::new("whsec_test_secret");
+/// let secret = Secret::new("whsec_test_secret");
 /// let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_781_000_000);
 /// let forged = "t=1781000000,v1=0000000000000000000000000000000000000000000000000000000000000000";
 /// assert_eq!(verify(&secret, b"{}", Some(forged), DEFAULT_TOLERANCE, now), Err(WebhookError::Mismatch));
@@ -153,7 +119,7 @@ pub fn sign(secret: &WebhookSecret, raw_body: &[u8], timestamp: i64) -> String {
 /// );
 /// ```
 pub fn verify(
-    secret: &WebhookSecret,
+    secret: &Secret,
     raw_body: &[u8],
     signature_header: Option<&str>,
     tolerance: Duration,
@@ -173,7 +139,7 @@ pub fn verify(
         });
     }
 
-    let mut mac = secret.mac();
+    let mut mac = mac(secret);
     mac.update(parsed.timestamp_text.as_bytes());
     mac.update(b".");
     mac.update(raw_body);
@@ -311,10 +277,10 @@ pub fn parse_delivery(
 /// A receiving endpoint's verifier: checks the signature of a request and parses it.
 ///
 /// ```
-/// use opentrain::webhooks::{self, Receiver, WebhookSecret};
+/// use opentrain::webhooks::{self, Receiver, Secret};
 /// use http::HeaderMap;
 ///
-/// let receiver = Receiver::new(WebhookSecret::new("whsec_test_secret"));
+/// let receiver = Receiver::new(Secret::new("whsec_test_secret"));
 /// let body = br#"{"id":"7","type":"approval.confirmed","data":{"approvalId":"apr_1","status":"declined"}}"#;
 /// let mut headers = HeaderMap::new();
 /// let now = std::time::SystemTime::now();
@@ -327,13 +293,13 @@ pub fn parse_delivery(
 /// ```
 #[derive(Clone, Debug)]
 pub struct Receiver {
-    secret: WebhookSecret,
+    secret: Secret,
     tolerance: Duration,
 }
 
 impl Receiver {
     /// A receiver for the subscription whose secret is `secret`, with the default tolerance.
-    pub fn new(secret: impl Into<WebhookSecret>) -> Self {
+    pub fn new(secret: impl Into<Secret>) -> Self {
         Self {
             secret: secret.into(),
             tolerance: DEFAULT_TOLERANCE,
@@ -347,7 +313,7 @@ impl Receiver {
     }
 
     /// The secret.
-    pub fn secret(&self) -> &WebhookSecret {
+    pub fn secret(&self) -> &Secret {
         &self.secret
     }
 
@@ -395,8 +361,8 @@ mod tests {
 
     #[test]
     fn secret_debug_is_redacted() {
-        let secret = WebhookSecret::new("whsec_do_not_print");
-        assert_eq!(format!("{secret:?}"), "WebhookSecret(<redacted>)");
+        let secret = Secret::new("whsec_do_not_print");
+        assert_eq!(format!("{secret:?}"), "Secret((redacted))");
         let receiver = Receiver::new(secret);
         assert!(!format!("{receiver:?}").contains("do_not_print"));
     }

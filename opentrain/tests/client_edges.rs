@@ -5,7 +5,7 @@
 mod common;
 
 use mockito::Matcher;
-use opentrain::config::SecretToken;
+use opentrain::config::Secret;
 
 #[tokio::test]
 async fn with_token_keeps_the_custom_user_agent_and_sends_the_new_token() {
@@ -25,7 +25,7 @@ async fn with_token_keeps_the_custom_user_agent_and_sends_the_new_token() {
         .build()
         .unwrap();
     let second = first
-        .with_token(SecretToken::new("ot_pat_second_token"))
+        .with_token(Secret::new("ot_pat_second_token"))
         .unwrap();
     second.me().await.unwrap();
     me.assert_async().await;

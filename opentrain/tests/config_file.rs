@@ -7,7 +7,7 @@ mod common;
 mod config_file {
     use std::fs;
 
-    use opentrain::config::{ConfigError, Credentials, CredentialsFile, Overwrite, SecretToken};
+    use opentrain::config::{ConfigError, Credentials, CredentialsFile, Overwrite, Secret};
     use serde_json::{Value, json};
 
     use tests::Scratch;
@@ -39,9 +39,9 @@ mod config_file {
 
     fn login() -> Credentials {
         Credentials {
-            api_token: Some(SecretToken::api_token(PAT).unwrap()),
+            api_token: Some(Secret::api_token(PAT).unwrap()),
             base_url: Some("https://app.opentrain.ai".to_owned()),
-            claim_token: Some(SecretToken::claim_token(CLM).unwrap()),
+            claim_token: Some(Secret::claim_token(CLM).unwrap()),
             ..Credentials::default()
         }
     }
@@ -78,7 +78,7 @@ mod config_file {
         let dir = TempDir::new("absent");
         let file = dir.file();
         let creds = Credentials {
-            api_token: Some(SecretToken::new(PAT)),
+            api_token: Some(Secret::new(PAT)),
             ..Credentials::default()
         };
         file.save(&creds, Overwrite::Allow).unwrap();
@@ -100,7 +100,7 @@ mod config_file {
         );
         let mut creds = file.load().unwrap();
         assert_eq!(creds.other.get("telemetry"), Some(&json!(false)));
-        creds.api_token = Some(SecretToken::new(PAT));
+        creds.api_token = Some(Secret::new(PAT));
         file.save(&creds, Overwrite::Allow).unwrap();
         assert_eq!(
             read_json(&file),
@@ -126,7 +126,7 @@ mod config_file {
     fn update_creates_a_missing_file() {
         let dir = TempDir::new("update-missing");
         let file = dir.file();
-        file.update(|c| c.claim_token = Some(SecretToken::new(CLM)))
+        file.update(|c| c.claim_token = Some(Secret::new(CLM)))
             .unwrap();
         assert_eq!(read_json(&file), json!({"claimToken": CLM}));
     }
@@ -190,7 +190,7 @@ mod config_file {
             .with_file_name(".cli.json.tmp-1-00000000deadbeef");
         fs::write(&stray, r#"{"apiToken":"ot_pat_half"#).unwrap();
 
-        assert_eq!(file.load().unwrap().api_token, Some(SecretToken::new(PAT)));
+        assert_eq!(file.load().unwrap().api_token, Some(Secret::new(PAT)));
         file.update(|c| c.base_url = Some("https://x.example".into()))
             .unwrap();
         assert_eq!(
@@ -214,7 +214,7 @@ mod config_file {
         fs::create_dir_all(file.path().parent().unwrap()).unwrap();
         std::os::unix::fs::symlink(&real, file.path()).unwrap();
 
-        file.update(|c| c.api_token = Some(SecretToken::new(PAT)))
+        file.update(|c| c.api_token = Some(Secret::new(PAT)))
             .unwrap();
         let link = fs::symlink_metadata(file.path()).unwrap();
         assert!(link.file_type().is_symlink(), "the link was replaced");
@@ -371,7 +371,7 @@ mod config_file {
     fn load_accepts_a_utf8_byte_order_mark() {
         let dir = TempDir::new("bom");
         let file = dir.file_with(&format!("\u{feff}{{\"apiToken\":\"{PAT}\"}}"));
-        assert_eq!(file.load().unwrap().api_token, Some(SecretToken::new(PAT)));
+        assert_eq!(file.load().unwrap().api_token, Some(Secret::new(PAT)));
     }
 
     // ----- remove ----------------------------------------------------------------------------
@@ -419,7 +419,7 @@ mod config_file {
         assert!(login().has_login());
         assert!(!Credentials::default().has_login());
         let empty = Credentials {
-            api_token: Some(SecretToken::new("")),
+            api_token: Some(Secret::new("")),
             ..Credentials::default()
         };
         assert!(!empty.has_login());

@@ -322,3 +322,44 @@ async fn the_token_never_shows_in_debug_display_or_errors() {
         assert!(!text.contains("facade_test"), "token leaked in: {text}");
     }
 }
+
+#[tokio::test]
+async fn a_malformed_success_body_that_carries_a_secret_keeps_its_status_but_is_never_quoted() {
+    let mut server = mockito::Server::new_async().await;
+    // `webhook` is missing and `secret` has the wrong type: undecodable, and full of secrets.
+    server
+        .mock("POST", "/api/public/v1/webhooks")
+        .with_status(201)
+        .with_header("content-type", "application/json")
+        .with_header("x-request-id", "req_sec")
+        .with_body(r#"{"secret": ["whsec_DoNotPrintMe"], "note": "whsec_AlsoSecret"}"#)
+        .create_async()
+        .await;
+    let err: Error = client(&server)
+        .create_webhook()
+        .body(opentrain::types::CreateWebhookRequest {
+            url: "https://example.com/hook".into(),
+            event_types: vec![],
+        })
+        .send()
+        .await
+        .unwrap_err()
+        .into();
+    let Error::Decode {
+        status,
+        request_id,
+        body_snippet,
+        message,
+        ..
+    } = &err
+    else {
+        panic!("expected a decode error, got {err:?}");
+    };
+    assert_eq!(*status, Some(201));
+    assert_eq!(request_id.as_deref(), Some("req_sec"));
+    assert!(body_snippet.is_empty(), "{body_snippet}");
+    assert!(message.contains("createWebhook"), "{message}");
+    for shown in [err.to_string(), format!("{err:?}")] {
+        assert!(!shown.contains("whsec_"), "{shown}");
+    }
+}

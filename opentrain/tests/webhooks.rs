@@ -11,8 +11,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use opentrain::types::EventType;
 use opentrain::updates::EventData;
 use opentrain::webhooks::{
-    self, DEFAULT_TOLERANCE, DELIVERY_HEADER, Receiver, SIGNATURE_HEADER, WebhookError,
-    WebhookSecret,
+    self, DEFAULT_TOLERANCE, DELIVERY_HEADER, Receiver, SIGNATURE_HEADER, Secret, WebhookError,
 };
 
 /// (secret, t, body, hex digest from Python's `hmac`).
@@ -50,7 +49,7 @@ fn at(secs: i64) -> SystemTime {
 #[test]
 fn python_vectors_verify_and_sign_reproduces_them() {
     for (secret, t, body, hex) in PYTHON_VECTORS {
-        let secret = WebhookSecret::new(secret);
+        let secret = Secret::new(secret);
         let header = format!("t={t},v1={hex}");
         assert_eq!(
             webhooks::verify(
@@ -74,7 +73,7 @@ fn a_changed_body_or_another_secret_is_a_mismatch() {
     let tampered = body.replace("prop_1", "prop_2");
     assert_eq!(
         webhooks::verify(
-            &WebhookSecret::new(secret),
+            &Secret::new(secret),
             tampered.as_bytes(),
             Some(&header),
             DEFAULT_TOLERANCE,
@@ -84,7 +83,7 @@ fn a_changed_body_or_another_secret_is_a_mismatch() {
     );
     assert_eq!(
         webhooks::verify(
-            &WebhookSecret::new("whsec_other"),
+            &Secret::new("whsec_other"),
             body.as_bytes(),
             Some(&header),
             DEFAULT_TOLERANCE,
@@ -96,7 +95,7 @@ fn a_changed_body_or_another_secret_is_a_mismatch() {
     let moved = format!("t={},v1={hex}", t + 1);
     assert_eq!(
         webhooks::verify(
-            &WebhookSecret::new(secret),
+            &Secret::new(secret),
             body.as_bytes(),
             Some(&moved),
             DEFAULT_TOLERANCE,
@@ -116,7 +115,7 @@ fn any_matching_v1_entry_is_enough_and_unknown_entries_are_ignored() {
     );
     assert_eq!(
         webhooks::verify(
-            &WebhookSecret::new(secret),
+            &Secret::new(secret),
             body.as_bytes(),
             Some(&header),
             DEFAULT_TOLERANCE,
@@ -129,7 +128,7 @@ fn any_matching_v1_entry_is_enough_and_unknown_entries_are_ignored() {
 #[test]
 fn tolerance_is_inclusive_both_ways_and_stale_reports_the_skew() {
     let (secret, t, body, hex) = PYTHON_VECTORS[0];
-    let secret = WebhookSecret::new(secret);
+    let secret = Secret::new(secret);
     let header = format!("t={t},v1={hex}");
     let check = |now| {
         webhooks::verify(
@@ -166,7 +165,7 @@ fn tolerance_is_inclusive_both_ways_and_stale_reports_the_skew() {
 
 #[test]
 fn malformed_signature_headers_are_typed_errors() {
-    let secret = WebhookSecret::new("whsec_x");
+    let secret = Secret::new("whsec_x");
     let sig = "0".repeat(64);
     let cases = [
         String::new(),

@@ -306,9 +306,9 @@ async fn the_claim_start_and_the_poll_send_their_documented_bodies() {
     let log = Log::with_auth(Auth::Header);
     let scratch = Scratch::new("agent");
     let claim = started_claim(&mut server, &log, &scratch.join(CLI_JSON), 1800, 5).await;
-    assert_eq!(claim.user_code, "439218");
+    assert_eq!(claim.user_code.expose(), "439218");
     assert_eq!(
-        claim.verification_uri,
+        claim.verification_uri.expose(),
         "https://app.opentrain.ai/claim?token=ot_cat_test"
     );
     assert_eq!((claim.expires_in, claim.interval), (1800, 5));

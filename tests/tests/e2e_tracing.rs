@@ -83,7 +83,7 @@ async fn no_span_or_event_of_a_whole_lifecycle_carries_a_secret() {
         agent.claim_token().expose().to_owned(),
     ];
     let claim = agent.start_claim("owner@example.com").await.unwrap();
-    secrets.push(claim.user_code.clone());
+    secrets.push(claim.user_code.expose().to_owned());
     let client = claim.wait().await.unwrap();
 
     let published = client
@@ -136,11 +136,12 @@ async fn no_span_or_event_of_a_whole_lifecycle_carries_a_secret() {
         .map_err(opentrain::Error::from)
         .unwrap();
     // Every kind of secret really went over the wire in this run.
-    assert!(webhook.secret.starts_with("whsec_"), "a webhook secret");
+    let secret = webhook.secret.expose().to_owned();
+    assert!(secret.starts_with("whsec_"), "a webhook secret");
     let token = token.token.clone().expect("the plaintext token");
-    assert!(token.starts_with("ot_pat_"), "a personal token");
-    secrets.push(webhook.secret.clone());
-    secrets.push(token);
+    assert!(token.expose().starts_with("ot_pat_"), "a personal token");
+    secrets.push(secret);
+    secrets.push(token.expose().to_owned());
 
     let lines = capture.0.lock().unwrap().clone();
     let all = lines.join("\n");

@@ -43,7 +43,7 @@ async fn subscribe(client: &Client, url: &str) -> String {
         .await
         .unwrap()
         .into_inner();
-    created.secret
+    created.secret.expose().to_owned()
 }
 
 async fn wait_for(recorded: &Recorded, count: usize) -> Vec<(HeaderMap, Bytes)> {

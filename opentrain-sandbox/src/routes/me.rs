@@ -202,7 +202,7 @@ pub(crate) async fn create_token(
         StatusCode::CREATED,
         &CreatedToken {
             metadata: Some(record(token, now)),
-            token: Some(secret.clone()),
+            token: Some(secret.clone().into()),
             token_type: Some("bearer".to_owned()),
         },
     )

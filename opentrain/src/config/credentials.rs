@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::atomic::{parent_dir, sync_dir, write_file_atomically};
-use super::{ConfigError, SecretToken};
+use super::{ConfigError, Secret};
 
 #[cfg(doc)]
 use super::resolve;
@@ -24,9 +24,9 @@ use super::resolve;
 /// other keys (only their names).
 ///
 /// ```
-/// use opentrain::config::{Credentials, SecretToken};
+/// use opentrain::config::{Credentials, Secret};
 /// let creds = Credentials {
-///     api_token: Some(SecretToken::api_token("ot_pat_abc_secret")?),
+///     api_token: Some(Secret::api_token("ot_pat_abc_secret")?),
 ///     ..Credentials::default()
 /// };
 /// let json = serde_json::to_string(&creds).unwrap();
@@ -39,13 +39,13 @@ use super::resolve;
 pub struct Credentials {
     /// `apiToken`: the personal API token (`ot_pat_…`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_token: Option<SecretToken>,
+    pub api_token: Option<Secret>,
     /// `baseUrl`: the origin the token belongs to (e.g. `https://app.opentrain.ai`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_url: Option<String>,
     /// `claimToken`: present only between agent registration and a completed claim (`ot_clm_…`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub claim_token: Option<SecretToken>,
+    pub claim_token: Option<Secret>,
     /// Every other key of the file, kept as read.
     #[serde(flatten)]
     pub other: serde_json::Map<String, serde_json::Value>,
@@ -54,7 +54,7 @@ pub struct Credentials {
 impl Credentials {
     /// Whether the file holds a login: a non-empty `apiToken` or `claimToken`.
     pub fn has_login(&self) -> bool {
-        let set = |t: &Option<SecretToken>| t.as_ref().is_some_and(|t| !t.expose().is_empty());
+        let set = |t: &Option<Secret>| t.as_ref().is_some_and(|t| !t.expose().is_empty());
         set(&self.api_token) || set(&self.claim_token)
     }
 }
@@ -203,11 +203,11 @@ impl CredentialsFile {
     /// but cannot be read or parsed (so an unknown file is never clobbered).
     ///
     /// ```no_run
-    /// use opentrain::config::{Credentials, CredentialsFile, Overwrite, SecretToken};
+    /// use opentrain::config::{Credentials, CredentialsFile, Overwrite, Secret};
     /// let file = CredentialsFile::locate_from_process_env()?;
     /// let creds = Credentials {
-    ///     api_token: Some(SecretToken::api_token("ot_pat_abc_def")?),
-    ///     claim_token: Some(SecretToken::claim_token("ot_clm_ghi")?),
+    ///     api_token: Some(Secret::api_token("ot_pat_abc_def")?),
+    ///     claim_token: Some(Secret::claim_token("ot_clm_ghi")?),
     ///     ..Credentials::default()
     /// };
     /// file.save(&creds, Overwrite::Refuse)?;

@@ -289,3 +289,15 @@ mod tests {
         );
     }
 }
+
+/// A token checked with [`Secret::api_token`](super::Secret::api_token) (or its siblings) in a
+/// function that reports [`ConfigError`]s: the token was given explicitly.
+impl From<super::InvalidSecret> for ConfigError {
+    fn from(invalid: super::InvalidSecret) -> Self {
+        ConfigError::InvalidToken {
+            origin: Source::Explicit,
+            expected_prefix: invalid.expected_prefix,
+            problem: invalid.problem,
+        }
+    }
+}

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use super::base_url::normalize_base_url;
 use super::{
-    API_TOKEN_PREFIX, ConfigError, Credentials, CredentialsFile, DEFAULT_BASE_URL, SecretToken,
-    Source, api_url,
+    API_TOKEN_PREFIX, ConfigError, Credentials, CredentialsFile, DEFAULT_BASE_URL, Secret, Source,
+    api_url,
 };
 
 #[cfg(doc)]
@@ -21,11 +21,11 @@ pub const BASE_URL_ENV_VARS: [&str; 2] = ["OT_API_BASE_URL", "OPENTRAIN_API_BASE
 
 /// The token and base URL a client should use, and where each came from.
 ///
-/// `Debug` shows the token redacted (see [`SecretToken`]).
+/// `Debug` shows the token redacted (see [`Secret`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resolved {
     /// The API token, if any source had one (`ot_pat_…`, validated).
-    pub token: Option<SecretToken>,
+    pub token: Option<Secret>,
     /// The base URL (validated, without trailing `/`, without [`API_PATH`] appended).
     pub base_url: String,
     /// Where the token came from ([`Source::None`] when there is none).
@@ -107,17 +107,16 @@ pub fn resolve_with_credentials_file(
     let mut file = LazyFile { file, loaded: None };
 
     let (token, token_source) = if let Some(token) = explicit_token {
-        let token = SecretToken::checked(token.to_owned(), API_TOKEN_PREFIX, Source::Explicit)?;
+        let token = super::checked(token.to_owned(), API_TOKEN_PREFIX, Source::Explicit)?;
         (Some(token), Source::Explicit)
     } else if let Some((name, token)) = first_env(env, &TOKEN_ENV_VARS) {
-        let token = SecretToken::checked(token, API_TOKEN_PREFIX, Source::Env(name))?;
+        let token = super::checked(token, API_TOKEN_PREFIX, Source::Env(name))?;
         (Some(token), Source::Env(name))
     } else if let Some((path, creds)) = file.get()?
         && let Some(token) = creds.api_token.as_ref().filter(|t| !t.expose().is_empty())
     {
         let source = Source::File(path.to_path_buf());
-        let token =
-            SecretToken::checked(token.expose().to_owned(), API_TOKEN_PREFIX, source.clone())?;
+        let token = super::checked(token.expose().to_owned(), API_TOKEN_PREFIX, source.clone())?;
         (Some(token), source)
     } else {
         (None, Source::None)

@@ -187,7 +187,7 @@ pub(crate) async fn create_webhook(
         StatusCode::CREATED,
         &CreatedWebhook {
             message: Some(SECRET_MESSAGE.to_owned()),
-            secret,
+            secret: secret.into(),
             webhook,
         },
     )
