@@ -111,13 +111,66 @@ fn generate(spec_path: &Path, out_dir: &Path) -> Result<(), String> {
             ));
         }
     };
-    let file: syn::File =
+    let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("progenitor produced invalid Rust: {e}"))?;
+    null_decodes_as_absent(&mut file);
     write(out_dir.join("generated.rs"), &prettyplease::unparse(&file))?;
     write(
         out_dir.join("operations.rs"),
         &operations_source(&doc_for_table, &file)?,
     )
+}
+
+/// The schemas that must decode whatever their optional keys hold: the error envelope and its
+/// `details`, read on every failure (an oddly shaped key must not cost the `code` and `reason`).
+const NEVER_FAILING: [&str; 2] = ["ErrorEnvelope", "ErrorDetails"];
+
+/// Gives every field of the generated types that typify made `#[serde(default)]` (an optional
+/// array or map: a plain `Vec` / `Map` that an omitted field leaves empty) a deserializer that
+/// reads a JSON `null` as that same empty value. Optional scalars are `Option`s already.
+fn null_decodes_as_absent(file: &mut syn::File) {
+    use quote::ToTokens;
+    let Some(types) = file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    }) else {
+        return;
+    };
+    for item in types.iter_mut() {
+        let syn::Item::Struct(s) = item else { continue };
+        let never_fails = NEVER_FAILING.contains(&s.ident.to_string().as_str());
+        let syn::Fields::Named(fields) = &mut s.fields else {
+            continue;
+        };
+        for field in fields.named.iter_mut() {
+            let has_default = field.attrs.iter().any(|a| {
+                a.path().is_ident("serde") && a.to_token_stream().to_string().contains("default")
+            });
+            let is_option = field.ty.to_token_stream().to_string().contains("Option <");
+            if never_fails && (has_default || is_option) {
+                field.attrs.push(if has_default {
+                    syn::parse_quote!(#[serde(deserialize_with = "crate::lenient::invalid_as_default")])
+                } else {
+                    syn::parse_quote!(#[serde(default, deserialize_with = "crate::lenient::invalid_as_default")])
+                });
+                continue;
+            }
+            let plain_default = field.attrs.iter().any(|attr| {
+                attr.path().is_ident("serde")
+                    && attr
+                        .parse_args_with(
+                            syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+                        )
+                        .is_ok_and(|metas| metas.iter().any(|m| matches!(m, syn::Meta::Path(p) if p.is_ident("default"))))
+            });
+            let is_option = field.ty.to_token_stream().to_string().contains("Option <");
+            if plain_default && !is_option {
+                field.attrs.push(syn::parse_quote!(
+                    #[serde(deserialize_with = "crate::lenient::null_as_default")]
+                ));
+            }
+        }
+    }
 }
 
 /// The operation table: what the spec says of each operation, joined with what progenitor

@@ -18,6 +18,7 @@
 
 #![allow(missing_docs, clippy::all, clippy::pedantic, unreachable_pub)]
 
+pub mod lenient;
 pub mod open_enums;
 pub mod operations;
 pub mod secret;

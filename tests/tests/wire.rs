@@ -207,3 +207,51 @@ async fn an_unknown_enum_value_in_a_response_does_not_fail_the_response() {
         opentrain_gen::types::ErrorCode::Unknown("TOKEN_EXPIRED_NEW_CODE".into())
     );
 }
+
+#[tokio::test]
+async fn a_details_key_of_an_unexpected_shape_never_sinks_the_envelope() {
+    // `requiredScopes` as a string, `email` as an object, `validation` as a number.
+    let body = r#"{"error":"missing scope","code":"FORBIDDEN","requestId":"req_7","details":{"reason":"account_claim_required","requiredScopes":"jobs:write","email":{"x":1},"validation":3,"brandNew":[1]}}"#;
+    let mut server = mockito::Server::new_async().await;
+    server
+        .mock("GET", "/api/public/v1/auth/me")
+        .with_status(401)
+        .with_header("content-type", "application/json")
+        .with_body(body)
+        .expect(2)
+        .create_async()
+        .await;
+
+    // The generated envelope decodes: the odd keys read as absent, code and reason stay.
+    let err = raw_client(&server).get_me().send().await.expect_err("401");
+    let opentrain_gen::Error::ErrorResponse(envelope) = err else {
+        panic!("expected a typed error response, got {err:?}");
+    };
+    assert_eq!(envelope.code, opentrain_gen::types::ErrorCode::Forbidden);
+    let details = envelope.details.as_ref().expect("details");
+    assert_eq!(
+        details.reason,
+        Some(opentrain_gen::types::ErrorReason::AccountClaimRequired)
+    );
+    assert!(details.required_scopes.is_empty());
+    assert!(details.email.is_none());
+
+    // The facade keeps the same, and the raw value of every key stays readable.
+    let err = opentrain::Error::from(
+        facade_client(&server)
+            .get_me()
+            .send()
+            .await
+            .expect_err("401"),
+    );
+    let api = err.api().expect("the envelope");
+    assert_eq!(api.code, opentrain::types::ErrorCode::Forbidden);
+    assert_eq!(
+        api.reason(),
+        Some(&opentrain::types::ErrorReason::AccountClaimRequired)
+    );
+    assert_eq!(api.request_id.as_deref(), Some("req_7"));
+    assert!(api.required_scopes().is_empty());
+    assert_eq!(api.details["requiredScopes"], "jobs:write");
+    assert_eq!(api.details["brandNew"], serde_json::json!([1]));
+}
