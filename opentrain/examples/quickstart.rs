@@ -108,11 +108,9 @@ async fn offline() -> Run {
         "claim it for a human (the sandbox's scripted human confirms)",
     );
     let claim = agent.start_claim("owner@example.com").await?;
-    println!(
-        "       open {} and enter {}",
-        claim.verification_uri.expose(),
-        claim.user_code.expose()
-    );
+    if let (Some(uri), Some(code)) = (&claim.verification_uri, &claim.user_code) {
+        println!("       open {} and enter {}", uri.expose(), code.expose());
+    }
     let client = claim.wait().await?;
     println!("       claimed; the post-claim token is saved");
 

@@ -27,7 +27,9 @@
 //! let me = agent.client().me().await?; // works at once, with the pre-claim scopes
 //! # let _ = me;
 //! let claim = agent.start_claim("owner@example.com").await?;
-//! println!("Open {} and enter {}", claim.verification_uri.expose(), claim.user_code.expose());
+//! if let (Some(uri), Some(code)) = (&claim.verification_uri, &claim.user_code) {
+//!     println!("Open {} and enter {}", uri.expose(), code.expose());
+//! }
 //! let client = claim.wait().await?; // the post-claim token is already saved
 //! # let _ = client; Ok(()) }
 //! ```
@@ -36,7 +38,7 @@
 //! the official ones (`OT_API_BASE_URL` / `OPENTRAIN_API_BASE_URL`, else
 //! `https://app.opentrain.ai`; `${XDG_CONFIG_HOME:-~/.config}/opentrain/cli.json`).
 
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap};
@@ -315,7 +317,11 @@ pub async fn register(registration: &Registration) -> Result<Agent, Error> {
     } else {
         Overwrite::Refuse
     };
-    let existing = file.load_optional()?.unwrap_or_default();
+    let existing = {
+        let file = file.clone();
+        config::off_runtime(move || file.load_optional()).await?
+    }
+    .unwrap_or_default();
     if overwrite == Overwrite::Refuse && existing.has_login() {
         return Err(ConfigError::CredentialsExist {
             path: file.path().to_path_buf(),
@@ -341,7 +347,10 @@ pub async fn register(registration: &Registration) -> Result<Agent, Error> {
         claim_token: Some(claim_token.clone()),
         other: existing.other,
     };
-    file.save(&credentials, overwrite)?;
+    {
+        let (file, credentials) = (file.clone(), credentials.clone());
+        config::off_runtime(move || file.save(&credentials, overwrite)).await?;
+    }
 
     let registered = Registered {
         registration_id: optional_str(&object, "registration_id"),
@@ -416,6 +425,60 @@ impl Agent {
         })
     }
 
+    /// An agent whose claim token is given explicitly (the CLI's `--claim-token`): the pre-claim
+    /// `apiToken` comes from the credentials file when it holds one (it is not needed to poll a
+    /// claim); the claimed token will be saved to that file. Use [`Agent::resume_claim`] next.
+    pub fn with_claim_token(config: &AgentConfig, claim_token: Secret) -> Result<Agent, Error> {
+        let claim_token = config::checked(
+            claim_token.expose().to_owned(),
+            config::CLAIM_TOKEN_PREFIX,
+            config::Source::Explicit,
+        )?;
+        let file = config.file()?;
+        let (template, api_token) = config.template(Some(&file))?;
+        let client = match &api_token {
+            Some(token) => template.with_token(token.clone())?,
+            None => template,
+        };
+        Ok(Agent {
+            client,
+            api_token: api_token.unwrap_or_default(),
+            claim_token,
+            credentials: file,
+            registered: None,
+        })
+    }
+
+    /// Resumes a claim started earlier (by this process, another one, or the official CLI or
+    /// MCP server) from the claim token alone: the returned ceremony polls the token endpoint
+    /// with the same `interval` and `slow_down` handling as a fresh one, and saves the claimed
+    /// token over the pre-claim one. It knows neither the user code nor the verification URL
+    /// (they were shown when the claim started), nor when the attempt expires: bound the wait
+    /// with [`ClaimCeremony::max_wait`]; an expired attempt still ends it with
+    /// [`Error::ClaimExpired`].
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), opentrain::Error> {
+    /// use std::time::Duration;
+    /// use opentrain::agent::{Agent, AgentConfig};
+    /// let agent = Agent::load(&AgentConfig::new())?;
+    /// let client = agent.resume_claim().max_wait(Duration::from_secs(1800)).wait().await?;
+    /// # let _ = client; Ok(()) }
+    /// ```
+    pub fn resume_claim(self) -> ClaimCeremony {
+        ClaimCeremony {
+            user_code: None,
+            verification_uri: None,
+            expires_in: None,
+            interval: DEFAULT_POLL_INTERVAL,
+            email_sent: None,
+            agent: self,
+            started: Instant::now(),
+            max_wait: None,
+            received: Arc::default(),
+        }
+    }
+
     /// The client with the pre-claim token; it stops authenticating once the claim completes.
     pub fn client(&self) -> &Client {
         &self.client
@@ -481,11 +544,15 @@ impl Agent {
             _ => return Err(reply.shape_error("`user_code` is missing or not a string")),
         };
         Ok(ClaimCeremony {
-            user_code: Secret::new(user_code),
-            verification_uri: Secret::new(reply.required_str(&object, "verification_uri")?),
-            expires_in: reply
-                .seconds(&object, "expires_in")?
-                .ok_or_else(|| reply.shape_error("`expires_in` is missing"))?,
+            user_code: Some(Secret::new(user_code)),
+            verification_uri: Some(Secret::new(
+                reply.required_str(&object, "verification_uri")?,
+            )),
+            expires_in: Some(
+                reply
+                    .seconds(&object, "expires_in")?
+                    .ok_or_else(|| reply.shape_error("`expires_in` is missing"))?,
+            ),
             interval: reply
                 .seconds(&object, "interval")?
                 .unwrap_or(DEFAULT_POLL_INTERVAL),
@@ -493,7 +560,7 @@ impl Agent {
             agent: self.clone(),
             started,
             max_wait: None,
-            received: Mutex::new(None),
+            received: Arc::default(),
         })
     }
 
@@ -502,18 +569,21 @@ impl Agent {
     /// other keys stay). Use it to decommission an agent or after a suspected leak.
     pub async fn revoke(self) -> Result<(), Error> {
         revoke_token(&self.client, &self.api_token).await?;
-        let token = &self.api_token;
-        if self
-            .credentials
-            .load_optional()?
-            .is_some_and(|c| c.api_token.as_ref() == Some(token))
-        {
-            self.credentials.update(|c| {
-                if c.api_token.as_ref() == Some(token) {
-                    c.api_token = None;
-                }
-            })?;
-        }
+        let (file, token) = (self.credentials.clone(), self.api_token.clone());
+        config::off_runtime(move || {
+            if file
+                .load_optional()?
+                .is_some_and(|c| c.api_token.as_ref() == Some(&token))
+            {
+                file.update(|c| {
+                    if c.api_token.as_ref() == Some(&token) {
+                        c.api_token = None;
+                    }
+                })?;
+            }
+            Ok::<(), ConfigError>(())
+        })
+        .await?;
         Ok(())
     }
 }
@@ -542,14 +612,16 @@ pub async fn revoke_token(client: &Client, token: &Secret) -> Result<(), Error> 
 #[derive(Debug)]
 pub struct ClaimCeremony {
     /// `user_code`: the 6-digit code the human enters on the claim page (a secret: show it to
-    /// the human with [`Secret::expose`], never log it).
-    pub user_code: Secret,
+    /// the human with [`Secret::expose`], never log it). `None` for a
+    /// [resumed](Agent::resume_claim) claim.
+    pub user_code: Option<Secret>,
     /// `verification_uri`: the page the human opens (`https://app.opentrain.ai/claim?token=…`;
-    /// the URL carries the `ot_cat_` claim-attempt token, so it is a secret too).
-    pub verification_uri: Secret,
+    /// the URL carries the `ot_cat_` claim-attempt token, so it is a secret too). `None` for a
+    /// [resumed](Agent::resume_claim) claim.
+    pub verification_uri: Option<Secret>,
     /// `expires_in`: seconds this claim attempt lives (1800 in the docs); counted from the
-    /// moment the response arrived.
-    pub expires_in: u64,
+    /// moment the response arrived. `None` for a [resumed](Agent::resume_claim) claim.
+    pub expires_in: Option<u64>,
     /// `interval`: the least number of seconds between two polls of the token endpoint.
     pub interval: u64,
     /// `email_sent`: whether the verification email went out, if the server said.
@@ -557,8 +629,9 @@ pub struct ClaimCeremony {
     agent: Agent,
     started: Instant,
     max_wait: Option<Duration>,
-    /// A post-claim token that arrived but could not be saved yet.
-    received: Mutex<Option<Secret>>,
+    /// A post-claim token that arrived: saved already (a poll whose caller went away finished
+    /// in the background) or not yet (the save failed). The next poll hands it over.
+    received: Arc<Mutex<Option<Secret>>>,
 }
 
 /// What one poll of the token endpoint found.
@@ -618,13 +691,13 @@ impl ClaimCeremony {
     /// matters more). Do not run two waits of one ceremony at once.
     pub async fn wait(&self) -> Result<Client, Error> {
         if let Some(token) = self.take_received() {
-            return self.finish(token);
+            return self.finish(token).await;
         }
         let policy = self.agent.client.retry_policy().clone();
         let mut schedule = Backoff::fixed(Duration::from_secs(self.interval.max(1)));
         let expires = self
-            .started
-            .checked_add(Duration::from_secs(self.expires_in));
+            .expires_in
+            .and_then(|seconds| self.started.checked_add(Duration::from_secs(seconds)));
         let capped = self
             .max_wait
             .and_then(|max| Instant::now().checked_add(max));
@@ -662,40 +735,74 @@ impl ClaimCeremony {
     /// `claim_token`), with no waiting: the CLI's `auth claim-status`. Respect
     /// [`interval`](Self::interval) between calls. On success the token is saved exactly as
     /// [`wait`](Self::wait) saves it; errors map as there.
+    ///
+    /// # Cancel safety
+    ///
+    /// The post-claim token is handed out exactly once. The request, the read of its answer
+    /// and the atomic save of the token run as one spawned task that this future only awaits,
+    /// so dropping the future (a timeout around it, a `select!`) at any point never loses the
+    /// token: once the answer arrives it is saved to the credentials file, and the next
+    /// `poll` or `wait` of this ceremony returns the claimed client without asking the server
+    /// again. The same holds for [`wait`](Self::wait), which polls through this method.
     pub async fn poll(&self) -> Result<ClaimStatus, Error> {
         if let Some(token) = self.take_received() {
-            return self.finish(token).map(ClaimStatus::Claimed);
+            return self.finish(token).await.map(ClaimStatus::Claimed);
         }
         let form = Body::form(&[
             ("grant_type", CLAIM_GRANT_TYPE),
             ("claim_token", self.agent.claim_token.expose()),
         ])?;
-        let reply = match post(&self.agent.client, &CLAIM_TOKEN, form).await {
-            Ok(reply) => reply,
+        let (client, file, received) = (
+            self.agent.client.clone(),
+            self.agent.credentials.clone(),
+            Arc::clone(&self.received),
+        );
+        let exchange = tokio::spawn(async move {
+            let reply = post(&client, &CLAIM_TOKEN, form).await?;
+            let object = reply.object()?;
+            let token = Secret::new(reply.required_str(&object, "access_token")?);
+            // Kept before the save: if the save fails, the next poll saves it again.
+            *received.lock().unwrap_or_else(PoisonError::into_inner) = Some(token.clone());
+            let base_url = client.base_url().to_owned();
+            config::off_runtime(move || save_claimed(&file, &token, &base_url)).await?;
+            Ok::<(), Error>(())
+        });
+        let outcome = match exchange.await {
+            Ok(outcome) => outcome,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(_) => Err(Error::InvalidRequest(
+                "the claim poll was cancelled by the runtime shutting down".into(),
+            )),
+        };
+        match outcome {
+            Ok(()) => {
+                let token = self.take_received().ok_or_else(|| {
+                    Error::InvalidRequest("the claimed token was handed over twice".into())
+                })?;
+                self.agent
+                    .client
+                    .with_token(token)
+                    .map(ClaimStatus::Claimed)
+            }
             Err(Error::OAuth {
                 status,
                 error,
                 description,
-            }) => {
-                return match error.as_str() {
-                    "authorization_pending" => Ok(ClaimStatus::Pending),
-                    "slow_down" => Ok(ClaimStatus::SlowDown),
-                    "expired_token" => Err(Error::ClaimExpired),
-                    "invalid_grant" | "access_denied" => {
-                        Err(Error::ClaimRefused { error, description })
-                    }
-                    _ => Err(Error::OAuth {
-                        status,
-                        error,
-                        description,
-                    }),
-                };
-            }
-            Err(other) => return Err(other),
-        };
-        let object = reply.object()?;
-        let token = Secret::new(reply.required_str(&object, "access_token")?);
-        self.finish(token).map(ClaimStatus::Claimed)
+            }) => match error.as_str() {
+                "authorization_pending" => Ok(ClaimStatus::Pending),
+                "slow_down" => Ok(ClaimStatus::SlowDown),
+                "expired_token" => Err(Error::ClaimExpired),
+                "invalid_grant" | "access_denied" => {
+                    Err(Error::ClaimRefused { error, description })
+                }
+                _ => Err(Error::OAuth {
+                    status,
+                    error,
+                    description,
+                }),
+            },
+            Err(other) => Err(other),
+        }
     }
 
     fn take_received(&self) -> Option<Secret> {
@@ -706,9 +813,15 @@ impl ClaimCeremony {
     }
 
     /// Saves the post-claim token, then (only then) builds the client that carries it.
-    fn finish(&self, token: Secret) -> Result<Client, Error> {
-        let base_url = self.agent.client.base_url();
-        if let Err(error) = save_claimed(&self.agent.credentials, &token, base_url) {
+    async fn finish(&self, token: Secret) -> Result<Client, Error> {
+        let (file, saved, base_url) = (
+            self.agent.credentials.clone(),
+            token.clone(),
+            self.agent.client.base_url().to_owned(),
+        );
+        if let Err(error) =
+            config::off_runtime(move || save_claimed(&file, &saved, &base_url)).await
+        {
             *self.received.lock().unwrap_or_else(PoisonError::into_inner) = Some(token);
             return Err(error.into());
         }

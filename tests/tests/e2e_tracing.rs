@@ -83,7 +83,7 @@ async fn no_span_or_event_of_a_whole_lifecycle_carries_a_secret() {
         agent.claim_token().expose().to_owned(),
     ];
     let claim = agent.start_claim("owner@example.com").await.unwrap();
-    secrets.push(claim.user_code.expose().to_owned());
+    secrets.push(claim.user_code.as_ref().unwrap().expose().to_owned());
     let client = claim.wait().await.unwrap();
 
     let published = client

@@ -1,10 +1,24 @@
 //! The crate's one atomic file write, [`write_file_atomically`] (credentials and cursor files
 //! both go through it), with its private-permission file and directory creation and its
-//! best-effort directory flush.
+//! best-effort directory flush; and [`off_runtime`], which runs such file work on tokio's
+//! blocking pool so that no `fsync` ever stalls an async worker thread.
 
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+
+/// Runs blocking file work (`f`) on tokio's blocking pool and waits for it. A panic inside `f`
+/// is resumed here.
+pub(crate) async fn off_runtime<T, F>(f: F) -> T
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    match tokio::task::spawn_blocking(f).await {
+        Ok(value) => value,
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    }
+}
 
 /// Replaces the file at `path` with `bytes` so that a crash at any moment leaves either the
 /// old file or the complete new one: write a private temporary file (mode 0600) next to it,

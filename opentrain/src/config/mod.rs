@@ -13,7 +13,7 @@ mod error;
 mod resolution;
 mod secret;
 
-pub(crate) use atomic::write_file_atomically;
+pub(crate) use atomic::{off_runtime, write_file_atomically};
 pub use base_url::{API_PATH, DEFAULT_BASE_URL, api_url};
 pub use credentials::{Credentials, CredentialsFile, Overwrite};
 pub use error::{ConfigError, Source};
