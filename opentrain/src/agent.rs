@@ -476,6 +476,7 @@ impl Agent {
             started: Instant::now(),
             max_wait: None,
             received: Arc::default(),
+            exchange: Arc::default(),
         }
     }
 
@@ -561,6 +562,7 @@ impl Agent {
             started,
             max_wait: None,
             received: Arc::default(),
+            exchange: Arc::default(),
         })
     }
 
@@ -632,6 +634,8 @@ pub struct ClaimCeremony {
     /// A post-claim token that arrived: saved already (a poll whose caller went away finished
     /// in the background) or not yet (the save failed). The next poll hands it over.
     received: Arc<Mutex<Option<Secret>>>,
+    /// Held by the one token-endpoint exchange in flight (its task keeps it past a drop).
+    exchange: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// What one poll of the token endpoint found.
@@ -745,7 +749,11 @@ impl ClaimCeremony {
     /// `poll` or `wait` of this ceremony returns the claimed client without asking the server
     /// again. The same holds for [`wait`](Self::wait), which polls through this method.
     pub async fn poll(&self) -> Result<ClaimStatus, Error> {
+        // One exchange at a time: a poll whose caller went away may still be in flight, and
+        // its answer (the one-shot token) must be waited for, not asked for again.
+        let in_flight = Arc::clone(&self.exchange).lock_owned().await;
         if let Some(token) = self.take_received() {
+            drop(in_flight);
             return self.finish(token).await.map(ClaimStatus::Claimed);
         }
         let form = Body::form(&[
@@ -758,6 +766,7 @@ impl ClaimCeremony {
             Arc::clone(&self.received),
         );
         let exchange = tokio::spawn(async move {
+            let _in_flight = in_flight;
             let reply = post(&client, &CLAIM_TOKEN, form).await?;
             let object = reply.object()?;
             let token = Secret::new(reply.required_str(&object, "access_token")?);

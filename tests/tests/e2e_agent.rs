@@ -101,3 +101,59 @@ async fn a_claim_nobody_confirms_expires_with_a_typed_error() {
     let saved = std::fs::read_to_string(scratch.join("cli.json")).unwrap();
     assert!(saved.contains("\"claimToken\""), "{saved}");
 }
+
+/// The credentials file is read and written on tokio's blocking pool, never on an async worker
+/// thread: on a single-threaded runtime, a registration whose file read blocks (the file is a
+/// FIFO nobody writes yet) leaves the runtime free to run another task meanwhile.
+#[tokio::test(flavor = "current_thread")]
+async fn credentials_file_io_never_blocks_the_async_worker_thread() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let sandbox = Sandbox::start().await.unwrap();
+    let scratch = Scratch::new("fifo");
+    let path = scratch.join("cli.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(made.success(), "mkfifo");
+
+    // The other task can only run while the runtime's one thread is free.
+    let other_task_ran = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&other_task_ran);
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        flag.store(true, Ordering::SeqCst);
+    });
+    // A writer that feeds the FIFO once the other task ran, or after 5 s regardless (so a
+    // blocking read fails this test instead of hanging it).
+    let flag = Arc::clone(&other_task_ran);
+    let fifo = path.clone();
+    let writer = std::thread::spawn(move || {
+        for _ in 0..500 {
+            if flag.load(Ordering::SeqCst) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let ran_first = flag.load(Ordering::SeqCst);
+        std::fs::write(&fifo, b"{}").unwrap();
+        ran_first
+    });
+
+    // `force`: the save then does not read the file a second time (the FIFO is fed once).
+    agent::register(
+        &Registration::default()
+            .force(true)
+            .config(config(&sandbox, &scratch)),
+    )
+    .await
+    .unwrap();
+    assert!(
+        writer.join().unwrap(),
+        "the runtime thread was blocked by the credentials file read"
+    );
+    let saved = std::fs::read_to_string(&path).unwrap();
+    assert!(saved.contains("\"claimToken\""), "{saved}");
+}
