@@ -1,5 +1,6 @@
-//! The raw OpenTrain Public API client, generated from `openapi.json` by progenitor at build
-//! time. Most users want the `opentrain` facade, which adds authentication, retries, one error
+//! The raw OpenTrain Public API client, generated from `openapi.json` by progenitor with
+//! `cargo xtask generate` and checked in under `src/generated/` (no code generator runs in a
+//! consumer's build). Most users want the `opentrain` facade, which adds authentication, retries, one error
 //! type, pagination and the workflows; this crate is the spec-exact layer underneath.
 //!
 //! - [`Client`] has one builder method per operation (`client.get_job().id("job_1").send()`),
@@ -14,7 +15,9 @@
 //! - [`secret`] holds [`secret::Secret`], the one secret type: every property the spec marks
 //!   `format: password` is generated as one, so `Debug` never prints it.
 //!
-//! Nothing in the generated part is edited by hand: change `openapi.json` and rebuild.
+//! Nothing in the generated part is edited by hand: change `openapi.json`, run
+//! `cargo xtask generate`, review the diff; CI's `cargo xtask generate --check` fails when the
+//! checked-in files are stale.
 
 #![allow(missing_docs, clippy::all, clippy::pedantic, unreachable_pub)]
 
@@ -26,7 +29,7 @@ pub mod transport;
 
 #[allow(rustdoc::all)]
 mod generated {
-    include!(concat!(env!("OUT_DIR"), "/generated.rs"));
+    include!("generated/client.rs");
 }
 
 pub use generated::*;

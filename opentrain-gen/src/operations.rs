@@ -1,6 +1,6 @@
 //! The operation table: every operation of `openapi.json` with what the generator made of it.
 //!
-//! `build.rs` writes [`OPERATIONS`] from the spec (method, path, tag, declared statuses, whether
+//! `cargo xtask generate` writes [`OPERATIONS`] from the spec (method, path, tag, declared statuses, whether
 //! it is a tokenless read) joined with the generated code (the `Client` method and a decoder for
 //! its success type). Tests use it to prove every operation has a client method and every docs
 //! example decodes; the facade uses it to look up facts by operation (e.g. which are reads).
@@ -50,4 +50,4 @@ impl Operation {
     }
 }
 
-include!(concat!(env!("OUT_DIR"), "/operations.rs"));
+include!("generated/operations.rs");

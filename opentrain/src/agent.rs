@@ -693,6 +693,12 @@ impl ClaimCeremony {
     /// replaced, `claimToken` removed, `baseUrl` set, other keys kept, written atomically with
     /// mode `0600` (a file that is no longer valid JSON is replaced, since the one-shot token
     /// matters more). Do not run two waits of one ceremony at once.
+    ///
+    /// # Cancel safety
+    ///
+    /// Dropping the future loses nothing: each poll runs as a task of its own that saves the
+    /// token once its answer arrives (see [`poll`](Self::poll)), and the next `wait` or `poll`
+    /// of this ceremony returns the claimed client without asking the server again.
     pub async fn wait(&self) -> Result<Client, Error> {
         if let Some(token) = self.take_received() {
             return self.finish(token).await;

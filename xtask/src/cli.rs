@@ -14,6 +14,11 @@ use std::time::Duration;
 /// The help text.
 pub const USAGE: &str = "\
 usage: cargo xtask spec <command> [options]
+       cargo xtask generate [--check] [--spec PATH]
+
+generate [--check] [--spec PATH]
+      write the raw client (opentrain-gen/src/generated/) from the spec;
+      --check: exit 1, listing the stale files, when they differ from what the spec gives
 
 commands:
   refresh [--url URL] [--out PATH] [--timeout SECS] [--allow-lossy]
@@ -82,6 +87,13 @@ pub enum Command {
         /// `--check`.
         check: bool,
     },
+    /// `generate`.
+    Generate {
+        /// `--spec`.
+        spec: PathBuf,
+        /// `--check`.
+        check: bool,
+    },
     /// `help`, `--help`, `-h`.
     Help,
 }
@@ -93,6 +105,36 @@ pub fn parse(args: &[String]) -> Result<Command, Error> {
     match it.next() {
         None | Some("help" | "--help" | "-h") => return Ok(Command::Help),
         Some("spec") => {}
+        Some("generate") => {
+            let mut spec = None;
+            let mut check = false;
+            let rest: Vec<&str> = it.collect();
+            let mut i = 0;
+            while i < rest.len() {
+                match rest[i] {
+                    "--check" => check = true,
+                    "--spec" => {
+                        i += 1;
+                        let value = rest
+                            .get(i)
+                            .ok_or_else(|| usage("--spec needs a value".into()))?;
+                        spec = Some(PathBuf::from(value));
+                    }
+                    other => {
+                        if let Some(value) = other.strip_prefix("--spec=") {
+                            spec = Some(PathBuf::from(value));
+                        } else {
+                            return Err(usage(format!("unknown option `{other}` for generate")));
+                        }
+                    }
+                }
+                i += 1;
+            }
+            return Ok(Command::Generate {
+                spec: spec.unwrap_or_else(default_spec_path),
+                check,
+            });
+        }
         Some(other) => return Err(usage(format!("unknown task `{other}`"))),
     }
     let command = match it.next() {
@@ -277,6 +319,60 @@ fn execute(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> Result
             };
             let _ = write!(out, "{text}");
             Ok(report.exit_code())
+        }
+        Command::Generate { spec, check } => {
+            let files = crate::generate::generate(&spec).map_err(|message| Error::Generate {
+                spec: spec.clone(),
+                message,
+            })?;
+            let dir = crate::generate::output_dir(&spec);
+            let mut stale = Vec::new();
+            for (name, content) in &files {
+                let path = dir.join(name);
+                let current = std::fs::read_to_string(&path).unwrap_or_default();
+                if current != *content {
+                    stale.push(path);
+                }
+            }
+            if check {
+                if stale.is_empty() {
+                    let _ = writeln!(
+                        out,
+                        "generate --check: {} files are up to date",
+                        files.len()
+                    );
+                    return Ok(exit::OK);
+                }
+                let _ = writeln!(
+                    out,
+                    "generate --check: {} file(s) differ from what {} gives (run `cargo xtask generate`):",
+                    stale.len(),
+                    spec.display()
+                );
+                for path in &stale {
+                    let _ = writeln!(out, "  {}", path.display());
+                }
+                return Ok(exit::ADDITIVE);
+            }
+            for (name, content) in &files {
+                let path = dir.join(name);
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent).map_err(|source| Error::Io {
+                        action: "create",
+                        path: parent.to_path_buf(),
+                        source,
+                    })?;
+                }
+                fsutil::write_atomic(&path, content.as_bytes())?;
+            }
+            let _ = writeln!(
+                out,
+                "generate: wrote {} file(s) under {} ({} changed)",
+                files.len(),
+                dir.display(),
+                stale.len()
+            );
+            Ok(exit::OK)
         }
         Command::Check { spec } => {
             let doc = fetch::read_spec_file(&spec)?;

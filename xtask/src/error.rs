@@ -13,6 +13,15 @@ use std::path::PathBuf;
 /// Why a spec task failed.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// The raw client could not be generated from the spec.
+    #[error("cannot generate the OpenTrain client from {spec}:\n{message}")]
+    Generate {
+        /// The spec that was read.
+        spec: std::path::PathBuf,
+        /// Every problem, one per line.
+        message: String,
+    },
+
     /// The command line could not be understood.
     #[error("{0}\n\n{usage}", usage = crate::cli::USAGE)]
     Usage(String),

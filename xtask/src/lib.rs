@@ -2,7 +2,8 @@
 //! tests share: `spec refresh` (fetch the served spec, convert 3.1 to 3.0.3, canonicalize, gate,
 //! write atomically), `spec drift` (a structural, breaking/additive diff against the committed
 //! `openapi.json`), `spec check` (the generator-constraint gate of [`opentrain_spec::check`]) and
-//! `spec fmt` (rewrite a spec in canonical form).
+//! `spec fmt` (rewrite a spec in canonical form), and `generate [--check]` (write, or verify,
+//! the checked-in raw client of `opentrain-gen`).
 //!
 //! Every command is a function here ([`refresh::refresh`], [`drift::diff`], [`cli::run`], ...)
 //! so tests call them directly, against local servers and temporary copies of the spec.
@@ -13,6 +14,7 @@ pub mod drift;
 mod error;
 pub mod fetch;
 pub mod fsutil;
+pub mod generate;
 pub mod refresh;
 
 pub use error::Error;
