@@ -37,10 +37,12 @@ mod events;
 mod faults;
 mod routes;
 mod sandbox;
+mod serve;
 
 pub use faults::{Fault, RecordedRequest};
 pub use routes::{ClaimSummary, DeliveryAttempt, NO_ROUTE_HEADER};
 pub use sandbox::{ControlError, Sandbox, SandboxBuilder};
+pub use serve::{ServeError, StartError};
 
 /// One route the sandbox serves: the HTTP method and the full path template
 /// (e.g. `GET /api/public/v1/jobs/{id}`).
