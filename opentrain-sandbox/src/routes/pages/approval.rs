@@ -117,6 +117,12 @@ fn view(st: &Records, id: &str) -> Option<View> {
         ),
         ApprovalType::Unknown(other) => format!("The agent asks you to co-sign “{other}”."),
     };
+    // A finished approval tells what was asked.
+    let lead = if a.status == ApprovalStatus::Pending {
+        lead
+    } else {
+        lead.replacen("The agent asks", "The agent asked", 1)
+    };
     let mut rows = vec![("Type", format!("{label} ({})", a.type_))];
     if let Some(amount) = amount {
         rows.push(("Amount", usd(amount)));

@@ -87,7 +87,6 @@ input[type=text]{width:100%;padding:.65rem .8rem;font:1.5rem/1.2 ui-monospace,Me
 button{flex:1;padding:.7rem 1rem;font:inherit;font-weight:600;border-radius:8px;border:1px solid transparent;cursor:pointer}\
 .primary{background:#2952cc;color:#fff}\
 .secondary{background:#fff;color:#7f1d1d;border-color:#e2b4b4}\
-.status{display:inline-block;padding:.1rem .6rem;border-radius:999px;background:#eef0f4}\
 .foot{margin:1.5rem 0 0;font-size:.85rem;color:#5b6478}";
 
 /// A whole page: `title` (escaped here) and `body`, markup the caller built from escaped
