@@ -85,7 +85,9 @@ pub struct ServedRoute {
     pub path: &'static str,
 }
 
-/// Every route the sandbox serves (the same table builds its router).
+/// Every route the sandbox serves (the same tables build its router): the API's routes, then
+/// the four routes of the HTML pages (`GET`/`POST /claim` and `GET`/`POST
+/// /approvals/{approvalId}`), which are not API routes.
 pub fn routes() -> Vec<ServedRoute> {
     routes::served()
 }
