@@ -65,6 +65,8 @@ pub(crate) struct Config {
     pub(crate) proposals_on_publish: usize,
     pub(crate) webhook_retry_delays: Vec<Duration>,
     pub(crate) webhook_disable_after: u32,
+    /// The scripted human confirms every approval when it is created or first read.
+    pub(crate) auto_confirm_approvals: bool,
 }
 
 impl Default for Config {
@@ -81,6 +83,7 @@ impl Default for Config {
                 Duration::from_secs(7200),
             ],
             webhook_disable_after: 10,
+            auto_confirm_approvals: false,
         }
     }
 }

@@ -1,4 +1,6 @@
-//! Fault injection and the request log: the middleware every request passes through.
+//! Fault injection and the request log: the middleware every API request passes through (the
+//! HTML pages a person opens are served outside it, so they neither take a queued fault nor
+//! show up in the log).
 //!
 //! Before a request reaches its handler the middleware applies the configured delay, then, if a
 //! fault is queued, answers with it instead (a JSON 503 envelope or a proxy's HTML 502). Every

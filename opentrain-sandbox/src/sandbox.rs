@@ -1,16 +1,19 @@
-//! The handle: starting the server, its options, and the test controls.
+//! The handle: starting the server, its options, and the test controls. Serving until a
+//! shutdown signal and the start and serve errors live in `serve.rs`.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use opentrain_gen::types::Scope;
+use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::Feature;
 use crate::app::{ALL_SCOPES, App, Config, Inner, State};
 use crate::clock::Clock;
 use crate::faults::{Fault, Faults, RecordedRequest};
+use crate::serve::StartError;
 
 /// Why a control could not be applied.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,6 +46,7 @@ impl std::error::Error for ControlError {}
 pub struct SandboxBuilder {
     config: Config,
     disabled: Vec<Feature>,
+    port: u16,
 }
 
 impl SandboxBuilder {
@@ -87,6 +91,36 @@ impl SandboxBuilder {
         self
     }
 
+    /// Binds `127.0.0.1` on `port` instead of a free port (`0`, the default, picks a free one).
+    /// A port already in use makes [`SandboxBuilder::start`] fail with
+    /// [`StartError::PortInUse`].
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Who confirms claims and approvals, for a sandbox a person clicks through.
+    ///
+    /// `true`: the scripted human does everything. A claim is confirmed after one
+    /// `authorization_pending` poll (this sets [`claim_confirm_after_polls`] to `Some(1)`), and
+    /// every approval is confirmed as soon as it is created (the 202 still shows it `pending`;
+    /// every later read shows it `confirmed`) or, should that confirm have been refused, when
+    /// it is next read (`GET /approvals/{id}` or its page).
+    ///
+    /// `false`: nobody scripted confirms anything. A claim waits for a person on its claim
+    /// page (or [`Sandbox::confirm_claim`]: this sets [`claim_confirm_after_polls`] to `None`),
+    /// and an approval for its approval page's buttons (or [`Sandbox::confirm_approval`]).
+    ///
+    /// Without this call the defaults hold: the scripted human confirms a claim after two polls
+    /// and approvals wait. A later [`claim_confirm_after_polls`] call overrides the claim part.
+    ///
+    /// [`claim_confirm_after_polls`]: SandboxBuilder::claim_confirm_after_polls
+    pub fn auto_confirm(mut self, on: bool) -> Self {
+        self.config.claim_confirm_after_polls = on.then_some(1);
+        self.config.auto_confirm_approvals = on;
+        self
+    }
+
     /// Starts with `feature` switched off.
     pub fn disable(mut self, feature: Feature) -> Self {
         if !self.disabled.contains(&feature) {
@@ -95,10 +129,20 @@ impl SandboxBuilder {
         self
     }
 
-    /// Binds `127.0.0.1:0` and serves on the current tokio runtime.
-    pub async fn start(self) -> std::io::Result<Sandbox> {
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
-        let base_url = format!("http://{}", listener.local_addr()?);
+    /// Binds `127.0.0.1` on the chosen [`port`](SandboxBuilder::port) (a free one by default)
+    /// and serves on the current tokio runtime until the handle is dropped or
+    /// [`Sandbox::serve_until`] returns.
+    ///
+    /// Errors: [`StartError::PortInUse`] when the port is taken, [`StartError::Bind`] for any
+    /// other failure to listen. [`StartError`] converts into [`std::io::Error`], so `?` works
+    /// in functions returning `std::io::Result`.
+    pub async fn start(self) -> Result<Sandbox, StartError> {
+        let port = self.port;
+        let listener = crate::serve::bind(port).await?;
+        let address = listener
+            .local_addr()
+            .map_err(|source| StartError::Bind { port, source })?;
+        let base_url = format!("http://{address}");
         let clock = Clock::new();
         let now = clock.now();
         let mut state = State::default();
@@ -127,17 +171,24 @@ impl SandboxBuilder {
             }),
         };
         let router = crate::routes::router(app.clone());
-        let server = tokio::spawn(async move {
-            // The server runs until the handle is dropped (the task is aborted then).
-            let _ = axum::serve(listener, router).await;
-        });
-        let mut tasks = vec![server];
-        tasks.extend(crate::routes::start_background(&app));
+        let (stop, stopped) = oneshot::channel::<()>();
+        // The server runs until the handle is dropped (the task is aborted then) or
+        // `serve_until` asks it to stop gracefully.
+        let server = tokio::spawn(
+            axum::serve(listener, router)
+                .with_graceful_shutdown(async move {
+                    let _ = stopped.await;
+                })
+                .into_future(),
+        );
+        let tasks = crate::routes::start_background(&app);
         Ok(Sandbox {
             app,
             base_url,
             owner_account,
             owner_token,
+            server: Some(server),
+            stop: Some(stop),
             tasks,
         })
     }
@@ -149,6 +200,11 @@ pub struct Sandbox {
     pub(crate) base_url: String,
     pub(crate) owner_account: String,
     pub(crate) owner_token: String,
+    /// The HTTP server (taken by [`Sandbox::serve_until`]).
+    pub(crate) server: Option<JoinHandle<std::io::Result<()>>>,
+    /// Asks the server to stop gracefully (taken by [`Sandbox::serve_until`]).
+    pub(crate) stop: Option<oneshot::Sender<()>>,
+    /// Background tasks (webhook delivery).
     pub(crate) tasks: Vec<JoinHandle<()>>,
 }
 
@@ -162,6 +218,9 @@ impl std::fmt::Debug for Sandbox {
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
+        if let Some(server) = &self.server {
+            server.abort();
+        }
         for task in &self.tasks {
             task.abort();
         }
@@ -169,8 +228,8 @@ impl Drop for Sandbox {
 }
 
 impl Sandbox {
-    /// Starts a sandbox with the default options.
-    pub async fn start() -> std::io::Result<Sandbox> {
+    /// Starts a sandbox with the default options on a free port.
+    pub async fn start() -> Result<Sandbox, StartError> {
         Self::builder().start().await
     }
 

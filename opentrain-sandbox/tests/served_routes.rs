@@ -1,6 +1,7 @@
 //! The sandbox serves only what the real service serves: every route it registers is an
-//! operation of `openapi.json` (same method, same path template) or one of the four agent-auth
-//! endpoints.
+//! operation of `openapi.json` (same method, same path template), one of the four agent-auth
+//! endpoints, or one of the HTML pages listed in [`PAGES`] (which stand in for the OpenTrain
+//! app's own pages behind `verification_uri` and `approvalUrl`).
 
 use std::collections::BTreeSet;
 
@@ -15,7 +16,19 @@ const AGENT_AUTH: [(&str, &str); 4] = [
     ("POST", "/api/agent/oauth/revoke"),
 ];
 
-/// The routes of `served` that are neither a spec operation nor an agent-auth endpoint.
+/// The HTML pages a person opens from links the API hands out. They are not API routes: the
+/// claim page behind a claim's `verification_uri` (`/claim?token=ot_cat_...`, its form posts
+/// back to the same URL) and the approval page behind every `approvalUrl` (its Confirm and
+/// Decline buttons post back to it). A new page must be added here on purpose.
+const PAGES: [(&str, &str); 4] = [
+    ("GET", "/claim"),
+    ("POST", "/claim"),
+    ("GET", "/approvals/{approvalId}"),
+    ("POST", "/approvals/{approvalId}"),
+];
+
+/// The routes of `served` that are neither a spec operation, an agent-auth endpoint nor a
+/// listed page.
 fn strays(served: &[ServedRoute]) -> Vec<String> {
     let spec: BTreeSet<(String, String)> = OPERATIONS
         .iter()
@@ -23,6 +36,7 @@ fn strays(served: &[ServedRoute]) -> Vec<String> {
         .chain(
             AGENT_AUTH
                 .iter()
+                .chain(PAGES.iter())
                 .map(|(m, p)| ((*m).to_owned(), (*p).to_owned())),
         )
         .collect();
@@ -34,7 +48,7 @@ fn strays(served: &[ServedRoute]) -> Vec<String> {
 }
 
 #[test]
-fn every_served_route_is_a_spec_operation_or_an_agent_auth_endpoint() {
+fn every_served_route_is_a_spec_operation_an_agent_auth_endpoint_or_a_listed_page() {
     let strays = strays(&routes());
     assert!(
         strays.is_empty(),
@@ -61,15 +75,46 @@ fn the_check_catches_a_wrong_method_a_wrong_template_and_an_invented_path() {
             method: "GET",
             path: "/api/public/v1/auth/me",
         },
+        ServedRoute {
+            method: "DELETE",
+            path: "/approvals/{approvalId}",
+        },
+        ServedRoute {
+            method: "GET",
+            path: "/claim/{token}",
+        },
+        ServedRoute {
+            method: "GET",
+            path: "/approvals/{approvalId}",
+        },
     ];
     assert_eq!(
         strays(&invented),
         [
             "DELETE /api/public/v1/auth/me",
             "GET /api/public/v1/jobs/{jobId}",
-            "GET /api/public/v1/sandbox/reset"
+            "GET /api/public/v1/sandbox/reset",
+            "DELETE /approvals/{approvalId}",
+            "GET /claim/{token}"
         ]
     );
+}
+
+#[test]
+fn every_listed_page_is_served_and_only_pages_are_outside_the_api_prefixes() {
+    let all = routes();
+    for (method, path) in PAGES {
+        assert!(
+            all.iter().any(|r| r.method == method && r.path == path),
+            "the page {method} {path} is listed but not served"
+        );
+    }
+    let outside: BTreeSet<(&str, &str)> = all
+        .iter()
+        .filter(|r| !r.path.starts_with("/api/"))
+        .map(|r| (r.method, r.path))
+        .collect();
+    assert_eq!(outside, PAGES.into_iter().collect());
 }
 
 #[test]

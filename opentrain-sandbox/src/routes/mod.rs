@@ -1,7 +1,8 @@
 //! The route table: every endpoint the sandbox serves, in one list that both builds the axum
 //! router and answers [`crate::routes`], so the served surface can be checked against
-//! `openapi.json`. Also the small request helpers shared by the handlers (JSON bodies, query
-//! parameters, limits and cursor paging).
+//! `openapi.json`; the HTML pages a person opens (`pages`) are listed apart and served outside
+//! the API's fault and recording middleware. Also the small request helpers shared by the
+//! handlers (JSON bodies, query parameters, limits and cursor paging).
 
 use std::collections::HashMap;
 
@@ -20,6 +21,7 @@ use crate::errors::{ApiError, json, request_id};
 mod account;
 mod lifecycle;
 mod me;
+mod pages;
 
 pub(crate) use account::{Agents, start_background};
 pub use account::{ClaimSummary, DeliveryAttempt};
@@ -55,15 +57,18 @@ fn table() -> Vec<Route> {
     table
 }
 
-/// Every (method, path template) the sandbox serves.
+/// Every (method, path template) the sandbox serves: the API's table, then the page routes.
 pub(crate) fn served() -> Vec<ServedRoute> {
     table()
         .into_iter()
+        .chain(pages::routes())
         .map(|(method, path, _)| ServedRoute { method, path })
         .collect()
 }
 
-/// The router over the whole table, with the fault/recording middleware.
+/// The router over the whole table, with the fault/recording middleware, plus the pages
+/// (merged after the middleware is applied, so faults and the request log concern the API
+/// only).
 pub(crate) fn router(app: App) -> Router {
     let mut router = Router::new();
     for (_, path, handler) in table() {
@@ -76,6 +81,7 @@ pub(crate) fn router(app: App) -> Router {
             app.clone(),
             crate::faults::observe,
         ))
+        .merge(pages::router())
         .with_state(app)
 }
 

@@ -44,18 +44,38 @@ pub(crate) struct Registration {
     pub(crate) issued: Option<String>,
     /// Whether the post-claim token was handed out (it is delivered once).
     pub(crate) delivered: bool,
+    /// The claim-attempt tokens of earlier attempts, replaced by a newer claim start (their
+    /// claim page says so).
+    pub(crate) superseded: Vec<String>,
 }
 
 impl Registration {
     /// Whether the human finished the claim.
-    fn claimed(&self) -> bool {
+    pub(crate) fn claimed(&self) -> bool {
         self.issued.is_some() || self.delivered
     }
+
+    /// Whether the claim window or the current attempt's lifetime has passed at `now`.
+    pub(crate) fn expired(&self, now: DateTime<Utc>) -> bool {
+        now >= self.window_ends || self.attempt.as_ref().is_some_and(|a| now >= a.expires_at)
+    }
+}
+
+/// Why the human could not finish a claim.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ClaimRefusal {
+    /// The claim is already finished.
+    AlreadyClaimed,
+    /// The attempt's 30 minutes or the 24-hour claim window have passed.
+    Expired,
 }
 
 /// One claim attempt: what `POST /api/agent/identity/claim` started.
 #[derive(Clone, Debug)]
 pub(crate) struct Attempt {
+    /// The `ot_cat_` claim-attempt token inside `verification_uri` (it ties the claim page to
+    /// this attempt).
+    pub(crate) token: String,
     pub(crate) user_code: String,
     pub(crate) email: String,
     pub(crate) expires_at: DateTime<Utc>,
@@ -200,6 +220,7 @@ pub(crate) async fn register(State(app): State<App>, body: Bytes) -> Result<Resp
         attempt: None,
         issued: None,
         delivered: false,
+        superseded: Vec::new(),
     });
     drop(st);
     Ok(json(
@@ -236,9 +257,10 @@ struct ClaimStartedBody {
 /// for `{claim_token, email}`. Every failure is `invalid_request`, as documented; an email that
 /// already belongs to an account says `email_already_registered` in `error_description`.
 ///
-/// The sandbox sends no mail and serves no claim page: `verification_uri` points at the
-/// sandbox's own `/claim` path (which answers 404) and `email_sent` is `true` because the
-/// scripted human (or [`Sandbox::confirm_claim`]) stands in for the mailbox and the page.
+/// The sandbox sends no mail: `verification_uri` points at the sandbox's own claim page
+/// (`/claim?token=ot_cat_...`, see `routes/pages/claim.rs`), where a person types the code, and
+/// `email_sent` is `true` because that page, the scripted human or [`Sandbox::confirm_claim`]
+/// stand in for the mailbox.
 pub(crate) async fn start_claim(
     State(app): State<App>,
     body: Bytes,
@@ -313,7 +335,11 @@ pub(crate) async fn start_claim(
     else {
         return Err(bad("invalid_request", "The claim token is not valid."));
     };
+    if let Some(previous) = registration.attempt.take() {
+        registration.superseded.push(previous.token);
+    }
     registration.attempt = Some(Attempt {
+        token: attempt_token.clone(),
         user_code: user_code.clone(),
         email,
         expires_at: now + secs(ATTEMPT_SECONDS),
@@ -369,6 +395,29 @@ fn complete_claim(st: &mut Records, index: usize, now: DateTime<Utc>) {
     if let Some(registration) = st.agents.registrations.get_mut(index) {
         registration.issued = Some(secret);
     }
+}
+
+/// The human confirms the claim of `registrations[index]` (the claim page and
+/// [`Sandbox::confirm_claim`] both end here): refused when it is already finished or expired,
+/// else [`complete_claim`].
+pub(crate) fn confirm_registration(
+    st: &mut Records,
+    index: usize,
+    now: DateTime<Utc>,
+) -> Result<(), ClaimRefusal> {
+    let registration = st
+        .agents
+        .registrations
+        .get(index)
+        .ok_or(ClaimRefusal::Expired)?;
+    if registration.claimed() {
+        return Err(ClaimRefusal::AlreadyClaimed);
+    }
+    if registration.expired(now) {
+        return Err(ClaimRefusal::Expired);
+    }
+    complete_claim(st, index, now);
+    Ok(())
 }
 
 /// The success body of the token poll.
@@ -526,24 +575,16 @@ impl Sandbox {
                 kind: "claim",
                 id: user_code.to_owned(),
             })?;
-        let registration = &st.agents.registrations[index];
-        if registration.claimed() {
-            return Err(ControlError::InvalidState(format!(
-                "the claim with code {user_code} is already finished"
-            )));
-        }
-        let expired = now >= registration.window_ends
-            || registration
-                .attempt
-                .as_ref()
-                .is_some_and(|a| now >= a.expires_at);
-        if expired {
-            return Err(ControlError::InvalidState(format!(
-                "the claim attempt with code {user_code} has expired"
-            )));
-        }
-        complete_claim(&mut st, index, now);
-        Ok(())
+        confirm_registration(&mut st, index, now).map_err(|refusal| {
+            ControlError::InvalidState(match refusal {
+                ClaimRefusal::AlreadyClaimed => {
+                    format!("the claim with code {user_code} is already finished")
+                }
+                ClaimRefusal::Expired => {
+                    format!("the claim attempt with code {user_code} has expired")
+                }
+            })
+        })
     }
 
     /// Every registration and the state of its claim, oldest first.
@@ -559,8 +600,7 @@ impl Sandbox {
                 agent_name: r.agent_name.clone(),
                 user_code: r.attempt.as_ref().map(|a| a.user_code.clone()),
                 email: r.attempt.as_ref().map(|a| a.email.clone()),
-                expired: now >= r.window_ends
-                    || r.attempt.as_ref().is_some_and(|a| now >= a.expires_at),
+                expired: r.expired(now),
                 pending_polls: r.attempt.as_ref().map_or(0, |a| a.pending_polls),
                 claimed: r.claimed(),
                 token_delivered: r.delivered,

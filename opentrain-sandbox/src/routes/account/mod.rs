@@ -16,6 +16,7 @@ mod team;
 mod webhooks;
 
 pub use agent_auth::ClaimSummary;
+pub(crate) use agent_auth::{ClaimRefusal, confirm_registration};
 pub use delivery::DeliveryAttempt;
 
 /// The account family's records.

@@ -1,11 +1,25 @@
 //! Test controls of the employer lifecycle, as methods of [`crate::Sandbox`]: play the human
-//! who co-signs approvals, the trainers who apply and reply, and the moderation service.
+//! who co-signs approvals, the trainers who apply and reply, and the moderation service. The
+//! approval page (`routes/pages/approval.rs`) resolves approvals through the same [`settle`].
 
 use opentrain_gen::types::{ApprovalStatus, EventType, PlatformEventData, ProposalStatus};
 
 use super::money::{Outcome, resolve};
 use super::{Msg, add_applicant, settle_expiry};
+use crate::app::App;
 use crate::{ControlError, Sandbox};
+
+/// Resolves an approval as the human would, after applying lazy expiry (an approval past its
+/// `expiresAt` can no longer be confirmed or declined). The controls below and the approval
+/// page's buttons all end here.
+pub(crate) fn settle(app: &App, approval_id: &str, outcome: Outcome) -> Result<(), ControlError> {
+    let now = app.now();
+    let mut st = app.state();
+    if outcome != Outcome::Expire {
+        settle_expiry(&mut st, approval_id, now);
+    }
+    resolve(&mut st, approval_id, outcome, now)
+}
 
 impl Sandbox {
     /// Makes moderation block any job whose fields contain one of `words` (case-insensitive):
@@ -43,34 +57,23 @@ impl Sandbox {
             .ok_or_else(|| ControlError::InvalidState("no available trainer can apply".to_owned()))
     }
 
-    /// Resolves an approval as the human would, after applying lazy expiry (an approval past
-    /// its `expiresAt` can no longer be confirmed or declined).
-    fn settle(&self, approval_id: &str, outcome: Outcome) -> Result<(), ControlError> {
-        let now = self.app.now();
-        let mut st = self.app.state();
-        if outcome != Outcome::Expire {
-            settle_expiry(&mut st, approval_id, now);
-        }
-        resolve(&mut st, approval_id, outcome, now)
-    }
-
     /// The human confirms the approval: the action executes (a hire creates the contract and its
     /// funded first milestone, a fund or release moves the milestone, an end ends the contract)
     /// and the events are recorded, `approval.confirmed` with `status: confirmed` last.
     pub fn confirm_approval(&self, approval_id: &str) -> Result<(), ControlError> {
-        self.settle(approval_id, Outcome::Confirm)
+        settle(&self.app, approval_id, Outcome::Confirm)
     }
 
     /// The human declines the approval: nothing runs; `approval.confirmed` fires with
     /// `status: declined`.
     pub fn decline_approval(&self, approval_id: &str) -> Result<(), ControlError> {
-        self.settle(approval_id, Outcome::Decline)
+        settle(&self.app, approval_id, Outcome::Decline)
     }
 
     /// The approval expires now, whatever its `expiresAt`: nothing runs; `approval.confirmed`
     /// fires with `status: expired`.
     pub fn expire_approval(&self, approval_id: &str) -> Result<(), ControlError> {
-        self.settle(approval_id, Outcome::Expire)
+        settle(&self.app, approval_id, Outcome::Expire)
     }
 
     /// The ids of the approvals still pending (after lazy expiry), oldest first.

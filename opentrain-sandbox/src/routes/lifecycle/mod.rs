@@ -25,6 +25,9 @@ mod parse;
 mod proposals;
 mod seed;
 
+pub(crate) use controls::settle;
+pub(crate) use money::{Outcome, auto_confirm};
+
 /// How long a co-sign approval stays pending (the docs say about 72 hours).
 pub(crate) const APPROVAL_TTL_HOURS: i64 = 72;
 

@@ -161,15 +161,41 @@ pub(crate) fn approval_view(app: &App, a: &ApprovalRec) -> Approval {
     }
 }
 
-/// A 202 with a pending approval.
-fn pending(app: &App, a: &ApprovalRec, message: &str) -> Result<Response, ApiError> {
-    with_status(
+/// A 202 with a pending approval. With auto-confirm on, the scripted human confirms it right
+/// after the answer is built (the 202 shows it pending; every later read shows the outcome).
+fn pending(
+    app: &App,
+    st: &mut AppState,
+    a: &ApprovalRec,
+    message: &str,
+    now: DateTime<Utc>,
+) -> Result<Response, ApiError> {
+    let response = with_status(
         StatusCode::ACCEPTED,
         &ApprovalPending {
             approval: approval_view(app, a),
             message: message.to_owned(),
         },
-    )
+    );
+    auto_confirm(app, st, &a.id, now);
+    response
+}
+
+/// With [`crate::SandboxBuilder::auto_confirm`] on, the scripted human confirms the approval
+/// `id` if it is still pending (after lazy expiry). An action that cannot run (e.g. the
+/// proposal was hired meanwhile) leaves it pending, as a refused confirm would.
+pub(crate) fn auto_confirm(app: &App, st: &mut AppState, id: &str, now: DateTime<Utc>) {
+    if !app.inner.config.auto_confirm_approvals {
+        return;
+    }
+    settle_expiry(st, id, now);
+    let pending = st
+        .market
+        .approval(id)
+        .is_some_and(|a| a.status == ApprovalStatus::Pending);
+    if pending {
+        let _ = resolve(st, id, Outcome::Confirm, now);
+    }
 }
 
 /// The pending approval of `type_` that matches `matches`, after lazy expiry.
@@ -372,7 +398,7 @@ pub(crate) async fn hire(
     const MESSAGE: &str = "Hire request recorded. A signed-in human must confirm this approval in the OpenTrain app before the freelancer is hired and any money moves.";
     if let Some(existing) = existing {
         if existing.hire.as_ref() == Some(&terms) {
-            return pending(&app, &existing, MESSAGE);
+            return pending(&app, &mut st, &existing, MESSAGE, now);
         }
         // Superseded: the human only ever sees one live hire request per proposal.
         let _ = resolve(&mut st, &existing.id, Outcome::Expire, now);
@@ -391,7 +417,7 @@ pub(crate) async fn hire(
         },
         now,
     );
-    pending(&app, &approval, MESSAGE)
+    pending(&app, &mut st, &approval, MESSAGE, now)
 }
 
 /// The milestone `id` and its contract, both `account_id`'s (404 otherwise).
@@ -452,7 +478,7 @@ pub(crate) async fn fund(
         now,
     );
     if let Some(existing) = existing {
-        return pending(&app, &existing, MESSAGE);
+        return pending(&app, &mut st, &existing, MESSAGE, now);
     }
     if milestone.status != MilestoneStatus::NotFunded {
         return Err(ApiError::conflict(
@@ -501,7 +527,7 @@ pub(crate) async fn fund(
         },
         now,
     );
-    pending(&app, &approval, MESSAGE)
+    pending(&app, &mut st, &approval, MESSAGE, now)
 }
 
 /// `POST /milestones/{milestoneId}/approve`: 202 with a `milestone_approve` approval; 409
@@ -523,7 +549,7 @@ pub(crate) async fn approve(
         now,
     );
     if let Some(existing) = existing {
-        return pending(&app, &existing, MESSAGE);
+        return pending(&app, &mut st, &existing, MESSAGE, now);
     }
     match &milestone.status {
         MilestoneStatus::ActiveFunded => {}
@@ -555,7 +581,7 @@ pub(crate) async fn approve(
         },
         now,
     );
-    pending(&app, &approval, MESSAGE)
+    pending(&app, &mut st, &approval, MESSAGE, now)
 }
 
 /// The contract `id` of `account_id` (404 otherwise).
@@ -586,7 +612,7 @@ pub(crate) async fn end_contract(
         now,
     );
     if let Some(existing) = existing {
-        return pending(&app, &existing, MESSAGE);
+        return pending(&app, &mut st, &existing, MESSAGE, now);
     }
     let funded = st
         .market
@@ -608,7 +634,7 @@ pub(crate) async fn end_contract(
             },
             now,
         );
-        return pending(&app, &approval, MESSAGE);
+        return pending(&app, &mut st, &approval, MESSAGE, now);
     }
     end_now(&mut st, &id, now);
     ok(&ContractEnded {
@@ -628,7 +654,7 @@ fn end_now(st: &mut AppState, id: &str, now: DateTime<Utc>) {
 }
 
 /// `GET /approvals/{approvalId}`: a pending approval past `expiresAt` reads as `expired` (and
-/// its event is recorded then).
+/// its event is recorded then); with auto-confirm on, a pending one is confirmed first.
 pub(crate) async fn get_approval(
     State(app): State<App>,
     headers: HeaderMap,
@@ -648,6 +674,7 @@ pub(crate) async fn get_approval(
         return Err(not_found());
     }
     settle_expiry(&mut st, &id, now);
+    auto_confirm(&app, &mut st, &id, now);
     let approval = st.market.approval(&id).ok_or_else(not_found)?;
     ok(&ApprovalResponse {
         approval: approval_view(&app, approval),

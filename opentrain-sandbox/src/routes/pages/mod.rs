@@ -1,0 +1,52 @@
+//! The HTML pages a person opens from the links the API hands out: the claim page behind a
+//! claim's `verification_uri` (`/claim?token=ot_cat_...`) and the approval page behind every
+//! `approvalUrl` (`/approvals/{approvalId}`). They stand in for the OpenTrain app's own pages:
+//! the claim page confirms a claim exactly as [`crate::Sandbox::confirm_claim`] does, the
+//! approval page's buttons do what [`crate::Sandbox::confirm_approval`] and
+//! [`crate::Sandbox::decline_approval`] do. They are not API routes (no `openapi.json`
+//! operation, no bearer token, no fault injection or request log) and answer HTML only, also
+//! for their errors: a bad form body is a 400 page, an unknown record a 404 page.
+
+use axum::Router;
+use axum::http::{Method, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+
+use super::Route;
+use crate::app::App;
+
+mod approval;
+mod claim;
+pub(crate) mod html;
+
+/// The page routes (method, path template, handler), listed apart from the API's.
+pub(crate) fn routes() -> Vec<Route> {
+    vec![
+        ("GET", "/claim", get(claim::show)),
+        ("POST", "/claim", post(claim::submit)),
+        ("GET", "/approvals/{approvalId}", get(approval::show)),
+        ("POST", "/approvals/{approvalId}", post(approval::decide)),
+    ]
+}
+
+/// The router of the pages: no fault or recording middleware, HTML answers for a wrong method.
+pub(crate) fn router() -> Router<App> {
+    let mut router = Router::new();
+    for (_, path, handler) in routes() {
+        router = router.route(path, handler);
+    }
+    router.method_not_allowed_fallback(no_method)
+}
+
+/// A page saying why the request could not be served.
+pub(crate) fn problem(status: StatusCode, title: &str, message: &str) -> Response {
+    html::respond(status, title, &html::notice(html::Tone::Error, message))
+}
+
+async fn no_method(method: Method) -> Response {
+    problem(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "Method not allowed",
+        &format!("This page does not answer {method}; open it in a browser."),
+    )
+}

@@ -1,0 +1,290 @@
+//! The HTML pages over HTTP: the claim page behind `verification_uri` (right code, wrong code,
+//! bad bodies, unknown, replaced and expired links) and the approval page behind `approvalUrl`
+//! (confirm, decline, a finished approval, bad bodies), their escaping, their content type,
+//! that they never show a token, and that they stay out of the API's fault queue and request
+//! log.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{
+    api, approval_status, get_page, hire_request, poll, post_page, register, start_claim,
+};
+use opentrain_sandbox::{Fault, Sandbox};
+
+const HTML: &str = "text/html; charset=utf-8";
+
+/// A sandbox whose claims wait for the page (no scripted human).
+async fn sandbox() -> Sandbox {
+    Sandbox::builder()
+        .claim_confirm_after_polls(None)
+        .claim_poll_interval(Duration::from_secs(1))
+        .start()
+        .await
+        .unwrap()
+}
+
+/// A 6-digit code that is not `code`.
+fn wrong(code: &str) -> String {
+    if code == "000000" {
+        "111111".to_owned()
+    } else {
+        "000000".to_owned()
+    }
+}
+
+#[tokio::test]
+async fn the_claim_page_shows_the_attempt_escaped_and_never_a_token() {
+    let sandbox = sandbox().await;
+    let claim_token = register(&sandbox, "<script>alert('agent')</script>").await;
+    let (code, uri) = start_claim(&sandbox, &claim_token, "mira@page.example").await;
+    assert!(uri.starts_with(&format!("{}/claim?token=ot_cat_", sandbox.base_url())));
+    let page = get_page(&uri).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert_eq!(page.content_type, HTML);
+    assert!(
+        page.body
+            .contains("&lt;script&gt;alert(&#39;agent&#39;)&lt;/script&gt;")
+    );
+    assert!(!page.body.contains("<script"), "{}", page.body);
+    assert!(page.body.contains("Page Labs"));
+    assert!(page.body.contains("mira@page.example"));
+    assert!(page.body.contains("name=\"user_code\""));
+    for secret in ["ot_cat_", "ot_clm_", "ot_pat_", code.as_str()] {
+        assert!(!page.body.contains(secret), "the page shows {secret}");
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_code_confirms_nothing_and_the_right_one_confirms_the_claim() {
+    let sandbox = sandbox().await;
+    let claim_token = register(&sandbox, "Page agent").await;
+    let (code, uri) = start_claim(&sandbox, &claim_token, "owner@page.example").await;
+
+    let page = post_page(&uri, &format!("user_code={}", wrong(&code))).await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert_eq!(page.content_type, HTML);
+    assert!(
+        page.body.contains("That code is not right"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("name=\"user_code\""),
+        "the form is shown again"
+    );
+    let page = post_page(&uri, "user_code=12ab").await;
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("The code is 6 digits"));
+    assert!(!sandbox.claims()[0].claimed);
+    let (status, body) = poll(&sandbox, &claim_token).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("authorization_pending"))
+    );
+
+    let spaced = format!("{} {}", &code[..3], &code[3..]);
+    let page = post_page(&uri, &format!("user_code={}", common::encode(&spaced))).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("You claimed the agent account"));
+    assert!(!page.body.contains("ot_"), "no token on the success page");
+    assert!(sandbox.claims()[0].claimed);
+    sandbox.advance_clock(Duration::from_secs(2));
+    let (status, body) = poll(&sandbox, &claim_token).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body["access_token"]
+            .as_str()
+            .unwrap()
+            .starts_with("ot_pat_")
+    );
+
+    let again = get_page(&uri).await;
+    assert_eq!(again.status, 200);
+    assert!(again.body.contains("already claimed"));
+    assert!(!again.body.contains("<form"));
+    let resubmitted = post_page(&uri, &format!("user_code={code}")).await;
+    assert!(resubmitted.body.contains("already claimed"));
+}
+
+#[tokio::test]
+async fn bad_claim_forms_are_400_pages() {
+    let sandbox = sandbox().await;
+    let claim_token = register(&sandbox, "Page agent").await;
+    let (_, uri) = start_claim(&sandbox, &claim_token, "owner@page.example").await;
+    let no_code = post_page(&uri, "other=1").await;
+    assert_eq!((no_code.status, no_code.content_type.as_str()), (400, HTML));
+    let json = common::http()
+        .post(&uri)
+        .header("content-type", "application/json")
+        .body("{\"user_code\":\"123456\"}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json.status(), 400);
+    assert_eq!(json.headers()["content-type"], HTML);
+    let no_token = get_page(&format!("{}/claim", sandbox.base_url())).await;
+    assert_eq!(
+        (no_token.status, no_token.content_type.as_str()),
+        (400, HTML)
+    );
+    let wrong_method = common::http().delete(&uri).send().await.unwrap();
+    assert_eq!(wrong_method.status(), 405);
+    assert_eq!(wrong_method.headers()["content-type"], HTML);
+    assert!(!sandbox.claims()[0].claimed);
+}
+
+#[tokio::test]
+async fn unknown_replaced_and_expired_claim_links_say_so() {
+    let sandbox = sandbox().await;
+    let unknown = get_page(&format!("{}/claim?token=ot_cat_nope", sandbox.base_url())).await;
+    assert_eq!(unknown.status, 404);
+    assert!(unknown.body.contains("not known"));
+    assert!(
+        !unknown.body.contains("ot_cat_nope"),
+        "the token is not echoed"
+    );
+
+    let claim_token = register(&sandbox, "Page agent").await;
+    let (first_code, first) = start_claim(&sandbox, &claim_token, "owner@page.example").await;
+    let (_, second) = start_claim(&sandbox, &claim_token, "owner@page.example").await;
+    let replaced = get_page(&first).await;
+    assert_eq!(replaced.status, 410);
+    assert!(replaced.body.contains("newer claim"), "{}", replaced.body);
+    let refused = post_page(&first, &format!("user_code={first_code}")).await;
+    assert_eq!(refused.status, 410);
+    assert!(!sandbox.claims()[0].claimed);
+
+    sandbox.advance_clock(Duration::from_secs(31 * 60));
+    let expired = get_page(&second).await;
+    assert_eq!(expired.status, 410);
+    assert!(expired.body.contains("expired"), "{}", expired.body);
+    assert!(!expired.body.contains("<form"));
+    let code = sandbox.claims()[0].user_code.clone().unwrap();
+    let late = post_page(&second, &format!("user_code={code}")).await;
+    assert_eq!(late.status, 410);
+    assert!(!sandbox.claims()[0].claimed);
+}
+
+#[tokio::test]
+async fn the_approval_page_shows_the_approval_and_confirm_runs_it() {
+    let sandbox = sandbox().await;
+    let approval = hire_request(&sandbox, "First labeling batch", 1250.0).await;
+    let id = approval["id"].as_str().unwrap();
+    let url = approval["approvalUrl"].as_str().unwrap();
+    assert_eq!(url, format!("{}/approvals/{id}", sandbox.base_url()));
+    let page = get_page(url).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert_eq!(page.content_type, HTML);
+    for shown in [
+        "Hire an AI trainer (proposal_hire)",
+        "$1,250.00",
+        "Spanish Sentiment Labeling",
+        "First labeling batch",
+        "Expires",
+        "pending",
+        "value=\"confirm\"",
+        "value=\"decline\"",
+    ] {
+        assert!(
+            page.body.contains(shown),
+            "{shown} missing from {}",
+            page.body
+        );
+    }
+    assert!(!page.body.contains("ot_pat_"));
+
+    let confirmed = post_page(url, "decision=confirm").await;
+    assert_eq!(confirmed.status, 200, "{}", confirmed.body);
+    assert!(confirmed.body.contains("You confirmed this approval"));
+    assert!(
+        !confirmed.body.contains("name=\"decision\""),
+        "no buttons any more"
+    );
+    assert_eq!(approval_status(&sandbox, id).await, "confirmed");
+    let (_, read) = api(&sandbox, "GET", &format!("/approvals/{id}"), None).await;
+    assert!(read["approval"]["result"]["contractId"].is_string());
+
+    let finished = get_page(url).await;
+    assert_eq!(finished.status, 200);
+    assert!(finished.body.contains("This approval is confirmed"));
+    assert!(!finished.body.contains("<form"));
+    let twice = post_page(url, "decision=decline").await;
+    assert_eq!(twice.status, 409);
+    assert!(twice.body.contains("Nothing was changed"));
+    assert_eq!(approval_status(&sandbox, id).await, "confirmed");
+}
+
+#[tokio::test]
+async fn decline_runs_nothing_and_a_finished_approval_shows_no_buttons() {
+    let sandbox = sandbox().await;
+    let approval = hire_request(&sandbox, "Batch", 300.0).await;
+    let id = approval["id"].as_str().unwrap();
+    let url = approval["approvalUrl"].as_str().unwrap();
+    let declined = post_page(url, "decision=decline").await;
+    assert_eq!(declined.status, 200, "{}", declined.body);
+    assert!(declined.body.contains("You declined this approval"));
+    assert_eq!(approval_status(&sandbox, id).await, "declined");
+    let (_, contracts) = api(&sandbox, "GET", "/contracts", None).await;
+    assert_eq!(contracts["contracts"].as_array().map(Vec::len), Some(0));
+
+    let other = hire_request(&sandbox, "Batch", 300.0).await;
+    let other_id = other["id"].as_str().unwrap();
+    sandbox.expire_approval(other_id).unwrap();
+    let expired = get_page(other["approvalUrl"].as_str().unwrap()).await;
+    assert_eq!(expired.status, 200);
+    assert!(expired.body.contains("expired"));
+    assert!(expired.body.contains("This approval expired"));
+    assert!(!expired.body.contains("<form"));
+}
+
+#[tokio::test]
+async fn approval_values_are_escaped() {
+    let sandbox = sandbox().await;
+    let approval = hire_request(&sandbox, "<script>alert(\"x\")</script>", 300.0).await;
+    let page = get_page(approval["approvalUrl"].as_str().unwrap()).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body
+            .contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("<script"));
+}
+
+#[tokio::test]
+async fn bad_approval_forms_and_unknown_approvals_are_pages_too() {
+    let sandbox = sandbox().await;
+    let approval = hire_request(&sandbox, "Batch", 300.0).await;
+    let id = approval["id"].as_str().unwrap();
+    let url = approval["approvalUrl"].as_str().unwrap();
+    for body in ["decision=maybe", "", "other=confirm"] {
+        let page = post_page(url, body).await;
+        assert_eq!(
+            (page.status, page.content_type.as_str()),
+            (400, HTML),
+            "{body}"
+        );
+    }
+    assert_eq!(approval_status(&sandbox, id).await, "pending");
+    let missing = format!("{}/approvals/apr_missing", sandbox.base_url());
+    let page = get_page(&missing).await;
+    assert_eq!((page.status, page.content_type.as_str()), (404, HTML));
+    assert_eq!(post_page(&missing, "decision=confirm").await.status, 404);
+}
+
+#[tokio::test]
+async fn pages_take_no_queued_fault_and_are_not_recorded() {
+    let sandbox = sandbox().await;
+    let approval = hire_request(&sandbox, "Batch", 300.0).await;
+    sandbox.clear_requests();
+    sandbox.fail_next(1, Fault::ServiceUnavailable);
+    let page = get_page(approval["approvalUrl"].as_str().unwrap()).await;
+    assert_eq!(page.status, 200);
+    let (status, _) = api(&sandbox, "GET", "/auth/me", None).await;
+    assert_eq!(status, 503, "the fault was left for the API");
+    let paths: Vec<String> = sandbox.requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(paths, ["/api/public/v1/auth/me"]);
+}
