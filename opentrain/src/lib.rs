@@ -1,6 +1,6 @@
-//! # opentrain
+#![doc = include_str!("../README.md")]
 //!
-//! The Rust client for the [OpenTrain](https://app.opentrain.ai) Public API.
+//! # The crate
 //!
 //! - [`Client`]: one value for every call, configured like the official CLI
 //!   ([`Client::from_env`]). It dereferences to the generated client, so **every one of the 43
@@ -97,3 +97,6 @@ pub use retry::{IDEMPOTENT_WRITES, RetryPolicy};
 pub use opentrain_gen as raw;
 /// Every request and response type of the spec (open enums included).
 pub use opentrain_gen::types;
+/// The reqwest this crate uses: build the `reqwest::Client` for
+/// [`ClientBuilder::http_client`] with it.
+pub use reqwest;
