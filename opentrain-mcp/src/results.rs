@@ -163,7 +163,9 @@ impl From<opentrain::Error> for ToolFailure {
                 });
                 failure
             }
-            Error::InvalidRequest(message) => Self::argument(message.clone()),
+            Error::InvalidRequest(message) => {
+                Self::local("invalid_request", format!("Invalid request: {message}"))
+            }
             Error::Config(config) => Self::local("configuration", config.to_string()),
             other => {
                 let kind = match other {
@@ -279,5 +281,97 @@ pub fn into_call_result(outcome: Outcome) -> CallToolResult {
     match outcome {
         Ok(output) => output.into_result(),
         Err(failure) => failure.into_result(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16, body: Value) -> opentrain::Error {
+        let api = opentrain::ApiError::from_envelope(status, &body, None).expect("an envelope");
+        opentrain::Error::Api(Box::new(api))
+    }
+
+    #[test]
+    fn an_api_error_keeps_the_status_the_envelope_and_the_urls() {
+        let failure = ToolFailure::from(api(
+            403,
+            json!({
+                "error": "A human must claim this agent account before it can hire AI trainers.",
+                "code": "FORBIDDEN",
+                "requestId": "req_1",
+                "details": { "reason": "account_claim_required", "action": "hire AI trainers",
+                             "claimUrl": "https://app.opentrain.ai/claim" },
+            }),
+        ));
+        assert_eq!(failure.status, Some(403));
+        assert_eq!(failure.structured["status"], 403);
+        assert_eq!(failure.structured["error"]["code"], "FORBIDDEN");
+        assert_eq!(failure.structured["error"]["requestId"], "req_1");
+        assert_eq!(
+            failure.structured["error"]["details"]["action"],
+            "hire AI trainers"
+        );
+        assert_eq!(failure.structured["reason"], "account_claim_required");
+        assert_eq!(
+            failure.structured["claimUrl"],
+            "https://app.opentrain.ai/claim"
+        );
+        assert!(
+            failure.summary.contains("opentrain_claim_account"),
+            "{}",
+            failure.summary
+        );
+        let result = failure.into_result();
+        assert_eq!(result.is_error, Some(true));
+    }
+
+    #[test]
+    fn a_billing_conflict_carries_the_billing_url() {
+        let failure = ToolFailure::from(api(
+            409,
+            json!({
+                "error": "Add a payment method first.",
+                "code": "CONFLICT",
+                "details": { "reason": "payment_method_required",
+                             "billingUrl": "https://app.opentrain.ai/settings/billing" },
+            }),
+        ));
+        assert_eq!(
+            failure.structured["billingUrl"],
+            "https://app.opentrain.ai/settings/billing"
+        );
+        assert!(failure.structured.get("claimUrl").is_none());
+        assert!(
+            failure.summary.contains("payment method"),
+            "{}",
+            failure.summary
+        );
+    }
+
+    #[test]
+    fn oauth_errors_keep_their_wire_shape() {
+        let failure = ToolFailure::from(opentrain::Error::OAuth {
+            status: 400,
+            error: "slow_down".into(),
+            description: Some("Polling too fast.".into()),
+        });
+        assert_eq!(
+            failure.structured,
+            json!({ "status": 400, "error": { "error": "slow_down", "error_description": "Polling too fast." } })
+        );
+        assert!(failure.summary.contains("wait"), "{}", failure.summary);
+    }
+
+    #[test]
+    fn structured_content_is_always_an_object() {
+        let output = ToolOutput::new("three", &json!([1, 2, 3])).expect("encodes");
+        let result = output.into_result();
+        assert_eq!(
+            result.structured_content,
+            Some(json!({ "result": [1, 2, 3] }))
+        );
+        assert_eq!(result.is_error, Some(false));
     }
 }

@@ -561,3 +561,209 @@ async fn the_environment_token_wins_and_the_file_is_not_read() {
     assert!(jobs.structured["jobs"].is_array());
     mcp.close().await;
 }
+
+/// The first string at `pointer` of `value`, for ids read from a result.
+fn text(value: &Value, pointer: &str) -> String {
+    value
+        .pointer(pointer)
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| panic!("no {pointer} in {value}"))
+        .to_owned()
+}
+
+#[tokio::test]
+async fn every_tool_answers_against_the_sandbox() {
+    let sandbox = sandbox().await;
+    let mcp = spawn(
+        "mcp-every",
+        &[],
+        Some(sandbox.base_url()),
+        Some(sandbox.token()),
+    )
+    .await;
+    let mut used = std::collections::BTreeSet::new();
+    macro_rules! ok {
+        ($name:literal, $args:expr) => {{
+            used.insert($name);
+            mcp.ok($name, $args).await.structured
+        }};
+    }
+
+    let me = ok!("opentrain_auth_status", json!({}));
+    ok!("opentrain_capabilities", json!({}));
+    let job_id = publish_a_job(&mcp).await;
+    used.extend([
+        "opentrain_create_job_draft",
+        "opentrain_update_job_draft_fields",
+        "opentrain_publish_job",
+    ]);
+    ok!(
+        "opentrain_list_jobs",
+        json!({ "status": "OPEN", "limit": 10 })
+    );
+    ok!(
+        "opentrain_search_jobs",
+        json!({ "q": "images", "limit": 5 })
+    );
+    ok!(
+        "opentrain_update_published_job",
+        json!({ "jobId": job_id, "patch": { "pricePerLabel": 0.06 } })
+    );
+
+    let proposals = ok!("opentrain_list_proposals", json!({ "jobId": job_id }));
+    let proposal_id = text(&proposals, "/proposals/0/id");
+    let proposal = ok!(
+        "opentrain_get_proposal",
+        json!({ "proposalId": proposal_id })
+    );
+    let freelancer_id = text(&proposal, "/proposal/candidate/id");
+    ok!(
+        "opentrain_get_freelancer_profile",
+        json!({ "idOrSlug": freelancer_id })
+    );
+    ok!(
+        "opentrain_invite_freelancer",
+        json!({ "jobId": job_id, "freelancerId": freelancer_id })
+    );
+
+    let conversation = ok!(
+        "opentrain_start_proposal_conversation",
+        json!({ "proposalId": proposal_id })
+    );
+    let conversation_id = text(&conversation, "/conversationId");
+    ok!(
+        "opentrain_send_message",
+        json!({ "conversationId": conversation_id, "content": "Hello! Could you start Monday?" })
+    );
+    ok!(
+        "opentrain_read_messages",
+        json!({ "filter": "proposal", "unreadOnly": false })
+    );
+    ok!(
+        "opentrain_read_messages",
+        json!({ "conversationId": conversation_id, "direction": "newer", "limit": 10 })
+    );
+
+    let hire = ok!(
+        "opentrain_hire_proposal",
+        json!({ "proposalId": proposal_id, "milestone": { "description": "First 1,000 labels", "amount": 60, "dueDate": "2026-07-01" } })
+    );
+    let approval_id = text(&hire, "/approval/id");
+    sandbox
+        .confirm_approval(&approval_id)
+        .expect("the human confirms the hire");
+    ok!(
+        "opentrain_get_approval",
+        json!({ "approvalId": approval_id })
+    );
+    let contracts = ok!("opentrain_list_contracts", json!({ "jobId": job_id }));
+    let contract_id = text(&contracts, "/contracts/0/id");
+    ok!(
+        "opentrain_get_contract",
+        json!({ "contractId": contract_id })
+    );
+
+    let milestone = ok!(
+        "opentrain_create_milestone",
+        json!({ "contractId": contract_id, "description": "Second batch", "name": "Batch 2", "amountUsd": 40, "volume": 800 })
+    );
+    let milestone_id = text(&milestone, "/milestone/id");
+    let fund = ok!(
+        "opentrain_request_milestone_funding",
+        json!({ "milestoneId": milestone_id })
+    );
+    sandbox
+        .confirm_approval(&text(&fund, "/approval/id"))
+        .expect("funded");
+    let release = ok!(
+        "opentrain_request_milestone_approval",
+        json!({ "milestoneId": milestone_id })
+    );
+    sandbox
+        .confirm_approval(&text(&release, "/approval/id"))
+        .expect("released");
+    ok!("opentrain_list_pending_payments", json!({}));
+    ok!(
+        "opentrain_end_contract",
+        json!({ "contractId": contract_id })
+    );
+    ok!("opentrain_close_job", json!({ "jobId": job_id }));
+
+    ok!("opentrain_get_credits", json!({}));
+    ok!("opentrain_list_credit_ledger", json!({ "limit": 10 }));
+    let top_up = ok!("opentrain_create_credit_top_up", json!({ "amountUsd": 25 }));
+    ok!(
+        "opentrain_get_credit_top_up",
+        json!({ "topUpId": text(&top_up, "/topUpId") })
+    );
+
+    let webhook = ok!(
+        "opentrain_create_webhook",
+        json!({ "url": "http://127.0.0.1:9/hook", "eventTypes": ["proposal.received"] })
+    );
+    assert!(
+        webhook["secret"].is_string(),
+        "the one-time secret is in the result"
+    );
+    let webhook_id = text(&webhook, "/webhook/id");
+    ok!("opentrain_list_webhooks", json!({}));
+    ok!("opentrain_get_webhook", json!({ "webhookId": webhook_id }));
+    ok!(
+        "opentrain_delete_webhook",
+        json!({ "webhookId": webhook_id })
+    );
+
+    sandbox.issue_token(&[opentrain::types::Scope::JobsRead]);
+    let tokens = ok!("opentrain_list_tokens", json!({}));
+    let mine = text(&me, "/token/id");
+    let other = tokens["tokens"]
+        .as_array()
+        .expect("tokens")
+        .iter()
+        .filter_map(|t| t["id"].as_str())
+        .find(|id| *id != mine)
+        .expect("the second token")
+        .to_owned();
+    ok!("opentrain_revoke_token", json!({ "tokenId": other }));
+
+    ok!("opentrain_get_team", json!({}));
+    ok!(
+        "opentrain_invite_team_member",
+        json!({ "email": "new.member@example.com" })
+    );
+    ok!("opentrain_poll_updates", json!({}));
+
+    // The onboarding tools are covered by the lifecycle tests.
+    for name in opentrain_mcp::tool_names() {
+        if !name.contains("register") && !name.contains("claim") {
+            assert!(used.contains(name), "{name} was not exercised");
+        }
+    }
+    mcp.close().await;
+}
+
+#[tokio::test]
+async fn secrets_never_reach_stderr() {
+    use tokio::io::AsyncReadExt;
+    let (mcp, mut stderr) =
+        support::spawn_capturing("mcp-stderr", &["--sandbox"], None, None).await;
+    mcp.ok("opentrain_register_agent", json!({})).await;
+    mcp.ok(
+        "opentrain_claim_account",
+        json!({ "email": "owner@example.com" }),
+    )
+    .await;
+    mcp.ok("opentrain_claim_status", json!({})).await;
+    mcp.ok("opentrain_claim_status", json!({})).await;
+    mcp.fails(
+        "opentrain_get_contract",
+        json!({ "contractId": "ctr_nope" }),
+    )
+    .await;
+    mcp.close().await;
+    let mut logged = String::new();
+    let _ = tokio::time::timeout(Duration::from_secs(30), stderr.read_to_string(&mut logged)).await;
+    for needle in ["ot_pat_", "ot_clm_", "whsec_"] {
+        assert!(!logged.contains(needle), "stderr shows a secret: {logged}");
+    }
+}

@@ -29,6 +29,16 @@ pub fn credentials_path(scratch: &Scratch) -> std::path::PathBuf {
 /// Spawns `opentrain-mcp args...` with a fresh config home, `base_url` as
 /// `OPENTRAIN_API_BASE_URL` (when given) and `token` as `OPENTRAIN_PERSONAL_API_TOKEN`.
 pub async fn spawn(label: &str, args: &[&str], base_url: Option<&str>, token: Option<&str>) -> Mcp {
+    spawn_capturing(label, args, base_url, token).await.0
+}
+
+/// [`spawn`], keeping the server's stderr to read after the session.
+pub async fn spawn_capturing(
+    label: &str,
+    args: &[&str],
+    base_url: Option<&str>,
+    token: Option<&str>,
+) -> (Mcp, tokio::process::ChildStderr) {
     let scratch = Scratch::new(label);
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_opentrain-mcp"));
     command
@@ -46,15 +56,16 @@ pub async fn spawn(label: &str, args: &[&str], base_url: Option<&str>, token: Op
     if let Some(token) = token {
         command.env("OPENTRAIN_PERSONAL_API_TOKEN", token);
     }
-    let (transport, _stderr) = TokioChildProcess::builder(command)
-        .stderr(std::process::Stdio::null())
+    let (transport, stderr) = TokioChildProcess::builder(command)
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("the server binary starts");
+    let stderr = stderr.expect("stderr is piped");
     let client = tokio::time::timeout(Duration::from_secs(60), ().serve(transport))
         .await
         .expect("initialize answers")
         .expect("initialize succeeds");
-    Mcp { client, scratch }
+    (Mcp { client, scratch }, stderr)
 }
 
 /// What one tool call returned, read for assertions.
