@@ -767,3 +767,19 @@ async fn secrets_never_reach_stderr() {
         assert!(!logged.contains(needle), "stderr shows a secret: {logged}");
     }
 }
+
+#[test]
+fn help_prints_usage_and_a_bad_flag_is_refused() {
+    let help = std::process::Command::new(env!("CARGO_BIN_EXE_opentrain-mcp"))
+        .arg("--help")
+        .output()
+        .expect("runs");
+    assert!(help.status.success());
+    let usage = String::from_utf8_lossy(&help.stdout);
+    assert!(usage.contains("--sandbox"), "{usage}");
+    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_opentrain-mcp"))
+        .arg("--nope")
+        .output()
+        .expect("runs");
+    assert_eq!(bad.status.code(), Some(2));
+}
