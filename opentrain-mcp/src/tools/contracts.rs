@@ -1,0 +1,307 @@
+//! Contracts and milestones: reading contracts, adding milestones, the money requests a human
+//! confirms (funding, release, ending with funded escrow), and reading an approval.
+
+use opentrain::approvals::ContractEnd;
+use opentrain::types;
+use rmcp::schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use super::proposals::approval_output;
+use super::{Ctx, count, id, json_of, list_lines, shown, text_at};
+use crate::results::{Outcome, ToolFailure, ToolOutput};
+
+catalog! {
+    "opentrain_list_contracts" => list_contracts(ListContracts), Read, LIST_CONTRACTS;
+    "opentrain_get_contract" => get_contract(ContractId), Read, GET_CONTRACT;
+    "opentrain_create_milestone" => create_milestone(CreateMilestone), Write, CREATE_MILESTONE;
+    "opentrain_request_milestone_funding" => request_milestone_funding(MilestoneId), Write, REQUEST_MILESTONE_FUNDING;
+    "opentrain_request_milestone_approval" => request_milestone_approval(MilestoneId), Write, REQUEST_MILESTONE_APPROVAL;
+    "opentrain_get_approval" => get_approval(ApprovalId), Read, GET_APPROVAL;
+    "opentrain_end_contract" => end_contract(ContractId), Destructive, END_CONTRACT;
+}
+
+const LIST_CONTRACTS: &str = "List contracts (hired AI trainers), each with its milestones, the \
+post-hire job DM conversationId and the masked trainer identity. Requires: payments:read. Next: \
+opentrain_get_contract, opentrain_create_milestone, opentrain_send_message. Wraps GET /contracts.";
+
+const GET_CONTRACT: &str = "Read one contract in detail: status, milestones with funding and \
+approval state, trainer identity, the post-hire job DM conversationId and the budget snapshot \
+(funded vs consumed, state OK/LOW/DEPLETED). Requires: payments:read. Wraps GET \
+/contracts/{contractId}.";
+
+const CREATE_MILESTONE: &str = "Create a new unfunded milestone on a contract. No money moves: \
+call opentrain_request_milestone_funding afterwards. Fixed-price contracts need amountUsd; hourly \
+and per-label contracts need volume. Requires: payments:write, the public_api_payments_write \
+feature and a claimed account. Wraps POST /contracts/{contractId}/milestones.";
+
+const REQUEST_MILESTONE_FUNDING: &str = "Request escrow funding for a milestone. Moves no money: \
+it returns a pending approval with an approvalUrl that a signed-in human must open and confirm \
+(expires in about 72 h). Requires: payments:write, the public_api_payments_write feature, a \
+claimed account and a payment method on file. Next: opentrain_get_approval or \
+opentrain_poll_updates (approval.confirmed). Wraps POST /milestones/{milestoneId}/fund.";
+
+const REQUEST_MILESTONE_APPROVAL: &str = "Request approval (payment release) of a funded \
+(ACTIVE_FUNDED) milestone. Like funding, this only creates a pending approval with an approvalUrl \
+(about 72 h to confirm); no money moves until a signed-in human confirms it. Requires: \
+payments:write, the public_api_payments_write feature and a claimed account. Next: \
+opentrain_get_approval. Wraps POST /milestones/{milestoneId}/approve.";
+
+const GET_APPROVAL: &str = "Check a co-sign approval (hire, milestone funding or release, \
+contract end): pending, confirmed, declined or expired, plus what it produced once confirmed (the \
+contract id of a hire, ...). Requires: payments:read. Wraps GET /approvals/{approvalId}.";
+
+const END_CONTRACT: &str = "End a contract. With no funded milestones it ends at once; if funded \
+escrow is at stake it returns a pending approval with an approvalUrl a signed-in human must \
+confirm, and no funds move until then. Requires: payments:write, the public_api_payments_write \
+feature and a claimed account. Wraps POST /contracts/{contractId}/end.";
+
+/// Contract status filter.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(crate = "rmcp::schemars", inline)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum ContractStatus {
+    Active,
+    Ended,
+}
+
+/// Parameters of `opentrain_list_contracts`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(crate = "rmcp::schemars")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct ListContracts {
+    /// Filter to one job
+    job_id: Option<String>,
+    /// Status filter; omit for both
+    status: Option<ContractStatus>,
+}
+
+/// Parameters of the tools that take one contract id.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(crate = "rmcp::schemars")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct ContractId {
+    /// The contract id
+    contract_id: String,
+}
+
+/// Parameters of `opentrain_create_milestone`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(crate = "rmcp::schemars")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct CreateMilestone {
+    /// Contract to add the milestone to
+    contract_id: String,
+    /// Description of the work to be delivered
+    description: String,
+    /// Short milestone name
+    name: Option<String>,
+    /// Milestone amount in USD
+    amount_usd: Option<f64>,
+    /// Unit volume (e.g. label count) for per-unit milestones
+    volume: Option<f64>,
+    /// Due date (ISO 8601)
+    due_date: Option<String>,
+}
+
+/// Parameters of the milestone money requests.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(crate = "rmcp::schemars")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct MilestoneId {
+    /// The milestone (to fund: NOT_FUNDED; to release: ACTIVE_FUNDED)
+    milestone_id: String,
+}
+
+/// Parameters of `opentrain_get_approval`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(crate = "rmcp::schemars")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct ApprovalId {
+    /// Approval id from a hire, fund, approve or end request
+    approval_id: String,
+}
+
+async fn list_contracts(ctx: &Ctx, params: ListContracts) -> Outcome {
+    let client = ctx.session.client()?;
+    let mut request = client.list_contracts();
+    if let Some(job_id) = params.job_id.filter(|j| !j.trim().is_empty()) {
+        request = request.job_id(job_id.trim());
+    }
+    if let Some(status) = params.status {
+        request = request.status(match status {
+            ContractStatus::Active => types::ContractStatus::Active,
+            ContractStatus::Ended => types::ContractStatus::Ended,
+        });
+    }
+    let list = request.send().await?.into_inner();
+    let value = json_of(&list);
+    let summary = format!(
+        "{} contract(s):{}",
+        count(&value, "contracts"),
+        list_lines(
+            &value,
+            "contracts",
+            &["/id", "/status", "/title", "/jobDmConversationId"]
+        )
+    );
+    ToolOutput::new(summary, &list)
+}
+
+async fn get_contract(ctx: &Ctx, params: ContractId) -> Outcome {
+    let contract_id = id(&params.contract_id, "contractId")?;
+    let contract = ctx
+        .session
+        .client()?
+        .get_contract()
+        .contract_id(contract_id)
+        .send()
+        .await?
+        .into_inner();
+    let value = json_of(&contract);
+    let mut summary = format!("Contract {contract_id}");
+    if let Some(status) = shown(&value, "/contract/status") {
+        summary.push_str(&format!(", {status}"));
+    }
+    if let Some(budget) = shown(&value, "/contract/budget/state") {
+        summary.push_str(&format!(", budget {budget}"));
+    }
+    let milestones = value
+        .pointer("/contract")
+        .map(|c| count(c, "milestones"))
+        .unwrap_or(0);
+    summary.push_str(&format!(", {milestones} milestone(s):"));
+    if let Some(contract) = value.get("contract") {
+        summary.push_str(&list_lines(
+            contract,
+            "milestones",
+            &["/id", "/name", "/status", "/amountUsd"],
+        ));
+    }
+    ToolOutput::new(summary, &contract)
+}
+
+async fn create_milestone(ctx: &Ctx, params: CreateMilestone) -> Outcome {
+    let contract_id = id(&params.contract_id, "contractId")?;
+    if params.description.trim().is_empty() {
+        return Err(ToolFailure::argument("description must not be empty"));
+    }
+    for (name, value) in [("amountUsd", params.amount_usd), ("volume", params.volume)] {
+        if value.is_some_and(|v| !v.is_finite() || v <= 0.0) {
+            return Err(ToolFailure::argument(format!(
+                "{name} must be greater than 0"
+            )));
+        }
+    }
+    let mut fields = Map::new();
+    fields.insert("description".into(), Value::String(params.description));
+    if let Some(name) = params.name.filter(|n| !n.is_empty()) {
+        fields.insert("name".into(), Value::String(name));
+    }
+    if let Some(amount) = params.amount_usd {
+        fields.insert("amountUsd".into(), json!(amount));
+    }
+    if let Some(volume) = params.volume {
+        fields.insert("volume".into(), json!(volume));
+    }
+    if let Some(due) = params.due_date.filter(|d| !d.is_empty()) {
+        fields.insert("dueDate".into(), Value::String(due));
+    }
+    let request: types::CreateMilestoneRequest = super::body(Value::Object(fields), "milestone")?;
+    let milestone = ctx
+        .session
+        .client()?
+        .create_milestone()
+        .contract_id(contract_id)
+        .body(request)
+        .send()
+        .await?
+        .into_inner();
+    let value = json_of(&milestone);
+    let id = text_at(&value, "/milestone/id").unwrap_or("(not stated)");
+    ToolOutput::new(
+        format!(
+            "Created milestone {id} on contract {contract_id} (unfunded; no money moved). Next: \
+             opentrain_request_milestone_funding with milestoneId {id}."
+        ),
+        &milestone,
+    )
+}
+
+async fn request_milestone_funding(ctx: &Ctx, params: MilestoneId) -> Outcome {
+    let milestone_id = id(&params.milestone_id, "milestoneId")?;
+    let pending = ctx
+        .session
+        .client()?
+        .fund_milestone(milestone_id)
+        .send()
+        .await?;
+    approval_output(ctx, "Funding requested", &pending)
+}
+
+async fn request_milestone_approval(ctx: &Ctx, params: MilestoneId) -> Outcome {
+    let milestone_id = id(&params.milestone_id, "milestoneId")?;
+    let pending = ctx
+        .session
+        .client()?
+        .approve_milestone(milestone_id)
+        .send()
+        .await?;
+    approval_output(ctx, "Release requested", &pending)
+}
+
+async fn get_approval(ctx: &Ctx, params: ApprovalId) -> Outcome {
+    let approval_id = id(&params.approval_id, "approvalId")?;
+    let client = ctx.session.client()?;
+    let confirmed_now = ctx
+        .rehearsal
+        .as_ref()
+        .is_some_and(|r| r.confirm_if_pending(approval_id));
+    let approval = client
+        .get_approval()
+        .approval_id(approval_id)
+        .send()
+        .await?
+        .into_inner();
+    let value = json_of(&approval);
+    let status = shown(&value, "/approval/status").unwrap_or_else(|| "(not stated)".into());
+    let kind = shown(&value, "/approval/type").unwrap_or_else(|| "approval".into());
+    let mut summary = format!("Approval {approval_id} ({kind}) is {status}.");
+    if confirmed_now {
+        summary.push_str(" (Sandbox: the scripted human just confirmed it.)");
+    }
+    match status.as_str() {
+        "pending" => {
+            if let Some(url) = text_at(&value, "/approval/approvalUrl") {
+                summary.push_str(&format!(
+                    " A person must still open {url} and confirm it; check again later."
+                ));
+            }
+        }
+        "confirmed" => {
+            if let Some(result) = value.pointer("/approval/result").filter(|r| !r.is_null()) {
+                summary.push_str(&format!(" Result: {result}."));
+            }
+            summary.push_str(" Next: opentrain_list_contracts / opentrain_get_contract.");
+        }
+        _ => summary.push_str(" Nothing was executed."),
+    }
+    ToolOutput::new(summary, &approval)
+}
+
+async fn end_contract(ctx: &Ctx, params: ContractId) -> Outcome {
+    let contract_id = id(&params.contract_id, "contractId")?;
+    match ctx
+        .session
+        .client()?
+        .end_contract(contract_id)
+        .send()
+        .await?
+    {
+        ContractEnd::Ended(ended) => ToolOutput::new(
+            format!("Contract {contract_id} ended (no funded milestones were at stake)."),
+            &ended,
+        ),
+        ContractEnd::Pending(pending) => approval_output(ctx, "Contract end requested", &pending),
+    }
+}

@@ -1,0 +1,389 @@
+//! Jobs: drafting (`opentrain_create_job_draft`, `opentrain_update_job_draft_fields`),
+//! publishing and editing live jobs, closing, and the two job lists.
+
+use opentrain::drafting::{Draft, DraftInput};
+use opentrain::types;
+use rmcp::schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use super::{Ctx, body, count, id, json_of, limit, list_lines, next_page, text_at};
+use crate::results::{Outcome, ToolFailure, ToolOutput};
+
+catalog! {
+    "opentrain_create_job_draft" => create_job_draft(CreateJobDraft), Write, CREATE_JOB_DRAFT;
+    "opentrain_update_job_draft_fields" => update_job_draft_fields(PatchJob), Idempotent, UPDATE_JOB_DRAFT_FIELDS;
+    "opentrain_publish_job" => publish_job(JobId), Idempotent, PUBLISH_JOB;
+    "opentrain_update_published_job" => update_published_job(PatchJob), Idempotent, UPDATE_PUBLISHED_JOB;
+    "opentrain_close_job" => close_job(JobId), Destructive, CLOSE_JOB;
+    "opentrain_list_jobs" => list_jobs(ListJobs), Read, LIST_JOBS;
+    "opentrain_search_jobs" => search_jobs(SearchJobs), Read, SEARCH_JOBS;
+}
+
+const CREATE_JOB_DRAFT: &str = "Create an unpublished job draft from a full plain-text job \
+description (the primary workflow) or a supported import (canonicalJob, or importPayload such as \
+schema.org JSON-LD); give exactly one of jobDescription, canonicalJob, importPayload. OpenTrain \
+parses it into structured job fields server-side. The result lists each missing field with an \
+ask: question to relay to the human, its type and allowed values, and the set: field names to \
+use with opentrain_update_job_draft_fields. Reuse idempotencyKey on retries to avoid duplicate \
+drafts. Requires: jobs:write and the public_api_job_drafting feature. Wraps POST /job-drafts.";
+
+const UPDATE_JOB_DRAFT_FIELDS: &str = "Fill in or correct fields on an existing unpublished \
+draft. Ask the human each missing field's ask: question, then patch the answers keyed by the \
+set: field names (e.g. {\"experienceLevel\": \"INTERMEDIATE\", \"pricePerHour\": 12}); never ask \
+the human to write raw JSON. The result shows what is still missing. Never publishes: when the \
+draft is publish-ready, call opentrain_publish_job. Requires: jobs:write and the \
+public_api_job_drafting feature. Wraps PATCH /job-drafts/{jobId}.";
+
+const PUBLISH_JOB: &str = "Publish a publish-ready draft live on the marketplace. Runs the same \
+validation and moderation as the in-app publish and counts against the daily publish limit (lower \
+for unclaimed accounts). Returns the live job URL; publishing again reports alreadyPublished. \
+Requires: jobs:write and the public_api_job_publishing feature. Next: opentrain_list_proposals as \
+candidates apply, or opentrain_invite_freelancer. Wraps POST /jobs/{id}/publish.";
+
+const UPDATE_PUBLISHED_JOB: &str = "Update fields on a live published (OPEN) job. The revised \
+listing is re-checked by moderation; if it is blocked, the job is moved back to draft and the \
+error explains what to fix. For unpublished drafts use opentrain_update_job_draft_fields. \
+Requires: jobs:write and the public_api_job_publishing feature. Wraps PATCH /jobs/{id}.";
+
+const CLOSE_JOB: &str = "Close (archive) a published job so it stops accepting proposals and \
+leaves the public listings. Existing contracts are unaffected. Idempotent: closing an archived job \
+reports alreadyClosed. Requires: jobs:write and the public_api_job_publishing feature. Wraps POST \
+/jobs/{id}/close.";
+
+const LIST_JOBS: &str = "List the account's own jobs (all statuses, newest first), one page at a \
+time; pass the returned nextCursor as cursor for the next page. Requires: jobs:read. Next: \
+opentrain_list_proposals for a job's candidates. Wraps GET /jobs/mine.";
+
+const SEARCH_JOBS: &str = "Search the public OpenTrain job marketplace, useful to calibrate rates \
+and see how similar work is scoped before posting. Works without a token. Wraps GET /jobs.";
+
+/// Parameters of `opentrain_create_job_draft`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(crate = "rmcp::schemars")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct CreateJobDraft {
+    /// Full plain-text job description or project brief (primary workflow)
+    job_description: Option<String>,
+    /// Title to prepend for plain-text imports
+    title: Option<String>,
+    /// Source-system id for audit/idempotency
+    external_id: Option<String>,
+    /// Reuse the same key to avoid duplicate drafts on retry
+    idempotency_key: Option<String>,
+    /// OpenTrain canonical job object (format=opentrain_canonical)
+    canonical_job: Option<Map<String, Value>>,
+    /// Supported import payload, e.g. schema.org JSON-LD. An object with a `format` key is sent as
+    /// the import body itself (`format` plus `job`, `jsonLd` or `xml`); any other object is sent
+    /// as a schema.org JobPosting (`format: schema_org_job_posting`).
+    import_payload: Option<Map<String, Value>>,
+}
+
+/// Parameters of the two patch tools.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(crate = "rmcp::schemars")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct PatchJob {
+    /// The job id: an unpublished draft (opentrain_update_job_draft_fields) or a published OPEN
+    /// job (opentrain_update_published_job)
+    job_id: String,
+    /// Field patch keyed by OpenTrain field names, e.g. {"experienceLevel": "INTERMEDIATE",
+    /// "pricePerHour": 12}
+    patch: Map<String, Value>,
+}
+
+/// Parameters of the tools that take one job id.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(crate = "rmcp::schemars")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct JobId {
+    /// The job id (an unpublished draft to publish, or a published job to close)
+    job_id: String,
+}
+
+/// Parameters of `opentrain_list_jobs`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(crate = "rmcp::schemars")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct ListJobs {
+    /// Filter: DRAFT, OPEN, ONGOING, COMPLETED, ARCHIVED, or PENDING_APPROVAL
+    status: Option<String>,
+    /// Pagination cursor
+    cursor: Option<String>,
+    /// Max jobs to return, 1–100 (default 25)
+    #[schemars(range(min = 1, max = 100), extend("default" = 25))]
+    limit: Option<u64>,
+}
+
+/// Parameters of `opentrain_search_jobs`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(crate = "rmcp::schemars")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct SearchJobs {
+    /// Free-text search query
+    q: Option<String>,
+    /// Category filter
+    category: Option<String>,
+    /// Language filter
+    language: Option<String>,
+    /// ISO country code
+    country: Option<String>,
+    /// Payment type filter (PAY_PER_LABEL, PAY_PER_HOUR or FIXED_PRICE)
+    pay_type: Option<String>,
+    /// Max results, 1–50
+    #[schemars(range(min = 1, max = 50))]
+    limit: Option<u64>,
+    /// Pagination cursor
+    cursor: Option<String>,
+}
+
+/// The draft input of the create parameters: exactly one source.
+fn draft_input(params: CreateJobDraft) -> Result<DraftInput, ToolFailure> {
+    let given = [
+        params.job_description.is_some(),
+        params.canonical_job.is_some(),
+        params.import_payload.is_some(),
+    ]
+    .iter()
+    .filter(|g| **g)
+    .count();
+    if given != 1 {
+        return Err(ToolFailure::argument(
+            "give exactly one of jobDescription (plain text, the primary workflow), canonicalJob \
+             or importPayload",
+        ));
+    }
+    if params.title.is_some() && params.job_description.is_none() {
+        return Err(ToolFailure::argument(
+            "title is prepended to a plain-text jobDescription; it cannot go with canonicalJob or \
+             importPayload",
+        ));
+    }
+    let mut input = if let Some(text) = params.job_description {
+        let text = text.trim().to_owned();
+        if text.is_empty() {
+            return Err(ToolFailure::argument("jobDescription must not be empty"));
+        }
+        match params
+            .title
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty())
+        {
+            Some(title) => DraftInput::text(format!("{title}\n\n{text}")),
+            None => DraftInput::text(text),
+        }
+    } else if let Some(job) = params.canonical_job {
+        DraftInput::canonical(body::<types::CanonicalJob>(
+            Value::Object(job),
+            "canonicalJob",
+        )?)
+    } else if let Some(payload) = params.import_payload {
+        if payload.contains_key("format") {
+            let request: types::CreateJobDraftFromImport =
+                body(Value::Object(payload), "importPayload")?;
+            DraftInput::from(types::CreateJobDraftRequest::Import(request))
+        } else {
+            DraftInput::schema_org(Value::Object(payload))
+        }
+    } else {
+        return Err(ToolFailure::argument("no draft source given"));
+    };
+    if let Some(key) = params.idempotency_key.filter(|k| !k.is_empty()) {
+        input = input.idempotency_key(key);
+    }
+    if let Some(external) = params.external_id.filter(|k| !k.is_empty()) {
+        input = input.external_id(external);
+    }
+    Ok(input)
+}
+
+/// The summary of a draft: its state and each missing field with its question and keys.
+fn draft_summary(verb: &str, draft: &Draft) -> String {
+    let mut summary = format!("{verb} draft {}.", draft.job_id());
+    if let Some(url) = draft.draft_url().or(draft.review_url()) {
+        summary.push_str(&format!(" Review it at {url}."));
+    }
+    if draft.publish_ready() {
+        summary.push_str(" It is publish-ready: next call opentrain_publish_job.");
+    } else {
+        let missing = draft.missing_fields();
+        summary.push_str(&format!(
+            " Not publish-ready yet: {} missing field(s). Ask the human each question, then call \
+             opentrain_update_job_draft_fields with the answers keyed by the set: names:",
+            missing.len()
+        ));
+        for field in missing {
+            summary.push_str(&format!("\n- {}: ask: {}", field.field(), field.question()));
+            let keys = field.update_keys();
+            summary.push_str(&format!(
+                " | set: {}",
+                if keys.is_empty() {
+                    field.field().to_owned()
+                } else {
+                    keys.join(", ")
+                }
+            ));
+            if let Some(kind) = field.field_type() {
+                summary.push_str(&format!(" | type: {kind}"));
+            }
+            if !field.enum_values().is_empty() {
+                summary.push_str(&format!(" | one of: {}", field.enum_values().join(", ")));
+            }
+            if let Some(example) = field.example() {
+                summary.push_str(&format!(" | e.g. {example}"));
+            }
+        }
+    }
+    for warning in draft.warnings() {
+        summary.push_str(&format!("\nWarning: {warning}"));
+    }
+    summary
+}
+
+async fn create_job_draft(ctx: &Ctx, params: CreateJobDraft) -> Outcome {
+    let input = draft_input(params)?;
+    let draft = ctx.session.client()?.create_draft(input).await?;
+    ToolOutput::new(draft_summary("Created", &draft), draft.envelope())
+}
+
+/// The patch body: a non-empty object of job fields.
+fn patch(params_patch: Map<String, Value>) -> Result<types::JobFieldsPatch, ToolFailure> {
+    if params_patch.is_empty() {
+        return Err(ToolFailure::argument(
+            "patch must name at least one field, e.g. {\"pricePerHour\": 12}",
+        ));
+    }
+    body(Value::Object(params_patch), "patch")
+}
+
+async fn update_job_draft_fields(ctx: &Ctx, params: PatchJob) -> Outcome {
+    let job_id = id(&params.job_id, "jobId")?;
+    let patch = patch(params.patch)?;
+    let draft = ctx.session.client()?.update_draft(job_id, patch).await?;
+    ToolOutput::new(draft_summary("Updated", &draft), draft.envelope())
+}
+
+async fn publish_job(ctx: &Ctx, params: JobId) -> Outcome {
+    let job_id = id(&params.job_id, "jobId")?;
+    let published = ctx.session.client()?.publish_job(job_id).send().await?;
+    let mut summary = if published.already_published {
+        format!("Job {} was already published.", published.job_id)
+    } else {
+        format!("Published job {}.", published.job_id)
+    };
+    if let Some(url) = &published.job_url {
+        summary.push_str(&format!(" Live at {url}."));
+    }
+    for warning in &published.warnings {
+        summary.push_str(&format!("\nWarning: {warning}"));
+    }
+    summary.push_str(
+        "\nNext: opentrain_list_proposals as candidates apply (or opentrain_invite_freelancer); \
+         opentrain_poll_updates reports new proposals.",
+    );
+    ToolOutput::new(summary, &published.response)
+}
+
+async fn update_published_job(ctx: &Ctx, params: PatchJob) -> Outcome {
+    let job_id = id(&params.job_id, "jobId")?;
+    let patch = patch(params.patch)?;
+    let result = ctx
+        .session
+        .client()?
+        .update_job()
+        .id(job_id)
+        .body(patch)
+        .send()
+        .await?
+        .into_inner();
+    let value = json_of(&result);
+    let status = text_at(&value, "/status").unwrap_or("(status not stated)");
+    ToolOutput::new(
+        format!("Updated live job {job_id}; status {status}."),
+        &result,
+    )
+}
+
+async fn close_job(ctx: &Ctx, params: JobId) -> Outcome {
+    let job_id = id(&params.job_id, "jobId")?;
+    let closed = ctx
+        .session
+        .client()?
+        .close_job()
+        .id(job_id)
+        .send()
+        .await?
+        .into_inner();
+    let value = json_of(&closed);
+    let summary = if value.get("alreadyClosed").and_then(Value::as_bool) == Some(true) {
+        format!("Job {job_id} was already closed.")
+    } else {
+        format!("Closed job {job_id}: it no longer accepts proposals; existing contracts continue.")
+    };
+    ToolOutput::new(summary, &closed)
+}
+
+async fn list_jobs(ctx: &Ctx, params: ListJobs) -> Outcome {
+    let limit = limit(params.limit, 100, "limit")?;
+    let client = ctx.session.client()?;
+    let mut request = client.list_my_jobs();
+    if let Some(status) = params.status.filter(|s| !s.is_empty()) {
+        request = request.status(types::JobStatus::from(status));
+    }
+    if let Some(cursor) = params.cursor.filter(|c| !c.is_empty()) {
+        request = request.cursor(cursor);
+    }
+    if let Some(limit) = limit {
+        request = request.limit(limit);
+    }
+    let page = request.send().await?.into_inner();
+    let value = json_of(&page);
+    let summary = format!(
+        "{} job(s):{}{}",
+        count(&value, "jobs"),
+        list_lines(&value, "jobs", &["/id", "/status", "/title", "/jobUrl"]),
+        next_page(&value)
+    );
+    ToolOutput::new(summary, &page)
+}
+
+async fn search_jobs(ctx: &Ctx, params: SearchJobs) -> Outcome {
+    let limit = limit(params.limit, 50, "limit")?;
+    let client = ctx.session.client_or_tokenless()?;
+    let mut request = client.search_jobs();
+    let set = |v: Option<String>| v.filter(|s| !s.is_empty());
+    if let Some(q) = set(params.q) {
+        request = request.q(q);
+    }
+    if let Some(category) = set(params.category) {
+        request = request.category(category);
+    }
+    if let Some(language) = set(params.language) {
+        request = request.language(language);
+    }
+    if let Some(country) = set(params.country) {
+        request = request.country(country);
+    }
+    if let Some(pay_type) = set(params.pay_type) {
+        request = request.pay_type(types::PaymentType::from(pay_type));
+    }
+    if let Some(cursor) = set(params.cursor) {
+        request = request.cursor(cursor);
+    }
+    if let Some(limit) = limit {
+        request = request.limit(limit);
+    }
+    let page = request.send().await?.into_inner();
+    let value = json_of(&page);
+    let summary = format!(
+        "{} marketplace job(s):{}{}",
+        count(&value, "jobs"),
+        list_lines(
+            &value,
+            "jobs",
+            &["/id", "/title", "/pay/paymentType", "/url"]
+        ),
+        next_page(&value)
+    );
+    ToolOutput::new(summary, &page)
+}

@@ -1,0 +1,331 @@
+//! The tool catalog: the 41 tools of the official server, one module per group of the tools
+//! reference, each declaring its tools (name, parameters, description, hints) next to their
+//! handlers with [`catalog!`], plus the helpers they share (argument parsing, ids, page limits,
+//! summaries).
+
+use std::num::NonZeroU64;
+
+use rmcp::model::{JsonObject, Tool, ToolAnnotations};
+use rmcp::schemars::JsonSchema;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::credentials::Session;
+use crate::rehearsal::Rehearsal;
+use crate::results::{Outcome, ToolFailure};
+
+/// Declares a group's tools: `"name" => handler(Params), Hint, DESCRIPTION;` generates the
+/// group's `NAMES`, `definitions()` and `dispatch()`. A tool is thus named, described and
+/// routed in one place.
+macro_rules! catalog {
+    ($( $name:literal => $handler:ident($params:ty), $hint:ident, $description:expr; )*) => {
+        /// The names of this group's tools.
+        pub(crate) const NAMES: &[&str] = &[$($name),*];
+
+        /// This group's tool definitions.
+        pub(crate) fn definitions() -> Vec<rmcp::model::Tool> {
+            vec![$(
+                crate::tools::definition::<$params>($name, $description, crate::tools::Hint::$hint)
+            ),*]
+        }
+
+        /// Runs the tool `name` of this group; `None` if it is not one of them.
+        pub(crate) async fn dispatch(
+            ctx: &crate::tools::Ctx,
+            name: &str,
+            arguments: rmcp::model::JsonObject,
+        ) -> Option<crate::results::Outcome> {
+            match name {
+                $( $name => Some(match crate::tools::parse::<$params>(arguments) {
+                    Ok(params) => $handler(ctx, params).await,
+                    Err(failure) => Err(failure),
+                }), )*
+                _ => None,
+            }
+        }
+    };
+}
+
+mod auth;
+mod contracts;
+mod credits;
+mod jobs;
+mod messages;
+mod payments;
+mod proposals;
+mod team;
+mod tokens;
+mod updates;
+mod webhooks;
+
+/// How many tools the server serves (the official server's 41).
+pub const TOOL_COUNT: usize = 41;
+
+/// What every tool call can reach: the credentials session and, in `--sandbox` mode, the
+/// embedded sandbox.
+#[derive(Debug)]
+pub(crate) struct Ctx {
+    /// Where tokens and the base URL come from.
+    pub(crate) session: Session,
+    /// The embedded sandbox of `--sandbox`.
+    pub(crate) rehearsal: Option<Rehearsal>,
+}
+
+/// What a tool does to the account, for the MCP tool annotations.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Hint {
+    /// Reads only.
+    Read,
+    /// Creates or changes something; calling again with the same arguments is harmless.
+    Idempotent,
+    /// Creates or changes something.
+    Write,
+    /// Removes or ends something, or cannot be undone.
+    Destructive,
+}
+
+/// The parameters of a tool that takes none.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(crate = "rmcp::schemars")]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NoParams {}
+
+/// The definition of one tool: its input schema comes from the parameters' type.
+pub(crate) fn definition<P: JsonSchema + 'static>(
+    name: &'static str,
+    description: &'static str,
+    hint: Hint,
+) -> Tool {
+    let mut schema = (*rmcp::handler::server::common::schema_for_type::<P>()).clone();
+    tidy(&mut schema);
+    let annotations = match hint {
+        Hint::Read => ToolAnnotations::new().read_only(true),
+        Hint::Idempotent => ToolAnnotations::new()
+            .read_only(false)
+            .destructive(false)
+            .idempotent(true),
+        Hint::Write => ToolAnnotations::new().read_only(false).destructive(false),
+        Hint::Destructive => ToolAnnotations::new().read_only(false).destructive(true),
+    };
+    Tool::new(name, description, schema).annotate(annotations.open_world(true))
+}
+
+/// Makes a derived schema read like the documented parameters: an optional parameter is its
+/// type (not "type or null": it is simply left out of `required`), integers carry no Rust
+/// width `format`, and the Rust type's title and doc line are dropped.
+fn tidy(schema: &mut JsonObject) {
+    schema.remove("title");
+    schema.remove("description");
+    schema.remove("$schema");
+    fn walk(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::Array(types)) = map.get("type") {
+                    let kinds: Vec<Value> = types
+                        .iter()
+                        .filter(|t| t.as_str() != Some("null"))
+                        .cloned()
+                        .collect();
+                    if kinds.len() == 1 {
+                        map.insert("type".into(), kinds[0].clone());
+                    }
+                }
+                if let Some(Value::Array(options)) = map.get("anyOf") {
+                    let kept: Vec<Value> = options
+                        .iter()
+                        .filter(|o| o.get("type").and_then(Value::as_str) != Some("null"))
+                        .cloned()
+                        .collect();
+                    if kept.len() == 1 {
+                        map.remove("anyOf");
+                        if let Value::Object(only) = &kept[0] {
+                            for (k, v) in only {
+                                map.entry(k.clone()).or_insert_with(|| v.clone());
+                            }
+                        }
+                    }
+                }
+                if let Some(Value::Array(values)) = map.get_mut("enum") {
+                    values.retain(|v| !v.is_null());
+                }
+                if map
+                    .get("format")
+                    .and_then(Value::as_str)
+                    .is_some_and(|f| f.starts_with("uint") || f.starts_with("int") || f == "double")
+                {
+                    map.remove("format");
+                }
+                for child in map.values_mut() {
+                    walk(child);
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    for value in schema.values_mut() {
+        walk(value);
+    }
+}
+
+/// Every tool definition, in the order of the official reference.
+pub(crate) fn definitions() -> Vec<Tool> {
+    let mut all = Vec::with_capacity(TOOL_COUNT);
+    all.extend(auth::definitions());
+    all.extend(jobs::definitions());
+    all.extend(proposals::definitions());
+    all.extend(messages::definitions());
+    all.extend(contracts::definitions());
+    all.extend(credits::definitions());
+    all.extend(updates::definitions());
+    all.extend(webhooks::definitions());
+    all.extend(tokens::definitions());
+    all.extend(team::definitions());
+    all.extend(payments::definitions());
+    all
+}
+
+/// The names of the 41 tools, in the order of the official reference.
+pub fn tool_names() -> Vec<&'static str> {
+    [
+        auth::NAMES,
+        jobs::NAMES,
+        proposals::NAMES,
+        messages::NAMES,
+        contracts::NAMES,
+        credits::NAMES,
+        updates::NAMES,
+        webhooks::NAMES,
+        tokens::NAMES,
+        team::NAMES,
+        payments::NAMES,
+    ]
+    .concat()
+}
+
+/// Runs the tool `name`; `None` for a name that is not one of the 41.
+pub(crate) async fn dispatch(ctx: &Ctx, name: &str, arguments: JsonObject) -> Option<Outcome> {
+    let has = |names: &[&str]| names.contains(&name);
+    if has(auth::NAMES) {
+        auth::dispatch(ctx, name, arguments).await
+    } else if has(jobs::NAMES) {
+        jobs::dispatch(ctx, name, arguments).await
+    } else if has(proposals::NAMES) {
+        proposals::dispatch(ctx, name, arguments).await
+    } else if has(messages::NAMES) {
+        messages::dispatch(ctx, name, arguments).await
+    } else if has(contracts::NAMES) {
+        contracts::dispatch(ctx, name, arguments).await
+    } else if has(credits::NAMES) {
+        credits::dispatch(ctx, name, arguments).await
+    } else if has(updates::NAMES) {
+        updates::dispatch(ctx, name, arguments).await
+    } else if has(webhooks::NAMES) {
+        webhooks::dispatch(ctx, name, arguments).await
+    } else if has(tokens::NAMES) {
+        tokens::dispatch(ctx, name, arguments).await
+    } else if has(team::NAMES) {
+        team::dispatch(ctx, name, arguments).await
+    } else if has(payments::NAMES) {
+        payments::dispatch(ctx, name, arguments).await
+    } else {
+        None
+    }
+}
+
+/// Reads a tool's arguments into its parameters; a mismatch is an argument failure.
+pub(crate) fn parse<P: DeserializeOwned>(arguments: JsonObject) -> Result<P, ToolFailure> {
+    serde_json::from_value(Value::Object(arguments))
+        .map_err(|e| ToolFailure::argument(e.to_string()))
+}
+
+/// A non-empty id argument.
+pub(crate) fn id<'a>(value: &'a str, param: &str) -> Result<&'a str, ToolFailure> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(ToolFailure::argument(format!(
+            "`{param}` must not be empty"
+        )));
+    }
+    Ok(trimmed)
+}
+
+/// A page size within its documented range.
+pub(crate) fn limit(
+    value: Option<u64>,
+    max: u64,
+    param: &str,
+) -> Result<Option<NonZeroU64>, ToolFailure> {
+    match value {
+        None => Ok(None),
+        Some(n) if (1..=max).contains(&n) => Ok(NonZeroU64::new(n)),
+        Some(n) => Err(ToolFailure::argument(format!(
+            "`{param}` must be between 1 and {max}, got {n}"
+        ))),
+    }
+}
+
+/// A body of the spec built from JSON the tool assembled; a value the spec rejects is an
+/// argument failure.
+pub(crate) fn body<T: DeserializeOwned>(value: Value, what: &str) -> Result<T, ToolFailure> {
+    serde_json::from_value(value).map_err(|e| ToolFailure::argument(format!("{what}: {e}")))
+}
+
+/// The JSON value of a typed response, for the summaries.
+pub(crate) fn json_of(response: &impl serde::Serialize) -> Value {
+    serde_json::to_value(response).unwrap_or(Value::Null)
+}
+
+/// The string at a JSON pointer, if any.
+pub(crate) fn text_at<'a>(value: &'a Value, pointer: &str) -> Option<&'a str> {
+    value.pointer(pointer).and_then(Value::as_str)
+}
+
+/// A scalar at a JSON pointer as display text, if any.
+pub(crate) fn shown(value: &Value, pointer: &str) -> Option<String> {
+    match value.pointer(pointer)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// One summary line per item of the array at `key` (at most 20), each the values of `fields`
+/// (JSON pointers relative to the item) that are present, joined by ` · `.
+pub(crate) fn list_lines(value: &Value, key: &str, fields: &[&str]) -> String {
+    let items = value
+        .get(key)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let mut out = String::new();
+    for item in items.iter().take(20) {
+        let parts: Vec<String> = fields.iter().filter_map(|f| shown(item, f)).collect();
+        out.push_str("\n- ");
+        out.push_str(&parts.join(" · "));
+    }
+    if items.len() > 20 {
+        out.push_str(&format!(
+            "\n- … and {} more (see structuredContent)",
+            items.len() - 20
+        ));
+    }
+    out
+}
+
+/// How many items the array at `key` holds.
+pub(crate) fn count(value: &Value, key: &str) -> usize {
+    value.get(key).and_then(Value::as_array).map_or(0, Vec::len)
+}
+
+/// " More: pass cursor \"…\"." when the page has a `nextCursor`.
+pub(crate) fn next_page(value: &Value) -> String {
+    match text_at(value, "/nextCursor") {
+        Some(cursor) if !cursor.is_empty() => {
+            format!("\nMore results: call again with cursor \"{cursor}\".")
+        }
+        _ => String::new(),
+    }
+}

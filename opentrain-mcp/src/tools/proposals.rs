@@ -1,0 +1,320 @@
+//! Proposals and candidates: listing and reading proposals (with the AI interview), trainer
+//! profiles, invites, and the hire request (a money request a human confirms).
+
+use opentrain::approvals::{Milestone, PendingApproval};
+use opentrain::types;
+use rmcp::schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{Ctx, count, id, json_of, limit, list_lines, next_page, shown, text_at};
+use crate::results::{Outcome, ToolFailure, ToolOutput};
+
+catalog! {
+    "opentrain_list_proposals" => list_proposals(ListProposals), Read, LIST_PROPOSALS;
+    "opentrain_get_proposal" => get_proposal(GetProposal), Read, GET_PROPOSAL;
+    "opentrain_get_freelancer_profile" => get_freelancer_profile(FreelancerId), Read, GET_FREELANCER_PROFILE;
+    "opentrain_invite_freelancer" => invite_freelancer(InviteFreelancer), Idempotent, INVITE_FREELANCER;
+    "opentrain_hire_proposal" => hire_proposal(HireProposal), Write, HIRE_PROPOSAL;
+}
+
+const LIST_PROPOSALS: &str = "List the proposals (candidates) of one of your jobs with statuses, \
+bids, AI-interview scores and resume match scores: the primary tool to review and rank who to \
+hire. Requires: proposals:read; the job must be yours. Next: opentrain_get_proposal for one \
+candidate in depth, opentrain_start_proposal_conversation to message them, \
+opentrain_hire_proposal to hire. Wraps GET /jobs/{id}/proposals.";
+
+const GET_PROPOSAL: &str = "Read a full proposal evaluation: status, bid, masked candidate, \
+AI-interview score and summary, location/identity verification, labeling assessment and contract \
+state; with includeInterview also the sanitized AI-interview transcript. Requires: \
+proposals:read; the proposal must be on a job you own. Wraps GET /proposals/{proposalId} (and GET \
+/proposals/{proposalId}/interview).";
+
+const GET_FREELANCER_PROFILE: &str = "Read a masked AI trainer profile for candidate evaluation: \
+title, bio, skills, stats (earned, billed hours, job success), work and labeling experience, \
+education, reviews and languages. Names are masked to first name + last initial before a hire; \
+contact details are never returned. Requires: proposals:read. Wraps GET \
+/freelancers/{idOrSlug}.";
+
+const INVITE_FREELANCER: &str = "Invite an AI trainer to one of your published jobs, creating a \
+proposal they can respond to. Idempotent: re-inviting the same person returns the existing \
+proposal with alreadyInvited: true. Requires: proposals:write, the public_api_hiring feature and a \
+claimed account. Wraps POST /jobs/{id}/invites.";
+
+const HIRE_PROPOSAL: &str = "Request a hire from a proposal. This never hires anyone or moves \
+money by itself: it records a pending approval (type proposal_hire) with an approvalUrl that a \
+signed-in human must open and confirm in the OpenTrain app; on confirmation OpenTrain creates the \
+contract and funds the first escrow milestone. A 409 payment_method_required carries a \
+billingUrl; not_fit_confirmation_required means retry with confirmNotFitOverride: true if \
+intentional; already_accepted means it was already hired. Re-requesting with the same terms \
+returns the same approval. Requires: proposals:write, the public_api_hiring feature, a claimed \
+account and a payment method or covering credit balance. Next: opentrain_get_approval or \
+opentrain_poll_updates (approval.confirmed), then opentrain_list_contracts. Wraps POST \
+/proposals/{proposalId}/hire.";
+
+/// Parameters of `opentrain_list_proposals`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(crate = "rmcp::schemars")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct ListProposals {
+    /// Job id to list proposals for
+    job_id: String,
+    /// Filter such as UNREVIEWED, SHORTLISTED, HIRED, or DECLINED
+    status: Option<String>,
+    /// Pagination cursor
+    cursor: Option<String>,
+    /// Max proposals, 1–100 (default 25)
+    #[schemars(range(min = 1, max = 100), extend("default" = 25))]
+    limit: Option<u64>,
+}
+
+/// Parameters of `opentrain_get_proposal`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(crate = "rmcp::schemars")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct GetProposal {
+    /// Proposal id to read
+    proposal_id: String,
+    /// Also fetch the sanitized AI-interview transcript
+    include_interview: Option<bool>,
+}
+
+/// Parameters of `opentrain_get_freelancer_profile`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(crate = "rmcp::schemars")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct FreelancerId {
+    /// AI trainer user id or public profile slug
+    id_or_slug: String,
+}
+
+/// Parameters of `opentrain_invite_freelancer`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(crate = "rmcp::schemars")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct InviteFreelancer {
+    /// Published job id
+    job_id: String,
+    /// AI trainer user id to invite
+    freelancer_id: String,
+}
+
+/// The first escrow milestone of a hire.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(crate = "rmcp::schemars", inline)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct HireMilestone {
+    /// Milestone name (give a name or a description)
+    name: Option<String>,
+    /// What is to be delivered (give a name or a description)
+    description: Option<String>,
+    /// Amount in USD
+    amount: f64,
+    /// Due date, e.g. 2026-07-01
+    due_date: Option<String>,
+}
+
+/// Parameters of `opentrain_hire_proposal`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(crate = "rmcp::schemars")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct HireProposal {
+    /// Proposal id to hire from
+    proposal_id: String,
+    /// First escrow milestone: {name?, description?, amount (USD, required), dueDate?}
+    milestone: HireMilestone,
+    /// Confirm hiring a proposal previously marked "Not a fit"
+    confirm_not_fit_override: Option<bool>,
+}
+
+async fn list_proposals(ctx: &Ctx, params: ListProposals) -> Outcome {
+    let job_id = id(&params.job_id, "jobId")?;
+    let limit = limit(params.limit, 100, "limit")?;
+    let client = ctx.session.client()?;
+    let mut request = client.list_job_proposals().id(job_id);
+    if let Some(status) = params.status.filter(|s| !s.is_empty()) {
+        request = request.status(types::ProposalStatus::from(status));
+    }
+    if let Some(cursor) = params.cursor.filter(|c| !c.is_empty()) {
+        request = request.cursor(cursor);
+    }
+    if let Some(limit) = limit {
+        request = request.limit(limit);
+    }
+    let page = request.send().await?.into_inner();
+    let value = json_of(&page);
+    let summary = format!(
+        "{} proposal(s) on job {job_id}:{}{}\nNext: opentrain_get_proposal for details, \
+         opentrain_hire_proposal to hire.",
+        count(&value, "proposals"),
+        list_lines(
+            &value,
+            "proposals",
+            &[
+                "/id",
+                "/status/raw",
+                "/candidate/name",
+                "/candidate/displayName",
+                "/bid/amount"
+            ]
+        ),
+        next_page(&value)
+    );
+    ToolOutput::new(summary, &page)
+}
+
+async fn get_proposal(ctx: &Ctx, params: GetProposal) -> Outcome {
+    let proposal_id = id(&params.proposal_id, "proposalId")?;
+    let client = ctx.session.client()?;
+    let proposal = client
+        .get_proposal()
+        .proposal_id(proposal_id)
+        .send()
+        .await?
+        .into_inner();
+    let value = json_of(&proposal);
+    let mut summary = format!("Proposal {proposal_id}");
+    if let Some(status) = shown(&value, "/proposal/status/raw") {
+        summary.push_str(&format!(", status {status}"));
+    }
+    if let Some(title) = text_at(&value, "/proposal/jobTitle") {
+        summary.push_str(&format!(", on \"{title}\""));
+    }
+    summary.push('.');
+    if !params.include_interview.unwrap_or(false) {
+        summary
+            .push_str(" Details in structuredContent; includeInterview: true adds the transcript.");
+        return ToolOutput::new(summary, &proposal);
+    }
+    let mut structured = value;
+    match client.get_interview().proposal_id(proposal_id).send().await {
+        Ok(interview) => {
+            structured["interview"] = json_of(&interview.into_inner())
+                .get("interview")
+                .cloned()
+                .unwrap_or(Value::Null);
+            summary.push_str(" The AI-interview transcript is under interview.");
+        }
+        Err(error) => {
+            let failure = ToolFailure::from(opentrain::Error::from(error));
+            summary.push_str(&format!(
+                " The interview could not be read: {}",
+                failure.summary
+            ));
+            structured["interviewError"] = failure.structured;
+        }
+    }
+    ToolOutput::new(summary, &structured)
+}
+
+async fn get_freelancer_profile(ctx: &Ctx, params: FreelancerId) -> Outcome {
+    let id_or_slug = id(&params.id_or_slug, "idOrSlug")?;
+    let profile = ctx
+        .session
+        .client()?
+        .get_freelancer()
+        .id_or_slug(id_or_slug)
+        .send()
+        .await?
+        .into_inner();
+    let value = json_of(&profile);
+    let mut summary = format!("AI trainer profile {id_or_slug}");
+    if let Some(title) = text_at(&value, "/freelancer/title") {
+        summary.push_str(&format!(": {title}"));
+    }
+    summary.push_str(". Names are masked before a hire; details in structuredContent.");
+    ToolOutput::new(summary, &profile)
+}
+
+async fn invite_freelancer(ctx: &Ctx, params: InviteFreelancer) -> Outcome {
+    let job_id = id(&params.job_id, "jobId")?;
+    let freelancer_id = id(&params.freelancer_id, "freelancerId")?;
+    let request: types::InviteToJobRequest =
+        super::body(json!({ "freelancerId": freelancer_id }), "invite")?;
+    let invite = ctx
+        .session
+        .client()?
+        .invite_to_job()
+        .id(job_id)
+        .body(request)
+        .send()
+        .await?
+        .into_inner();
+    let value = json_of(&invite);
+    let proposal = text_at(&value, "/proposalId").unwrap_or("(not stated)");
+    let summary = if value.get("alreadyInvited").and_then(Value::as_bool) == Some(true) {
+        format!("{freelancer_id} was already invited to job {job_id}: proposal {proposal}.")
+    } else {
+        format!(
+            "Invited {freelancer_id} to job {job_id}: proposal {proposal}. Next: \
+             opentrain_start_proposal_conversation to message them."
+        )
+    };
+    ToolOutput::new(summary, &invite)
+}
+
+async fn hire_proposal(ctx: &Ctx, params: HireProposal) -> Outcome {
+    let proposal_id = id(&params.proposal_id, "proposalId")?;
+    let m = params.milestone;
+    if !m.amount.is_finite() || m.amount <= 0.0 {
+        return Err(ToolFailure::argument(
+            "milestone.amount must be a positive amount in USD",
+        ));
+    }
+    let named = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
+    if !named(&m.name) && !named(&m.description) {
+        return Err(ToolFailure::argument(
+            "milestone needs a name or a description (at least one non-empty)",
+        ));
+    }
+    let mut milestone = Milestone::usd(m.amount);
+    if let Some(name) = m.name {
+        milestone = milestone.name(name);
+    }
+    if let Some(description) = m.description {
+        milestone = milestone.description(description);
+    }
+    if let Some(due) = m.due_date.filter(|d| !d.is_empty()) {
+        milestone = milestone.due_date(due);
+    }
+    let client = ctx.session.client()?;
+    let mut hire = client.hire_from_proposal(proposal_id, milestone);
+    if params.confirm_not_fit_override == Some(true) {
+        hire = hire.confirm_not_fit_override();
+    }
+    let pending = hire.send().await?;
+    approval_output(ctx, "Hire requested", &pending)
+}
+
+/// The result of a money request: the pending approval (`{approval, message}`, the 202 body)
+/// and who must confirm it where.
+pub(crate) fn approval_output(ctx: &Ctx, what: &str, pending: &PendingApproval) -> Outcome {
+    let structured = json!({
+        "approval": json_of(pending.approval()),
+        "message": pending.message(),
+    });
+    let mut summary = format!(
+        "{what}: nothing has happened yet. Approval {} ({}) is {}. A person must open {} while \
+         signed in to OpenTrain and confirm it",
+        pending.id(),
+        pending.approval_type(),
+        pending.status(),
+        pending.approval_url()
+    );
+    match pending.expires_at() {
+        Some(at) => summary.push_str(&format!(" before {}.", at.to_rfc3339())),
+        None => summary.push('.'),
+    }
+    if let Some(message) = pending.message() {
+        summary.push_str(&format!(" OpenTrain says: {message}"));
+    }
+    summary.push_str(&format!(
+        "\nNext: opentrain_get_approval with approvalId {} (or watch opentrain_poll_updates for \
+         approval.confirmed).",
+        pending.id()
+    ));
+    if ctx.rehearsal.is_some() {
+        summary.push_str(" (Sandbox: the scripted human confirms it when you read it.)");
+    }
+    ToolOutput::new(summary, &structured)
+}
