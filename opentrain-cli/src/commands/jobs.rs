@@ -304,7 +304,10 @@ fn describe_draft(draft: &Draft) {
         );
         for field in draft.missing_fields() {
             let choices = field.enum_values();
-            let kind = if !choices.is_empty() {
+            let listed = choices
+                .iter()
+                .all(|c| field.question().contains(c.as_str()));
+            let kind = if !choices.is_empty() && !listed {
                 format!(" (one of {})", choices.join(", "))
             } else {
                 field
