@@ -22,6 +22,9 @@ fn main() {
     } else {
         SMOKE_ITERATIONS
     };
+    if !bench {
+        println!("smoke run ({SMOKE_ITERATIONS} iterations; `cargo bench` for real figures)");
+    }
     let binary = env!("CARGO_BIN_EXE_opentrain");
     let node = node_available();
     if !node {

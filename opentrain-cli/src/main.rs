@@ -40,6 +40,12 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // `opentrain` alone asks for help, as with the official CLI: on stdout, exit 0. A family
+    // without its command (`opentrain jobs`) is a usage mistake (help on stderr, exit 2).
+    if std::env::args_os().len() <= 1 {
+        let _ = <cli::Cli as clap::CommandFactory>::command().print_help();
+        return ExitCode::SUCCESS;
+    }
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return output::clap_error(&e),

@@ -22,6 +22,10 @@ async fn help_outputs() {
         format!("opentrain {}", env!("CARGO_PKG_VERSION"))
     );
     world.run(&["help", "jobs"]).await.ok();
+    // No arguments: the help, as the official CLI does.
+    assert!(world.run(&[]).await.ok().contains("Usage: opentrain"));
+    // A family without its command: the help, but a usage mistake.
+    world.run(&["jobs"]).await.fails_with(2);
 }
 
 #[tokio::test]

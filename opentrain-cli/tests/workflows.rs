@@ -267,6 +267,9 @@ async fn hire_prints_the_approval_and_wait_reports_the_outcome() {
         .pop()
         .expect("an approval");
     assert!(out.contains(&approval_id) && out.contains("http"), "{out}");
+    insta::with_settings!({ filters => id_filters() }, {
+        insta::assert_snapshot!("hire_notice", out);
+    });
 
     // Still pending with no time left: exit 3.
     world
@@ -503,4 +506,126 @@ async fn an_api_error_prints_the_status_line_and_details() {
     insta::with_settings!({ filters => id_filters() }, {
         insta::assert_snapshot!("api_error", run.stderr);
     });
+}
+
+#[tokio::test]
+async fn job_writes_messaging_and_the_remaining_reads() {
+    let world = World::new("cli-writes").await;
+    let job_id = published_job(&world).await;
+    let live = world
+        .run(&[
+            "jobs",
+            "update",
+            "--job-id",
+            &job_id,
+            "--set",
+            "pricePerLabel=0.06",
+        ])
+        .await;
+    assert!(live.ok().contains("Updated job"), "{live:#?}");
+
+    let proposals = world
+        .run(&["--json", "proposals", "list", "--job-id", &job_id, "--all"])
+        .await
+        .json();
+    let proposal = &proposals[0];
+    let proposal_id = proposal["id"].as_str().expect("proposal id").to_owned();
+    if let Some(candidate) = proposal["candidate"]["id"].as_str() {
+        let profile = world.run(&["freelancers", "get", candidate]).await;
+        assert!(profile.ok().contains(candidate), "{profile:#?}");
+    }
+
+    let started = world
+        .run(&["--json", "messages", "start-conversation", &proposal_id])
+        .await
+        .json();
+    let conversation = started["conversationId"]
+        .as_str()
+        .or_else(|| started["conversation"]["id"].as_str())
+        .expect("a conversation id")
+        .to_owned();
+    let sent = world
+        .run(&[
+            "messages",
+            "send",
+            "--conversation-id",
+            &conversation,
+            "--content",
+            "Hello!",
+        ])
+        .await;
+    assert!(sent.ok().starts_with("Sent"), "{sent:#?}");
+    let read = world
+        .run(&["messages", "read", "--conversation-id", &conversation])
+        .await;
+    assert!(read.ok().contains("Hello!"), "{read:#?}");
+
+    let top_up = world
+        .run(&["--json", "credits", "top-up", "--amount-usd", "20"])
+        .await
+        .json();
+    let top_up_id = top_up["topUpId"]
+        .as_str()
+        .or_else(|| top_up["topUp"]["id"].as_str())
+        .expect("a top-up id")
+        .to_owned();
+    world
+        .run(&["credits", "top-up-status", &top_up_id])
+        .await
+        .ok();
+
+    let invited = world
+        .run(&["team", "invite", "--email", "new@acme.example"])
+        .await;
+    assert!(invited.ok().contains("Invited"), "{invited:#?}");
+
+    let closed = world.run(&["jobs", "close", &job_id]).await;
+    assert!(closed.ok().contains(&job_id), "{closed:#?}");
+}
+
+#[tokio::test]
+async fn approvals_get_and_milestone_release() {
+    let world = World::new("cli-release").await;
+    let job_id = published_job(&world).await;
+    let proposals = world
+        .run(&["--json", "proposals", "list", "--job-id", &job_id])
+        .await
+        .json();
+    let proposal_id = proposals["proposals"][0]["id"]
+        .as_str()
+        .expect("a proposal")
+        .to_owned();
+    world
+        .run(&[
+            "proposals",
+            "hire",
+            &proposal_id,
+            "--amount",
+            "100",
+            "--description",
+            "Batch 1",
+        ])
+        .await
+        .ok();
+    let approval = world
+        .sandbox
+        .pending_approvals()
+        .pop()
+        .expect("an approval");
+    let got = world.run(&["approvals", "get", &approval]).await;
+    assert!(got.ok().contains("pending"), "{got:#?}");
+    world
+        .sandbox
+        .confirm_approval(&approval)
+        .expect("confirmed");
+    let contracts = world.run(&["--json", "contracts", "list"]).await.json();
+    let milestone_id = contracts["contracts"][0]["milestones"][0]["id"]
+        .as_str()
+        .expect("the first milestone")
+        .to_owned();
+    let release = world.run(&["milestones", "approve", &milestone_id]).await;
+    assert!(
+        release.ok().contains("A person must confirm it"),
+        "{release:#?}"
+    );
 }
