@@ -157,6 +157,56 @@ fn scalar(value: &serde_json::Value) -> String {
         serde_json::Value::Null => "-".to_owned(),
         serde_json::Value::String(s) => s.clone(),
         serde_json::Value::Array(items) => items.iter().map(scalar).collect::<Vec<_>>().join(","),
+        // A status shaped `{raw, label}` reads best as its raw value.
+        serde_json::Value::Object(map) => match map.get("raw").or_else(|| map.get("label")) {
+            Some(inner) if !inner.is_object() => scalar(inner),
+            _ => value.to_string(),
+        },
         other => other.to_string(),
+    }
+}
+
+/// `key value, key value` for the present (non-null) keys of `value`'s JSON object form,
+/// except `skip`: a compact description of a tagged result.
+pub fn present_fields<T: Serialize>(value: &T, skip: &str) -> String {
+    let json = serde_json::to_value(value).unwrap_or_default();
+    json.as_object()
+        .map(|map| {
+            map.iter()
+                .filter(|(k, v)| k.as_str() != skip && !v.is_null())
+                .map(|(k, v)| format!("{} {}", k.replace('_', " "), scalar(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn columns_read_nested_paths_and_raw_statuses() {
+        let value = json!({
+            "id": "p_1",
+            "status": {"raw": "UNREVIEWED", "label": "Unreviewed"},
+            "bid": {"amountUsd": 0.05},
+            "tags": ["a", "b"],
+        });
+        assert_eq!(
+            columns(
+                &value,
+                &["id", "status", "bid.amountUsd", "tags", "missing"]
+            ),
+            "p_1  UNREVIEWED  0.05  a,b  -"
+        );
+        assert_eq!(
+            present_fields(
+                &json!({"kind": "hired", "contract_id": "c_1", "job_id": null}),
+                "kind"
+            ),
+            "contract id c_1"
+        );
     }
 }

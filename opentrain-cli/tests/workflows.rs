@@ -282,7 +282,9 @@ async fn hire_prints_the_approval_and_wait_reports_the_outcome() {
         .confirm_approval(&approval_id)
         .expect("confirmed");
     let waited = world.run(&["approvals", "wait", &approval_id]).await;
-    assert!(waited.ok().starts_with("Confirmed"), "{waited:#?}");
+    insta::with_settings!({ filters => id_filters() }, {
+        insta::assert_snapshot!("approval_confirmed", waited.ok());
+    });
 
     // Contracts: list, get, a milestone, its funding (another approval), end.
     let contracts = world.run(&["--json", "contracts", "list"]).await.json();

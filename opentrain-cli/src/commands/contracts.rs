@@ -243,19 +243,14 @@ async fn wait(
         output::json(&outcome)?;
     } else {
         match outcome.confirmation() {
-            Some(result) => out!(
-                "Confirmed: {}",
-                columns(
-                    result,
-                    &[
-                        "kind",
-                        "contract_id",
-                        "job_id",
-                        "invoice_id",
-                        "payout_transaction_id"
-                    ]
-                )
-            ),
+            Some(result) => {
+                let what = output::present_fields(result, "kind");
+                out!(
+                    "Confirmed ({}){}{what}",
+                    columns(result, &["kind"]).replace('_', " "),
+                    if what.is_empty() { "" } else { ": " }
+                );
+            }
             None => out!("Approval {id} was {}; nothing ran.", outcome.status()),
         }
     }
