@@ -40,7 +40,7 @@ pub struct Global {
     /// Print the API response as pretty JSON instead of a summary.
     #[arg(long, global = true)]
     pub json: bool,
-    /// The server root, e.g. https://app.opentrain.ai (wins over OT_API_BASE_URL and the file).
+    /// The server root, e.g. `https://app.opentrain.ai` (wins over OT_API_BASE_URL and the file).
     #[arg(long, global = true, value_name = "URL")]
     pub base_url: Option<String>,
 }
@@ -523,7 +523,7 @@ pub enum UpdatesCommand {
 pub enum WebhooksCommand {
     /// Subscribe a URL; prints the signing secret once.
     Create {
-        /// The https URL to deliver to.
+        /// The `https` URL to deliver to.
         #[arg(long)]
         url: String,
         /// An event type to deliver (repeatable or comma-separated).

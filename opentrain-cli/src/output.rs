@@ -1,4 +1,4 @@
-//! Everything the CLI prints: the [`out!`] and [`note!`] macros (stdout and stderr lines
+//! Everything the CLI prints: the [`out!`](crate::out) and [`note!`](crate::note) macros (stdout and stderr lines
 //! that never panic on a closed pipe), `--json` output, the error lines (`Usage error: …`,
 //! the API error line and its `Details:` line), and small formatting helpers for human output.
 
