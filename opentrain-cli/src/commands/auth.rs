@@ -177,6 +177,14 @@ async fn claim_status(
     if !wait {
         return match ceremony.poll().await? {
             ClaimStatus::Claimed(client) => claimed(ctx, &client, &path),
+            ClaimStatus::SlowDown => {
+                if ctx.json {
+                    output::json(&json!({ "status": "slow_down" }))
+                } else {
+                    out!("Pending, and checked too soon: wait a few seconds between checks.");
+                    Ok(())
+                }
+            }
             _ => {
                 if ctx.json {
                     output::json(&json!({ "status": "pending" }))
