@@ -631,3 +631,58 @@ async fn approvals_get_and_milestone_release() {
         "{release:#?}"
     );
 }
+
+#[tokio::test]
+async fn a_wait_on_a_terminal_shows_a_live_line() {
+    let world = World::new("cli-terminal").await;
+    let job_id = published_job(&world).await;
+    let proposals = world
+        .run(&["--json", "proposals", "list", "--job-id", &job_id])
+        .await
+        .json();
+    let proposal_id = proposals["proposals"][0]["id"]
+        .as_str()
+        .expect("a proposal")
+        .to_owned();
+    world
+        .run(&[
+            "proposals",
+            "hire",
+            &proposal_id,
+            "--amount",
+            "10",
+            "--name",
+            "Batch",
+        ])
+        .await
+        .ok();
+    let approval = world
+        .sandbox
+        .pending_approvals()
+        .pop()
+        .expect("an approval");
+    let Some(run) = world
+        .run_in_terminal(&[
+            "approvals",
+            "wait",
+            &approval,
+            "--timeout",
+            "1",
+            "--poll-interval",
+            "0.4",
+        ])
+        .await
+    else {
+        eprintln!("util-linux `script` is not installed: the terminal check is skipped");
+        return;
+    };
+    if run.code != 3 && (run.stdout.contains("script: ") || run.stderr.contains("script: ")) {
+        eprintln!("`script` cannot open a pseudo-terminal here: the terminal check is skipped");
+        return;
+    }
+    run.fails_with(3);
+    assert!(
+        run.stdout.contains("Waiting for approval") && run.stdout.contains("elapsed"),
+        "{run:#?}"
+    );
+}

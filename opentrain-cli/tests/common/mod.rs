@@ -125,6 +125,41 @@ impl World {
         self.spawn(command, None).await
     }
 
+    /// Runs `opentrain args…` (with the token) on a pseudo-terminal through util-linux
+    /// `script`, so that stdout and stderr are terminals; `None` when `script` is missing.
+    /// The captured output mixes stdout and stderr, as a terminal shows them.
+    pub async fn run_in_terminal(&self, args: &[&str]) -> Option<Run> {
+        let available = std::process::Command::new("script")
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !available {
+            return None;
+        }
+        let line = std::iter::once(env!("CARGO_BIN_EXE_opentrain"))
+            .chain(args.iter().copied())
+            .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let token = self.sandbox.token().to_owned();
+        let mut command = tokio::process::Command::new("script");
+        command
+            .args(["-qec", &line, "/dev/null"])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("TERM", "xterm")
+            .env("HOME", self.scratch.path())
+            .env("XDG_CONFIG_HOME", self.scratch.path())
+            .env("OT_API_BASE_URL", self.sandbox.base_url())
+            .env("OT_API_TOKEN", token)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        Some(self.spawn(command, None).await)
+    }
+
     async fn spawn(&self, mut command: tokio::process::Command, input: Option<&str>) -> Run {
         command.stdin(if input.is_some() {
             Stdio::piped()
