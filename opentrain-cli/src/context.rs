@@ -40,8 +40,8 @@ impl Ctx {
         }
     }
 
-    /// The agent-auth configuration (registration, claim): the base URL flag if given, the
-    /// official credentials file otherwise defaults.
+    /// The agent-auth configuration (registration, claim): the shared credentials file, and
+    /// the `--base-url` flag when given (otherwise the facade's defaults apply).
     pub fn agent_config(&self) -> Result<AgentConfig, CliError> {
         let mut config = AgentConfig::new().credentials_file(self.credentials_file()?);
         if let Some(url) = &self.base_url {
