@@ -1,0 +1,300 @@
+//! `whoami` and `opentrain auth …`: registration, the claim ceremony (start, one poll or a
+//! live wait), login with a checked token, status and logout. The tokens themselves are never
+//! printed; the claim's verification link and code are, since the human needs them.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use opentrain::Client;
+use opentrain::agent::{self, Agent, ClaimStatus, Registration, SLOW_DOWN_STEP};
+use opentrain::config::{Overwrite, Secret};
+
+use crate::cli::AuthCommand;
+use crate::context::Ctx;
+use crate::error::CliError;
+use crate::output::{self, or_dash};
+use crate::progress::{Indicator, clock};
+use crate::{note, out};
+
+/// How many transient poll failures in a row a claim wait sits out.
+const MAX_TRANSIENT_FAILURES: u32 = 5;
+
+/// Runs `opentrain auth …`.
+pub async fn run(ctx: &Ctx, command: AuthCommand) -> Result<(), CliError> {
+    match command {
+        AuthCommand::Register {
+            agent_name,
+            org_name,
+            force,
+        } => register(ctx, agent_name, org_name, force).await,
+        AuthCommand::Claim { email, claim_token } => claim(ctx, &email, claim_token).await,
+        AuthCommand::ClaimStatus {
+            wait,
+            timeout,
+            claim_token,
+        } => claim_status(ctx, wait, Duration::from_secs(timeout), claim_token).await,
+        AuthCommand::Login { api_key } => login(ctx, api_key).await,
+        AuthCommand::Status => whoami(ctx).await,
+        AuthCommand::Logout => logout(ctx),
+    }
+}
+
+/// `opentrain whoami` / `auth status`: GET /auth/me.
+pub async fn whoami(ctx: &Ctx) -> Result<(), CliError> {
+    let client = ctx.authed()?;
+    let me = client.me().await?;
+    if ctx.json {
+        return output::json(&me);
+    }
+    let actor = me.actor.as_ref();
+    let name = actor.and_then(|a| a.full_name.clone().or_else(|| a.first_name.clone()));
+    out!(
+        "Signed in as {} <{}>",
+        or_dash(name),
+        or_dash(actor.and_then(|a| a.email.as_deref()))
+    );
+    if let Some(account) = &me.account {
+        out!(
+            "Organization: {} ({})",
+            or_dash(account.organization_id.as_deref()),
+            or_dash(account.kind.as_ref())
+        );
+    }
+    if let Some(token) = &me.token {
+        let scopes: Vec<String> = token.scopes.iter().map(ToString::to_string).collect();
+        out!(
+            "Token: {} ({}), scopes: {}",
+            or_dash(token.label.as_deref()),
+            or_dash(token.id.as_deref()),
+            if scopes.is_empty() {
+                "-".to_owned()
+            } else {
+                scopes.join(" ")
+            }
+        );
+    }
+    out!("API: {}", client.base_url());
+    Ok(())
+}
+
+async fn register(
+    ctx: &Ctx,
+    agent_name: Option<String>,
+    org_name: Option<String>,
+    force: bool,
+) -> Result<(), CliError> {
+    let mut registration = Registration::default()
+        .config(ctx.agent_config()?)
+        .force(force);
+    if let Some(name) = agent_name {
+        registration = registration.agent_name(name);
+    }
+    if let Some(org) = org_name {
+        registration = registration.organization_name(org);
+    }
+    let agent = agent::register(&registration).await?;
+    let path = agent.credentials_file().path().display().to_string();
+    let registered = agent.registration().cloned().unwrap_or_default();
+    if ctx.json {
+        return output::json(&json!({
+            "registrationId": registered.registration_id,
+            "identityType": registered.identity_type,
+            "tokenType": registered.token_type,
+            "scopes": registered.scopes,
+            "claimTokenExpiresAt": registered.claim_token_expires_at,
+            "baseUrl": agent.client().base_url(),
+            "credentialsFile": path,
+        }));
+    }
+    out!(
+        "Registered agent account {} at {}.",
+        or_dash(registered.registration_id.as_deref()),
+        agent.client().base_url()
+    );
+    out!("Its tokens are saved in {path}.");
+    if !registered.scopes.is_empty() {
+        out!("Pre-claim scopes: {}", registered.scopes.join(" "));
+    }
+    out!(
+        "Next: a person claims it with `opentrain auth claim --email <their address>`{}.",
+        registered
+            .claim_token_expires_at
+            .map(|at| format!(" before {at}"))
+            .unwrap_or_default()
+    );
+    Ok(())
+}
+
+/// The saved agent, or one for an explicit claim token.
+fn agent_for(ctx: &Ctx, claim_token: Option<String>) -> Result<Agent, CliError> {
+    let config = ctx.agent_config()?;
+    Ok(match claim_token {
+        Some(token) => Agent::with_claim_token(&config, Secret::new(token))?,
+        None => Agent::load(&config)?,
+    })
+}
+
+async fn claim(ctx: &Ctx, email: &str, claim_token: Option<String>) -> Result<(), CliError> {
+    let agent = agent_for(ctx, claim_token)?;
+    let ceremony = agent.start_claim(email).await?;
+    let uri = ceremony.verification_uri.as_ref().map(Secret::expose);
+    let code = ceremony.user_code.as_ref().map(Secret::expose);
+    if ctx.json {
+        return output::json(&json!({
+            "verificationUri": uri,
+            "userCode": code,
+            "expiresIn": ceremony.expires_in,
+            "interval": ceremony.interval,
+            "emailSent": ceremony.email_sent,
+        }));
+    }
+    match ceremony.email_sent {
+        Some(false) => out!("The email to {email} was not sent; give the person the link below."),
+        _ => out!("OpenTrain emailed {email} a link to claim this agent account."),
+    }
+    out!("Open:  {}", or_dash(uri));
+    out!("Code:  {}", or_dash(code));
+    if let Some(seconds) = ceremony.expires_in {
+        out!(
+            "This claim attempt expires in {}.",
+            clock(Duration::from_secs(seconds))
+        );
+    }
+    out!("Then run `opentrain auth claim-status --wait`.");
+    Ok(())
+}
+
+async fn claim_status(
+    ctx: &Ctx,
+    wait: bool,
+    timeout: Duration,
+    claim_token: Option<String>,
+) -> Result<(), CliError> {
+    let agent = agent_for(ctx, claim_token)?;
+    let path = agent.credentials_file().path().display().to_string();
+    let ceremony = agent.resume_claim();
+    if !wait {
+        return match ceremony.poll().await? {
+            ClaimStatus::Claimed(client) => claimed(ctx, &client, &path),
+            ClaimStatus::SlowDown => {
+                if ctx.json {
+                    output::json(&json!({ "status": "slow_down" }))
+                } else {
+                    out!("Pending, and checked too soon: wait a few seconds between checks.");
+                    Ok(())
+                }
+            }
+            _ => {
+                if ctx.json {
+                    output::json(&json!({ "status": "pending" }))
+                } else {
+                    out!("Pending: the owner has not confirmed the claim yet.");
+                    out!("`opentrain auth claim-status --wait` waits for it.");
+                    Ok(())
+                }
+            }
+        };
+    }
+    let indicator = Indicator::new("Waiting for the owner to confirm the claim", ctx.json);
+    let mut interval = Duration::from_secs(ceremony.interval.max(1));
+    let mut failures = 0;
+    loop {
+        indicator.show("polling…");
+        match ceremony.poll().await {
+            Ok(ClaimStatus::Claimed(client)) => {
+                indicator.clear();
+                return claimed(ctx, &client, &path);
+            }
+            Ok(ClaimStatus::SlowDown) => {
+                failures = 0;
+                interval += SLOW_DOWN_STEP;
+            }
+            Ok(_) => failures = 0,
+            Err(e) if e.is_retryable() && failures + 1 < MAX_TRANSIENT_FAILURES => failures += 1,
+            Err(e) => {
+                indicator.clear();
+                return Err(e.into());
+            }
+        }
+        if indicator.elapsed() + interval > timeout {
+            indicator.clear();
+            return Err(CliError::TimedOut(format!(
+                "the owner did not confirm the claim within {} (the claim may still be \
+                 confirmed; run `opentrain auth claim-status` again)",
+                clock(timeout)
+            )));
+        }
+        indicator.sleep_until_next_poll(interval).await;
+    }
+}
+
+fn claimed(ctx: &Ctx, client: &Client, path: &str) -> Result<(), CliError> {
+    if ctx.json {
+        return output::json(&json!({
+            "status": "claimed",
+            "baseUrl": client.base_url(),
+            "credentialsFile": path,
+        }));
+    }
+    out!("Claimed: the account now belongs to its owner.");
+    out!("The new API token replaced the saved one in {path}.");
+    Ok(())
+}
+
+async fn login(ctx: &Ctx, api_key: String) -> Result<(), CliError> {
+    let resolved =
+        opentrain::config::resolve_from_process_env(Some(&api_key), ctx.base_url.as_deref())?;
+    let Some(token) = resolved.token.clone() else {
+        return Err(CliError::usage("--api-key is empty"));
+    };
+    let client = Client::builder()
+        .token(token.expose())
+        .base_url(&resolved.base_url)
+        .build()?;
+    let me = client.me().await?;
+    let file = ctx.credentials_file()?;
+    let mut credentials = file.load_optional()?.unwrap_or_default();
+    credentials.api_token = Some(token);
+    credentials.base_url = Some(resolved.base_url.clone());
+    credentials.claim_token = None;
+    file.save(&credentials, Overwrite::Allow)?;
+    if ctx.json {
+        return output::json(&me);
+    }
+    let who = me
+        .actor
+        .as_ref()
+        .and_then(|a| a.email.clone().or_else(|| a.full_name.clone()));
+    out!(
+        "Logged in as {} at {}; the token is saved in {}.",
+        or_dash(who),
+        resolved.base_url,
+        file.path().display()
+    );
+    Ok(())
+}
+
+fn logout(ctx: &Ctx) -> Result<(), CliError> {
+    let file = ctx.credentials_file()?;
+    let removed = file.remove()?;
+    let path = file.path().display().to_string();
+    if ctx.json {
+        return output::json(&json!({ "removed": removed, "credentialsFile": path }));
+    }
+    if removed {
+        out!("Logged out: removed {path}.");
+        out!("The token itself still works until revoked (`opentrain tokens revoke <id>`).");
+    } else {
+        out!("Not logged in: there is no {path}.");
+    }
+    if opentrain::config::TOKEN_ENV_VARS
+        .iter()
+        .any(|v| std::env::var(v).is_ok_and(|t| !t.is_empty()))
+    {
+        note!(
+            "Note: a token is still set in the environment (OT_API_TOKEN / OPENTRAIN_API_TOKEN)."
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,265 @@
+//! The money side: `opentrain contracts …` (list, get, end), `opentrain milestones …`
+//! (create, fund, approve) and `opentrain approvals …` (get, and a live wait). Every money
+//! request prints the approval URL a person must confirm; waiting only reads.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use opentrain::approvals::{ContractEnd, MAX_POLL_INTERVAL, Outcome};
+use opentrain::{Backoff, types};
+
+use super::body;
+use crate::cli::{ApprovalsCommand, ContractsCommand, MilestonesCommand};
+use crate::context::Ctx;
+use crate::error::CliError;
+use crate::out;
+use crate::output::{self, columns, record};
+use crate::progress::{Indicator, clock};
+
+/// Runs `opentrain contracts …`.
+pub async fn run(ctx: &Ctx, command: ContractsCommand) -> Result<(), CliError> {
+    let client = ctx.authed()?;
+    match command {
+        ContractsCommand::List { job_id, status } => {
+            let mut call = client.list_contracts();
+            if let Some(job_id) = job_id {
+                call = call.job_id(job_id);
+            }
+            if let Some(status) = status {
+                call = call.status(types::ContractStatus::from(status.as_str()));
+            }
+            let page = call.send().await?.into_inner();
+            if ctx.json {
+                return output::json(&page);
+            }
+            if page.contracts.is_empty() {
+                out!("(none)");
+            }
+            for contract in &page.contracts {
+                out!(
+                    "{}",
+                    columns(
+                        contract,
+                        &["id", "status", "title", "freelancer.displayName"]
+                    )
+                );
+            }
+            Ok(())
+        }
+        ContractsCommand::Get { id } => {
+            let response = client
+                .get_contract()
+                .contract_id(&id)
+                .send()
+                .await?
+                .into_inner();
+            if ctx.json {
+                return output::json(&response);
+            }
+            let contract = &response.contract;
+            record(
+                contract,
+                &[
+                    ("Contract", "id"),
+                    ("Title", "title"),
+                    ("Status", "status"),
+                    ("Job", "jobId"),
+                    ("AI trainer", "freelancer.displayName"),
+                    ("Payment type", "paymentType"),
+                    ("Rate (USD)", "rateUsd"),
+                    ("Budget state", "budget.state"),
+                ],
+            );
+            for m in &contract.milestones {
+                out!(
+                    "  milestone {}",
+                    columns(m, &["id", "status", "name", "amountUsd"])
+                );
+            }
+            Ok(())
+        }
+        ContractsCommand::End { id } => match client.end_contract(&id).send().await? {
+            ContractEnd::Ended(ended) => {
+                if ctx.json {
+                    return output::json(&ended);
+                }
+                out!("Contract {} ended.", ended.contract_id);
+                Ok(())
+            }
+            ContractEnd::Pending(pending) => {
+                if ctx.json {
+                    return output::json(pending.approval());
+                }
+                out!(
+                    "Contract {id} has funded milestones, so ending it needs a person's approval."
+                );
+                output::approval_notice(&pending);
+                Ok(())
+            }
+        },
+    }
+}
+
+/// Runs `opentrain milestones …`.
+pub async fn milestones(ctx: &Ctx, command: MilestonesCommand) -> Result<(), CliError> {
+    let client = ctx.authed()?;
+    let pending = match command {
+        MilestonesCommand::Create {
+            contract_id,
+            description,
+            name,
+            amount_usd,
+            volume,
+            due_date,
+        } => {
+            let mut fields = json!({ "description": description });
+            for (key, value) in [
+                ("name", name.map(serde_json::Value::from)),
+                ("amountUsd", amount_usd.map(serde_json::Value::from)),
+                ("volume", volume.map(serde_json::Value::from)),
+                ("dueDate", due_date.map(serde_json::Value::from)),
+            ] {
+                if let Some(value) = value {
+                    fields[key] = value;
+                }
+            }
+            let request: types::CreateMilestoneRequest = body(fields)?;
+            let created = client
+                .create_milestone()
+                .contract_id(&contract_id)
+                .body(request)
+                .send()
+                .await?
+                .into_inner();
+            if ctx.json {
+                return output::json(&created);
+            }
+            let m = &created.milestone;
+            out!(
+                "Created milestone {} on contract {contract_id}: {}",
+                m.id,
+                columns(m, &["status", "name", "amountUsd"])
+            );
+            out!("Fund it with `opentrain milestones fund {}`.", m.id);
+            return Ok(());
+        }
+        MilestonesCommand::Fund { id } => client.fund_milestone(&id).send().await?,
+        MilestonesCommand::Approve { id } => client.approve_milestone(&id).send().await?,
+    };
+    if ctx.json {
+        return output::json(pending.approval());
+    }
+    output::approval_notice(&pending);
+    Ok(())
+}
+
+/// Runs `opentrain approvals …`.
+pub async fn approvals(ctx: &Ctx, command: ApprovalsCommand) -> Result<(), CliError> {
+    let client = ctx.authed()?;
+    match command {
+        ApprovalsCommand::Get { id } => {
+            let response = client
+                .get_approval()
+                .approval_id(&id)
+                .send()
+                .await?
+                .into_inner();
+            if ctx.json {
+                return output::json(&response);
+            }
+            print_approval(&response.approval);
+            Ok(())
+        }
+        ApprovalsCommand::Wait {
+            id,
+            timeout,
+            poll_interval,
+        } => {
+            if !(poll_interval.is_finite() && poll_interval > 0.0) {
+                return Err(CliError::usage(
+                    "--poll-interval must be a positive number of seconds",
+                ));
+            }
+            let first = Duration::from_secs_f64(poll_interval);
+            wait(ctx, &client, &id, Duration::from_secs(timeout), first).await
+        }
+    }
+}
+
+fn print_approval(approval: &types::Approval) {
+    record(
+        approval,
+        &[
+            ("Approval", "id"),
+            ("Type", "type"),
+            ("Status", "status"),
+            ("Confirm at", "approvalUrl"),
+            ("Expires", "expiresAt"),
+            ("Resolved", "resolvedAt"),
+            ("Contract", "contractId"),
+            ("Milestone", "milestoneId"),
+            ("Proposal", "proposalId"),
+        ],
+    );
+}
+
+/// Polls `GET /approvals/{id}` on the facade's backoff schedule (first interval doubling up to
+/// a minute, jittered) with a live indicator, until the approval leaves `pending`.
+async fn wait(
+    ctx: &Ctx,
+    client: &opentrain::Client,
+    id: &str,
+    timeout: Duration,
+    first: Duration,
+) -> Result<(), CliError> {
+    let indicator = Indicator::new(format!("Waiting for approval {id}"), ctx.json);
+    let backoff = Backoff::new(first, MAX_POLL_INTERVAL.max(first)).jitter(true);
+    let mut approval = client.approval(id).await?;
+    let mut step = 0;
+    let outcome = loop {
+        match Outcome::try_from(approval) {
+            Ok(outcome) => break outcome,
+            Err(still_pending) => approval = still_pending,
+        }
+        let remaining = timeout.saturating_sub(indicator.elapsed());
+        if remaining.is_zero() {
+            indicator.clear();
+            return Err(CliError::TimedOut(format!(
+                "approval {id} is still pending after {}; a person can still confirm it at {}",
+                clock(timeout),
+                columns(&approval, &["approvalUrl"])
+            )));
+        }
+        indicator
+            .sleep_until_next_poll(backoff.delay(step).min(remaining))
+            .await;
+        step += 1;
+        approval = client.approval(id).await?;
+    };
+    indicator.clear();
+    let confirmed = outcome.is_confirmed();
+    if ctx.json {
+        output::json(&outcome)?;
+    } else {
+        match outcome.confirmation() {
+            Some(result) => {
+                let what = output::present_fields(result, "kind");
+                out!(
+                    "Confirmed ({}){}{what}",
+                    columns(result, &["kind"]).replace('_', " "),
+                    if what.is_empty() { "" } else { ": " }
+                );
+            }
+            None => out!("Approval {id} was {}; nothing ran.", outcome.status()),
+        }
+    }
+    if confirmed {
+        Ok(())
+    } else {
+        Err(CliError::NotConfirmed(format!(
+            "approval {id} was {}",
+            outcome.status()
+        )))
+    }
+}

@@ -1,0 +1,442 @@
+//! `opentrain jobs …`: drafts (create, update with typed `--set`), publish, the interactive
+//! `post` loop, and the job reads and writes (list, search, get, update, close, invite).
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
+
+use serde_json::json;
+
+use opentrain::Client;
+use opentrain::drafting::{Draft, DraftInput, Published, TerminalAnswerer};
+use opentrain::types;
+
+use super::{body, list, page_size};
+use crate::cli::{DescriptionSource, DraftCommand, JobsCommand};
+use crate::context::Ctx;
+use crate::error::CliError;
+use crate::output::{self, columns, or_dash, record};
+use crate::set::{Assignment, FieldHints, build_patch};
+use crate::{note, out};
+
+/// Runs `opentrain jobs …`.
+pub async fn run(ctx: &Ctx, command: JobsCommand) -> Result<(), CliError> {
+    match command {
+        JobsCommand::Draft(DraftCommand::Create {
+            source,
+            external_id,
+            idempotency_key,
+        }) => {
+            let input = draft_input(&source, external_id, idempotency_key)?;
+            let client = ctx.authed()?;
+            let draft = client.create_draft(input).await?;
+            print_draft(ctx, &draft, "created")
+        }
+        JobsCommand::Draft(DraftCommand::Update { job_id, set }) => {
+            let client = ctx.authed()?;
+            let hints = FieldHints::from_capabilities(&client.capabilities().await?);
+            let patch = build_patch(&set, &hints)?;
+            let draft = client.update_draft(&job_id, patch).await?;
+            print_draft(ctx, &draft, "updated")
+        }
+        JobsCommand::Publish { id, job_id } => {
+            let Some(job_id) = id.or(job_id) else {
+                return Err(CliError::usage("give the job id (positional or --job-id)"));
+            };
+            let client = ctx.authed()?;
+            let published = client.publish_job(&job_id).send().await?;
+            print_published(ctx, &published)
+        }
+        JobsCommand::Post {
+            source,
+            external_id,
+            idempotency_key,
+            yes,
+            max_rounds,
+        } => {
+            let input = draft_input(&source, external_id, idempotency_key)?;
+            post(ctx, input, yes, max_rounds).await
+        }
+        JobsCommand::List { status, paging } => {
+            let client = ctx.authed()?;
+            let status = status.map(|s| types::JobStatus::from(s.as_str()));
+            let (c, s) = (client.clone(), status.clone());
+            list(
+                ctx,
+                &paging,
+                |limit, cursor| async move {
+                    let mut call = c.list_my_jobs();
+                    if let Some(l) = limit {
+                        call = call.limit(page_size(l));
+                    }
+                    if let Some(cursor) = cursor {
+                        call = call.cursor(cursor);
+                    }
+                    if let Some(s) = s {
+                        call = call.status(s);
+                    }
+                    Ok(call.send().await?.into_inner())
+                },
+                |page: &types::MyJobPage| (page.jobs.iter().collect(), page.next_cursor.as_deref()),
+                || {
+                    let mut jobs = client.my_jobs();
+                    if let Some(s) = status {
+                        jobs = jobs.status(s);
+                    }
+                    jobs.paginate()
+                },
+                |job: &types::MyJob| {
+                    columns(job, &["id", "status", "title", "proposalCounts.total"])
+                },
+            )
+            .await
+        }
+        JobsCommand::Search {
+            q,
+            category,
+            language,
+            country,
+            pay_type,
+            paging,
+        } => {
+            let client = ctx.client()?;
+            let c = client.clone();
+            let (q2, cat2, lang2, country2, pay2) = (
+                q.clone(),
+                category.clone(),
+                language.clone(),
+                country.clone(),
+                pay_type.clone(),
+            );
+            list(
+                ctx,
+                &paging,
+                |limit, cursor| async move {
+                    let mut call = c.search_jobs();
+                    if let Some(l) = limit {
+                        call = call.limit(page_size(l));
+                    }
+                    if let Some(cursor) = cursor {
+                        call = call.cursor(cursor);
+                    }
+                    if let Some(v) = q2 {
+                        call = call.q(v);
+                    }
+                    if let Some(v) = cat2 {
+                        call = call.category(v);
+                    }
+                    if let Some(v) = lang2 {
+                        call = call.language(v);
+                    }
+                    if let Some(v) = country2 {
+                        call = call.country(v);
+                    }
+                    if let Some(v) = pay2 {
+                        call = call.pay_type(types::PaymentType::from(v.as_str()));
+                    }
+                    Ok(call.send().await?.into_inner())
+                },
+                |page: &types::JobSearchPage| {
+                    (page.jobs.iter().collect(), page.next_cursor.as_deref())
+                },
+                || {
+                    let mut search = client.search();
+                    if let Some(v) = q {
+                        search = search.query(v);
+                    }
+                    if let Some(v) = category {
+                        search = search.category(v);
+                    }
+                    if let Some(v) = language {
+                        search = search.language(v);
+                    }
+                    if let Some(v) = country {
+                        search = search.country(v);
+                    }
+                    if let Some(v) = pay_type {
+                        search = search.pay_type(types::PaymentType::from(v.as_str()));
+                    }
+                    search.paginate()
+                },
+                |job: &types::JobSummary| columns(job, &["id", "title", "pay.paymentType", "url"]),
+            )
+            .await
+        }
+        JobsCommand::Get { id } => {
+            let job = ctx.client()?.job(&id).await?;
+            if ctx.json {
+                return output::json(&job);
+            }
+            record(
+                &job,
+                &[
+                    ("Job", "id"),
+                    ("Title", "title"),
+                    ("Status", "status"),
+                    ("Company", "companyName"),
+                    ("Pay", "pay.paymentType"),
+                    ("Posted", "datePosted"),
+                    ("URL", "url"),
+                    ("Summary", "summary"),
+                ],
+            );
+            Ok(())
+        }
+        JobsCommand::Update { job_id, set } => update_published(ctx, &job_id, &set).await,
+        JobsCommand::Close { id } => {
+            let closed = ctx.authed()?.close_job().id(&id).send().await?.into_inner();
+            if ctx.json {
+                return output::json(&closed);
+            }
+            if closed.already_closed == Some(true) {
+                out!("Job {} was already closed.", closed.job_id);
+            } else {
+                out!(
+                    "Closed job {} (status {}).",
+                    closed.job_id,
+                    or_dash(closed.status.as_ref())
+                );
+            }
+            Ok(())
+        }
+        JobsCommand::Invite {
+            job_id,
+            freelancer_id,
+        } => {
+            let request: types::InviteToJobRequest =
+                body(json!({ "freelancerId": freelancer_id }))?;
+            let invite = ctx
+                .authed()?
+                .invite_to_job()
+                .id(&job_id)
+                .body(request)
+                .send()
+                .await?
+                .into_inner();
+            if ctx.json {
+                return output::json(&invite);
+            }
+            out!(
+                "{} {freelancer_id} to job {job_id} (proposal {}).",
+                if invite.already_invited == Some(true) {
+                    "Already invited"
+                } else {
+                    "Invited"
+                },
+                invite.proposal_id
+            );
+            Ok(())
+        }
+    }
+}
+
+/// The description from `--description` or `--description-file` (`-`: stdin).
+fn read_description(source: &DescriptionSource) -> Result<String, CliError> {
+    let text = match (&source.description, &source.description_file) {
+        (Some(text), _) => text.clone(),
+        (None, Some(path)) if path == Path::new("-") => {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|e| {
+                CliError::usage(format!("cannot read the description from stdin: {e}"))
+            })?;
+            text
+        }
+        (None, Some(path)) => std::fs::read_to_string(path).map_err(|e| {
+            CliError::usage(format!(
+                "cannot read --description-file {}: {e}",
+                path.display()
+            ))
+        })?,
+        (None, None) => {
+            return Err(CliError::usage(
+                "give the job with --description or --description-file",
+            ));
+        }
+    };
+    if text.trim().is_empty() {
+        return Err(CliError::usage("the job description is empty"));
+    }
+    Ok(text)
+}
+
+fn draft_input(
+    source: &DescriptionSource,
+    external_id: Option<String>,
+    idempotency_key: Option<String>,
+) -> Result<DraftInput, CliError> {
+    let mut input = DraftInput::text(read_description(source)?);
+    if let Some(id) = external_id {
+        input = input.external_id(id);
+    }
+    if let Some(key) = idempotency_key {
+        input = input.idempotency_key(key);
+    }
+    Ok(input)
+}
+
+fn print_draft(ctx: &Ctx, draft: &Draft, verb: &str) -> Result<(), CliError> {
+    if ctx.json {
+        return output::json(draft.envelope());
+    }
+    out!(
+        "Draft {} {verb} (status {}).",
+        draft.job_id(),
+        or_dash(draft.status())
+    );
+    describe_draft(draft);
+    if draft.publish_ready() {
+        out!("Next: opentrain jobs publish {}", draft.job_id());
+    } else {
+        out!(
+            "Next: opentrain jobs draft update --job-id {} --set <field>=<value> …",
+            draft.job_id()
+        );
+    }
+    Ok(())
+}
+
+fn describe_draft(draft: &Draft) {
+    if draft.publish_ready() {
+        out!("Publish-ready: yes");
+    } else {
+        out!(
+            "Publish-ready: no, {} field(s) missing:",
+            draft.missing_fields().len()
+        );
+        for field in draft.missing_fields() {
+            let choices = field.enum_values();
+            let listed = choices
+                .iter()
+                .all(|c| field.question().contains(c.as_str()));
+            let kind = if !choices.is_empty() && !listed {
+                format!(" (one of {})", choices.join(", "))
+            } else {
+                field
+                    .field_type()
+                    .map(|t| format!(" ({t})"))
+                    .unwrap_or_default()
+            };
+            out!("  {}{kind}: {}", field.field(), field.question());
+        }
+    }
+    for warning in draft.warnings() {
+        out!("Warning: {warning}");
+    }
+    if let Some(url) = draft.review_url().or(draft.draft_url()) {
+        out!("Review: {url}");
+    }
+}
+
+fn print_published(ctx: &Ctx, published: &Published) -> Result<(), CliError> {
+    if ctx.json {
+        return output::json(&published.response);
+    }
+    if published.already_published {
+        out!("Job {} was already published.", published.job_id);
+    } else {
+        out!("Published job {}.", published.job_id);
+    }
+    if let Some(url) = &published.job_url {
+        out!("Live at {url}");
+    }
+    for warning in &published.warnings {
+        out!("Warning: {warning}");
+    }
+    Ok(())
+}
+
+/// `jobs post`: the drafting loop with a person answering at the terminal, then publishing
+/// once they confirm (or at once with `--yes`).
+async fn post(ctx: &Ctx, input: DraftInput, yes: bool, max_rounds: u32) -> Result<(), CliError> {
+    let client = ctx.authed()?;
+    let draft = if ctx.json {
+        // Questions go to stderr so that stdout stays JSON.
+        let answerer = TerminalAnswerer::new(std::io::stdin().lock(), std::io::stderr());
+        draft_loop(&client, input, answerer, max_rounds).await?
+    } else {
+        let answerer = TerminalAnswerer::stdio();
+        draft_loop(&client, input, answerer, max_rounds).await?
+    };
+    if !ctx.json {
+        out!("Draft {} is publish-ready.", draft.job_id());
+        describe_draft(&draft);
+    }
+    if !yes && !confirm(&format!("Publish job {} now? [y/N] ", draft.job_id()))? {
+        if ctx.json {
+            return output::json(draft.envelope());
+        }
+        out!(
+            "Not published. Later: opentrain jobs publish {}",
+            draft.job_id()
+        );
+        return Ok(());
+    }
+    let mut published = client.publish_job(draft.job_id()).send().await?;
+    published.draft = Some(draft);
+    print_published(ctx, &published)
+}
+
+async fn draft_loop<R: BufRead, W: Write>(
+    client: &Client,
+    input: DraftInput,
+    answerer: TerminalAnswerer<R, W>,
+    max_rounds: u32,
+) -> Result<Draft, CliError> {
+    Ok(client
+        .post_job(input)
+        .answer_with(answerer)
+        .max_rounds(max_rounds)
+        .draft()
+        .await?)
+}
+
+/// Asks a yes/no question on stderr and reads the answer from stdin (no answer: no).
+fn confirm(question: &str) -> Result<bool, CliError> {
+    let mut err = std::io::stderr().lock();
+    let _ = write!(err, "{question}");
+    let _ = err.flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| CliError::Io {
+            what: "cannot read the answer".into(),
+            source: e,
+        })?;
+    if !std::io::stdin().is_terminal() {
+        let _ = writeln!(err);
+    }
+    Ok(matches!(
+        line.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
+}
+
+async fn update_published(ctx: &Ctx, job_id: &str, set: &[Assignment]) -> Result<(), CliError> {
+    let client = ctx.authed()?;
+    // The capabilities carry the patchable keys and enums; without the drafting feature the
+    // spec's patch body alone types the values.
+    let hints = match client.capabilities().await {
+        Ok(caps) => FieldHints::from_capabilities(&caps),
+        Err(e) => {
+            note!("Note: the field catalog is unavailable ({e}); typing values from the spec.");
+            FieldHints::default()
+        }
+    };
+    let patch = build_patch(set, &hints)?;
+    let result = client
+        .update_job()
+        .id(job_id)
+        .body(patch)
+        .send()
+        .await?
+        .into_inner();
+    if ctx.json {
+        return output::json(&result);
+    }
+    out!(
+        "Updated job {} (status {}).",
+        result.job_id,
+        or_dash(result.status.as_ref())
+    );
+    Ok(())
+}

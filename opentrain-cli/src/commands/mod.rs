@@ -1,0 +1,133 @@
+//! Dispatch from the parsed command line to one module per command family, and the paged
+//! list runner they share ([`list`]).
+
+mod account;
+mod auth;
+mod contracts;
+mod jobs;
+mod messages;
+mod proposals;
+mod serve;
+mod updates;
+mod webhooks;
+
+use futures::{Future, TryStreamExt};
+use serde::Serialize;
+
+use opentrain::Paginator;
+
+use crate::cli::{Cli, Command, Paging};
+use crate::context::Ctx;
+use crate::error::CliError;
+use crate::output;
+
+/// Runs the parsed command.
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    let ctx = Ctx {
+        json: cli.global.json,
+        base_url: cli.global.base_url,
+    };
+    match cli.command {
+        Command::Version => {
+            if ctx.json {
+                output::json(&serde_json::json!({ "version": env!("CARGO_PKG_VERSION") }))
+            } else {
+                crate::out!("opentrain {}", env!("CARGO_PKG_VERSION"));
+                Ok(())
+            }
+        }
+        Command::Whoami => auth::whoami(&ctx).await,
+        Command::Auth(command) => auth::run(&ctx, command).await,
+        Command::Jobs(command) => jobs::run(&ctx, command).await,
+        Command::Proposals(command) => proposals::run(&ctx, command).await,
+        Command::Freelancers(command) => proposals::freelancers(&ctx, command).await,
+        Command::Messages(command) => messages::run(&ctx, command).await,
+        Command::Contracts(command) => contracts::run(&ctx, command).await,
+        Command::Milestones(command) => contracts::milestones(&ctx, command).await,
+        Command::Approvals(command) => contracts::approvals(&ctx, command).await,
+        Command::Credits(command) => account::credits(&ctx, command).await,
+        Command::Payments(command) => account::payments(&ctx, command).await,
+        Command::Updates(command) => updates::run(&ctx, command).await,
+        Command::Webhooks(command) => webhooks::run(&ctx, command).await,
+        Command::Team(command) => account::team(&ctx, command).await,
+        Command::Tokens(command) => account::tokens(&ctx, command).await,
+        Command::Mcp(args) => serve::mcp(args).await,
+        Command::Sandbox(command) => serve::sandbox(command).await,
+    }
+}
+
+/// Runs a paged list.
+///
+/// Without `--all`: one page (`--limit`, `--cursor`), fetched by `one_page` as the raw API
+/// response; `--json` prints that response, otherwise `items` of it are printed with `line`
+/// and the next cursor is named. With `--all`: every page through `paginator` (the facade's
+/// one cursor paginator), items printed as they arrive; `--json` prints one JSON array.
+pub async fn list<P, T, Fut>(
+    ctx: &Ctx,
+    paging: &Paging,
+    one_page: impl FnOnce(Option<u32>, Option<String>) -> Fut,
+    items: impl FnOnce(&P) -> (Vec<&T>, Option<&str>),
+    paginator: impl FnOnce() -> Paginator<T>,
+    line: impl Fn(&T) -> String,
+) -> Result<(), CliError>
+where
+    P: Serialize,
+    T: Serialize + Send + 'static,
+    Fut: Future<Output = Result<P, opentrain::Error>>,
+{
+    if !paging.all {
+        let page = one_page(paging.limit, paging.cursor.clone()).await?;
+        if ctx.json {
+            return output::json(&page);
+        }
+        let (entries, next) = items(&page);
+        if entries.is_empty() {
+            crate::out!("(none)");
+        }
+        for entry in entries {
+            crate::out!("{}", line(entry));
+        }
+        if let Some(next) = next.filter(|c| !c.is_empty()) {
+            crate::out!(
+                "next cursor: {next}  (--cursor {next} for the next page, --all for every page)"
+            );
+        }
+        return Ok(());
+    }
+    let mut pages = paginator();
+    if let Some(limit) = paging.limit {
+        pages = pages.limit(limit);
+    }
+    if let Some(cursor) = &paging.cursor {
+        pages = pages.start_at(cursor.clone());
+    }
+    let mut stream = pages.items();
+    if ctx.json {
+        let mut all = Vec::new();
+        while let Some(item) = stream.try_next().await? {
+            all.push(item);
+        }
+        return output::json(&all);
+    }
+    let mut count = 0u64;
+    while let Some(item) = stream.try_next().await? {
+        crate::out!("{}", line(&item));
+        count += 1;
+    }
+    if count == 0 {
+        crate::out!("(none)");
+    }
+    Ok(())
+}
+
+/// `Some(limit)` as the generated builders' page size.
+pub fn page_size(limit: u32) -> std::num::NonZeroU64 {
+    std::num::NonZeroU64::new(u64::from(limit)).unwrap_or(std::num::NonZeroU64::MIN)
+}
+
+/// A request body from its documented JSON form; a value the spec's type refuses is a usage
+/// error.
+pub fn body<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, CliError> {
+    serde_json::from_value(value)
+        .map_err(|e| CliError::usage(format!("the request is not valid: {e}")))
+}

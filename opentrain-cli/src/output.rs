@@ -1,0 +1,212 @@
+//! Everything the CLI prints: the [`out!`](crate::out) and [`note!`](crate::note) macros (stdout and stderr lines
+//! that never panic on a closed pipe), `--json` output, the error lines (`Usage error: …`,
+//! the API error line and its `Details:` line), and small formatting helpers for human output.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::error::{CliError, EXIT_USAGE};
+
+/// Writes one line to stdout; a closed pipe (`| head`) is ignored instead of panicking.
+#[macro_export]
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use ::std::io::Write as _;
+        let _ = writeln!(::std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// Writes one line to stderr (warnings and notes that must not mix with the data on stdout).
+#[macro_export]
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use ::std::io::Write as _;
+        let _ = writeln!(::std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
+/// Prints `value` as pretty JSON on stdout (the `--json` output).
+pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<(), CliError> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| CliError::Io {
+        what: "cannot serialize the response as JSON".into(),
+        source: std::io::Error::other(e),
+    })?;
+    out!("{text}");
+    Ok(())
+}
+
+/// Prints `value` as one compact JSON line (the `--json` output of streams).
+pub fn json_line<T: Serialize + ?Sized>(value: &T) -> Result<(), CliError> {
+    let text = serde_json::to_string(value).map_err(|e| CliError::Io {
+        what: "cannot serialize the event as JSON".into(),
+        source: std::io::Error::other(e),
+    })?;
+    out!("{text}");
+    Ok(())
+}
+
+/// An optional value for human output: the value, or `-`.
+pub fn or_dash<T: std::fmt::Display>(value: Option<T>) -> String {
+    value.map_or_else(|| "-".to_owned(), |v| v.to_string())
+}
+
+/// Prints a clap error: help and version as clap renders them (exit 0), anything else as a
+/// `Usage error: …` line with clap's hint (exit 2).
+pub fn clap_error(error: &clap::Error) -> std::process::ExitCode {
+    use clap::error::ErrorKind;
+    match error.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = error.print();
+            if error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                std::process::ExitCode::from(EXIT_USAGE)
+            } else {
+                std::process::ExitCode::SUCCESS
+            }
+        }
+        _ => {
+            let rendered = error.render().to_string();
+            let text = rendered.trim_end();
+            let text = text.strip_prefix("error: ").unwrap_or(text);
+            note!("Usage error: {text}");
+            std::process::ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+/// Prints a failure on stderr: `Usage error: …` for usage mistakes, one `Error: …` line with
+/// status, code and message for an API error plus a `Details:` line with its `details`.
+pub fn print_error(error: &CliError) {
+    let mut err = std::io::stderr().lock();
+    let _ = match error {
+        CliError::Usage(message) => writeln!(err, "Usage error: {message}"),
+        CliError::Api(e) => match e.api() {
+            Some(api) => {
+                let _ = writeln!(err, "Error: {api}");
+                if api.details.is_empty() {
+                    Ok(())
+                } else {
+                    let details = serde_json::to_string(&api.details)
+                        .unwrap_or_else(|_| "(unprintable)".into());
+                    writeln!(err, "Details: {details}")
+                }
+            }
+            None => writeln!(err, "Error: {e}"),
+        },
+        CliError::TimedOut(message) => writeln!(err, "Timed out: {message}"),
+        CliError::NotConfirmed(message) => writeln!(err, "Not confirmed: {message}"),
+        CliError::Check(message) => writeln!(err, "Error: {message}"),
+        CliError::Io { what, source } => writeln!(err, "Error: {what}: {source}"),
+    };
+}
+
+/// Prints the money-request notice: the approval URL and that a person must confirm it.
+pub fn approval_notice(pending: &opentrain::approvals::PendingApproval) {
+    out!(
+        "Approval {} ({}) is {}.",
+        pending.id(),
+        pending.approval_type(),
+        pending.status()
+    );
+    out!(
+        "A person must confirm it in the app: {}",
+        pending.approval_url()
+    );
+    if let Some(expires) = pending.expires_at() {
+        out!("It expires at {}.", expires.to_rfc3339());
+    }
+    out!(
+        "Nothing happens until then; `opentrain approvals wait {}` waits for it.",
+        pending.id()
+    );
+}
+
+/// The values at `paths` (dotted, e.g. `candidate.displayName`) of `value`'s JSON form, as
+/// `a  b  c` (missing values as `-`): the one-line human form of a list entry.
+pub fn columns<T: Serialize>(value: &T, paths: &[&str]) -> String {
+    let json = serde_json::to_value(value).unwrap_or_default();
+    paths
+        .iter()
+        .map(|path| scalar(lookup(&json, path)))
+        .collect::<Vec<_>>()
+        .join("  ")
+}
+
+/// `label: value` lines for the `paths` of `value` that are present: the human form of one
+/// record.
+pub fn record<T: Serialize>(value: &T, paths: &[(&str, &str)]) {
+    let json = serde_json::to_value(value).unwrap_or_default();
+    for (label, path) in paths {
+        let found = lookup(&json, path);
+        if !found.is_null() {
+            out!("{label}: {}", scalar(found));
+        }
+    }
+}
+
+fn lookup<'a>(value: &'a serde_json::Value, path: &str) -> &'a serde_json::Value {
+    path.split('.')
+        .try_fold(value, |v, key| v.get(key))
+        .unwrap_or(&serde_json::Value::Null)
+}
+
+fn scalar(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Null => "-".to_owned(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(items) => items.iter().map(scalar).collect::<Vec<_>>().join(","),
+        // A status shaped `{raw, label}` reads best as its raw value.
+        serde_json::Value::Object(map) => match map.get("raw").or_else(|| map.get("label")) {
+            Some(inner) if !inner.is_object() => scalar(inner),
+            _ => value.to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
+/// `key value, key value` for the present (non-null) keys of `value`'s JSON object form,
+/// except `skip`: a compact description of a tagged result.
+pub fn present_fields<T: Serialize>(value: &T, skip: &str) -> String {
+    let json = serde_json::to_value(value).unwrap_or_default();
+    json.as_object()
+        .map(|map| {
+            map.iter()
+                .filter(|(k, v)| k.as_str() != skip && !v.is_null())
+                .map(|(k, v)| format!("{} {}", k.replace('_', " "), scalar(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn columns_read_nested_paths_and_raw_statuses() {
+        let value = json!({
+            "id": "p_1",
+            "status": {"raw": "UNREVIEWED", "label": "Unreviewed"},
+            "bid": {"amountUsd": 0.05},
+            "tags": ["a", "b"],
+        });
+        assert_eq!(
+            columns(
+                &value,
+                &["id", "status", "bid.amountUsd", "tags", "missing"]
+            ),
+            "p_1  UNREVIEWED  0.05  a,b  -"
+        );
+        assert_eq!(
+            present_fields(
+                &json!({"kind": "hired", "contract_id": "c_1", "job_id": null}),
+                "kind"
+            ),
+            "contract id c_1"
+        );
+    }
+}

@@ -1,0 +1,98 @@
+//! The live indicator of the waits (`auth claim-status --wait`, `approvals wait`,
+//! `updates follow`): one redrawn line on stderr with the elapsed time and the next poll,
+//! shown only when stdout and stderr are terminals; otherwise nothing extra is printed.
+
+use std::io::{IsTerminal, Write};
+use std::time::{Duration, Instant};
+
+/// A wait's one-line live status.
+#[derive(Debug)]
+pub struct Indicator {
+    label: String,
+    started: Instant,
+    live: bool,
+}
+
+impl Indicator {
+    /// An indicator for a wait described by `label`; live only on a terminal and not with
+    /// `--json` output.
+    pub fn new(label: impl Into<String>, json: bool) -> Self {
+        Self {
+            label: label.into(),
+            started: Instant::now(),
+            live: !json && std::io::stdout().is_terminal() && std::io::stderr().is_terminal(),
+        }
+    }
+
+    /// How long the wait has lasted.
+    pub fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    /// Redraws the line with `status` (e.g. `next poll in 4s`).
+    pub fn show(&self, status: &str) {
+        if !self.live {
+            return;
+        }
+        let mut err = std::io::stderr().lock();
+        let _ = write!(
+            err,
+            "\r\x1b[2K{} · {} elapsed · {status}",
+            self.label,
+            clock(self.elapsed())
+        );
+        let _ = err.flush();
+    }
+
+    /// Sleeps `duration`, redrawing the countdown to the next poll every second.
+    pub async fn sleep_until_next_poll(&self, duration: Duration) {
+        if !self.live {
+            tokio::time::sleep(duration).await;
+            return;
+        }
+        let until = tokio::time::Instant::now() + duration;
+        loop {
+            let left = until.saturating_duration_since(tokio::time::Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            self.show(&format!(
+                "next poll in {}s",
+                left.as_secs_f64().ceil() as u64
+            ));
+            tokio::time::sleep(left.min(Duration::from_secs(1))).await;
+        }
+        self.show("polling…");
+    }
+
+    /// Clears the line (call before printing the result).
+    pub fn clear(&self) {
+        if self.live {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r\x1b[2K");
+            let _ = err.flush();
+        }
+    }
+}
+
+/// `1h02m03s`, `2m03s` or `3s`.
+pub fn clock(d: Duration) -> String {
+    let s = d.as_secs();
+    match (s / 3600, (s / 60) % 60, s % 60) {
+        (0, 0, sec) => format!("{sec}s"),
+        (0, min, sec) => format!("{min}m{sec:02}s"),
+        (h, min, sec) => format!("{h}h{min:02}m{sec:02}s"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clock_formats() {
+        assert_eq!(clock(Duration::from_secs(3)), "3s");
+        assert_eq!(clock(Duration::from_secs(123)), "2m03s");
+        assert_eq!(clock(Duration::from_secs(3723)), "1h02m03s");
+    }
+}

@@ -1,0 +1,73 @@
+//! Help output (snapshots) and bad input: every mistake is a `Usage error:` line or a typed
+//! error line with a non-zero exit, never a panic.
+
+mod common;
+
+use common::World;
+
+#[tokio::test]
+async fn help_outputs() {
+    let world = World::new("cli-help").await;
+    for (name, args) in [
+        ("help_top", &["--help"][..]),
+        ("help_claim_status", &["auth", "claim-status", "--help"]),
+        ("help_draft_update", &["jobs", "draft", "update", "--help"]),
+    ] {
+        let run = world.run(args).await;
+        insta::assert_snapshot!(name, run.ok());
+    }
+    let version = world.run(&["--version"]).await;
+    assert_eq!(
+        version.ok().trim(),
+        format!("opentrain {}", env!("CARGO_PKG_VERSION"))
+    );
+    world.run(&["help", "jobs"]).await.ok();
+    // No arguments: the help, as the official CLI does.
+    assert!(world.run(&[]).await.ok().contains("Usage: opentrain"));
+    // A family without its command: the help, but a usage mistake.
+    world.run(&["jobs"]).await.fails_with(2);
+}
+
+#[tokio::test]
+async fn usage_mistakes_exit_2_with_a_usage_error_line() {
+    let world = World::new("cli-usage").await;
+    let missing = world.scratch.join("missing.txt").display().to_string();
+    for args in [
+        &["whoami", "--bogus"][..],
+        &["auth", "claim"],
+        &["jobs", "draft", "update", "--job-id", "job_1"],
+        &[
+            "jobs", "draft", "update", "--job-id", "job_1", "--set", "novalue",
+        ],
+        &[
+            "jobs", "draft", "update", "--job-id", "job_1", "--set", "=3",
+        ],
+        &["jobs", "draft", "create", "--description-file", &missing],
+        &["jobs", "draft", "create", "--description", "  "],
+        &["jobs", "publish"],
+        &["proposals", "hire", "p_1", "--amount", "-5"],
+        &["nonsense"],
+    ] {
+        let run = world.run(args).await;
+        run.fails_with(2);
+        assert!(run.stderr.starts_with("Usage error:"), "{args:?}: {run:#?}");
+    }
+}
+
+#[tokio::test]
+async fn no_token_is_a_usage_error_naming_the_ways_to_log_in() {
+    let world = World::new("cli-no-token").await;
+    let run = world.run_without_token(&["jobs", "list"]).await;
+    run.fails_with(2);
+    insta::assert_snapshot!("no_token", run.stderr);
+}
+
+#[tokio::test]
+async fn a_bad_base_url_is_a_typed_error() {
+    let world = World::new("cli-base-url").await;
+    let run = world
+        .run(&["--base-url", "ftp://example.com", "whoami"])
+        .await;
+    run.fails_with(1);
+    assert!(run.stderr.starts_with("Error: "), "{run:#?}");
+}
