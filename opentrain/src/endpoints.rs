@@ -469,7 +469,9 @@ impl Client {
         Ok(self.get_me().send().await?.into_inner())
     }
 
-    /// One public job (tokenless): `GET /jobs/{id}`. An unlisted or closed job is a 404.
+    /// One public job (tokenless): `GET /jobs/{id}`. A job that exists but is no longer listed
+    /// (closed, archived) is [`Error::JobNotListed`]; one that never existed an [`Error::Api`]
+    /// 404.
     pub async fn job(&self, job_id: &str) -> Result<types::JobSummary, Error> {
         Ok(self.get_job().id(job_id).send().await?.into_inner())
     }

@@ -91,6 +91,17 @@ pub enum Error {
         last: Option<Box<Error>>,
     },
 
+    /// `GET /jobs/{id}` for a job that exists but is no longer publicly listed (closed,
+    /// archived, unlisted): the API answers 404 with `{id, status: "closed"}` instead of the
+    /// error envelope. A job that never existed is an [`Error::Api`] 404 `NOT_FOUND`.
+    #[error("job {job_id} is no longer listed (status {status})")]
+    JobNotListed {
+        /// The job's ID.
+        job_id: String,
+        /// The status the body gave (`closed` in the docs).
+        status: String,
+    },
+
     /// The request could not be built (a missing required parameter, a value the spec rejects).
     #[error("invalid request: {0}")]
     InvalidRequest(String),
@@ -152,6 +163,7 @@ impl Error {
             Error::Api(e) => Some(e.status),
             Error::OAuth { status, .. } => Some(*status),
             Error::Decode { status, .. } => *status,
+            Error::JobNotListed { .. } => Some(404),
             _ => None,
         }
     }
@@ -468,6 +480,17 @@ pub(crate) fn decode_failure(f: Failure<'_>) -> Error {
                 api.request_id = f.request_id;
             }
             return Error::Api(Box::new(api));
+        }
+        if status == 404
+            && let Some(obj) = value.as_object()
+            && let (Some(Value::String(id)), Some(Value::String(listing))) =
+                (obj.get("id"), obj.get("status"))
+            && !obj.contains_key("error")
+        {
+            return Error::JobNotListed {
+                job_id: id.clone(),
+                status: listing.clone(),
+            };
         }
         if let Some(obj) = value.as_object()
             && let Some(Value::String(error)) = obj.get("error")

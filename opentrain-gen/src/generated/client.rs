@@ -1286,7 +1286,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Validation envelope returned by POST /job-drafts and PATCH /job-drafts/{jobId}: a full validation report, not just an ID. The PATCH example shows only ok, jobId, status, draftUrl and validation; whether PATCH also returns the other keys is not stated, so only `jobId` and `validation` are required. The create brief also mentions `import` and `parser` keys, which no retrieved doc shows; they are not modelled.
+    ///Validation envelope returned by POST /job-drafts and PATCH /job-drafts/{jobId}: a full validation report, not just an ID. The PATCH example shows only ok, jobId, status, draftUrl and validation; whether PATCH also returns the other keys is not stated, so only `jobId` and `validation` are required. The quickstart's create example also shows `import` (`rawSourcePreserved`, `autoPublished`) and `parser` (metadata whose keys are not shown), both modelled loosely.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DraftEnvelope {
         ///In-app draft editor URL (the create page shows `.../job-post?jobId=<JOB_ID>`, the guide `.../job-post?job=<JOB_ID>`).
@@ -1295,6 +1295,8 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub draft_url: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub import: ::std::option::Option<DraftEnvelopeImport>,
         ///The draft's job ID; use it for every PATCH and for publish.
         #[serde(rename = "jobId")]
         pub job_id: ::std::string::String,
@@ -1321,6 +1323,10 @@ pub mod types {
         ///True on success.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ok: ::std::option::Option<bool>,
+        ///Parser metadata (HTTP quickstart's create example). Its keys are not shown in the docs, so the object stays open and untyped.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        #[serde(deserialize_with = "crate::lenient::null_as_default")]
+        pub parser: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///In-app URL for human review (create page only; absent from the guide's example).
         #[serde(
             rename = "reviewUrl",
@@ -1346,6 +1352,27 @@ pub mod types {
     }
     impl DraftEnvelope {
         pub fn builder() -> builder::DraftEnvelope {
+            Default::default()
+        }
+    }
+    ///How the input was imported (HTTP quickstart's create example). Only the two keys below are shown; others may appear.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct DraftEnvelopeImport {
+        ///Whether the import published the job (drafting never auto-publishes: false in the example).
+        #[serde(
+            rename = "autoPublished",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub auto_published: ::std::option::Option<bool>,
+        ///Whether the raw source text was kept with the draft.
+        #[serde(
+            rename = "rawSourcePreserved",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub raw_source_preserved: ::std::option::Option<bool>,
+    }
+    impl DraftEnvelopeImport {
+        pub fn builder() -> builder::DraftEnvelopeImport {
             Default::default()
         }
     }
@@ -1585,10 +1612,10 @@ pub mod types {
         )]
         #[serde(deserialize_with = "crate::lenient::invalid_as_default")]
         pub unknown_scopes: ::std::vec::Vec<::std::string::String>,
-        ///Draft validation report on a 400 from publishing a draft that is not publish-ready: the same shape as the draft endpoints' `validation` (publishReady, issueCount, missingFieldCount, missingFields, issues). Kept open here because that shape is owned by jobs.json and its `missingFields` element type is documented inconsistently.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-        #[serde(deserialize_with = "crate::lenient::invalid_as_default")]
-        pub validation: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Draft validation report on a 400 from publishing a draft that is not publish-ready: the `validation` shape of the draft endpoints (jobs-drafts.md). A value of another shape reads as absent here and stays readable in the raw `details`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default, deserialize_with = "crate::lenient::invalid_as_default")]
+        pub validation: ::std::option::Option<DraftValidation>,
         ///Id key on 404s for webhooks (with resource `webhooks`).
         #[serde(
             rename = "webhookId",
@@ -1969,6 +1996,23 @@ pub mod types {
     impl FreelancerStats {
         pub fn builder() -> builder::FreelancerStats {
             Default::default()
+        }
+    }
+    ///An error of GET /jobs/{id}: the envelope, or on a 404 for a job that is no longer listed, its minimal `{id, status}` body.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum GetJobError {
+        ErrorEnvelope(ErrorEnvelope),
+        JobNotListed(JobNotListed),
+    }
+    impl ::std::convert::From<ErrorEnvelope> for GetJobError {
+        fn from(value: ErrorEnvelope) -> Self {
+            Self::ErrorEnvelope(value)
+        }
+    }
+    impl ::std::convert::From<JobNotListed> for GetJobError {
+        fn from(value: JobNotListed) -> Self {
+            Self::JobNotListed(value)
         }
     }
     ///`GetJobId`
@@ -2450,6 +2494,19 @@ pub mod types {
     }
     impl JobModeration {
         pub fn builder() -> builder::JobModeration {
+            Default::default()
+        }
+    }
+    ///The body of GET /jobs/{id}'s 404 for a job that exists but is no longer publicly listed (closed, archived, unlisted): `{id, status: "closed"}`, not the error envelope (jobs-drafts.md §1.4). A job that never existed answers 404 with the envelope.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct JobNotListed {
+        ///The job ID.
+        pub id: ::std::string::String,
+        ///`closed` (lowercase) in the docs.
+        pub status: ::std::string::String,
+    }
+    impl JobNotListed {
+        pub fn builder() -> builder::JobNotListed {
             Default::default()
         }
     }
@@ -3540,18 +3597,20 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub milestone_id: ::std::option::Option<::std::string::String>,
-        ///contract.budget_state_changed: the contract's payment type (documented elsewhere as `PAY_PER_HOUR`, `PAY_PER_LABEL`, `FIXED_PRICE`). Plain string: that enum is owned by other families.
+        ///contract.budget_state_changed: the contract's payment type.
         #[serde(
             rename = "paymentType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub payment_type: ::std::option::Option<::std::string::String>,
-        ///contract.budget_state_changed: budget state before the change, `OK`, `LOW` or `DEPLETED`. Plain string here: the budget-state enum belongs with the contract shapes in hiring.json.
+        pub payment_type: ::std::option::Option<crate::open_enums::ContractPaymentType>,
+        ///contract.budget_state_changed: the budget state before the change.
         #[serde(
             rename = "previousState",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub previous_state: ::std::option::Option<::std::string::String>,
+        pub previous_state: ::std::option::Option<
+            crate::open_enums::ContractBudgetState,
+        >,
         ///Proposal ID.
         #[serde(
             rename = "proposalId",
@@ -3564,9 +3623,9 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub remaining_volume: ::std::option::Option<f64>,
-        ///contract.budget_state_changed: new budget state, `OK`, `LOW` or `DEPLETED`. Plain string for the same reason as previousState.
+        ///contract.budget_state_changed: the new budget state.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub state: ::std::option::Option<::std::string::String>,
+        pub state: ::std::option::Option<crate::open_enums::ContractBudgetState>,
         ///New status; its value set depends on the event type (proposal status, milestone status, or approval status `confirmed`/`declined`/`expired`), so it is a plain string.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
@@ -8842,6 +8901,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            import: ::std::result::Result<
+                ::std::option::Option<super::DraftEnvelopeImport>,
+                ::std::string::String,
+            >,
             job_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             low_confidence_fields: ::std::result::Result<
                 ::std::option::Option<::serde_json::Value>,
@@ -8857,6 +8920,10 @@ pub mod types {
             >,
             ok: ::std::result::Result<
                 ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            parser: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
             review_url: ::std::result::Result<
@@ -8884,11 +8951,13 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     draft_url: Ok(Default::default()),
+                    import: Ok(Default::default()),
                     job_id: Err("no value supplied for job_id".to_string()),
                     low_confidence_fields: Ok(Default::default()),
                     missing_fields: Ok(Default::default()),
                     normalized_fields: Ok(Default::default()),
                     ok: Ok(Default::default()),
+                    parser: Ok(Default::default()),
                     review_url: Ok(Default::default()),
                     status: Ok(Default::default()),
                     unmapped_fields: Ok(Default::default()),
@@ -8907,6 +8976,20 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for draft_url: {e}")
+                    });
+                self
+            }
+            pub fn import<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::DraftEnvelopeImport>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.import = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for import: {e}")
                     });
                 self
             }
@@ -8974,6 +9057,20 @@ pub mod types {
                 self.ok = value
                     .try_into()
                     .map_err(|e| format!("error converting supplied value for ok: {e}"));
+                self
+            }
+            pub fn parser<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.parser = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for parser: {e}")
+                    });
                 self
             }
             pub fn review_url<T>(mut self, value: T) -> Self
@@ -9048,11 +9145,13 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     draft_url: value.draft_url?,
+                    import: value.import?,
                     job_id: value.job_id?,
                     low_confidence_fields: value.low_confidence_fields?,
                     missing_fields: value.missing_fields?,
                     normalized_fields: value.normalized_fields?,
                     ok: value.ok?,
+                    parser: value.parser?,
                     review_url: value.review_url?,
                     status: value.status?,
                     unmapped_fields: value.unmapped_fields?,
@@ -9065,16 +9164,87 @@ pub mod types {
             fn from(value: super::DraftEnvelope) -> Self {
                 Self {
                     draft_url: Ok(value.draft_url),
+                    import: Ok(value.import),
                     job_id: Ok(value.job_id),
                     low_confidence_fields: Ok(value.low_confidence_fields),
                     missing_fields: Ok(value.missing_fields),
                     normalized_fields: Ok(value.normalized_fields),
                     ok: Ok(value.ok),
+                    parser: Ok(value.parser),
                     review_url: Ok(value.review_url),
                     status: Ok(value.status),
                     unmapped_fields: Ok(value.unmapped_fields),
                     validation: Ok(value.validation),
                     warnings: Ok(value.warnings),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DraftEnvelopeImport {
+            auto_published: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            raw_source_preserved: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DraftEnvelopeImport {
+            fn default() -> Self {
+                Self {
+                    auto_published: Ok(Default::default()),
+                    raw_source_preserved: Ok(Default::default()),
+                }
+            }
+        }
+        impl DraftEnvelopeImport {
+            pub fn auto_published<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auto_published = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for auto_published: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn raw_source_preserved<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.raw_source_preserved = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for raw_source_preserved: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DraftEnvelopeImport>
+        for super::DraftEnvelopeImport {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DraftEnvelopeImport,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    auto_published: value.auto_published?,
+                    raw_source_preserved: value.raw_source_preserved?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DraftEnvelopeImport> for DraftEnvelopeImport {
+            fn from(value: super::DraftEnvelopeImport) -> Self {
+                Self {
+                    auto_published: Ok(value.auto_published),
+                    raw_source_preserved: Ok(value.raw_source_preserved),
                 }
             }
         }
@@ -9413,7 +9583,7 @@ pub mod types {
                 ::std::string::String,
             >,
             validation: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::option::Option<super::DraftValidation>,
                 ::std::string::String,
             >,
             webhook_id: ::std::result::Result<
@@ -9792,7 +9962,7 @@ pub mod types {
             pub fn validation<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    ::std::option::Option<super::DraftValidation>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -12867,6 +13037,62 @@ pub mod types {
                 Self {
                     decision: Ok(value.decision),
                     reasons: Ok(value.reasons),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct JobNotListed {
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            status: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for JobNotListed {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl JobNotListed {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<JobNotListed> for super::JobNotListed {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: JobNotListed,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::JobNotListed> for JobNotListed {
+            fn from(value: super::JobNotListed) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    status: Ok(value.status),
                 }
             }
         }
@@ -16869,11 +17095,11 @@ pub mod types {
                 ::std::string::String,
             >,
             payment_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::open_enums::ContractPaymentType>,
                 ::std::string::String,
             >,
             previous_state: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::open_enums::ContractBudgetState>,
                 ::std::string::String,
             >,
             proposal_id: ::std::result::Result<
@@ -16885,7 +17111,7 @@ pub mod types {
                 ::std::string::String,
             >,
             state: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::open_enums::ContractBudgetState>,
                 ::std::string::String,
             >,
             status: ::std::result::Result<
@@ -17044,7 +17270,9 @@ pub mod types {
             }
             pub fn payment_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::open_enums::ContractPaymentType>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.payment_type = value
@@ -17056,7 +17284,9 @@ pub mod types {
             }
             pub fn previous_state<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::open_enums::ContractBudgetState>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.previous_state = value
@@ -17096,7 +17326,9 @@ pub mod types {
             }
             pub fn state<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::open_enums::ContractBudgetState>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.state = value
@@ -21285,6 +21517,13 @@ pub mod builder {
                         ),
                     )
                 }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -22754,7 +22993,7 @@ pub mod builder {
         ///Sends a `GET` request to `/jobs/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::JobSummary>, Error<types::ErrorEnvelope>> {
+        ) -> Result<ResponseValue<types::JobSummary>, Error<types::GetJobError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -24069,6 +24308,13 @@ pub mod builder {
                         ),
                     )
                 }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -24272,6 +24518,13 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 202u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -24280,6 +24533,13 @@ pub mod builder {
                     )
                 }
                 403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
                     Err(
                         Error::ErrorResponse(
                             ResponseValue::from_response(response).await?,
@@ -24893,6 +25153,13 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -25054,6 +25321,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 201u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -25222,7 +25496,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(

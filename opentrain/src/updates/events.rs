@@ -144,9 +144,9 @@ impl EventData {
             EventType::ContractBudgetStateChanged => {
                 Self::ContractBudgetStateChanged(ContractBudgetStateChanged {
                     contract_id: d.contract_id.clone(),
-                    previous_state: d.previous_state.as_deref().map(ContractBudgetState::from),
-                    state: d.state.as_deref().map(ContractBudgetState::from),
-                    payment_type: d.payment_type.as_deref().map(ContractPaymentType::from),
+                    previous_state: d.previous_state.clone(),
+                    state: d.state.clone(),
+                    payment_type: d.payment_type.clone(),
                     funded_volume: d.funded_volume,
                     consumed_volume: d.consumed_volume,
                     remaining_volume: d.remaining_volume,

@@ -402,14 +402,6 @@ pub(crate) async fn mine(
     ok(&MyJobPage { jobs, next_cursor })
 }
 
-/// The validation report as the `details.validation` object.
-fn validation_details(job: &JobRec) -> serde_json::Map<String, Value> {
-    match serde_json::to_value(parse::validation(job)) {
-        Ok(Value::Object(map)) => map,
-        _ => serde_json::Map::new(),
-    }
-}
-
 /// `POST /jobs/{id}/publish`. Checks, in order: the job is yours (404), already open (200
 /// `alreadyPublished`), a draft (409 otherwise: an archived job is not re-published),
 /// publish-ready (400 with `details.validation`), the daily limit (429 `{limit,
@@ -458,7 +450,7 @@ pub(crate) async fn publish(
         ))
         .details(ErrorDetails {
             job_id: Some(id.clone()),
-            validation: validation_details(&job),
+            validation: Some(report.clone()),
             ..ErrorDetails::default()
         }));
     }

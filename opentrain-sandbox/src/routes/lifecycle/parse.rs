@@ -923,6 +923,16 @@ pub(crate) fn envelope(job: &JobRec, draft_url: String) -> DraftEnvelope {
         unmapped_fields: job.unmapped.clone(),
         validation,
         warnings: Some(Value::Array(Vec::new())),
+        // As the quickstart's create example shows: the raw text kept, never auto-published.
+        import: serde_json::from_value(serde_json::json!({
+            "rawSourcePreserved": true,
+            "autoPublished": false,
+        }))
+        .ok(),
+        parser: serde_json::Map::from_iter([(
+            "name".to_owned(),
+            Value::String("opentrain-sandbox".to_owned()),
+        )]),
     }
 }
 
