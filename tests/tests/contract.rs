@@ -126,7 +126,11 @@ async fn a_job_that_is_no_longer_listed_is_told_from_one_that_never_existed() {
         other => panic!("expected a 404 envelope, got {other:?}"),
     }
     // The raw client decodes the same body as its typed error.
-    let raw = raw(&sandbox).get_job().id(published.job_id.as_str()).send().await;
+    let raw = raw(&sandbox)
+        .get_job()
+        .id(published.job_id.as_str())
+        .send()
+        .await;
     match raw {
         Err(opentrain_gen::Error::ErrorResponse(response)) => assert!(matches!(
             response.into_inner(),
