@@ -189,6 +189,18 @@ fn shown_value(value: &Option<String>) -> String {
     }
 }
 
+/// A token checked with [`Secret::api_token`](super::Secret::api_token) (or its siblings) in a
+/// function that reports [`ConfigError`]s: the token was given explicitly.
+impl From<super::InvalidSecret> for ConfigError {
+    fn from(invalid: super::InvalidSecret) -> Self {
+        ConfigError::InvalidToken {
+            origin: Source::Explicit,
+            expected_prefix: invalid.expected_prefix,
+            problem: invalid.problem,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,17 +299,5 @@ mod tests {
             Source::File("/a/cli.json".into()).to_string(),
             "the credentials file /a/cli.json"
         );
-    }
-}
-
-/// A token checked with [`Secret::api_token`](super::Secret::api_token) (or its siblings) in a
-/// function that reports [`ConfigError`]s: the token was given explicitly.
-impl From<super::InvalidSecret> for ConfigError {
-    fn from(invalid: super::InvalidSecret) -> Self {
-        ConfigError::InvalidToken {
-            origin: Source::Explicit,
-            expected_prefix: invalid.expected_prefix,
-            problem: invalid.problem,
-        }
     }
 }
