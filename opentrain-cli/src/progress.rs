@@ -3,6 +3,7 @@
 //! shown only when stdout and stderr are terminals; otherwise nothing extra is printed.
 
 use std::io::{IsTerminal, Write};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 /// A wait's one-line live status.
@@ -44,25 +45,24 @@ impl Indicator {
         let _ = err.flush();
     }
 
-    /// Sleeps `duration`, redrawing the countdown to the next poll every second.
-    pub async fn sleep_until_next_poll(&self, duration: Duration) {
+    /// Awaits `wait` (one of the facade's waits, whose progress hook feeds `next`), redrawing
+    /// the line once a second with the elapsed time and the countdown to the next poll. The
+    /// facade does the polling and the pausing; this only draws.
+    pub async fn drive<F: std::future::Future>(&self, next: &NextPoll, wait: F) -> F::Output {
         if !self.live {
-            tokio::time::sleep(duration).await;
-            return;
+            return wait.await;
         }
-        let until = tokio::time::Instant::now() + duration;
+        tokio::pin!(wait);
+        let mut redraw = tokio::time::interval(Duration::from_secs(1));
         loop {
-            let left = until.saturating_duration_since(tokio::time::Instant::now());
-            if left.is_zero() {
-                break;
+            tokio::select! {
+                outcome = &mut wait => {
+                    self.clear();
+                    return outcome;
+                }
+                _ = redraw.tick() => self.show(&next.status()),
             }
-            self.show(&format!(
-                "next poll in {}s",
-                left.as_secs_f64().ceil() as u64
-            ));
-            tokio::time::sleep(left.min(Duration::from_secs(1))).await;
         }
-        self.show("polling…");
     }
 
     /// Clears the line (call before printing the result).
@@ -71,6 +71,32 @@ impl Indicator {
             let mut err = std::io::stderr().lock();
             let _ = write!(err, "\r\x1b[2K");
             let _ = err.flush();
+        }
+    }
+}
+
+/// When a facade wait will poll next, as its progress hook last said.
+#[derive(Clone, Debug, Default)]
+pub struct NextPoll(Arc<Mutex<Option<Instant>>>);
+
+impl NextPoll {
+    /// The progress hook to hand the facade's wait (`on_poll`, `wait_with_progress`).
+    pub fn hook(&self) -> impl FnMut(opentrain::PollProgress) + Send + 'static {
+        let next = Arc::clone(&self.0);
+        move |progress| {
+            *next.lock().unwrap_or_else(PoisonError::into_inner) =
+                Some(Instant::now() + progress.next_poll_in);
+        }
+    }
+
+    /// `next poll in 4s`, or `polling…` while a poll is under way.
+    fn status(&self) -> String {
+        let at = *self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        match at.map(|at| at.saturating_duration_since(Instant::now())) {
+            Some(left) if !left.is_zero() => {
+                format!("next poll in {}s", left.as_secs_f64().ceil() as u64)
+            }
+            _ => "polling…".to_owned(),
         }
     }
 }

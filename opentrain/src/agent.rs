@@ -46,7 +46,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use tokio::time::Instant;
 
-use crate::backoff::{Backoff, pause_until};
+use crate::backoff::{Backoff, OnPoll, PollProgress, pause_until};
 use crate::config::{
     self, API_PATH, BASE_URL_ENV_VARS, ConfigError, Credentials, CredentialsFile, Overwrite, Secret,
 };
@@ -700,6 +700,21 @@ impl ClaimCeremony {
     /// token once its answer arrives (see [`poll`](Self::poll)), and the next `wait` or `poll`
     /// of this ceremony returns the claimed client without asking the server again.
     pub async fn wait(&self) -> Result<Client, Error> {
+        self.wait_inner(OnPoll::none()).await
+    }
+
+    /// [`wait`](Self::wait), calling `progress` before each pause with the polls made, the
+    /// time waited and the pause ahead (for a live status line; the wait is the same).
+    pub async fn wait_with_progress(
+        &self,
+        progress: impl FnMut(PollProgress) + Send,
+    ) -> Result<Client, Error> {
+        self.wait_inner(OnPoll::new(progress)).await
+    }
+
+    async fn wait_inner(&self, mut on_poll: OnPoll<'_>) -> Result<Client, Error> {
+        let started = Instant::now();
+        let mut polls = 0;
         if let Some(token) = self.take_received() {
             return self.finish(token).await;
         }
@@ -723,7 +738,13 @@ impl ClaimCeremony {
             if deadline.is_some_and(|deadline| next > deadline) {
                 return Err(Error::ClaimExpired);
             }
+            on_poll.report(PollProgress {
+                polls,
+                waited: started.elapsed(),
+                next_poll_in: next.saturating_duration_since(Instant::now()),
+            });
             pause_until(next).await;
+            polls += 1;
             match self.poll().await {
                 Ok(ClaimStatus::Claimed(client)) => return Ok(client),
                 Ok(ClaimStatus::Pending) => failures = 0,

@@ -51,7 +51,7 @@ use futures::TryStreamExt;
 use serde::Serialize;
 use tokio::time::Instant;
 
-use crate::backoff::{Backoff, pause};
+use crate::backoff::{Backoff, OnPoll, PollProgress, pause};
 use crate::types::{self, ApprovalStatus, ApprovalType, EventType};
 use crate::{Client, Error};
 
@@ -501,6 +501,7 @@ impl PendingApproval {
             client,
             approval: self.approval.clone(),
             polling: Polling::default(),
+            on_poll: OnPoll::none(),
         }
     }
 }
@@ -790,6 +791,7 @@ pub struct Wait<'a> {
     client: &'a Client,
     approval: types::Approval,
     polling: Polling,
+    on_poll: OnPoll<'a>,
 }
 
 impl<'a> Wait<'a> {
@@ -798,11 +800,28 @@ impl<'a> Wait<'a> {
          a still-pending approval ends the wait with [`Error::ApprovalTimeout`]."
     );
 
+    /// Calls `progress` before each pause with the polls made, the time waited and the pause
+    /// ahead (for a live status line; the wait itself is unchanged).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: opentrain::Client, pending: opentrain::approvals::PendingApproval) -> Result<(), opentrain::Error> {
+    /// let outcome = pending
+    ///     .wait(&client)
+    ///     .on_poll(|p| eprintln!("waited {:?}, next poll in {:?}", p.waited, p.next_poll_in))
+    ///     .await?;
+    /// # let _ = outcome; Ok(()) }
+    /// ```
+    pub fn on_poll(mut self, progress: impl FnMut(PollProgress) + Send + 'a) -> Self {
+        self.on_poll = OnPoll::new(progress);
+        self
+    }
+
     async fn run(self) -> Result<Outcome, Error> {
         let Wait {
             client,
             approval,
             polling,
+            mut on_poll,
         } = self;
         let deadline = polling.start();
         let id = approval.id.clone();
@@ -819,7 +838,13 @@ impl<'a> Wait<'a> {
                     waited: deadline.waited(),
                 });
             }
-            pause(polling.interval(poll).min(remaining)).await;
+            let next = polling.interval(poll).min(remaining);
+            on_poll.report(PollProgress {
+                polls: poll.saturating_sub(1),
+                waited: deadline.waited(),
+                next_poll_in: next,
+            });
+            pause(next).await;
             poll = poll.saturating_add(1);
             current = client.approval(&id).await?;
         }

@@ -106,6 +106,50 @@ impl Backoff {
     }
 }
 
+/// What a wait knows just before it pauses, handed to the waits' progress hooks
+/// ([`Wait::on_poll`](crate::approvals::Wait::on_poll),
+/// [`ClaimCeremony::wait_with_progress`](crate::agent::ClaimCeremony::wait_with_progress)) so a
+/// front end can show a live status without running a poll loop of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PollProgress {
+    /// Polls made so far.
+    pub polls: u32,
+    /// How long the wait has lasted.
+    pub waited: std::time::Duration,
+    /// The pause before the next poll.
+    pub next_poll_in: std::time::Duration,
+}
+
+/// A wait's progress hook (boxed, so the waits stay one type).
+pub(crate) struct OnPoll<'a>(Option<Box<dyn FnMut(PollProgress) + Send + 'a>>);
+
+impl<'a> OnPoll<'a> {
+    pub(crate) fn none() -> Self {
+        Self(None)
+    }
+
+    pub(crate) fn new(f: impl FnMut(PollProgress) + Send + 'a) -> Self {
+        Self(Some(Box::new(f)))
+    }
+
+    pub(crate) fn report(&mut self, progress: PollProgress) {
+        if let Some(f) = self.0.as_mut() {
+            f(progress);
+        }
+    }
+}
+
+impl std::fmt::Debug for OnPoll<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "OnPoll(set)"
+        } else {
+            "OnPoll(none)"
+        })
+    }
+}
+
 /// Sleeps for `wait` on tokio's clock.
 pub(crate) async fn pause(wait: Duration) {
     pause_until(Instant::now() + wait).await;

@@ -81,7 +81,7 @@ mod retry;
 pub mod updates;
 pub mod webhooks;
 
-pub use backoff::Backoff;
+pub use backoff::{Backoff, PollProgress};
 pub use client::{Client, ClientBuilder, DEFAULT_TIMEOUT, USER_AGENT};
 pub use endpoints::{
     ConversationMessages, Conversations, JOB_CHANGES_CAP, JobChanges, JobProposals, JobSearch,

@@ -7,18 +7,15 @@ use std::time::Duration;
 use serde_json::json;
 
 use opentrain::Client;
-use opentrain::agent::{self, Agent, ClaimStatus, Registration, SLOW_DOWN_STEP};
+use opentrain::agent::{self, Agent, ClaimStatus, Registration};
 use opentrain::config::{Overwrite, Secret};
 
 use crate::cli::AuthCommand;
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output::{self, or_dash};
-use crate::progress::{Indicator, clock};
+use crate::progress::{Indicator, NextPoll, clock};
 use crate::{note, out};
-
-/// How many transient poll failures in a row a claim wait sits out.
-const MAX_TRANSIENT_FAILURES: u32 = 5;
 
 /// Runs `opentrain auth …`.
 pub async fn run(ctx: &Ctx, command: AuthCommand) -> Result<(), CliError> {
@@ -196,36 +193,22 @@ async fn claim_status(
             }
         };
     }
+    // The facade's wait: its `interval` and `slow_down` handling, transient failures sat out,
+    // the token saved before it returns; the indicator only draws.
     let indicator = Indicator::new("Waiting for the owner to confirm the claim", ctx.json);
-    let mut interval = Duration::from_secs(ceremony.interval.max(1));
-    let mut failures = 0;
-    loop {
-        indicator.show("polling…");
-        match ceremony.poll().await {
-            Ok(ClaimStatus::Claimed(client)) => {
-                indicator.clear();
-                return claimed(ctx, &client, &path);
-            }
-            Ok(ClaimStatus::SlowDown) => {
-                failures = 0;
-                interval += SLOW_DOWN_STEP;
-            }
-            Ok(_) => failures = 0,
-            Err(e) if e.is_retryable() && failures + 1 < MAX_TRANSIENT_FAILURES => failures += 1,
-            Err(e) => {
-                indicator.clear();
-                return Err(e.into());
-            }
-        }
-        if indicator.elapsed() + interval > timeout {
-            indicator.clear();
-            return Err(CliError::TimedOut(format!(
-                "the owner did not confirm the claim within {} (the claim may still be \
-                 confirmed; run `opentrain auth claim-status` again)",
-                clock(timeout)
-            )));
-        }
-        indicator.sleep_until_next_poll(interval).await;
+    let next = NextPoll::default();
+    let ceremony = ceremony.max_wait(timeout);
+    match indicator
+        .drive(&next, ceremony.wait_with_progress(next.hook()))
+        .await
+    {
+        Ok(client) => claimed(ctx, &client, &path),
+        Err(opentrain::Error::ClaimExpired) => Err(CliError::TimedOut(format!(
+            "the owner did not confirm the claim within {}, or the claim attempt expired; run \
+             `opentrain auth claim-status` again, or start a new claim with `opentrain auth claim`",
+            clock(timeout)
+        ))),
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -6,8 +6,10 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use opentrain::approvals::{ContractEnd, MAX_POLL_INTERVAL, Outcome};
-use opentrain::{Backoff, types};
+use std::future::IntoFuture;
+
+use opentrain::approvals::{ContractEnd, MAX_POLL_INTERVAL, PendingApproval};
+use opentrain::types;
 
 use super::body;
 use crate::cli::{ApprovalsCommand, ContractsCommand, MilestonesCommand};
@@ -15,7 +17,7 @@ use crate::context::Ctx;
 use crate::error::CliError;
 use crate::out;
 use crate::output::{self, columns, record};
-use crate::progress::{Indicator, clock};
+use crate::progress::{Indicator, NextPoll, clock};
 
 /// Runs `opentrain contracts …`.
 pub async fn run(ctx: &Ctx, command: ContractsCommand) -> Result<(), CliError> {
@@ -204,8 +206,9 @@ fn print_approval(approval: &types::Approval) {
     );
 }
 
-/// Polls `GET /approvals/{id}` on the facade's backoff schedule (first interval doubling up to
-/// a minute, jittered) with a live indicator, until the approval leaves `pending`.
+/// Waits for the approval with the facade's wait (`GET /approvals/{id}` on its backoff
+/// schedule: the first interval doubling up to a minute, jittered) and a live indicator, until
+/// it leaves `pending`.
 async fn wait(
     ctx: &Ctx,
     client: &opentrain::Client,
@@ -214,30 +217,27 @@ async fn wait(
     first: Duration,
 ) -> Result<(), CliError> {
     let indicator = Indicator::new(format!("Waiting for approval {id}"), ctx.json);
-    let backoff = Backoff::new(first, MAX_POLL_INTERVAL.max(first)).jitter(true);
-    let mut approval = client.approval(id).await?;
-    let mut step = 0;
-    let outcome = loop {
-        match Outcome::try_from(approval) {
-            Ok(outcome) => break outcome,
-            Err(still_pending) => approval = still_pending,
-        }
-        let remaining = timeout.saturating_sub(indicator.elapsed());
-        if remaining.is_zero() {
-            indicator.clear();
+    let next = NextPoll::default();
+    let approval = client.approval(id).await?;
+    let url = columns(&approval, &["approvalUrl"]);
+    let pending = PendingApproval::from(approval);
+    let waiting = pending
+        .wait(client)
+        .max_wait(timeout)
+        .poll_interval(first)
+        .max_poll_interval(MAX_POLL_INTERVAL.max(first))
+        .on_poll(next.hook())
+        .into_future();
+    let outcome = match indicator.drive(&next, waiting).await {
+        Ok(outcome) => outcome,
+        Err(opentrain::Error::ApprovalTimeout { .. }) => {
             return Err(CliError::TimedOut(format!(
-                "approval {id} is still pending after {}; a person can still confirm it at {}",
-                clock(timeout),
-                columns(&approval, &["approvalUrl"])
+                "approval {id} is still pending after {}; a person can still confirm it at {url}",
+                clock(timeout)
             )));
         }
-        indicator
-            .sleep_until_next_poll(backoff.delay(step).min(remaining))
-            .await;
-        step += 1;
-        approval = client.approval(id).await?;
+        Err(e) => return Err(e.into()),
     };
-    indicator.clear();
     let confirmed = outcome.is_confirmed();
     if ctx.json {
         output::json(&outcome)?;
