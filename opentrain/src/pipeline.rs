@@ -30,7 +30,6 @@ use opentrain_gen::operations::Operation;
 use opentrain_gen::transport::{self, BoxFuture, NO_RESPONSE_STATUS};
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, RETRY_AFTER, USER_AGENT};
 use tokio::time::Instant;
-use tracing::Instrument;
 
 use crate::backoff;
 use crate::error::{Error, Failure, decode_failure, request_id};
@@ -129,9 +128,9 @@ impl Pipeline {
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        self.attempts(http, request, operation)
-            .instrument(span)
-            .await
+        // The span is the parent of every event, not entered around the future: entering it on
+        // every poll of the exchange costs more than the rest of the pipeline together.
+        self.attempts(http, request, operation, &span).await
     }
 
     async fn attempts(
@@ -139,6 +138,7 @@ impl Pipeline {
         http: &reqwest::Client,
         mut request: reqwest::Request,
         operation: &'static Operation,
+        span: &tracing::Span,
     ) -> Result<reqwest::Response, Error> {
         for (name, value) in &self.headers {
             if !request.headers().contains_key(name) {
@@ -148,7 +148,6 @@ impl Pipeline {
         let safe = retry::safe_to_repeat(operation, &request);
         let started = Instant::now();
         let deadline_at = self.deadline.and_then(|d| started.checked_add(d));
-        let span = tracing::Span::current();
         let mut attempt = 1;
         loop {
             let again = (attempt < self.policy.attempts())
@@ -160,7 +159,7 @@ impl Pipeline {
                         tokio::time::timeout_at(at, exchange(http, request, operation)).await
                     else {
                         span.record("attempts", attempt);
-                        tracing::debug!(attempt, "deadline");
+                        tracing::debug!(parent: span, attempt, "deadline");
                         return Err(self.deadline_exceeded(operation, attempt, None));
                     };
                     outcome
@@ -176,7 +175,7 @@ impl Pipeline {
                     if let Some(id) = &id {
                         span.record("request_id", id.as_str());
                     }
-                    tracing::debug!(attempt, status, request_id = id.as_deref(), "response");
+                    tracing::debug!(parent: span, attempt, status, request_id = id.as_deref(), "response");
                     return Ok(response);
                 }
                 Err(failed) => failed,
@@ -200,6 +199,7 @@ impl Pipeline {
             };
             let Some((wait, next)) = retry else {
                 tracing::debug!(
+                    parent: span,
                     attempt,
                     status,
                     request_id = id.as_deref(),
@@ -209,10 +209,11 @@ impl Pipeline {
                 return Err(failed.error);
             };
             if deadline_at.is_some_and(|at| Instant::now() + wait >= at) {
-                tracing::debug!(attempt, status, request_id = id.as_deref(), "deadline");
+                tracing::debug!(parent: span, attempt, status, request_id = id.as_deref(), "deadline");
                 return Err(self.deadline_exceeded(operation, attempt, Some(failed.error)));
             }
             tracing::debug!(
+                parent: span,
                 attempt,
                 status,
                 request_id = id.as_deref(),
