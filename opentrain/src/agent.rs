@@ -663,9 +663,10 @@ impl ClaimCeremony {
         &self.agent
     }
 
-    /// The post-claim token if it arrived but could not be saved to the credentials file (the
-    /// save error was returned). [`wait`](Self::wait) and [`poll`](Self::poll) retry the save
-    /// first; this is the last resort for keeping the token some other way.
+    /// The post-claim token if it arrived and has not been handed over yet: its save failed
+    /// (the error was returned), or a poll whose caller went away received it (and saved it).
+    /// [`wait`](Self::wait) and [`poll`](Self::poll) save it again and hand it over first; this
+    /// is the last resort for keeping the token some other way.
     pub fn unsaved_token(&self) -> Option<Secret> {
         self.received
             .lock()

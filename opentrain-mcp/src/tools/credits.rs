@@ -5,7 +5,7 @@ use rmcp::schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Ctx, NoParams, count, id, json_of, limit, list_lines, next_page, shown, text_at};
+use super::{Ctx, NoParams, id, json_of, limit, page_summary, shown, text_at};
 use crate::results::{Outcome, ToolFailure, ToolOutput};
 
 catalog! {
@@ -99,15 +99,11 @@ async fn list_credit_ledger(ctx: &Ctx, params: ListLedger) -> Outcome {
     }
     let page = request.send().await?.into_inner();
     let value = json_of(&page);
-    let summary = format!(
-        "{} ledger entr(ies):{}{}",
-        count(&value, "entries"),
-        list_lines(
-            &value,
-            "entries",
-            &["/id", "/type", "/amountCents", "/createdAt"]
-        ),
-        next_page(&value)
+    let summary = page_summary(
+        &value,
+        "ledger entr(ies)",
+        "entries",
+        &["/id", "/type", "/amountCents", "/createdAt"],
     );
     ToolOutput::new(summary, &page)
 }

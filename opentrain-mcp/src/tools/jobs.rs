@@ -7,7 +7,7 @@ use rmcp::schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::{Ctx, body, count, id, json_of, limit, list_lines, next_page, text_at};
+use super::{Ctx, body, id, json_of, limit, page_summary, text_at};
 use crate::results::{Outcome, ToolFailure, ToolOutput};
 
 catalog! {
@@ -338,11 +338,11 @@ async fn list_jobs(ctx: &Ctx, params: ListJobs) -> Outcome {
     }
     let page = request.send().await?.into_inner();
     let value = json_of(&page);
-    let summary = format!(
-        "{} job(s):{}{}",
-        count(&value, "jobs"),
-        list_lines(&value, "jobs", &["/id", "/status", "/title", "/jobUrl"]),
-        next_page(&value)
+    let summary = page_summary(
+        &value,
+        "job(s)",
+        "jobs",
+        &["/id", "/status", "/title", "/jobUrl"],
     );
     ToolOutput::new(summary, &page)
 }
@@ -375,15 +375,11 @@ async fn search_jobs(ctx: &Ctx, params: SearchJobs) -> Outcome {
     }
     let page = request.send().await?.into_inner();
     let value = json_of(&page);
-    let summary = format!(
-        "{} marketplace job(s):{}{}",
-        count(&value, "jobs"),
-        list_lines(
-            &value,
-            "jobs",
-            &["/id", "/title", "/pay/paymentType", "/url"]
-        ),
-        next_page(&value)
+    let summary = page_summary(
+        &value,
+        "marketplace job(s)",
+        "jobs",
+        &["/id", "/title", "/pay/paymentType", "/url"],
     );
     ToolOutput::new(summary, &page)
 }

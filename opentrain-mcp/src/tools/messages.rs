@@ -6,7 +6,7 @@ use rmcp::schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Ctx, count, id, json_of, limit, list_lines, next_page, text_at};
+use super::{Ctx, count, id, json_of, limit, next_page, page_summary, text_at};
 use crate::results::{Outcome, ToolFailure, ToolOutput};
 
 catalog! {
@@ -130,15 +130,11 @@ async fn read_messages(ctx: &Ctx, params: ReadMessages) -> Outcome {
             count(&value, "messages").max(count(&value, "conversations")),
             next_page(&value)
         ),
-        None => format!(
-            "{} conversation(s):{}{}",
-            count(&value, "conversations"),
-            list_lines(
-                &value,
-                "conversations",
-                &["/id", "/type", "/channelName", "/unreadCount"]
-            ),
-            next_page(&value)
+        None => page_summary(
+            &value,
+            "conversation(s)",
+            "conversations",
+            &["/id", "/type", "/channelName", "/unreadCount"],
         ),
     };
     ToolOutput::new(summary, &page)

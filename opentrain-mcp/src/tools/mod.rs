@@ -316,6 +316,17 @@ pub(crate) fn list_lines(value: &Value, key: &str, fields: &[&str]) -> String {
 }
 
 /// How many items the array at `key` holds.
+/// The summary of one page of a list: `<count> <noun>:`, a line per item of `value[key]` with
+/// `fields`, and how to get the next page.
+pub(crate) fn page_summary(value: &Value, noun: &str, key: &str, fields: &[&str]) -> String {
+    format!(
+        "{} {noun}:{}{}",
+        count(value, key),
+        list_lines(value, key, fields),
+        next_page(value)
+    )
+}
+
 pub(crate) fn count(value: &Value, key: &str) -> usize {
     value.get(key).and_then(Value::as_array).map_or(0, Vec::len)
 }
