@@ -97,21 +97,21 @@ impl fmt::Debug for Transport {
 }
 
 impl ClientHooks<Transport> for Client {
-    async fn exec(
+    // A plain `fn` returning the pipeline's future, not an `async fn`: an `async fn` would keep
+    // the request in its own state beside the pipeline's future, in every operation's future.
+    fn exec(
         &self,
         request: reqwest::Request,
         info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
         match Operation::by_client_method(info.operation_id) {
-            Some(operation) => {
-                self.inner()
-                    .pipeline
-                    .execute(self.client(), request, operation)
-                    .await
-            }
+            Some(operation) => self
+                .inner()
+                .pipeline
+                .execute(self.client(), request, operation),
             // Every generated method is in the table (a test proves it); should one ever be
             // missing, the request still goes out, just without the pipeline.
-            None => self.client().execute(request).await,
+            None => Box::pin(self.client().execute(request)),
         }
     }
 }

@@ -14,7 +14,7 @@ use opentrain_gen::transport::Transport;
 
 use crate::config::{self, Secret};
 use crate::error::Error;
-use crate::pipeline::{DEFAULT_DEADLINE, Pipeline};
+use crate::pipeline::{AttemptTimeout, DEFAULT_DEADLINE, Pipeline};
 use crate::retry::RetryPolicy;
 
 /// The default request timeout (the official CLI's).
@@ -155,7 +155,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The timeout of one request (default 30 s). Ignored with [`ClientBuilder::http_client`].
+    /// The timeout of one attempt of a request (default 30 s), set on every request. With
+    /// [`ClientBuilder::http_client`] and no `timeout`, that client's own timeout applies.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -199,23 +200,31 @@ impl ClientBuilder {
             config::resolve(self.token.as_deref(), self.base_url.as_deref(), &|_| None)?
         };
         let user_agent = self.user_agent.unwrap_or_else(|| USER_AGENT.to_owned());
-        let http = match self.http {
-            Some(http) => http,
-            None => reqwest::Client::builder()
-                .timeout(self.timeout.unwrap_or(DEFAULT_TIMEOUT))
-                .connect_timeout(
-                    self.timeout
-                        .unwrap_or(DEFAULT_TIMEOUT)
-                        .min(Duration::from_secs(10)),
-                )
-                .build()
-                .map_err(Error::from)?,
+        // The pipeline knows when an attempt ends (and needs no deadline timer for one that
+        // ends first): from the client it builds, or by setting the timeout given here on each
+        // request of the caller's client. Without either, that client's own timeout applies.
+        let (http, attempt_timeout) = match self.http {
+            Some(http) => (
+                http,
+                self.timeout
+                    .map_or(AttemptTimeout::Unknown, AttemptTimeout::PerRequest),
+            ),
+            None => {
+                let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
+                let http = reqwest::Client::builder()
+                    .timeout(timeout)
+                    .connect_timeout(timeout.min(Duration::from_secs(10)))
+                    .build()
+                    .map_err(Error::from)?;
+                (http, AttemptTimeout::Client(timeout))
+            }
         };
         let pipeline = Pipeline::new(
             resolved.token.as_ref().map(Secret::expose),
             &user_agent,
             self.retry.unwrap_or_default(),
             self.deadline.unwrap_or(Some(DEFAULT_DEADLINE)),
+            attempt_timeout,
         )?;
         Ok(Client::assemble(
             http,
@@ -288,12 +297,7 @@ impl Client {
     /// A client like this one with another token (same pool, base URL, user agent, policy and
     /// deadline).
     pub fn with_token(&self, token: Secret) -> Result<Client, Error> {
-        let pipeline = Pipeline::new(
-            Some(token.expose()),
-            self.inner.pipeline.user_agent(),
-            self.inner.pipeline.policy().clone(),
-            self.inner.pipeline.deadline(),
-        )?;
+        let pipeline = self.inner.pipeline.with_token(token.expose())?;
         Ok(Client::assemble(
             self.inner.http.clone(),
             self.inner.base_url.clone(),

@@ -266,3 +266,68 @@ async fn workflow_errors_convert_into_the_one_error_with_question_mark() {
         Error::PostJob(e) if matches!(*e, opentrain::drafting::PostJobError::Aborted { .. })
     ));
 }
+
+/// A server that accepts connections and never answers.
+async fn silent_server() -> (String, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let held = tokio::spawn(async move {
+        let mut sockets = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            sockets.push(socket);
+        }
+    });
+    (format!("http://{addr}"), held)
+}
+
+#[tokio::test]
+async fn the_timeout_given_for_the_callers_own_client_ends_each_attempt() {
+    let (base, _held) = silent_server().await;
+    // A client of the caller's with no timeout of its own: `timeout` goes on each request.
+    let client = opentrain::Client::builder()
+        .base_url(&base)
+        .http_client(reqwest::Client::new())
+        .timeout(Duration::from_millis(150))
+        .retry(opentrain::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let err: Error = client.get_credits().send().await.unwrap_err().into();
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                operation: Some("getCredits")
+            }
+        ),
+        "expected the attempt timeout, got {err:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "cut short by the timeout"
+    );
+}
+
+#[tokio::test]
+async fn an_attempt_that_ends_before_the_deadline_ends_in_its_own_timeout() {
+    let (base, _held) = silent_server().await;
+    // The attempt timeout (150 ms) ends well before the deadline (60 s): no deadline timer
+    // runs, and the call ends in the attempt's timeout.
+    let client = opentrain::Client::builder()
+        .base_url(&base)
+        .timeout(Duration::from_millis(150))
+        .deadline(Duration::from_secs(60))
+        .retry(opentrain::RetryPolicy::none())
+        .build()
+        .unwrap();
+    let err: Error = client.get_credits().send().await.unwrap_err().into();
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                operation: Some("getCredits")
+            }
+        ),
+        "expected the attempt timeout, got {err:?}"
+    );
+}
