@@ -23,7 +23,6 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
 const TOKEN: &str = "ot_pat_benchmark_token";
-const BEARER: &str = "Bearer ot_pat_benchmark_token";
 const ME_BODY: &str = include_str!("../../tests/fixtures/getMe.json");
 
 fn main() {
@@ -52,7 +51,18 @@ fn main() {
 
 /// The generated client's transport for the comparison: the two headers the facade adds,
 /// nothing else (no retries, deadline, tracing or error capture).
-struct HeadersOnly;
+struct HeadersOnly {
+    authorization: reqwest::header::HeaderValue,
+}
+
+impl HeadersOnly {
+    fn new() -> Self {
+        let mut authorization =
+            reqwest::header::HeaderValue::from_str(&format!("Bearer {TOKEN}")).expect("header");
+        authorization.set_sensitive(true);
+        Self { authorization }
+    }
+}
 
 impl opentrain::raw::transport::Pipeline for HeadersOnly {
     fn execute<'a>(
@@ -62,9 +72,7 @@ impl opentrain::raw::transport::Pipeline for HeadersOnly {
         _operation: &'static opentrain::raw::operations::Operation,
     ) -> opentrain::raw::transport::BoxFuture<'a, reqwest::Result<reqwest::Response>> {
         let headers = request.headers_mut();
-        let mut bearer = reqwest::header::HeaderValue::from_static(BEARER);
-        bearer.set_sensitive(true);
-        headers.insert(reqwest::header::AUTHORIZATION, bearer);
+        headers.insert(reqwest::header::AUTHORIZATION, self.authorization.clone());
         headers.insert(
             reqwest::header::USER_AGENT,
             reqwest::header::HeaderValue::from_static(opentrain::USER_AGENT),
@@ -98,7 +106,7 @@ async fn throughput(calls: u32, rounds: usize) {
     let generated = opentrain::raw::Client::new_with_client(
         &format!("{base}/api/public/v1"),
         http.clone(),
-        opentrain::raw::transport::Transport::new(HeadersOnly),
+        opentrain::raw::transport::Transport::new(HeadersOnly::new()),
     );
     let url = format!("{base}/api/public/v1/auth/me");
 

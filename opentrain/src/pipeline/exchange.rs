@@ -20,11 +20,11 @@ pub(super) struct Attempted {
 }
 
 impl Attempted {
-    pub(super) fn without_response(error: Error, url: Option<&reqwest::Url>) -> Self {
+    pub(super) fn without_response(error: Error, url: Option<reqwest::Url>) -> Self {
         Self {
             error,
             retry_after: None,
-            url: url.cloned(),
+            url,
         }
     }
 }
@@ -67,7 +67,7 @@ pub(super) async fn settle(
             },
             other => other,
         };
-        Attempted::without_response(error, url.as_ref())
+        Attempted::without_response(error, url)
     })?;
     let status = response.status().as_u16();
     if (200..300).contains(&status) && documents(operation, status) {
@@ -97,7 +97,7 @@ async fn read_failure(response: reqwest::Response) -> Attempted {
     let content_type = header(&reqwest::header::CONTENT_TYPE);
     let body = match response.bytes().await {
         Ok(body) => body,
-        Err(e) => return Attempted::without_response(Error::from(e), Some(&url)),
+        Err(e) => return Attempted::without_response(Error::from(e), Some(url)),
     };
     let error = if (200..300).contains(&status) {
         Error::Decode {
@@ -141,7 +141,7 @@ async fn check_secret_body(
     let body = response
         .bytes()
         .await
-        .map_err(|e| Attempted::without_response(Error::from(e), Some(&url)))?;
+        .map_err(|e| Attempted::without_response(Error::from(e), Some(url.clone())))?;
     if let Err(e) = decode(&body) {
         let error = Error::Decode {
             status: Some(status.as_u16()),
@@ -160,7 +160,7 @@ async fn check_secret_body(
             ),
             body_snippet: String::new(),
         };
-        return Err(Attempted::without_response(error, Some(&url)));
+        return Err(Attempted::without_response(error, Some(url)));
     }
     let mut rebuilt = http::Response::new(reqwest::Body::from(body));
     *rebuilt.status_mut() = status;

@@ -62,6 +62,7 @@ pub(crate) enum AttemptTimeout {
 }
 
 impl AttemptTimeout {
+    /// The attempt timeout, when known.
     fn duration(self) -> Option<Duration> {
         match self {
             AttemptTimeout::Client(d) | AttemptTimeout::PerRequest(d) => Some(d),
@@ -79,12 +80,9 @@ pub(crate) struct Pipeline {
     user_agent: HeaderValue,
     policy: RetryPolicy,
     deadline: Option<Duration>,
-    /// The timeout of one attempt, when known: the one the facade built its `reqwest::Client`
-    /// with, or the one given for the caller's own client. `None` when the caller's client
-    /// decides (its timeout is not readable from outside).
-    attempt_timeout: Option<Duration>,
-    /// Whether `attempt_timeout` is set on each request (the caller's client does not know it).
-    set_timeout: bool,
+    /// The timeout of one attempt, as far as it is known: the caller's own client's timeout
+    /// is not readable from outside.
+    attempt_timeout: AttemptTimeout,
 }
 
 impl Pipeline {
@@ -110,8 +108,7 @@ impl Pipeline {
             user_agent,
             policy,
             deadline,
-            attempt_timeout: attempt_timeout.duration(),
-            set_timeout: matches!(attempt_timeout, AttemptTimeout::PerRequest(_)),
+            attempt_timeout,
         })
     }
 
@@ -266,9 +263,8 @@ impl Pipeline {
         if let Entry::Vacant(slot) = headers.entry(USER_AGENT) {
             slot.insert(self.user_agent.clone());
         }
-        if self.set_timeout
+        if let AttemptTimeout::PerRequest(timeout) = self.attempt_timeout
             && request.timeout().is_none()
-            && let Some(timeout) = self.attempt_timeout
         {
             *request.timeout_mut() = Some(timeout);
         }
@@ -292,7 +288,10 @@ impl Pipeline {
         call: &Call,
         now: Instant,
     ) -> Option<Instant> {
-        let bound = request.timeout().copied().or(self.attempt_timeout);
+        let bound = request
+            .timeout()
+            .copied()
+            .or(self.attempt_timeout.duration());
         call.deadline_at
             .filter(|at| bound.is_none_or(|t| now.checked_add(t).is_none_or(|end| end > *at)))
     }
