@@ -12,6 +12,10 @@
 //!   error capture and tracing), and carries a failure the pipeline decided on back inside the
 //!   generated error value.
 //!
+//! - [`request_url`] builds each operation's URL on the base URL parsed once, and
+//!   [`response_value`] decodes a response into a [`ResponseValue`] without copying its
+//!   headers: `cargo xtask generate` has every operation call them in place of progenitor's
+//!   `format!` + parse and `ResponseValue::from_response`.
 //! - [`secret`] holds [`secret::Secret`], the one secret type: every property the spec marks
 //!   `format: password` is generated as one, so `Debug` never prints it.
 //!
@@ -24,6 +28,8 @@
 pub mod lenient;
 pub mod open_enums;
 pub mod operations;
+pub mod request_url;
+pub mod response_value;
 pub mod secret;
 pub mod transport;
 

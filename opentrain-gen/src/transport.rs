@@ -26,6 +26,7 @@ use reqwest::header::HeaderMap;
 
 use crate::Client;
 use crate::operations::Operation;
+use crate::request_url::BaseUrl;
 
 /// A boxed, `Send` future, the return type of [`Pipeline::execute`].
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -63,24 +64,34 @@ impl Pipeline for Direct {
 #[derive(Clone)]
 pub struct Transport {
     pipeline: Arc<dyn Pipeline>,
+    /// The client's base URL, parsed on the first request (see [`crate::request_url`]).
+    base_url: BaseUrl,
 }
 
 impl Transport {
     /// Every request goes through `pipeline`.
     pub fn new(pipeline: impl Pipeline) -> Self {
-        Self {
-            pipeline: Arc::new(pipeline),
-        }
+        Self::shared(Arc::new(pipeline))
     }
 
     /// Every request goes through the shared `pipeline`.
     pub fn shared(pipeline: Arc<dyn Pipeline>) -> Self {
-        Self { pipeline }
+        Self {
+            pipeline,
+            base_url: BaseUrl::default(),
+        }
     }
 
     /// Sends each request once, with no headers added and no retries.
     pub fn direct() -> Self {
         Self::new(Direct)
+    }
+}
+
+impl Transport {
+    /// The parsed base URL kept for [`crate::request_url::join`].
+    pub(crate) fn base_url(&self) -> &BaseUrl {
+        &self.base_url
     }
 }
 

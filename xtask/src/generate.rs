@@ -102,6 +102,8 @@ pub fn generate(spec_path: &Path) -> Result<Vec<(&'static str, String)>, String>
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("progenitor produced invalid Rust: {e}"))?;
     null_decodes_as_absent(&mut file);
+    urls_on_the_parsed_base(&mut file)?;
+    responses_read_without_a_header_copy(&mut file)?;
     let operations = operations_source(&doc_for_table, &file)?;
     Ok(vec![
         (
@@ -186,6 +188,117 @@ fn null_decodes_as_absent(file: &mut syn::File) {
             }
         }
     }
+}
+
+/// Has every operation build its URL with `crate::request_url::join` (the base URL parsed once,
+/// the path appended) instead of formatting `"{base}/path"` for `reqwest` to parse whole on
+/// every request. progenitor writes each operation's URL as
+/// `let url = format!("{}/jobs/{}", client.baseurl, encode_path(..));`; that statement becomes
+/// `let url = crate::request_url::join(client, format_args!("/jobs/{}", encode_path(..)))?;`,
+/// and the `?` gives a bad URL the error `.build()?` gave it before. A `send` whose URL is
+/// written any other way fails the generation: it would silently keep the slow path.
+fn urls_on_the_parsed_base(file: &mut syn::File) -> Result<(), String> {
+    use quote::ToTokens;
+    type Args = syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>;
+    let Some(builder) = file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    }) else {
+        return Err("progenitor generated no `builder` module".into());
+    };
+    for item in builder.iter_mut() {
+        let syn::Item::Impl(imp) = item else { continue };
+        let owner = imp.self_ty.to_token_stream().to_string();
+        for f in imp.items.iter_mut() {
+            let syn::ImplItem::Fn(f) = f else { continue };
+            if f.sig.ident != "send" {
+                continue;
+            }
+            let url_stmt = f.block.stmts.iter_mut().find_map(|stmt| match stmt {
+                syn::Stmt::Local(local)
+                    if matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "url") =>
+                {
+                    local.init.as_mut()
+                }
+                _ => None,
+            });
+            let unexpected = || {
+                format!(
+                    "{owner}::send: progenitor's URL is not `format!(\"{{}}/..\", client.baseurl, ..)`"
+                )
+            };
+            let Some(init) = url_stmt else {
+                return Err(unexpected());
+            };
+            let syn::Expr::Macro(mac) = init.expr.as_ref() else {
+                return Err(unexpected());
+            };
+            if !mac.mac.path.is_ident("format") {
+                return Err(unexpected());
+            }
+            let args = mac
+                .mac
+                .parse_body_with(Args::parse_terminated)
+                .map_err(|e| format!("{owner}::send: {e}"))?;
+            let mut args = args.into_iter();
+            let (
+                Some(syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(template),
+                    ..
+                })),
+                Some(base),
+            ) = (args.next(), args.next())
+            else {
+                return Err(unexpected());
+            };
+            let path = template.value();
+            let Some(path) = path.strip_prefix("{}") else {
+                return Err(unexpected());
+            };
+            if base.to_token_stream().to_string() != "client . baseurl" || !path.starts_with('/') {
+                return Err(unexpected());
+            }
+            let path = syn::LitStr::new(path, template.span());
+            let rest: Vec<syn::Expr> = args.collect();
+            *init.expr = syn::parse_quote!(crate::request_url::join(
+                client,
+                format_args!(#path #(, #rest)*)
+            )?);
+        }
+    }
+    Ok(())
+}
+
+/// Has every operation decode its response with `crate::response_value::read`, which moves the
+/// headers into the `ResponseValue`, instead of progenitor's `ResponseValue::from_response`,
+/// which copies them and drops the originals. Fails when progenitor calls `from_response`
+/// nowhere (it would have changed how it decodes, and this step would silently do nothing).
+fn responses_read_without_a_header_copy(file: &mut syn::File) -> Result<(), String> {
+    use syn::visit_mut::VisitMut;
+    struct Reads(usize);
+    impl VisitMut for Reads {
+        fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+            syn::visit_mut::visit_expr_call_mut(self, call);
+            if let syn::Expr::Path(path) = call.func.as_mut() {
+                let segments: Vec<String> = path
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect();
+                if segments == ["ResponseValue", "from_response"] {
+                    *path = syn::parse_quote!(crate::response_value::read);
+                    self.0 += 1;
+                }
+            }
+        }
+    }
+    let mut reads = Reads(0);
+    reads.visit_file_mut(file);
+    if reads.0 == 0 {
+        return Err("progenitor's operations call `ResponseValue::from_response` nowhere".into());
+    }
+    Ok(())
 }
 
 /// The operation table: what the spec says of each operation, joined with what progenitor
@@ -616,4 +729,76 @@ fn variant_names(e: &StringEnum) -> Result<Vec<String>, String> {
         return Err(format!("enum {} lists a value twice", e.name));
     }
     Ok(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builder(send_body: &str) -> syn::File {
+        syn::parse_str(&format!(
+            "pub mod builder {{
+                impl<'a> GetJob<'a> {{
+                    pub async fn send(self) -> Result<ResponseValue<types::Job>, Error<()>> {{
+                        let Self {{ client, id }} = self;
+                        {send_body}
+                    }}
+                }}
+            }}"
+        ))
+        .expect("test source parses")
+    }
+
+    /// The file as source, without whitespace (so line breaks do not matter).
+    fn source(file: &syn::File) -> String {
+        prettyplease::unparse(file)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect()
+    }
+
+    #[test]
+    fn an_operations_url_is_joined_to_the_parsed_base_with_its_path_arguments() {
+        let mut file = builder(
+            r#"let url = format!("{}/jobs/{}", client.baseurl, encode_path(&id.to_string()));
+               let response = client.client.get(url).send().await?;
+               ResponseValue::from_response(response).await"#,
+        );
+        urls_on_the_parsed_base(&mut file).expect("rewritten");
+        responses_read_without_a_header_copy(&mut file).expect("rewritten");
+        let out = source(&file);
+        assert!(
+            out.contains(
+                r#"leturl=crate::request_url::join(client,format_args!("/jobs/{}",encode_path(&id.to_string())),)?;"#
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains("crate::response_value::read(response).await"),
+            "{out}"
+        );
+        assert!(
+            !out.contains("baseurl") && !out.contains("from_response"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_url_progenitor_writes_another_way_fails_the_generation() {
+        for body in [
+            r#"let url = client.baseurl.clone(); todo()"#,
+            r#"let url = format!("{}{}", client.other, "/jobs"); todo()"#,
+            r#"let url = format!("/jobs/{}", client.baseurl); todo()"#,
+            r#"let address = format!("{}/jobs", client.baseurl); todo()"#,
+        ] {
+            let err = urls_on_the_parsed_base(&mut builder(body)).expect_err(body);
+            assert!(err.contains("GetJob"), "{err}");
+        }
+    }
+
+    #[test]
+    fn operations_that_never_call_from_response_fail_the_generation() {
+        let mut file = builder(r#"let url = format!("{}/jobs", client.baseurl); todo()"#);
+        assert!(responses_read_without_a_header_copy(&mut file).is_err());
+    }
 }

@@ -21206,10 +21206,10 @@ pub mod builder {
         > {
             let Self { client, approval_id } = self;
             let approval_id = approval_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/approvals/{}", client.baseurl, encode_path(& approval_id
-                .to_string()),
-            );
+            let url = crate::request_url::join(
+                client,
+                format_args!("/approvals/{}", encode_path(& approval_id.to_string())),
+            )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -21236,25 +21236,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::response_value::read(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -21278,7 +21278,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::Me>, Error<types::ErrorEnvelope>> {
             let Self { client } = self;
-            let url = format!("{}/auth/me", client.baseurl,);
+            let url = crate::request_url::join(client, format_args!("/auth/me"))?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -21305,18 +21305,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::response_value::read(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -21374,7 +21374,7 @@ pub mod builder {
             let Self { client, job_id, status } = self;
             let job_id = job_id.map_err(Error::InvalidRequest)?;
             let status = status.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/contracts", client.baseurl,);
+            let url = crate::request_url::join(client, format_args!("/contracts"))?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -21403,32 +21403,32 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::response_value::read(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -21472,10 +21472,10 @@ pub mod builder {
         > {
             let Self { client, contract_id } = self;
             let contract_id = contract_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/contracts/{}", client.baseurl, encode_path(& contract_id
-                .to_string()),
-            );
+            let url = crate::request_url::join(
+                client,
+                format_args!("/contracts/{}", encode_path(& contract_id.to_string())),
+            )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -21502,25 +21502,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::response_value::read(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -21564,10 +21564,10 @@ pub mod builder {
         > {
             let Self { client, contract_id } = self;
             let contract_id = contract_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/contracts/{}/end", client.baseurl, encode_path(& contract_id
-                .to_string()),
-            );
+            let url = crate::request_url::join(
+                client,
+                format_args!("/contracts/{}/end", encode_path(& contract_id.to_string())),
+            )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -21594,40 +21594,40 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                202u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::response_value::read(response).await,
+                202u16 => crate::response_value::read(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 409u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -21704,10 +21704,12 @@ pub mod builder {
                     types::CreateMilestoneRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/contracts/{}/milestones", client.baseurl, encode_path(& contract_id
-                .to_string()),
-            );
+            let url = crate::request_url::join(
+                client,
+                format_args!(
+                    "/contracts/{}/milestones", encode_path(& contract_id.to_string())
+                ),
+            )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -21735,40 +21737,40 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::response_value::read(response).await,
+                201u16 => crate::response_value::read(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 409u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -21792,7 +21794,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::CreditsOverview>, Error<types::ErrorEnvelope>> {
             let Self { client } = self;
-            let url = format!("{}/credits", client.baseurl,);
+            let url = crate::request_url::join(client, format_args!("/credits"))?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -21819,18 +21821,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::response_value::read(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -21891,7 +21893,7 @@ pub mod builder {
             let Self { client, cursor, limit } = self;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/credits/ledger", client.baseurl,);
+            let url = crate::request_url::join(client, format_args!("/credits/ledger"))?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -21920,25 +21922,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::response_value::read(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -21995,7 +21997,10 @@ pub mod builder {
                     types::CreateTopUpRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/credits/top-ups", client.baseurl,);
+            let url = crate::request_url::join(
+                client,
+                format_args!("/credits/top-ups"),
+            )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -22023,25 +22028,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => crate::response_value::read(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -22085,10 +22090,10 @@ pub mod builder {
         > {
             let Self { client, top_up_id } = self;
             let top_up_id = top_up_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/credits/top-ups/{}", client.baseurl, encode_path(& top_up_id
-                .to_string()),
-            );
+            let url = crate::request_url::join(
+                client,
+                format_args!("/credits/top-ups/{}", encode_path(& top_up_id.to_string())),
+            )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -22115,25 +22120,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::response_value::read(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -22177,10 +22182,10 @@ pub mod builder {
         > {
             let Self { client, id_or_slug } = self;
             let id_or_slug = id_or_slug.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/freelancers/{}", client.baseurl, encode_path(& id_or_slug
-                .to_string()),
-            );
+            let url = crate::request_url::join(
+                client,
+                format_args!("/freelancers/{}", encode_path(& id_or_slug.to_string())),
+            )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -22207,25 +22212,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::response_value::read(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -22265,7 +22270,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::DraftEnvelope>, Error<types::ErrorEnvelope>> {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/job-drafts", client.baseurl,);
+            let url = crate::request_url::join(client, format_args!("/job-drafts"))?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -22293,25 +22298,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::response_value::read(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -22338,7 +22343,10 @@ pub mod builder {
             Error<types::ErrorEnvelope>,
         > {
             let Self { client } = self;
-            let url = format!("{}/job-drafts/capabilities", client.baseurl,);
+            let url = crate::request_url::join(
+                client,
+                format_args!("/job-drafts/capabilities"),
+            )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -22365,18 +22373,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::response_value::read(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -22448,9 +22456,10 @@ pub mod builder {
                     types::JobFieldsPatch::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/job-drafts/{}", client.baseurl, encode_path(& job_id.to_string()),
-            );
+            let url = crate::request_url::join(
+                client,
+                format_args!("/job-drafts/{}", encode_path(& job_id.to_string())),
+            )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -22478,39 +22487,39 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::response_value::read(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 409u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -22656,7 +22665,7 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let pay_type = pay_type.map_err(Error::InvalidRequest)?;
             let q = q.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/jobs", client.baseurl,);
+            let url = crate::request_url::join(client, format_args!("/jobs"))?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -22690,18 +22699,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::response_value::read(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 429u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -22742,7 +22751,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::JobChangesPage>, Error<types::ErrorEnvelope>> {
             let Self { client, since } = self;
             let since = since.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/jobs/changes", client.baseurl,);
+            let url = crate::request_url::join(client, format_args!("/jobs/changes"))?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -22770,18 +22779,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::response_value::read(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 429u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -22805,7 +22814,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::JobFacets>, Error<types::ErrorEnvelope>> {
             let Self { client } = self;
-            let url = format!("{}/jobs/facets", client.baseurl,);
+            let url = crate::request_url::join(client, format_args!("/jobs/facets"))?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -22832,11 +22841,11 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::response_value::read(response).await,
                 429u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -22910,7 +22919,7 @@ pub mod builder {
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let status = status.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/jobs/mine", client.baseurl,);
+            let url = crate::request_url::join(client, format_args!("/jobs/mine"))?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -22940,25 +22949,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::response_value::read(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -22996,9 +23005,10 @@ pub mod builder {
         ) -> Result<ResponseValue<types::JobSummary>, Error<types::GetJobError>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/jobs/{}", client.baseurl, encode_path(& id.to_string()),
-            );
+            let url = crate::request_url::join(
+                client,
+                format_args!("/jobs/{}", encode_path(& id.to_string())),
+            )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -23025,25 +23035,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::response_value::read(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 429u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -23115,9 +23125,10 @@ pub mod builder {
                     types::JobFieldsPatch::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/jobs/{}", client.baseurl, encode_path(& id.to_string()),
-            );
+            let url = crate::request_url::join(
+                client,
+                format_args!("/jobs/{}", encode_path(& id.to_string())),
+            )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -23145,39 +23156,39 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::response_value::read(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 409u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -23218,9 +23229,10 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ClosedJob>, Error<types::ErrorEnvelope>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/jobs/{}/close", client.baseurl, encode_path(& id.to_string()),
-            );
+            let url = crate::request_url::join(
+                client,
+                format_args!("/jobs/{}/close", encode_path(& id.to_string())),
+            )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -23247,25 +23259,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::response_value::read(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -23337,9 +23349,10 @@ pub mod builder {
                     types::InviteToJobRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/jobs/{}/invites", client.baseurl, encode_path(& id.to_string()),
-            );
+            let url = crate::request_url::join(
+                client,
+                format_args!("/jobs/{}/invites", encode_path(& id.to_string())),
+            )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -23367,40 +23380,40 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::response_value::read(response).await,
+                201u16 => crate::response_value::read(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 409u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -23489,9 +23502,10 @@ pub mod builder {
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let status = status.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/jobs/{}/proposals", client.baseurl, encode_path(& id.to_string()),
-            );
+            let url = crate::request_url::join(
+                client,
+                format_args!("/jobs/{}/proposals", encode_path(& id.to_string())),
+            )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -23521,32 +23535,32 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::response_value::read(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -23587,9 +23601,10 @@ pub mod builder {
         ) -> Result<ResponseValue<types::PublishedJob>, Error<types::ErrorEnvelope>> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/jobs/{}/publish", client.baseurl, encode_path(& id.to_string()),
-            );
+            let url = crate::request_url::join(
+                client,
+                format_args!("/jobs/{}/publish", encode_path(& id.to_string())),
+            )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -23616,39 +23631,39 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::response_value::read(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 429u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -23775,7 +23790,7 @@ pub mod builder {
             let filter = filter.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let unread_only = unread_only.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/messages", client.baseurl,);
+            let url = crate::request_url::join(client, format_args!("/messages"))?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -23813,32 +23828,32 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::response_value::read(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -23895,7 +23910,7 @@ pub mod builder {
                     types::SendMessageRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/messages", client.baseurl,);
+            let url = crate::request_url::join(client, format_args!("/messages"))?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -23923,46 +23938,46 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => crate::response_value::read(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 409u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 429u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -24003,10 +24018,12 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ApprovalPending>, Error<types::ErrorEnvelope>> {
             let Self { client, milestone_id } = self;
             let milestone_id = milestone_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/milestones/{}/approve", client.baseurl, encode_path(& milestone_id
-                .to_string()),
-            );
+            let url = crate::request_url::join(
+                client,
+                format_args!(
+                    "/milestones/{}/approve", encode_path(& milestone_id.to_string())
+                ),
+            )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -24033,32 +24050,32 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                202u16 => ResponseValue::from_response(response).await,
+                202u16 => crate::response_value::read(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 409u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -24099,10 +24116,12 @@ pub mod builder {
         ) -> Result<ResponseValue<types::ApprovalPending>, Error<types::ErrorEnvelope>> {
             let Self { client, milestone_id } = self;
             let milestone_id = milestone_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/milestones/{}/fund", client.baseurl, encode_path(& milestone_id
-                .to_string()),
-            );
+            let url = crate::request_url::join(
+                client,
+                format_args!(
+                    "/milestones/{}/fund", encode_path(& milestone_id.to_string())
+                ),
+            )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -24129,32 +24148,32 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                202u16 => ResponseValue::from_response(response).await,
+                202u16 => crate::response_value::read(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 409u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -24181,7 +24200,10 @@ pub mod builder {
             Error<types::ErrorEnvelope>,
         > {
             let Self { client } = self;
-            let url = format!("{}/payments/pending", client.baseurl,);
+            let url = crate::request_url::join(
+                client,
+                format_args!("/payments/pending"),
+            )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -24208,18 +24230,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::response_value::read(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -24263,10 +24285,10 @@ pub mod builder {
         > {
             let Self { client, proposal_id } = self;
             let proposal_id = proposal_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/proposals/{}", client.baseurl, encode_path(& proposal_id
-                .to_string()),
-            );
+            let url = crate::request_url::join(
+                client,
+                format_args!("/proposals/{}", encode_path(& proposal_id.to_string())),
+            )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -24293,25 +24315,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::response_value::read(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -24355,10 +24377,12 @@ pub mod builder {
         > {
             let Self { client, proposal_id } = self;
             let proposal_id = proposal_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/proposals/{}/conversation", client.baseurl, encode_path(& proposal_id
-                .to_string()),
-            );
+            let url = crate::request_url::join(
+                client,
+                format_args!(
+                    "/proposals/{}/conversation", encode_path(& proposal_id.to_string())
+                ),
+            )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -24385,40 +24409,40 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::response_value::read(response).await,
+                201u16 => crate::response_value::read(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 409u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -24486,10 +24510,12 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::HireRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/proposals/{}/hire", client.baseurl, encode_path(& proposal_id
-                .to_string()),
-            );
+            let url = crate::request_url::join(
+                client,
+                format_args!(
+                    "/proposals/{}/hire", encode_path(& proposal_id.to_string())
+                ),
+            )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -24517,39 +24543,39 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                202u16 => ResponseValue::from_response(response).await,
+                202u16 => crate::response_value::read(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 409u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -24593,10 +24619,12 @@ pub mod builder {
         > {
             let Self { client, proposal_id } = self;
             let proposal_id = proposal_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/proposals/{}/interview", client.baseurl, encode_path(& proposal_id
-                .to_string()),
-            );
+            let url = crate::request_url::join(
+                client,
+                format_args!(
+                    "/proposals/{}/interview", encode_path(& proposal_id.to_string())
+                ),
+            )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -24623,32 +24651,32 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::response_value::read(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -24672,7 +24700,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::TeamResponse>, Error<types::ErrorEnvelope>> {
             let Self { client } = self;
-            let url = format!("{}/team", client.baseurl,);
+            let url = crate::request_url::join(client, format_args!("/team"))?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -24699,18 +24727,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::response_value::read(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -24773,7 +24801,7 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/team/invites", client.baseurl,);
+            let url = crate::request_url::join(client, format_args!("/team/invites"))?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -24801,32 +24829,32 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::response_value::read(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 409u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -24850,7 +24878,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::TokenList>, Error<types::ErrorEnvelope>> {
             let Self { client } = self;
-            let url = format!("{}/tokens", client.baseurl,);
+            let url = crate::request_url::join(client, format_args!("/tokens"))?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -24877,11 +24905,11 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::response_value::read(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -24938,7 +24966,7 @@ pub mod builder {
                     types::CreateTokenRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/tokens", client.baseurl,);
+            let url = crate::request_url::join(client, format_args!("/tokens"))?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -24966,25 +24994,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => crate::response_value::read(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -25025,9 +25053,10 @@ pub mod builder {
         ) -> Result<ResponseValue<types::RevokedToken>, Error<types::ErrorEnvelope>> {
             let Self { client, token_id } = self;
             let token_id = token_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/tokens/{}", client.baseurl, encode_path(& token_id.to_string()),
-            );
+            let url = crate::request_url::join(
+                client,
+                format_args!("/tokens/{}", encode_path(& token_id.to_string())),
+            )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -25054,18 +25083,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::response_value::read(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -25123,7 +25152,7 @@ pub mod builder {
             let Self { client, cursor, limit } = self;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/updates", client.baseurl,);
+            let url = crate::request_url::join(client, format_args!("/updates"))?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -25152,25 +25181,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::response_value::read(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -25194,7 +25223,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::WebhookList>, Error<types::ErrorEnvelope>> {
             let Self { client } = self;
-            let url = format!("{}/webhooks", client.baseurl,);
+            let url = crate::request_url::join(client, format_args!("/webhooks"))?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -25221,18 +25250,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::response_value::read(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -25291,7 +25320,7 @@ pub mod builder {
                     types::CreateWebhookRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/webhooks", client.baseurl,);
+            let url = crate::request_url::join(client, format_args!("/webhooks"))?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -25319,26 +25348,26 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::response_value::read(response).await,
+                201u16 => crate::response_value::read(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -25379,9 +25408,10 @@ pub mod builder {
         ) -> Result<ResponseValue<types::WebhookResponse>, Error<types::ErrorEnvelope>> {
             let Self { client, webhook_id } = self;
             let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/webhooks/{}", client.baseurl, encode_path(& webhook_id.to_string()),
-            );
+            let url = crate::request_url::join(
+                client,
+                format_args!("/webhooks/{}", encode_path(& webhook_id.to_string())),
+            )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -25408,25 +25438,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::response_value::read(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
@@ -25467,9 +25497,10 @@ pub mod builder {
         ) -> Result<ResponseValue<types::DeletedWebhook>, Error<types::ErrorEnvelope>> {
             let Self { client, webhook_id } = self;
             let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/webhooks/{}", client.baseurl, encode_path(& webhook_id.to_string()),
-            );
+            let url = crate::request_url::join(
+                client,
+                format_args!("/webhooks/{}", encode_path(& webhook_id.to_string())),
+            )?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
                 .append(
@@ -25496,25 +25527,25 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::response_value::read(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::response_value::read(response).await?,
                         ),
                     )
                 }

@@ -49,12 +49,14 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        let mut flight = match std::mem::replace(&mut this.state, First::Done) {
+        // Polled in place: moving the in-flight state out and back on every poll would copy
+        // it to the stack and back each time.
+        let flight = match &mut this.state {
             First::InFlight(flight) => flight,
-            First::After(mut after) => {
+            First::After(after) => {
                 let poll = after.as_mut().poll(cx);
-                if poll.is_pending() {
-                    this.state = First::After(after);
+                if poll.is_ready() {
+                    this.state = First::Done;
                 }
                 return poll;
             }
@@ -69,22 +71,29 @@ where
                     .as_mut()
                     .is_some_and(|timer| timer.as_mut().poll(cx).is_ready());
                 if !expired {
-                    this.state = First::InFlight(flight);
                     return Poll::Pending;
                 }
                 None
             }
         };
-        let InFlight {
+        let landed = match landed {
+            Some(Ok(response)) if plain_success(flight.call.operation, &response) => {
+                let answered = flight.call.answered(1, response);
+                this.state = First::Done;
+                return Poll::Ready(Ok(answered));
+            }
+            other => other,
+        };
+        let First::InFlight(InFlight {
             deadline,
             call,
             again,
             ..
-        } = flight;
+        }) = std::mem::replace(&mut this.state, First::Done)
+        else {
+            unreachable!("the state was in flight above")
+        };
         match landed {
-            Some(Ok(response)) if plain_success(call.operation, &response) => {
-                Poll::Ready(Ok(call.answered(1, response)))
-            }
             Some(outcome) => {
                 let deadline = deadline.map(|timer| timer.deadline());
                 let mut after = Box::pin(

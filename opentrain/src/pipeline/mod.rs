@@ -36,7 +36,7 @@ use futures::future::Either;
 
 use opentrain_gen::operations::Operation;
 use opentrain_gen::transport::{self, BoxFuture, NO_RESPONSE_STATUS};
-use reqwest::header::{AUTHORIZATION, Entry, HeaderMap, HeaderValue, USER_AGENT};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
 use tokio::time::Instant;
 
 use crate::backoff;
@@ -256,12 +256,12 @@ impl Pipeline {
     fn prepare(&self, request: &mut reqwest::Request) {
         let headers = request.headers_mut();
         if let Some(authorization) = &self.authorization
-            && let Entry::Vacant(slot) = headers.entry(AUTHORIZATION)
+            && !headers.contains_key(AUTHORIZATION)
         {
-            slot.insert(authorization.clone());
+            headers.insert(AUTHORIZATION, authorization.clone());
         }
-        if let Entry::Vacant(slot) = headers.entry(USER_AGENT) {
-            slot.insert(self.user_agent.clone());
+        if !headers.contains_key(USER_AGENT) {
+            headers.insert(USER_AGENT, self.user_agent.clone());
         }
         if let AttemptTimeout::PerRequest(timeout) = self.attempt_timeout
             && request.timeout().is_none()
