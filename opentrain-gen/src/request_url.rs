@@ -150,6 +150,16 @@ mod tests {
 
     #[test]
     fn a_canonical_base_is_parsed_once_and_an_odd_one_never_takes_the_short_way() {
+        // The bases the facade builds (`api_url`) are canonical: every request takes the short way.
+        for facade_base in [
+            "https://app.opentrain.ai/api/public/v1",
+            "http://127.0.0.1:8080/api/public/v1",
+        ] {
+            assert!(
+                BaseUrl::default().joinable(facade_base).is_some(),
+                "{facade_base}"
+            );
+        }
         let kept = BaseUrl::default();
         assert!(
             kept.joinable("https://api.example.com/api/public/v1")
