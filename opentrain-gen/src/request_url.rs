@@ -10,8 +10,8 @@
 //! The result is the URL the formatted string parses to, exactly: [`join`] takes the short way
 //! only when the base is already in the form `Url` writes it (no query, no fragment, nothing a
 //! parser would rewrite) and the path holds nothing a parser treats apart (`?`, `#`, control
-//! characters, spaces), and otherwise formats the whole
-//! string and lets `reqwest` parse it as before, errors included.
+//! characters, spaces), and otherwise formats the whole string and lets `reqwest` parse it as
+//! before, errors included.
 
 use std::fmt::{self, Write as _};
 use std::sync::OnceLock;
@@ -80,13 +80,9 @@ pub fn join(client: &crate::Client, path: fmt::Arguments<'_>) -> Result<Url, req
             return Ok(url);
         }
     }
-    let mut full = String::with_capacity(base.len() + 64);
-    full.push_str(base);
-    full.write_fmt(path)
-        .expect("writing to a String cannot fail");
     client
         .client
-        .get(full)
+        .get(format!("{base}{path}"))
         .build()
         .map(|request| request.url().clone())
 }

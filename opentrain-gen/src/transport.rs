@@ -86,9 +86,7 @@ impl Transport {
     pub fn direct() -> Self {
         Self::new(Direct)
     }
-}
 
-impl Transport {
     /// The parsed base URL kept for [`crate::request_url::join`].
     pub(crate) fn base_url(&self) -> &BaseUrl {
         &self.base_url

@@ -280,6 +280,19 @@ async fn silent_server() -> (String, tokio::task::JoinHandle<()>) {
     (format!("http://{addr}"), held)
 }
 
+/// `err` is the timeout of one `getCredits` attempt (not the call's deadline).
+fn assert_attempt_timeout(err: Error) {
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                operation: Some("getCredits")
+            }
+        ),
+        "expected the attempt timeout, got {err:?}"
+    );
+}
+
 #[tokio::test]
 async fn the_timeout_given_for_the_callers_own_client_ends_each_attempt() {
     let (base, _held) = silent_server().await;
@@ -292,16 +305,7 @@ async fn the_timeout_given_for_the_callers_own_client_ends_each_attempt() {
         .build()
         .unwrap();
     let started = std::time::Instant::now();
-    let err: Error = client.get_credits().send().await.unwrap_err().into();
-    assert!(
-        matches!(
-            err,
-            Error::Timeout {
-                operation: Some("getCredits")
-            }
-        ),
-        "expected the attempt timeout, got {err:?}"
-    );
+    assert_attempt_timeout(client.get_credits().send().await.unwrap_err().into());
     assert!(
         started.elapsed() < Duration::from_secs(10),
         "cut short by the timeout"
@@ -320,14 +324,5 @@ async fn an_attempt_that_ends_before_the_deadline_ends_in_its_own_timeout() {
         .retry(opentrain::RetryPolicy::none())
         .build()
         .unwrap();
-    let err: Error = client.get_credits().send().await.unwrap_err().into();
-    assert!(
-        matches!(
-            err,
-            Error::Timeout {
-                operation: Some("getCredits")
-            }
-        ),
-        "expected the attempt timeout, got {err:?}"
-    );
+    assert_attempt_timeout(client.get_credits().send().await.unwrap_err().into());
 }

@@ -83,10 +83,11 @@ pub(super) async fn settle(
 
 /// Reads and decodes a response the operation does not accept: a 4xx/5xx, or a 2xx it does not
 /// document.
-async fn read_failure(response: reqwest::Response) -> Attempted {
+async fn read_failure(mut response: reqwest::Response) -> Attempted {
     let status = response.status().as_u16();
     let url = response.url().clone();
-    let headers = response.headers().clone();
+    // Moved out, not copied: reading the body consumes the response.
+    let headers = std::mem::take(response.headers_mut());
     let header = |name: &reqwest::header::HeaderName| {
         headers
             .get(name)
@@ -130,14 +131,14 @@ async fn read_failure(response: reqwest::Response) -> Attempted {
 /// the position but quotes nothing: neither the body nor serde's message, which can quote a
 /// value. Only the two operations whose success carries a secret pay for the extra decode.
 async fn check_secret_body(
-    response: reqwest::Response,
+    mut response: reqwest::Response,
     operation: &'static Operation,
     decode: fn(&[u8]) -> Result<serde_json::Value, serde_json::Error>,
 ) -> Result<reqwest::Response, Attempted> {
     let status = response.status();
     let version = response.version();
     let url = response.url().clone();
-    let headers = response.headers().clone();
+    let headers = std::mem::take(response.headers_mut());
     let body = response
         .bytes()
         .await
