@@ -15,7 +15,10 @@
 //! - [`request_url`] builds each operation's URL on the base URL parsed once, and
 //!   [`response_value`] decodes a response into a [`ResponseValue`] without copying its
 //!   headers: `cargo xtask generate` has every operation call them in place of progenitor's
-//!   `format!` + parse and `ResponseValue::from_response`.
+//!   `format!` + parse and `ResponseValue::from_response`. It also has every operation build
+//!   its request and hand it to the transport in one block (so the operation's future keeps
+//!   none of it while the response is read), and boxes the objects nested in the error type
+//!   (`ErrorEnvelope::details`), so every call's `Result` is the size of its success.
 //! - [`secret`] holds [`secret::Secret`], the one secret type: every property the spec marks
 //!   `format: password` is generated as one, so `Debug` never prints it.
 //!

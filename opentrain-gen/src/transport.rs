@@ -105,6 +105,10 @@ impl fmt::Debug for Transport {
     }
 }
 
+// Only `exec` is implemented: `pre` and `post` stay progenitor's no-ops, and the generated
+// operations do not call them (`cargo xtask generate` drops those calls, which would otherwise
+// keep the request and its result in every operation's future). What they could do, the
+// pipeline does inside `exec`.
 impl ClientHooks<Transport> for Client {
     // A plain `fn` returning the pipeline's future, not an `async fn`: an `async fn` would keep
     // the request in its own state beside the pipeline's future, in every operation's future.

@@ -193,7 +193,7 @@ impl IntoResponse for ApiError {
         let id = request_id();
         let envelope = ErrorEnvelope {
             code: self.code,
-            details: self.details.map(|d| *d),
+            details: self.details,
             error: self.message,
             request_id: Some(id.clone()),
         };

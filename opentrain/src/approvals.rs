@@ -409,10 +409,17 @@ impl Client {
 
     /// Reads one approval: `GET /approvals/{id}` (a read: retried by the policy). A pending
     /// approval past its `expiresAt` turns `expired` when read.
-    pub async fn approval(&self, approval_id: &str) -> Result<types::Approval, Error> {
-        require_id("approval id", approval_id)?;
-        let response = self.get_approval().approval_id(approval_id).send().await?;
-        Ok(response.into_inner().approval)
+    pub fn approval(
+        &self,
+        approval_id: &str,
+    ) -> impl Future<Output = Result<types::Approval, Error>> + Send {
+        match require_id("approval id", approval_id) {
+            Ok(()) => futures::future::Either::Left(crate::endpoints::named_read(
+                self.get_approval().approval_id(approval_id).send(),
+                |wrapper| wrapper.approval,
+            )),
+            Err(e) => futures::future::Either::Right(std::future::ready(Err(e))),
+        }
     }
 }
 

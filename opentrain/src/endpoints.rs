@@ -8,10 +8,11 @@
 //! maps every name here to its operation.
 
 use std::collections::VecDeque;
+use std::future::Future;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use futures::Stream;
+use futures::{FutureExt as _, Stream};
 use serde_json::Value;
 
 use crate::paging::{Page, PageRequest, Paginator};
@@ -454,6 +455,22 @@ impl JobChanges {
     }
 }
 
+/// The future of a named read: the generated operation's own future, its value (or the one
+/// field `unwrap` takes out of it) handed on and its failure turned into [`Error`].
+///
+/// A combinator rather than an `async fn`: an `async fn` around the operation's future keeps it
+/// in a state of its own and copies it, and its result, once more on the way; a named read then
+/// costs measurably more than the operation it names (see the facade bench).
+pub(crate) fn named_read<W, T, E>(
+    send: impl Future<Output = Result<opentrain_gen::ResponseValue<W>, opentrain_gen::Error<E>>> + Send,
+    unwrap: impl FnOnce(W) -> T + Send,
+) -> impl Future<Output = Result<T, Error>> + Send {
+    send.map(|sent| match sent {
+        Ok(value) => Ok(unwrap(value.into_inner())),
+        Err(e) => Err(Error::from(e)),
+    })
+}
+
 impl Client {
     /// Who the token belongs to: `GET /auth/me` (actor, token scopes, account kind).
     ///
@@ -465,20 +482,23 @@ impl Client {
     /// }
     /// # Ok(()) }
     /// ```
-    pub async fn me(&self) -> Result<types::Me, Error> {
-        Ok(self.get_me().send().await?.into_inner())
+    pub fn me(&self) -> impl Future<Output = Result<types::Me, Error>> + Send {
+        named_read(self.get_me().send(), |me| me)
     }
 
     /// One public job (tokenless): `GET /jobs/{id}`. A job that exists but is no longer listed
     /// (closed, archived) is [`Error::JobNotListed`]; one that never existed an [`Error::Api`]
     /// 404.
-    pub async fn job(&self, job_id: &str) -> Result<types::JobSummary, Error> {
-        Ok(self.get_job().id(job_id).send().await?.into_inner())
+    pub fn job(
+        &self,
+        job_id: &str,
+    ) -> impl Future<Output = Result<types::JobSummary, Error>> + Send {
+        named_read(self.get_job().id(job_id).send(), |job| job)
     }
 
     /// Marketplace filter counts (tokenless): `GET /jobs/facets`.
-    pub async fn job_facets(&self) -> Result<types::JobFacets, Error> {
-        Ok(self.get_job_facets().send().await?.into_inner())
+    pub fn job_facets(&self) -> impl Future<Output = Result<types::JobFacets, Error>> + Send {
+        named_read(self.get_job_facets().send(), |facets| facets)
     }
 
     /// Searches the public marketplace (tokenless): `GET /jobs`, paged.
@@ -536,9 +556,14 @@ impl Client {
     }
 
     /// One proposal in full (bid, candidate, interview, verification): `GET /proposals/{id}`.
-    pub async fn proposal(&self, proposal_id: &str) -> Result<types::Proposal, Error> {
-        let response = self.get_proposal().proposal_id(proposal_id).send().await?;
-        Ok(response.into_inner().proposal)
+    pub fn proposal(
+        &self,
+        proposal_id: &str,
+    ) -> impl Future<Output = Result<types::Proposal, Error>> + Send {
+        named_read(
+            self.get_proposal().proposal_id(proposal_id).send(),
+            |wrapper| wrapper.proposal,
+        )
     }
 
     /// Your conversations, newest activity first: `GET /messages` (list mode), paged.
@@ -560,25 +585,35 @@ impl Client {
     }
 
     /// Your contracts: `GET /contracts` (one unpaged list).
-    pub async fn contracts(&self) -> Result<Vec<types::Contract>, Error> {
-        Ok(self.list_contracts().send().await?.into_inner().contracts)
+    pub fn contracts(&self) -> impl Future<Output = Result<Vec<types::Contract>, Error>> + Send {
+        named_read(self.list_contracts().send(), |list| list.contracts)
     }
 
     /// One contract with its milestones: `GET /contracts/{id}`.
-    pub async fn contract(&self, contract_id: &str) -> Result<types::Contract, Error> {
-        let response = self.get_contract().contract_id(contract_id).send().await?;
-        Ok(response.into_inner().contract)
+    pub fn contract(
+        &self,
+        contract_id: &str,
+    ) -> impl Future<Output = Result<types::Contract, Error>> + Send {
+        named_read(
+            self.get_contract().contract_id(contract_id).send(),
+            |wrapper| wrapper.contract,
+        )
     }
 
     /// A masked public trainer profile: `GET /freelancers/{idOrSlug}`.
-    pub async fn freelancer(&self, id_or_slug: &str) -> Result<types::FreelancerProfile, Error> {
-        let response = self.get_freelancer().id_or_slug(id_or_slug).send().await?;
-        Ok(response.into_inner().freelancer)
+    pub fn freelancer(
+        &self,
+        id_or_slug: &str,
+    ) -> impl Future<Output = Result<types::FreelancerProfile, Error>> + Send {
+        named_read(
+            self.get_freelancer().id_or_slug(id_or_slug).send(),
+            |wrapper| wrapper.freelancer,
+        )
     }
 
     /// The credit balance with recent ledger entries: `GET /credits`.
-    pub async fn credits(&self) -> Result<types::CreditsOverview, Error> {
-        Ok(self.get_credits().send().await?.into_inner())
+    pub fn credits(&self) -> impl Future<Output = Result<types::CreditsOverview, Error>> + Send {
+        named_read(self.get_credits().send(), |credits| credits)
     }
 
     /// Every credit ledger entry, newest first: `GET /credits/ledger`, paged.

@@ -104,6 +104,8 @@ pub fn generate(spec_path: &Path) -> Result<Vec<(&'static str, String)>, String>
     null_decodes_as_absent(&mut file);
     urls_on_the_parsed_base(&mut file)?;
     responses_read_without_a_header_copy(&mut file)?;
+    requests_built_in_one_block(&mut file)?;
+    error_objects_boxed(&mut file);
     let operations = operations_source(&doc_for_table, &file)?;
     Ok(vec![
         (
@@ -299,6 +301,326 @@ fn responses_read_without_a_header_copy(file: &mut syn::File) -> Result<(), Stri
         return Err("progenitor's operations call `ResponseValue::from_response` nowhere".into());
     }
     Ok(())
+}
+
+/// Has every operation build its request and hand it to the transport inside one block, so that
+/// the future of `send` keeps none of the building's locals while the response is read.
+///
+/// progenitor writes each `send` as: check the arguments, `let url = ..`, a `header_map` with
+/// the `api-version` header, `let mut request = client.client.get(url)..headers(header_map)
+/// .build()?`, `let info = ..`, the `pre` hook, `let result = client.exec(request, &info).await`,
+/// the `post` hook, `let response = result?`, and the match on the status. A local that was
+/// ever borrowed keeps its room in an `async fn`'s state until its scope ends, so every
+/// operation's future held the header map, the request and the result beside the future that
+/// reads the response: 1.6 kB for `get_me`, moved whole wherever the future is awaited. Here:
+/// - the header map's `append`s become `.header(..)` calls on the builder: one header map per
+///   request, not a second one merged into the first (only for names progenitor sets nowhere
+///   else; a header map filled any other way, say under an `if`, stays as it is);
+/// - the `pre` and `post` hooks go: the client's are progenitor's, which do nothing (the
+///   transport's pipeline does that work, in `exec`);
+/// - everything before `info` moves into a block that ends in `client.exec(request, &info)`,
+///   awaited as `let response = { .. }.await?;`.
+///
+/// A `send` of any other shape fails the generation, and so does a file where no header map was
+/// folded: either means progenitor changed what it writes.
+fn requests_built_in_one_block(file: &mut syn::File) -> Result<(), String> {
+    use quote::ToTokens;
+    let Some(builder) = file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    }) else {
+        return Err("progenitor generated no `builder` module".into());
+    };
+    let mut folded = 0;
+    for item in builder.iter_mut() {
+        let syn::Item::Impl(imp) = item else { continue };
+        let owner = imp.self_ty.to_token_stream().to_string();
+        for f in imp.items.iter_mut() {
+            let syn::ImplItem::Fn(f) = f else { continue };
+            if f.sig.ident != "send" {
+                continue;
+            }
+            let stmts = &mut f.block.stmts;
+            let text: Vec<String> = stmts
+                .iter()
+                .map(|s| s.to_token_stream().to_string())
+                .collect();
+            let tail = [
+                "client . pre (& mut request , & info) . await ? ;",
+                "let result = client . exec (request , & info) . await ;",
+                "client . post (& result , & info) . await ? ;",
+                "let response = result ? ;",
+            ];
+            let Some(info) = text
+                .iter()
+                .position(|t| t.starts_with("let info = OperationInfo {"))
+                .filter(|&i| {
+                    i > 0
+                        && text
+                            .get(i + 1..i + 1 + tail.len())
+                            .is_some_and(|next| next == tail)
+                        && local_named(&stmts[i - 1], "request")
+                })
+            else {
+                return Err(format!(
+                    "{owner}::send: progenitor no longer builds the request, runs the `pre` hook, \
+                     `exec`, the `post` hook and `result?` in that order"
+                ));
+            };
+            // Nothing changes the request between `build` and `exec` any more.
+            if let syn::Stmt::Local(local) = &mut stmts[info - 1]
+                && let syn::Pat::Ident(request) = &mut local.pat
+            {
+                request.mutability = None;
+                local.attrs.retain(|a| !a.path().is_ident("allow"));
+            }
+            let rest = stmts.split_off(info + 1 + tail.len());
+            stmts.truncate(info + 1);
+            let info_stmt = stmts.pop().expect("the statement found above");
+            let mut building = std::mem::take(stmts);
+            folded += usize::from(fold_header_map(&mut building));
+            stmts.push(info_stmt);
+            stmts.push(syn::parse_quote!(
+                let response = {
+                    #(#building)*
+                    client.exec(request, &info)
+                }
+                .await?;
+            ));
+            stmts.extend(rest);
+        }
+    }
+    if folded == 0 {
+        return Err("no operation's `header_map` could be folded into its request".into());
+    }
+    Ok(())
+}
+
+/// Whether `stmt` is `let <name> = ..;` (`mut` or not).
+fn local_named(stmt: &syn::Stmt, name: &str) -> bool {
+    matches!(stmt, syn::Stmt::Local(local) if matches!(&local.pat, syn::Pat::Ident(p) if p.ident == name))
+}
+
+/// Turns `let mut header_map = ..; header_map.append(n, v); .. .headers(header_map)` in the
+/// statements that build a request into `.header(n, v)` calls on the request builder. Whether
+/// it did: only a map filled by plain `append`s of names the builder sets nowhere else is
+/// folded (`.headers` replaces a header set before it, `.header` adds one).
+fn fold_header_map(building: &mut Vec<syn::Stmt>) -> bool {
+    use syn::visit_mut::VisitMut;
+    let Some(start) = building.iter().position(|s| local_named(s, "header_map")) else {
+        return false;
+    };
+    let mut headers = Vec::new();
+    for stmt in &building[start + 1..] {
+        let syn::Stmt::Expr(syn::Expr::MethodCall(call), Some(_)) = stmt else {
+            break;
+        };
+        let receiver_is_map =
+            matches!(call.receiver.as_ref(), syn::Expr::Path(p) if p.path.is_ident("header_map"));
+        if !receiver_is_map || call.method != "append" || call.args.len() != 2 {
+            break;
+        }
+        let (name, value) = (&call.args[0], &call.args[1]);
+        if !static_name_set_nowhere_else(name) {
+            return false;
+        }
+        headers.push((name.clone(), value.clone()));
+    }
+    // The map is used by its `let`, its `append`s and one `.headers(header_map)`, no more.
+    let uses: usize = building.iter().map(|s| ident_uses(s, "header_map")).sum();
+    if headers.is_empty() || uses != headers.len() + 2 {
+        return false;
+    }
+    struct Fold<'h> {
+        headers: &'h [(syn::Expr, syn::Expr)],
+        done: bool,
+    }
+    impl VisitMut for Fold<'_> {
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            syn::visit_mut::visit_expr_mut(self, expr);
+            let syn::Expr::MethodCall(call) = expr else {
+                return;
+            };
+            let takes_map = call.method == "headers"
+                && call.args.len() == 1
+                && matches!(&call.args[0], syn::Expr::Path(p) if p.path.is_ident("header_map"));
+            if !takes_map {
+                return;
+            }
+            let mut chain = (*call.receiver).clone();
+            for (name, value) in self.headers {
+                chain = syn::parse_quote!(#chain.header(#name, #value));
+            }
+            *expr = chain;
+            self.done = true;
+        }
+    }
+    let mut fold = Fold {
+        headers: &headers,
+        done: false,
+    };
+    for stmt in building.iter_mut().skip(start + 1 + headers.len()) {
+        fold.visit_stmt_mut(stmt);
+    }
+    if !fold.done {
+        return false;
+    }
+    building.drain(start..start + 1 + headers.len());
+    true
+}
+
+/// Whether `name` is `HeaderName::from_static("..")` of a header the request builder does not
+/// set itself (`accept`, `content-type`).
+fn static_name_set_nowhere_else(name: &syn::Expr) -> bool {
+    let syn::Expr::Call(call) = name else {
+        return false;
+    };
+    let from_static = matches!(call.func.as_ref(), syn::Expr::Path(p)
+        if p.path.segments.last().is_some_and(|s| s.ident == "from_static"));
+    match (from_static, call.args.first()) {
+        (
+            true,
+            Some(syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(lit),
+                ..
+            })),
+        ) => !["accept", "content-type"].contains(&lit.value().to_ascii_lowercase().as_str()),
+        _ => false,
+    }
+}
+
+/// How often the identifier `ident` occurs in `stmt`.
+fn ident_uses(stmt: &syn::Stmt, ident: &str) -> usize {
+    use quote::ToTokens;
+    fn count(tokens: proc_macro2::TokenStream, ident: &str) -> usize {
+        tokens
+            .into_iter()
+            .map(|t| match t {
+                proc_macro2::TokenTree::Ident(i) => usize::from(i == ident),
+                proc_macro2::TokenTree::Group(g) => count(g.stream(), ident),
+                _ => 0,
+            })
+            .sum()
+    }
+    count(stmt.to_token_stream(), ident)
+}
+
+/// Boxes the objects nested in the operations' error types (`Option<ErrorDetails>` becomes
+/// `Option<Box<ErrorDetails>>`, in the type and in its builder).
+///
+/// Every operation returns `Result<ResponseValue<T>, Error<E>>`, and `Error<E>` holds a whole
+/// `E`: with the error envelope's 760-byte `details` inline, the result of every call was 936
+/// bytes, written and moved on every success too. Boxed, an error costs one allocation more
+/// and every result is the size of its success. The JSON is the same; reading a boxed field
+/// goes through `Deref` as before.
+fn error_objects_boxed(file: &mut syn::File) {
+    use quote::ToTokens;
+    use syn::visit_mut::VisitMut;
+    let mut errors = std::collections::BTreeSet::new();
+    for item in &file.items {
+        let syn::Item::Mod(m) = item else { continue };
+        if m.ident != "builder" {
+            continue;
+        }
+        for it in m.content.iter().flat_map(|(_, items)| items) {
+            let syn::Item::Impl(imp) = it else { continue };
+            for f in &imp.items {
+                if let syn::ImplItem::Fn(f) = f
+                    && f.sig.ident == "send"
+                    && let syn::ReturnType::Type(_, ty) = &f.sig.output
+                    && let Some(error) = error_type(ty)
+                {
+                    errors.insert(error);
+                }
+            }
+        }
+    }
+    let Some(types) = file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    }) else {
+        return;
+    };
+    let structs: std::collections::BTreeSet<String> = types
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => Some(s.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    /// Wraps `X` in every `Option<X>` (or `Option<super::X>`) whose `X` is one of `objects`.
+    struct Boxing<'s>(&'s std::collections::BTreeSet<String>);
+    impl VisitMut for Boxing<'_> {
+        fn visit_type_path_mut(&mut self, ty: &mut syn::TypePath) {
+            syn::visit_mut::visit_type_path_mut(self, ty);
+            let Some(last) = ty.path.segments.last_mut() else {
+                return;
+            };
+            if last.ident != "Option" {
+                return;
+            }
+            let syn::PathArguments::AngleBracketed(args) = &mut last.arguments else {
+                return;
+            };
+            if let Some(syn::GenericArgument::Type(syn::Type::Path(inner))) = args.args.first_mut()
+                && inner
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|s| self.0.contains(&s.ident.to_string()))
+            {
+                let object = inner.clone();
+                *inner = syn::parse_quote!(::std::boxed::Box<#object>);
+            }
+        }
+    }
+    let mut boxing = Boxing(&structs);
+    for item in types.iter_mut() {
+        match item {
+            syn::Item::Struct(s) if errors.contains(&s.ident.to_string()) => {
+                boxing.visit_item_struct_mut(s);
+            }
+            syn::Item::Mod(m) if m.ident == "builder" => {
+                for it in m.content.iter_mut().flat_map(|(_, items)| items) {
+                    match it {
+                        syn::Item::Struct(s) if errors.contains(&s.ident.to_string()) => {
+                            boxing.visit_item_struct_mut(s);
+                        }
+                        syn::Item::Impl(imp)
+                            if imp.trait_.is_none()
+                                && errors.contains(&imp.self_ty.to_token_stream().to_string()) =>
+                        {
+                            boxing.visit_item_impl_mut(imp);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// From `Result<ResponseValue<T>, Error<E>>`, the name of `E` unless it is `()`.
+fn error_type(ty: &syn::Type) -> Option<String> {
+    let syn::Type::Path(result) = ty else {
+        return None;
+    };
+    let syn::PathArguments::AngleBracketed(args) = &result.path.segments.last()?.arguments else {
+        return None;
+    };
+    let Some(syn::GenericArgument::Type(syn::Type::Path(error))) = args.args.iter().nth(1) else {
+        return None;
+    };
+    let syn::PathArguments::AngleBracketed(args) = &error.path.segments.last()?.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(syn::Type::Path(e)) => {
+            e.path.segments.last().map(|s| s.ident.to_string())
+        }
+        _ => None,
+    }
 }
 
 /// The operation table: what the spec says of each operation, joined with what progenitor
@@ -794,6 +1116,132 @@ mod tests {
             let err = urls_on_the_parsed_base(&mut builder(body)).expect_err(body);
             assert!(err.contains("GetJob"), "{err}");
         }
+    }
+
+    /// A `send` as progenitor writes it, from the URL on.
+    const PROGENITORS_SEND: &str = r#"
+        let url = crate::request_url::join(client, format_args!("/jobs/{}", id))?;
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map.append(
+            ::reqwest::header::HeaderName::from_static("api-version"),
+            ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+        );
+        #[allow(unused_mut)]
+        let mut request = client
+            .client
+            .get(url)
+            .header(::reqwest::header::ACCEPT, ::reqwest::header::HeaderValue::from_static("application/json"))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo { operation_id: "get_job" };
+        client.pre(&mut request, &info).await?;
+        let result = client.exec(request, &info).await;
+        client.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => crate::response_value::read(response).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }"#;
+
+    #[test]
+    fn a_request_is_built_and_handed_to_the_transport_in_one_block_with_its_headers_on_the_builder()
+    {
+        let mut file = builder(PROGENITORS_SEND);
+        requests_built_in_one_block(&mut file).expect("rewritten");
+        let out = source(&file);
+        let expected = [
+            r#"letinfo=OperationInfo{operation_id:"get_job",};letresponse={letSelf{client,id}=self;"#,
+            r#".header(::reqwest::header::ACCEPT,::reqwest::header::HeaderValue::from_static("application/json"),).header(::reqwest::header::HeaderName::from_static("api-version"),::reqwest::header::HeaderValue::from_static(super::Client::api_version(),),).build()?;client.exec(request,&info)}.await?;matchresponse.status().as_u16()"#,
+            "letrequest=client.client.get(url)",
+        ];
+        for part in expected {
+            assert!(out.contains(part), "{part}\n in \n{out}");
+        }
+        for gone in [
+            "header_map",
+            "client.pre",
+            "client.post",
+            "result",
+            "unused_mut",
+        ] {
+            assert!(!out.contains(gone), "{gone} in {out}");
+        }
+    }
+
+    #[test]
+    fn a_header_map_filled_any_other_way_stays_as_it_is() {
+        let conditional = PROGENITORS_SEND.replace(
+            "#[allow(unused_mut)]",
+            r#"if let Some(v) = &id { header_map.append("x-job", v.to_string().try_into()?); }
+               #[allow(unused_mut)]"#,
+        );
+        let accept =
+            PROGENITORS_SEND.replace(r#"from_static("api-version")"#, r#"from_static("accept")"#);
+        for body in [conditional, accept] {
+            let mut file = builder(&body);
+            // No operation was folded: progenitor would have changed what it writes.
+            let err = requests_built_in_one_block(&mut file).expect_err("nothing folded");
+            assert!(err.contains("header_map"), "{err}");
+            let out = source(&file);
+            assert!(
+                out.contains(".headers(header_map)")
+                    && out.contains("client.exec(request,&info)}.await?;"),
+                "{out}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_send_without_progenitors_hooks_in_their_order_fails_the_generation() {
+        for missing in [
+            "client.pre(&mut request, &info).await?;",
+            "client.post(&result, &info).await?;",
+        ] {
+            let err =
+                requests_built_in_one_block(&mut builder(&PROGENITORS_SEND.replace(missing, "")))
+                    .expect_err(missing);
+            assert!(err.contains("GetJob"), "{err}");
+        }
+    }
+
+    #[test]
+    fn the_objects_nested_in_an_operations_error_type_are_boxed_in_the_type_and_its_builder() {
+        let mut file: syn::File = syn::parse_str(
+            "pub mod types {
+                pub struct ErrorEnvelope { pub code: String, pub details: ::std::option::Option<ErrorDetails> }
+                pub struct ErrorDetails { pub field: Option<String> }
+                pub struct Job { pub owner: ::std::option::Option<ErrorDetails> }
+                pub mod builder {
+                    pub struct ErrorEnvelope {
+                        details: ::std::result::Result<::std::option::Option<super::ErrorDetails>, String>,
+                    }
+                    impl ErrorEnvelope {
+                        pub fn details<T>(mut self, value: T) -> Self
+                        where T: ::std::convert::TryInto<::std::option::Option<super::ErrorDetails>> { self }
+                    }
+                }
+            }
+            pub mod builder {
+                impl<'a> GetJob<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<types::Job>, Error<types::ErrorEnvelope>> { todo() }
+                }
+            }",
+        )
+        .expect("test source parses");
+        error_objects_boxed(&mut file);
+        let out = source(&file);
+        assert!(
+            out.contains("pubdetails:::std::option::Option<::std::boxed::Box<ErrorDetails>>"),
+            "{out}"
+        );
+        assert!(out.contains("details:::std::result::Result<::std::option::Option<::std::boxed::Box<super::ErrorDetails>>,String,>"), "{out}");
+        assert!(out.contains("T:::std::convert::TryInto<::std::option::Option<::std::boxed::Box<super::ErrorDetails>>,>"), "{out}");
+        // A success type keeps its objects inline; a plain field stays as it is.
+        assert!(
+            out.contains("pubowner:::std::option::Option<ErrorDetails>"),
+            "{out}"
+        );
+        assert!(out.contains("pubfield:Option<String>"), "{out}");
     }
 
     #[test]

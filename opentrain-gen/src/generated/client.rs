@@ -1642,7 +1642,7 @@ pub mod types {
         pub code: crate::open_enums::ErrorCode,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(default, deserialize_with = "crate::lenient::invalid_as_default")]
-        pub details: ::std::option::Option<ErrorDetails>,
+        pub details: ::std::option::Option<::std::boxed::Box<ErrorDetails>>,
         ///Human-readable message.
         pub error: ::std::string::String,
         ///Request identifier; quote it to support. Shown in every documented example, but the docs do not promise it on every error, so it is optional.
@@ -10078,7 +10078,7 @@ pub mod types {
                 ::std::string::String,
             >,
             details: ::std::result::Result<
-                ::std::option::Option<super::ErrorDetails>,
+                ::std::option::Option<::std::boxed::Box<super::ErrorDetails>>,
                 ::std::string::String,
             >,
             error: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -10112,7 +10112,9 @@ pub mod types {
             }
             pub fn details<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ErrorDetails>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::boxed::Box<super::ErrorDetails>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.details = value
@@ -21204,37 +21206,33 @@ pub mod builder {
             ResponseValue<types::ApprovalResponse>,
             Error<types::ErrorEnvelope>,
         > {
-            let Self { client, approval_id } = self;
-            let approval_id = approval_id.map_err(Error::InvalidRequest)?;
-            let url = crate::request_url::join(
-                client,
-                format_args!("/approvals/{}", encode_path(& approval_id.to_string())),
-            )?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "get_approval",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client, approval_id } = self;
+                let approval_id = approval_id.map_err(Error::InvalidRequest)?;
+                let url = crate::request_url::join(
+                    client,
+                    format_args!("/approvals/{}", encode_path(& approval_id.to_string())),
+                )?;
+                let request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::read(response).await,
                 401u16 => {
@@ -21277,33 +21275,29 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Me>, Error<types::ErrorEnvelope>> {
-            let Self { client } = self;
-            let url = crate::request_url::join(client, format_args!("/auth/me"))?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "get_me",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client } = self;
+                let url = crate::request_url::join(client, format_args!("/auth/me"))?;
+                let request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::read(response).await,
                 401u16 => {
@@ -21371,37 +21365,33 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ContractList>, Error<types::ErrorEnvelope>> {
-            let Self { client, job_id, status } = self;
-            let job_id = job_id.map_err(Error::InvalidRequest)?;
-            let status = status.map_err(Error::InvalidRequest)?;
-            let url = crate::request_url::join(client, format_args!("/contracts"))?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("jobId", &job_id))
-                .query(&progenitor_client::QueryParam::new("status", &status))
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "list_contracts",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client, job_id, status } = self;
+                let job_id = job_id.map_err(Error::InvalidRequest)?;
+                let status = status.map_err(Error::InvalidRequest)?;
+                let url = crate::request_url::join(client, format_args!("/contracts"))?;
+                let request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("jobId", &job_id))
+                    .query(&progenitor_client::QueryParam::new("status", &status))
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::read(response).await,
                 400u16 => {
@@ -21470,37 +21460,33 @@ pub mod builder {
             ResponseValue<types::ContractResponse>,
             Error<types::ErrorEnvelope>,
         > {
-            let Self { client, contract_id } = self;
-            let contract_id = contract_id.map_err(Error::InvalidRequest)?;
-            let url = crate::request_url::join(
-                client,
-                format_args!("/contracts/{}", encode_path(& contract_id.to_string())),
-            )?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "get_contract",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client, contract_id } = self;
+                let contract_id = contract_id.map_err(Error::InvalidRequest)?;
+                let url = crate::request_url::join(
+                    client,
+                    format_args!("/contracts/{}", encode_path(& contract_id.to_string())),
+                )?;
+                let request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::read(response).await,
                 401u16 => {
@@ -21562,37 +21548,35 @@ pub mod builder {
             ResponseValue<types::EndContractResult>,
             Error<types::ErrorEnvelope>,
         > {
-            let Self { client, contract_id } = self;
-            let contract_id = contract_id.map_err(Error::InvalidRequest)?;
-            let url = crate::request_url::join(
-                client,
-                format_args!("/contracts/{}/end", encode_path(& contract_id.to_string())),
-            )?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "end_contract",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client, contract_id } = self;
+                let contract_id = contract_id.map_err(Error::InvalidRequest)?;
+                let url = crate::request_url::join(
+                    client,
+                    format_args!(
+                        "/contracts/{}/end", encode_path(& contract_id.to_string())
+                    ),
+                )?;
+                let request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::read(response).await,
                 202u16 => crate::response_value::read(response).await,
@@ -21697,45 +21681,43 @@ pub mod builder {
             ResponseValue<types::MilestoneResponse>,
             Error<types::ErrorEnvelope>,
         > {
-            let Self { client, contract_id, body } = self;
-            let contract_id = contract_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::CreateMilestoneRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = crate::request_url::join(
-                client,
-                format_args!(
-                    "/contracts/{}/milestones", encode_path(& contract_id.to_string())
-                ),
-            )?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "create_milestone",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client, contract_id, body } = self;
+                let contract_id = contract_id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::CreateMilestoneRequest::try_from(v)
+                            .map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = crate::request_url::join(
+                    client,
+                    format_args!(
+                        "/contracts/{}/milestones", encode_path(& contract_id
+                        .to_string())
+                    ),
+                )?;
+                let request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::read(response).await,
                 201u16 => crate::response_value::read(response).await,
@@ -21793,33 +21775,29 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CreditsOverview>, Error<types::ErrorEnvelope>> {
-            let Self { client } = self;
-            let url = crate::request_url::join(client, format_args!("/credits"))?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "get_credits",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client } = self;
+                let url = crate::request_url::join(client, format_args!("/credits"))?;
+                let request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::read(response).await,
                 401u16 => {
@@ -21890,37 +21868,36 @@ pub mod builder {
             ResponseValue<types::CreditLedgerPage>,
             Error<types::ErrorEnvelope>,
         > {
-            let Self { client, cursor, limit } = self;
-            let cursor = cursor.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = crate::request_url::join(client, format_args!("/credits/ledger"))?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "list_credit_ledger",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client, cursor, limit } = self;
+                let cursor = cursor.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let url = crate::request_url::join(
+                    client,
+                    format_args!("/credits/ledger"),
+                )?;
+                let request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::read(response).await,
                 400u16 => {
@@ -21991,42 +21968,38 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CreatedTopUp>, Error<types::ErrorEnvelope>> {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::CreateTopUpRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = crate::request_url::join(
-                client,
-                format_args!("/credits/top-ups"),
-            )?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "create_top_up",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client, body } = self;
+                let body = body
+                    .and_then(|v| {
+                        types::CreateTopUpRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = crate::request_url::join(
+                    client,
+                    format_args!("/credits/top-ups"),
+                )?;
+                let request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 201u16 => crate::response_value::read(response).await,
                 400u16 => {
@@ -22088,37 +22061,35 @@ pub mod builder {
             ResponseValue<types::CreditTopUpResponse>,
             Error<types::ErrorEnvelope>,
         > {
-            let Self { client, top_up_id } = self;
-            let top_up_id = top_up_id.map_err(Error::InvalidRequest)?;
-            let url = crate::request_url::join(
-                client,
-                format_args!("/credits/top-ups/{}", encode_path(& top_up_id.to_string())),
-            )?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "get_top_up",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client, top_up_id } = self;
+                let top_up_id = top_up_id.map_err(Error::InvalidRequest)?;
+                let url = crate::request_url::join(
+                    client,
+                    format_args!(
+                        "/credits/top-ups/{}", encode_path(& top_up_id.to_string())
+                    ),
+                )?;
+                let request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::read(response).await,
                 401u16 => {
@@ -22180,37 +22151,35 @@ pub mod builder {
             ResponseValue<types::FreelancerProfileResponse>,
             Error<types::ErrorEnvelope>,
         > {
-            let Self { client, id_or_slug } = self;
-            let id_or_slug = id_or_slug.map_err(Error::InvalidRequest)?;
-            let url = crate::request_url::join(
-                client,
-                format_args!("/freelancers/{}", encode_path(& id_or_slug.to_string())),
-            )?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "get_freelancer",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client, id_or_slug } = self;
+                let id_or_slug = id_or_slug.map_err(Error::InvalidRequest)?;
+                let url = crate::request_url::join(
+                    client,
+                    format_args!(
+                        "/freelancers/{}", encode_path(& id_or_slug.to_string())
+                    ),
+                )?;
+                let request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::read(response).await,
                 401u16 => {
@@ -22268,35 +22237,31 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DraftEnvelope>, Error<types::ErrorEnvelope>> {
-            let Self { client, body } = self;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = crate::request_url::join(client, format_args!("/job-drafts"))?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "create_job_draft",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client, body } = self;
+                let body = body.map_err(Error::InvalidRequest)?;
+                let url = crate::request_url::join(client, format_args!("/job-drafts"))?;
+                let request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200..=299 => crate::response_value::read(response).await,
                 400u16 => {
@@ -22342,36 +22307,32 @@ pub mod builder {
             ResponseValue<types::DraftCapabilities>,
             Error<types::ErrorEnvelope>,
         > {
-            let Self { client } = self;
-            let url = crate::request_url::join(
-                client,
-                format_args!("/job-drafts/capabilities"),
-            )?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "get_capabilities",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client } = self;
+                let url = crate::request_url::join(
+                    client,
+                    format_args!("/job-drafts/capabilities"),
+                )?;
+                let request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::read(response).await,
                 401u16 => {
@@ -22449,43 +22410,39 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DraftEnvelope>, Error<types::ErrorEnvelope>> {
-            let Self { client, job_id, body } = self;
-            let job_id = job_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::JobFieldsPatch::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = crate::request_url::join(
-                client,
-                format_args!("/job-drafts/{}", encode_path(& job_id.to_string())),
-            )?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "update_job_draft",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client, job_id, body } = self;
+                let job_id = job_id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::JobFieldsPatch::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = crate::request_url::join(
+                    client,
+                    format_args!("/job-drafts/{}", encode_path(& job_id.to_string())),
+                )?;
+                let request = client
+                    .client
+                    .patch(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200..=299 => crate::response_value::read(response).await,
                 400u16 => {
@@ -22648,56 +22605,52 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::JobSearchPage>, Error<types::ErrorEnvelope>> {
-            let Self {
-                client,
-                category,
-                country,
-                cursor,
-                language,
-                limit,
-                pay_type,
-                q,
-            } = self;
-            let category = category.map_err(Error::InvalidRequest)?;
-            let country = country.map_err(Error::InvalidRequest)?;
-            let cursor = cursor.map_err(Error::InvalidRequest)?;
-            let language = language.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let pay_type = pay_type.map_err(Error::InvalidRequest)?;
-            let q = q.map_err(Error::InvalidRequest)?;
-            let url = crate::request_url::join(client, format_args!("/jobs"))?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("category", &category))
-                .query(&progenitor_client::QueryParam::new("country", &country))
-                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                .query(&progenitor_client::QueryParam::new("language", &language))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("payType", &pay_type))
-                .query(&progenitor_client::QueryParam::new("q", &q))
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "search_jobs",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self {
+                    client,
+                    category,
+                    country,
+                    cursor,
+                    language,
+                    limit,
+                    pay_type,
+                    q,
+                } = self;
+                let category = category.map_err(Error::InvalidRequest)?;
+                let country = country.map_err(Error::InvalidRequest)?;
+                let cursor = cursor.map_err(Error::InvalidRequest)?;
+                let language = language.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let pay_type = pay_type.map_err(Error::InvalidRequest)?;
+                let q = q.map_err(Error::InvalidRequest)?;
+                let url = crate::request_url::join(client, format_args!("/jobs"))?;
+                let request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("category", &category))
+                    .query(&progenitor_client::QueryParam::new("country", &country))
+                    .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                    .query(&progenitor_client::QueryParam::new("language", &language))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .query(&progenitor_client::QueryParam::new("payType", &pay_type))
+                    .query(&progenitor_client::QueryParam::new("q", &q))
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::read(response).await,
                 400u16 => {
@@ -22749,35 +22702,34 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::JobChangesPage>, Error<types::ErrorEnvelope>> {
-            let Self { client, since } = self;
-            let since = since.map_err(Error::InvalidRequest)?;
-            let url = crate::request_url::join(client, format_args!("/jobs/changes"))?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("since", &since))
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "get_job_changes",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client, since } = self;
+                let since = since.map_err(Error::InvalidRequest)?;
+                let url = crate::request_url::join(
+                    client,
+                    format_args!("/jobs/changes"),
+                )?;
+                let request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("since", &since))
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::read(response).await,
                 400u16 => {
@@ -22813,33 +22765,32 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::JobFacets>, Error<types::ErrorEnvelope>> {
-            let Self { client } = self;
-            let url = crate::request_url::join(client, format_args!("/jobs/facets"))?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "get_job_facets",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client } = self;
+                let url = crate::request_url::join(
+                    client,
+                    format_args!("/jobs/facets"),
+                )?;
+                let request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::read(response).await,
                 429u16 => {
@@ -22915,39 +22866,35 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::MyJobPage>, Error<types::ErrorEnvelope>> {
-            let Self { client, cursor, limit, status } = self;
-            let cursor = cursor.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let status = status.map_err(Error::InvalidRequest)?;
-            let url = crate::request_url::join(client, format_args!("/jobs/mine"))?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("status", &status))
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "list_my_jobs",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client, cursor, limit, status } = self;
+                let cursor = cursor.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let status = status.map_err(Error::InvalidRequest)?;
+                let url = crate::request_url::join(client, format_args!("/jobs/mine"))?;
+                let request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .query(&progenitor_client::QueryParam::new("status", &status))
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::read(response).await,
                 400u16 => {
@@ -23003,37 +22950,33 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::JobSummary>, Error<types::GetJobError>> {
-            let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = crate::request_url::join(
-                client,
-                format_args!("/jobs/{}", encode_path(& id.to_string())),
-            )?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "get_job",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client, id } = self;
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = crate::request_url::join(
+                    client,
+                    format_args!("/jobs/{}", encode_path(& id.to_string())),
+                )?;
+                let request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::read(response).await,
                 400u16 => {
@@ -23118,43 +23061,39 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::JobUpdateResult>, Error<types::ErrorEnvelope>> {
-            let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::JobFieldsPatch::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = crate::request_url::join(
-                client,
-                format_args!("/jobs/{}", encode_path(& id.to_string())),
-            )?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "update_job",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client, id, body } = self;
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::JobFieldsPatch::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = crate::request_url::join(
+                    client,
+                    format_args!("/jobs/{}", encode_path(& id.to_string())),
+                )?;
+                let request = client
+                    .client
+                    .patch(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200..=299 => crate::response_value::read(response).await,
                 400u16 => {
@@ -23227,37 +23166,33 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ClosedJob>, Error<types::ErrorEnvelope>> {
-            let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = crate::request_url::join(
-                client,
-                format_args!("/jobs/{}/close", encode_path(& id.to_string())),
-            )?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "close_job",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client, id } = self;
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = crate::request_url::join(
+                    client,
+                    format_args!("/jobs/{}/close", encode_path(& id.to_string())),
+                )?;
+                let request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200..=299 => crate::response_value::read(response).await,
                 401u16 => {
@@ -23342,43 +23277,39 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::JobInvite>, Error<types::ErrorEnvelope>> {
-            let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::InviteToJobRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = crate::request_url::join(
-                client,
-                format_args!("/jobs/{}/invites", encode_path(& id.to_string())),
-            )?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "invite_to_job",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client, id, body } = self;
+                let id = id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::InviteToJobRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = crate::request_url::join(
+                    client,
+                    format_args!("/jobs/{}/invites", encode_path(& id.to_string())),
+                )?;
+                let request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::read(response).await,
                 201u16 => crate::response_value::read(response).await,
@@ -23497,43 +23428,39 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::JobProposalPage>, Error<types::ErrorEnvelope>> {
-            let Self { client, id, cursor, limit, status } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let cursor = cursor.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let status = status.map_err(Error::InvalidRequest)?;
-            let url = crate::request_url::join(
-                client,
-                format_args!("/jobs/{}/proposals", encode_path(& id.to_string())),
-            )?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("status", &status))
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "list_job_proposals",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client, id, cursor, limit, status } = self;
+                let id = id.map_err(Error::InvalidRequest)?;
+                let cursor = cursor.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let status = status.map_err(Error::InvalidRequest)?;
+                let url = crate::request_url::join(
+                    client,
+                    format_args!("/jobs/{}/proposals", encode_path(& id.to_string())),
+                )?;
+                let request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .query(&progenitor_client::QueryParam::new("status", &status))
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::read(response).await,
                 400u16 => {
@@ -23599,37 +23526,33 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::PublishedJob>, Error<types::ErrorEnvelope>> {
-            let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = crate::request_url::join(
-                client,
-                format_args!("/jobs/{}/publish", encode_path(& id.to_string())),
-            )?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "publish_job",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client, id } = self;
+                let id = id.map_err(Error::InvalidRequest)?;
+                let url = crate::request_url::join(
+                    client,
+                    format_args!("/jobs/{}/publish", encode_path(& id.to_string())),
+                )?;
+                let request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200..=299 => crate::response_value::read(response).await,
                 400u16 => {
@@ -23775,58 +23698,56 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::MessagesPage>, Error<types::ErrorEnvelope>> {
-            let Self {
-                client,
-                conversation_id,
-                cursor,
-                direction,
-                filter,
-                limit,
-                unread_only,
-            } = self;
-            let conversation_id = conversation_id.map_err(Error::InvalidRequest)?;
-            let cursor = cursor.map_err(Error::InvalidRequest)?;
-            let direction = direction.map_err(Error::InvalidRequest)?;
-            let filter = filter.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let unread_only = unread_only.map_err(Error::InvalidRequest)?;
-            let url = crate::request_url::join(client, format_args!("/messages"))?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "conversationId",
-                        &conversation_id,
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                .query(&progenitor_client::QueryParam::new("direction", &direction))
-                .query(&progenitor_client::QueryParam::new("filter", &filter))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("unreadOnly", &unread_only))
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "list_messages",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self {
+                    client,
+                    conversation_id,
+                    cursor,
+                    direction,
+                    filter,
+                    limit,
+                    unread_only,
+                } = self;
+                let conversation_id = conversation_id.map_err(Error::InvalidRequest)?;
+                let cursor = cursor.map_err(Error::InvalidRequest)?;
+                let direction = direction.map_err(Error::InvalidRequest)?;
+                let filter = filter.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let unread_only = unread_only.map_err(Error::InvalidRequest)?;
+                let url = crate::request_url::join(client, format_args!("/messages"))?;
+                let request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(
+                        &progenitor_client::QueryParam::new(
+                            "conversationId",
+                            &conversation_id,
+                        ),
+                    )
+                    .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                    .query(&progenitor_client::QueryParam::new("direction", &direction))
+                    .query(&progenitor_client::QueryParam::new("filter", &filter))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .query(
+                        &progenitor_client::QueryParam::new("unreadOnly", &unread_only),
+                    )
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::read(response).await,
                 400u16 => {
@@ -23904,39 +23825,35 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SentMessage>, Error<types::ErrorEnvelope>> {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::SendMessageRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = crate::request_url::join(client, format_args!("/messages"))?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "send_message",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client, body } = self;
+                let body = body
+                    .and_then(|v| {
+                        types::SendMessageRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = crate::request_url::join(client, format_args!("/messages"))?;
+                let request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 201u16 => crate::response_value::read(response).await,
                 400u16 => {
@@ -24016,39 +23933,35 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ApprovalPending>, Error<types::ErrorEnvelope>> {
-            let Self { client, milestone_id } = self;
-            let milestone_id = milestone_id.map_err(Error::InvalidRequest)?;
-            let url = crate::request_url::join(
-                client,
-                format_args!(
-                    "/milestones/{}/approve", encode_path(& milestone_id.to_string())
-                ),
-            )?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "approve_milestone",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client, milestone_id } = self;
+                let milestone_id = milestone_id.map_err(Error::InvalidRequest)?;
+                let url = crate::request_url::join(
+                    client,
+                    format_args!(
+                        "/milestones/{}/approve", encode_path(& milestone_id.to_string())
+                    ),
+                )?;
+                let request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 202u16 => crate::response_value::read(response).await,
                 401u16 => {
@@ -24114,39 +24027,35 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ApprovalPending>, Error<types::ErrorEnvelope>> {
-            let Self { client, milestone_id } = self;
-            let milestone_id = milestone_id.map_err(Error::InvalidRequest)?;
-            let url = crate::request_url::join(
-                client,
-                format_args!(
-                    "/milestones/{}/fund", encode_path(& milestone_id.to_string())
-                ),
-            )?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "fund_milestone",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client, milestone_id } = self;
+                let milestone_id = milestone_id.map_err(Error::InvalidRequest)?;
+                let url = crate::request_url::join(
+                    client,
+                    format_args!(
+                        "/milestones/{}/fund", encode_path(& milestone_id.to_string())
+                    ),
+                )?;
+                let request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 202u16 => crate::response_value::read(response).await,
                 401u16 => {
@@ -24199,36 +24108,32 @@ pub mod builder {
             ResponseValue<types::PendingPaymentList>,
             Error<types::ErrorEnvelope>,
         > {
-            let Self { client } = self;
-            let url = crate::request_url::join(
-                client,
-                format_args!("/payments/pending"),
-            )?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "list_pending_payments",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client } = self;
+                let url = crate::request_url::join(
+                    client,
+                    format_args!("/payments/pending"),
+                )?;
+                let request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::read(response).await,
                 401u16 => {
@@ -24283,37 +24188,33 @@ pub mod builder {
             ResponseValue<types::ProposalResponse>,
             Error<types::ErrorEnvelope>,
         > {
-            let Self { client, proposal_id } = self;
-            let proposal_id = proposal_id.map_err(Error::InvalidRequest)?;
-            let url = crate::request_url::join(
-                client,
-                format_args!("/proposals/{}", encode_path(& proposal_id.to_string())),
-            )?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "get_proposal",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client, proposal_id } = self;
+                let proposal_id = proposal_id.map_err(Error::InvalidRequest)?;
+                let url = crate::request_url::join(
+                    client,
+                    format_args!("/proposals/{}", encode_path(& proposal_id.to_string())),
+                )?;
+                let request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::read(response).await,
                 401u16 => {
@@ -24375,39 +24276,36 @@ pub mod builder {
             ResponseValue<types::ProposalConversation>,
             Error<types::ErrorEnvelope>,
         > {
-            let Self { client, proposal_id } = self;
-            let proposal_id = proposal_id.map_err(Error::InvalidRequest)?;
-            let url = crate::request_url::join(
-                client,
-                format_args!(
-                    "/proposals/{}/conversation", encode_path(& proposal_id.to_string())
-                ),
-            )?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "start_conversation",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client, proposal_id } = self;
+                let proposal_id = proposal_id.map_err(Error::InvalidRequest)?;
+                let url = crate::request_url::join(
+                    client,
+                    format_args!(
+                        "/proposals/{}/conversation", encode_path(& proposal_id
+                        .to_string())
+                    ),
+                )?;
+                let request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::read(response).await,
                 201u16 => crate::response_value::read(response).await,
@@ -24505,43 +24403,41 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ApprovalPending>, Error<types::ErrorEnvelope>> {
-            let Self { client, proposal_id, body } = self;
-            let proposal_id = proposal_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::HireRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = crate::request_url::join(
-                client,
-                format_args!(
-                    "/proposals/{}/hire", encode_path(& proposal_id.to_string())
-                ),
-            )?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "hire_from_proposal",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client, proposal_id, body } = self;
+                let proposal_id = proposal_id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| {
+                        types::HireRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = crate::request_url::join(
+                    client,
+                    format_args!(
+                        "/proposals/{}/hire", encode_path(& proposal_id.to_string())
+                    ),
+                )?;
+                let request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 202u16 => crate::response_value::read(response).await,
                 400u16 => {
@@ -24617,39 +24513,35 @@ pub mod builder {
             ResponseValue<types::InterviewResponse>,
             Error<types::ErrorEnvelope>,
         > {
-            let Self { client, proposal_id } = self;
-            let proposal_id = proposal_id.map_err(Error::InvalidRequest)?;
-            let url = crate::request_url::join(
-                client,
-                format_args!(
-                    "/proposals/{}/interview", encode_path(& proposal_id.to_string())
-                ),
-            )?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "get_interview",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client, proposal_id } = self;
+                let proposal_id = proposal_id.map_err(Error::InvalidRequest)?;
+                let url = crate::request_url::join(
+                    client,
+                    format_args!(
+                        "/proposals/{}/interview", encode_path(& proposal_id.to_string())
+                    ),
+                )?;
+                let request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::read(response).await,
                 400u16 => {
@@ -24699,33 +24591,29 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::TeamResponse>, Error<types::ErrorEnvelope>> {
-            let Self { client } = self;
-            let url = crate::request_url::join(client, format_args!("/team"))?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "get_team",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client } = self;
+                let url = crate::request_url::join(client, format_args!("/team"))?;
+                let request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::read(response).await,
                 401u16 => {
@@ -24794,40 +24682,39 @@ pub mod builder {
             ResponseValue<types::TeamInviteResult>,
             Error<types::ErrorEnvelope>,
         > {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::InviteTeamMemberRequest::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = crate::request_url::join(client, format_args!("/team/invites"))?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "invite_team_member",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client, body } = self;
+                let body = body
+                    .and_then(|v| {
+                        types::InviteTeamMemberRequest::try_from(v)
+                            .map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = crate::request_url::join(
+                    client,
+                    format_args!("/team/invites"),
+                )?;
+                let request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200..=299 => crate::response_value::read(response).await,
                 400u16 => {
@@ -24877,33 +24764,29 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::TokenList>, Error<types::ErrorEnvelope>> {
-            let Self { client } = self;
-            let url = crate::request_url::join(client, format_args!("/tokens"))?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "list_tokens",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client } = self;
+                let url = crate::request_url::join(client, format_args!("/tokens"))?;
+                let request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::read(response).await,
                 401u16 => {
@@ -24960,39 +24843,35 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CreatedToken>, Error<types::ErrorEnvelope>> {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::CreateTokenRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = crate::request_url::join(client, format_args!("/tokens"))?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "create_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client, body } = self;
+                let body = body
+                    .and_then(|v| {
+                        types::CreateTokenRequest::try_from(v).map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = crate::request_url::join(client, format_args!("/tokens"))?;
+                let request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 201u16 => crate::response_value::read(response).await,
                 400u16 => {
@@ -25051,37 +24930,33 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::RevokedToken>, Error<types::ErrorEnvelope>> {
-            let Self { client, token_id } = self;
-            let token_id = token_id.map_err(Error::InvalidRequest)?;
-            let url = crate::request_url::join(
-                client,
-                format_args!("/tokens/{}", encode_path(& token_id.to_string())),
-            )?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "revoke_token",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client, token_id } = self;
+                let token_id = token_id.map_err(Error::InvalidRequest)?;
+                let url = crate::request_url::join(
+                    client,
+                    format_args!("/tokens/{}", encode_path(& token_id.to_string())),
+                )?;
+                let request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200..=299 => crate::response_value::read(response).await,
                 401u16 => {
@@ -25149,37 +25024,33 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::UpdatesPage>, Error<types::ErrorEnvelope>> {
-            let Self { client, cursor, limit } = self;
-            let cursor = cursor.map_err(Error::InvalidRequest)?;
-            let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = crate::request_url::join(client, format_args!("/updates"))?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "poll_updates",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client, cursor, limit } = self;
+                let cursor = cursor.map_err(Error::InvalidRequest)?;
+                let limit = limit.map_err(Error::InvalidRequest)?;
+                let url = crate::request_url::join(client, format_args!("/updates"))?;
+                let request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::read(response).await,
                 400u16 => {
@@ -25222,33 +25093,29 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::WebhookList>, Error<types::ErrorEnvelope>> {
-            let Self { client } = self;
-            let url = crate::request_url::join(client, format_args!("/webhooks"))?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "list_webhooks",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client } = self;
+                let url = crate::request_url::join(client, format_args!("/webhooks"))?;
+                let request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::read(response).await,
                 401u16 => {
@@ -25314,39 +25181,36 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CreatedWebhook>, Error<types::ErrorEnvelope>> {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::CreateWebhookRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = crate::request_url::join(client, format_args!("/webhooks"))?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "create_webhook",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client, body } = self;
+                let body = body
+                    .and_then(|v| {
+                        types::CreateWebhookRequest::try_from(v)
+                            .map_err(|e| e.to_string())
+                    })
+                    .map_err(Error::InvalidRequest)?;
+                let url = crate::request_url::join(client, format_args!("/webhooks"))?;
+                let request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::read(response).await,
                 201u16 => crate::response_value::read(response).await,
@@ -25406,37 +25270,33 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::WebhookResponse>, Error<types::ErrorEnvelope>> {
-            let Self { client, webhook_id } = self;
-            let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
-            let url = crate::request_url::join(
-                client,
-                format_args!("/webhooks/{}", encode_path(& webhook_id.to_string())),
-            )?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "get_webhook",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client, webhook_id } = self;
+                let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
+                let url = crate::request_url::join(
+                    client,
+                    format_args!("/webhooks/{}", encode_path(& webhook_id.to_string())),
+                )?;
+                let request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200u16 => crate::response_value::read(response).await,
                 401u16 => {
@@ -25495,37 +25355,33 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeletedWebhook>, Error<types::ErrorEnvelope>> {
-            let Self { client, webhook_id } = self;
-            let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
-            let url = crate::request_url::join(
-                client,
-                format_args!("/webhooks/{}", encode_path(& webhook_id.to_string())),
-            )?;
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
             let info = OperationInfo {
                 operation_id: "delete_webhook",
             };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
+            let response = {
+                let Self { client, webhook_id } = self;
+                let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
+                let url = crate::request_url::join(
+                    client,
+                    format_args!("/webhooks/{}", encode_path(& webhook_id.to_string())),
+                )?;
+                let request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .header(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(
+                            super::Client::api_version(),
+                        ),
+                    )
+                    .build()?;
+                client.exec(request, &info)
+            }
+                .await?;
             match response.status().as_u16() {
                 200..=299 => crate::response_value::read(response).await,
                 401u16 => {
