@@ -10,14 +10,20 @@ use super::exchange::{Attempted, plain_success};
 use super::retry_copy::RetryCopy;
 use super::{Call, Pipeline};
 
+/// What a call's outcome is handed on as: the transport's response (a verdict response for a
+/// failure) or the facade's own result.
+pub(super) type Finish<O> = fn(Result<reqwest::Response, Attempted>) -> O;
+
 /// The first attempt of a call, as a future written out by hand. Most calls end with it, so it
-/// holds only what they need and polls the request in flight itself: no layers of
-/// combinators, each moving the response on. Anything but a plain documented 2xx goes on in
-/// [`Pipeline::after_first`], boxed.
-pub(super) struct FirstAttempt<'a, S> {
+/// holds only what they need, polls the request in flight itself and hands the outcome on
+/// through `finish`: no layers of combinators, each polled and each moving the response on.
+/// Anything but a plain documented 2xx goes on in [`Pipeline::after_first`], boxed, out of the
+/// way of the path every call takes.
+pub(super) struct FirstAttempt<'a, S, O> {
     pub(super) pipeline: &'a Pipeline,
     pub(super) http: &'a reqwest::Client,
     pub(super) state: First<'a, S>,
+    pub(super) finish: Finish<O>,
 }
 
 // The in-flight state is the one every call is in: boxing it would cost an allocation per call
@@ -41,72 +47,86 @@ pub(super) struct InFlight<S> {
     pub(super) again: Option<RetryCopy>,
 }
 
-impl<S> Future for FirstAttempt<'_, S>
+impl<S, O> Future for FirstAttempt<'_, S, O>
 where
     S: Future<Output = reqwest::Result<reqwest::Response>> + Unpin,
 {
-    type Output = Result<reqwest::Response, Attempted>;
+    type Output = O;
 
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<O> {
         let this = self.get_mut();
         // Polled in place: moving the in-flight state out and back on every poll would copy
         // it to the stack and back each time.
-        let flight = match &mut this.state {
-            First::InFlight(flight) => flight,
-            First::After(after) => {
-                let poll = after.as_mut().poll(cx);
-                if poll.is_ready() {
-                    this.state = First::Done;
-                }
-                return poll;
-            }
-            First::Done => panic!("the first attempt of a call was polled after it finished"),
+        let First::InFlight(flight) = &mut this.state else {
+            return this.poll_after(cx);
         };
-        // `None`: the deadline ran out first.
-        let landed = match Pin::new(&mut flight.sent).poll(cx) {
-            Poll::Ready(outcome) => Some(outcome),
+        match Pin::new(&mut flight.sent).poll(cx) {
+            Poll::Ready(Ok(response)) if plain_success(flight.call.operation, &response) => {
+                let answered = flight.call.answered(1, response);
+                this.state = First::Done;
+                Poll::Ready((this.finish)(Ok(answered)))
+            }
+            Poll::Ready(outcome) => this.start_after(cx, Some(outcome)),
             Poll::Pending => {
                 let expired = flight
                     .deadline
                     .as_mut()
                     .is_some_and(|timer| timer.as_mut().poll(cx).is_ready());
-                if !expired {
-                    return Poll::Pending;
+                if expired {
+                    this.start_after(cx, None)
+                } else {
+                    Poll::Pending
                 }
-                None
             }
-        };
-        let landed = match landed {
-            Some(Ok(response)) if plain_success(flight.call.operation, &response) => {
-                let answered = flight.call.answered(1, response);
-                this.state = First::Done;
-                return Poll::Ready(Ok(answered));
-            }
-            other => other,
-        };
+        }
+    }
+}
+
+impl<S, O> FirstAttempt<'_, S, O> {
+    /// The first attempt did not end in a plain documented 2xx: `landed` is its outcome, or
+    /// `None` when the deadline ran out first. Out of line, as few calls come here.
+    #[cold]
+    #[inline(never)]
+    fn start_after(
+        &mut self,
+        cx: &mut Context<'_>,
+        landed: Option<reqwest::Result<reqwest::Response>>,
+    ) -> Poll<O> {
         let First::InFlight(InFlight {
             deadline,
             call,
             again,
             ..
-        }) = std::mem::replace(&mut this.state, First::Done)
+        }) = std::mem::replace(&mut self.state, First::Done)
         else {
-            unreachable!("the state was in flight above")
+            unreachable!("only an attempt in flight lands")
         };
         match landed {
             Some(outcome) => {
                 let deadline = deadline.map(|timer| timer.deadline());
-                let mut after = Box::pin(
-                    this.pipeline
-                        .after_first(this.http, call, outcome, again, deadline),
-                );
-                let poll = after.as_mut().poll(cx);
-                if poll.is_pending() {
-                    this.state = First::After(after);
-                }
-                poll
+                self.state = First::After(Box::pin(
+                    self.pipeline
+                        .after_first(self.http, call, outcome, again, deadline),
+                ));
+                self.poll_after(cx)
             }
-            None => Poll::Ready(Err(this.pipeline.out_of_time(&call, 1, again.as_ref()))),
+            None => Poll::Ready((self.finish)(Err(self.pipeline.out_of_time(
+                &call,
+                1,
+                again.as_ref(),
+            )))),
         }
+    }
+
+    /// Polls what comes after a first attempt that did not end in a plain documented 2xx.
+    #[cold]
+    #[inline(never)]
+    fn poll_after(&mut self, cx: &mut Context<'_>) -> Poll<O> {
+        let First::After(after) = &mut self.state else {
+            panic!("the first attempt of a call was polled after it finished")
+        };
+        let outcome = std::task::ready!(after.as_mut().poll(cx));
+        self.state = First::Done;
+        Poll::Ready((self.finish)(outcome))
     }
 }

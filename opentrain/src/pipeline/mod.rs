@@ -44,7 +44,7 @@ use crate::error::{Error, request_id};
 use crate::retry::{self, RetryPolicy};
 
 use exchange::{Attempted, exchange, settle};
-use first_attempt::{First, FirstAttempt, InFlight};
+use first_attempt::{Finish, First, FirstAttempt, InFlight};
 use retry_copy::RetryCopy;
 
 /// The default overall deadline of one call, across its attempts and the waits between them.
@@ -153,22 +153,29 @@ impl Pipeline {
         request: reqwest::Request,
         operation: &'static Operation,
     ) -> Result<reqwest::Response, Error> {
-        self.attempts(http, request, operation)
-            .await
-            .map_err(|failed| failed.error)
+        self.attempts(http, request, operation, |outcome| {
+            outcome.map_err(|failed| failed.error)
+        })
+        .await
     }
 
     /// Every attempt of one call. The request is prepared and handed to `reqwest` before the
     /// returned future starts, so that future holds the small in-flight exchange and the copy
     /// for a retry, not the request twice over; retries run in a future of their own, boxed
     /// when the first attempt fails. A failure keeps the URL it was for, which the verdict
-    /// response hands on to the raw error.
-    fn attempts<'a>(
+    /// response hands on to the raw error. `finish` turns the outcome into what the caller
+    /// hands on (the transport's response, or the facade's own result) inside the same future.
+    fn attempts<'a, O>(
         &'a self,
         http: &'a reqwest::Client,
         mut request: reqwest::Request,
         operation: &'static Operation,
-    ) -> impl Future<Output = Result<reqwest::Response, Attempted>> + Send + 'a {
+        finish: Finish<O>,
+    ) -> FirstAttempt<
+        'a,
+        impl Future<Output = reqwest::Result<reqwest::Response>> + Send + Unpin + use<'a, O>,
+        O,
+    > {
         // The span is the parent of every event, not entered around the future: entering it on
         // every poll of the exchange costs more than the rest of the pipeline together.
         let span = tracing::info_span!(
@@ -203,6 +210,7 @@ impl Pipeline {
                 call,
                 again,
             }),
+            finish,
         }
     }
 
@@ -459,20 +467,31 @@ impl transport::Pipeline for Pipeline {
         request: reqwest::Request,
         operation: &'static Operation,
     ) -> BoxFuture<'a, reqwest::Result<reqwest::Response>> {
-        // `map`, not an `async` block: a block would keep a second copy of the request.
-        Box::pin(
-            self.attempts(http, request, operation)
-                .map(|outcome| match outcome {
-                    Ok(response) => Ok(response),
-                    Err(failed) => Ok(transport::verdict_response(
-                        failed.error.status().unwrap_or(NO_RESPONSE_STATUS),
-                        failed.url,
-                        HeaderMap::new(),
-                        Box::new(failed.error),
-                    )),
-                }),
-        )
+        Box::pin(self.attempts(http, request, operation, transport_outcome))
     }
+}
+
+/// A call's outcome as the transport hands it back: the response, or the failure inside a
+/// verdict response.
+fn transport_outcome(
+    outcome: Result<reqwest::Response, Attempted>,
+) -> reqwest::Result<reqwest::Response> {
+    match outcome {
+        Ok(response) => Ok(response),
+        Err(failed) => Ok(verdict(failed)),
+    }
+}
+
+/// The verdict response carrying `failed` (see `opentrain_gen::transport::verdict_response`).
+#[cold]
+#[inline(never)]
+fn verdict(failed: Attempted) -> reqwest::Response {
+    transport::verdict_response(
+        failed.error.status().unwrap_or(NO_RESPONSE_STATUS),
+        failed.url,
+        HeaderMap::new(),
+        Box::new(failed.error),
+    )
 }
 
 #[cfg(test)]
