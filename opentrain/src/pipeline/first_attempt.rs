@@ -10,20 +10,18 @@ use super::exchange::{Attempted, plain_success};
 use super::retry_copy::RetryCopy;
 use super::{Call, Pipeline};
 
-/// What a call's outcome is handed on as: the transport's response (a verdict response for a
-/// failure) or the facade's own result.
-pub(super) type Finish<O> = fn(Result<reqwest::Response, Attempted>) -> O;
-
 /// The first attempt of a call, as a future written out by hand. Most calls end with it, so it
 /// holds only what they need, polls the request in flight itself and hands the outcome on
-/// through `finish`: no layers of combinators, each polled and each moving the response on.
+/// through `finish` (`F`: into the transport's response, a verdict response for a failure, or
+/// into the facade's own result): no layers of combinators, each polled and each moving the
+/// response on.
 /// Anything but a plain documented 2xx goes on in [`Pipeline::after_first`], boxed, out of the
 /// way of the path every call takes.
-pub(super) struct FirstAttempt<'a, S, O> {
+pub(super) struct FirstAttempt<'a, S, F> {
     pub(super) pipeline: &'a Pipeline,
     pub(super) http: &'a reqwest::Client,
     pub(super) state: First<'a, S>,
-    pub(super) finish: Finish<O>,
+    pub(super) finish: F,
 }
 
 // The in-flight state is the one every call is in: boxing it would cost an allocation per call
@@ -47,9 +45,10 @@ pub(super) struct InFlight<S> {
     pub(super) again: Option<RetryCopy>,
 }
 
-impl<S, O> Future for FirstAttempt<'_, S, O>
+impl<S, F, O> Future for FirstAttempt<'_, S, F>
 where
     S: Future<Output = reqwest::Result<reqwest::Response>> + Unpin,
+    F: Fn(Result<reqwest::Response, Attempted>) -> O + Unpin,
 {
     type Output = O;
 
@@ -62,9 +61,9 @@ where
         };
         match Pin::new(&mut flight.sent).poll(cx) {
             Poll::Ready(Ok(response)) if plain_success(flight.call.operation, &response) => {
-                let answered = flight.call.answered(1, response);
+                flight.call.answered(1, &response);
                 this.state = First::Done;
-                Poll::Ready((this.finish)(Ok(answered)))
+                Poll::Ready((this.finish)(Ok(response)))
             }
             Poll::Ready(outcome) => this.start_after(cx, Some(outcome)),
             Poll::Pending => {
@@ -82,7 +81,10 @@ where
     }
 }
 
-impl<S, O> FirstAttempt<'_, S, O> {
+impl<S, F, O> FirstAttempt<'_, S, F>
+where
+    F: Fn(Result<reqwest::Response, Attempted>) -> O,
+{
     /// The first attempt did not end in a plain documented 2xx: `landed` is its outcome, or
     /// `None` when the deadline ran out first. Out of line, as few calls come here.
     #[cold]
