@@ -105,7 +105,7 @@ pub fn generate(spec_path: &Path) -> Result<Vec<(&'static str, String)>, String>
     urls_on_the_parsed_base(&mut file)?;
     responses_read_without_a_header_copy(&mut file)?;
     requests_built_in_one_block(&mut file)?;
-    error_objects_boxed(&mut file);
+    error_objects_boxed(&mut file)?;
     let operations = operations_source(&doc_for_table, &file)?;
     Ok(vec![
         (
@@ -202,6 +202,68 @@ fn null_decodes_as_absent(file: &mut syn::File) {
 fn urls_on_the_parsed_base(file: &mut syn::File) -> Result<(), String> {
     use quote::ToTokens;
     type Args = syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>;
+    each_send(file, |owner, f| {
+        let url_stmt = f.block.stmts.iter_mut().find_map(|stmt| match stmt {
+                syn::Stmt::Local(local)
+                    if matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "url") =>
+                {
+                    local.init.as_mut()
+                }
+                _ => None,
+            });
+        let unexpected = || {
+            format!(
+                "{owner}::send: progenitor's URL is not `format!(\"{{}}/..\", client.baseurl, ..)`"
+            )
+        };
+        let Some(init) = url_stmt else {
+            return Err(unexpected());
+        };
+        let syn::Expr::Macro(mac) = init.expr.as_ref() else {
+            return Err(unexpected());
+        };
+        if !mac.mac.path.is_ident("format") {
+            return Err(unexpected());
+        }
+        let args = mac
+            .mac
+            .parse_body_with(Args::parse_terminated)
+            .map_err(|e| format!("{owner}::send: {e}"))?;
+        let mut args = args.into_iter();
+        let (
+            Some(syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(template),
+                ..
+            })),
+            Some(base),
+        ) = (args.next(), args.next())
+        else {
+            return Err(unexpected());
+        };
+        let path = template.value();
+        let Some(path) = path.strip_prefix("{}") else {
+            return Err(unexpected());
+        };
+        if base.to_token_stream().to_string() != "client . baseurl" || !path.starts_with('/') {
+            return Err(unexpected());
+        }
+        let path = syn::LitStr::new(path, template.span());
+        let rest: Vec<syn::Expr> = args.collect();
+        *init.expr = syn::parse_quote!(crate::request_url::join(
+            client,
+            format_args!(#path #(, #rest)*)
+        )?);
+        Ok(())
+    })
+}
+
+/// Calls `visit` with the name of each builder of progenitor's `builder` module and its `send`
+/// method: the one place the rewrites find the operations.
+fn each_send(
+    file: &mut syn::File,
+    mut visit: impl FnMut(&str, &mut syn::ImplItemFn) -> Result<(), String>,
+) -> Result<(), String> {
+    use quote::ToTokens;
     let Some(builder) = file.items.iter_mut().find_map(|item| match item {
         syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
         _ => None,
@@ -212,60 +274,11 @@ fn urls_on_the_parsed_base(file: &mut syn::File) -> Result<(), String> {
         let syn::Item::Impl(imp) = item else { continue };
         let owner = imp.self_ty.to_token_stream().to_string();
         for f in imp.items.iter_mut() {
-            let syn::ImplItem::Fn(f) = f else { continue };
-            if f.sig.ident != "send" {
-                continue;
+            if let syn::ImplItem::Fn(f) = f
+                && f.sig.ident == "send"
+            {
+                visit(&owner, f)?;
             }
-            let url_stmt = f.block.stmts.iter_mut().find_map(|stmt| match stmt {
-                syn::Stmt::Local(local)
-                    if matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "url") =>
-                {
-                    local.init.as_mut()
-                }
-                _ => None,
-            });
-            let unexpected = || {
-                format!(
-                    "{owner}::send: progenitor's URL is not `format!(\"{{}}/..\", client.baseurl, ..)`"
-                )
-            };
-            let Some(init) = url_stmt else {
-                return Err(unexpected());
-            };
-            let syn::Expr::Macro(mac) = init.expr.as_ref() else {
-                return Err(unexpected());
-            };
-            if !mac.mac.path.is_ident("format") {
-                return Err(unexpected());
-            }
-            let args = mac
-                .mac
-                .parse_body_with(Args::parse_terminated)
-                .map_err(|e| format!("{owner}::send: {e}"))?;
-            let mut args = args.into_iter();
-            let (
-                Some(syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(template),
-                    ..
-                })),
-                Some(base),
-            ) = (args.next(), args.next())
-            else {
-                return Err(unexpected());
-            };
-            let path = template.value();
-            let Some(path) = path.strip_prefix("{}") else {
-                return Err(unexpected());
-            };
-            if base.to_token_stream().to_string() != "client . baseurl" || !path.starts_with('/') {
-                return Err(unexpected());
-            }
-            let path = syn::LitStr::new(path, template.span());
-            let rest: Vec<syn::Expr> = args.collect();
-            *init.expr = syn::parse_quote!(crate::request_url::join(
-                client,
-                format_args!(#path #(, #rest)*)
-            )?);
         }
     }
     Ok(())
@@ -325,71 +338,58 @@ fn responses_read_without_a_header_copy(file: &mut syn::File) -> Result<(), Stri
 /// folded: either means progenitor changed what it writes.
 fn requests_built_in_one_block(file: &mut syn::File) -> Result<(), String> {
     use quote::ToTokens;
-    let Some(builder) = file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    }) else {
-        return Err("progenitor generated no `builder` module".into());
-    };
     let mut folded = 0;
-    for item in builder.iter_mut() {
-        let syn::Item::Impl(imp) = item else { continue };
-        let owner = imp.self_ty.to_token_stream().to_string();
-        for f in imp.items.iter_mut() {
-            let syn::ImplItem::Fn(f) = f else { continue };
-            if f.sig.ident != "send" {
-                continue;
-            }
-            let stmts = &mut f.block.stmts;
-            let text: Vec<String> = stmts
-                .iter()
-                .map(|s| s.to_token_stream().to_string())
-                .collect();
-            let tail = [
-                "client . pre (& mut request , & info) . await ? ;",
-                "let result = client . exec (request , & info) . await ;",
-                "client . post (& result , & info) . await ? ;",
-                "let response = result ? ;",
-            ];
-            let Some(info) = text
-                .iter()
-                .position(|t| t.starts_with("let info = OperationInfo {"))
-                .filter(|&i| {
-                    i > 0
-                        && text
-                            .get(i + 1..i + 1 + tail.len())
-                            .is_some_and(|next| next == tail)
-                        && local_named(&stmts[i - 1], "request")
-                })
-            else {
-                return Err(format!(
-                    "{owner}::send: progenitor no longer builds the request, runs the `pre` hook, \
+    each_send(file, |owner, f| {
+        let stmts = &mut f.block.stmts;
+        let text: Vec<String> = stmts
+            .iter()
+            .map(|s| s.to_token_stream().to_string())
+            .collect();
+        let tail = [
+            "client . pre (& mut request , & info) . await ? ;",
+            "let result = client . exec (request , & info) . await ;",
+            "client . post (& result , & info) . await ? ;",
+            "let response = result ? ;",
+        ];
+        let Some(info) = text
+            .iter()
+            .position(|t| t.starts_with("let info = OperationInfo {"))
+            .filter(|&i| {
+                i > 0
+                    && text
+                        .get(i + 1..i + 1 + tail.len())
+                        .is_some_and(|next| next == tail)
+                    && local_named(&stmts[i - 1], "request")
+            })
+        else {
+            return Err(format!(
+                "{owner}::send: progenitor no longer builds the request, runs the `pre` hook, \
                      `exec`, the `post` hook and `result?` in that order"
-                ));
-            };
-            // Nothing changes the request between `build` and `exec` any more.
-            if let syn::Stmt::Local(local) = &mut stmts[info - 1]
-                && let syn::Pat::Ident(request) = &mut local.pat
-            {
-                request.mutability = None;
-                local.attrs.retain(|a| !a.path().is_ident("allow"));
-            }
-            let rest = stmts.split_off(info + 1 + tail.len());
-            stmts.truncate(info + 1);
-            let info_stmt = stmts.pop().expect("the statement found above");
-            let mut building = std::mem::take(stmts);
-            folded += usize::from(fold_header_map(&mut building));
-            stmts.push(info_stmt);
-            stmts.push(syn::parse_quote!(
-                let response = {
-                    #(#building)*
-                    client.exec(request, &info)
-                }
-                .await?;
             ));
-            stmts.extend(rest);
+        };
+        // Nothing changes the request between `build` and `exec` any more.
+        if let syn::Stmt::Local(local) = &mut stmts[info - 1]
+            && let syn::Pat::Ident(request) = &mut local.pat
+        {
+            request.mutability = None;
+            local.attrs.retain(|a| !a.path().is_ident("allow"));
         }
-    }
+        let rest = stmts.split_off(info + 1 + tail.len());
+        stmts.truncate(info + 1);
+        let info_stmt = stmts.pop().expect("the statement found above");
+        let mut building = std::mem::take(stmts);
+        folded += usize::from(fold_header_map(&mut building));
+        stmts.push(info_stmt);
+        stmts.push(syn::parse_quote!(
+            let response = {
+                #(#building)*
+                client.exec(request, &info)
+            }
+            .await?;
+        ));
+        stmts.extend(rest);
+        Ok(())
+    })?;
     if folded == 0 {
         return Err("no operation's `header_map` could be folded into its request".into());
     }
@@ -513,33 +513,23 @@ fn ident_uses(stmt: &syn::Stmt, ident: &str) -> usize {
 /// bytes, written and moved on every success too. Boxed, an error costs one allocation more
 /// and every result is the size of its success. The JSON is the same; reading a boxed field
 /// goes through `Deref` as before.
-fn error_objects_boxed(file: &mut syn::File) {
+fn error_objects_boxed(file: &mut syn::File) -> Result<(), String> {
     use quote::ToTokens;
     use syn::visit_mut::VisitMut;
     let mut errors = std::collections::BTreeSet::new();
-    for item in &file.items {
-        let syn::Item::Mod(m) = item else { continue };
-        if m.ident != "builder" {
-            continue;
+    each_send(file, |_, f| {
+        if let syn::ReturnType::Type(_, ty) = &f.sig.output
+            && let Some(error) = error_type(ty)
+        {
+            errors.insert(error);
         }
-        for it in m.content.iter().flat_map(|(_, items)| items) {
-            let syn::Item::Impl(imp) = it else { continue };
-            for f in &imp.items {
-                if let syn::ImplItem::Fn(f) = f
-                    && f.sig.ident == "send"
-                    && let syn::ReturnType::Type(_, ty) = &f.sig.output
-                    && let Some(error) = error_type(ty)
-                {
-                    errors.insert(error);
-                }
-            }
-        }
-    }
+        Ok(())
+    })?;
     let Some(types) = file.items.iter_mut().find_map(|item| match item {
         syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
         _ => None,
     }) else {
-        return;
+        return Err("progenitor generated no `types` module".into());
     };
     let structs: std::collections::BTreeSet<String> = types
         .iter()
@@ -599,6 +589,7 @@ fn error_objects_boxed(file: &mut syn::File) {
             _ => {}
         }
     }
+    Ok(())
 }
 
 /// From `Result<ResponseValue<T>, Error<E>>`, the name of `E` unless it is `()`.
@@ -1228,7 +1219,7 @@ mod tests {
             }",
         )
         .expect("test source parses");
-        error_objects_boxed(&mut file);
+        error_objects_boxed(&mut file).expect("rewritten");
         let out = source(&file);
         assert!(
             out.contains("pubdetails:::std::option::Option<::std::boxed::Box<ErrorDetails>>"),
