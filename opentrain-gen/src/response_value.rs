@@ -6,7 +6,7 @@
 //! [`read`] instead, which moves the headers out of the response: the same value, without a
 //! copy of the header map (two allocations and a clone of every header) per call. It also
 //! reads the body chunk by chunk into the same bytes `Response::bytes` returns, from a future a
-//! quarter the size: every operation's future holds it, and is moved whole where it is awaited.
+//! third the size: every operation's future holds it, and is moved whole where it is awaited.
 
 use progenitor_client::{Error, ResponseValue};
 

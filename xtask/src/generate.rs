@@ -149,10 +149,7 @@ const NEVER_FAILING: [&str; 2] = ["ErrorEnvelope", "ErrorDetails"];
 /// reads a JSON `null` as that same empty value. Optional scalars are `Option`s already.
 fn null_decodes_as_absent(file: &mut syn::File) {
     use quote::ToTokens;
-    let Some(types) = file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    }) else {
+    let Some(types) = module_items(file, "types") else {
         return;
     };
     for item in types.iter_mut() {
@@ -203,12 +200,13 @@ fn urls_on_the_parsed_base(file: &mut syn::File) -> Result<(), String> {
     use quote::ToTokens;
     type Args = syn::punctuated::Punctuated<syn::Expr, syn::Token![,]>;
     each_send(file, |owner, f| {
-        let url_stmt = f.block.stmts.iter_mut().find_map(|stmt| match stmt {
-                syn::Stmt::Local(local)
-                    if matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "url") =>
-                {
-                    local.init.as_mut()
-                }
+        let url_stmt = f
+            .block
+            .stmts
+            .iter_mut()
+            .find(|stmt| local_named(stmt, "url"))
+            .and_then(|stmt| match stmt {
+                syn::Stmt::Local(local) => local.init.as_mut(),
                 _ => None,
             });
         let unexpected = || {
@@ -264,10 +262,7 @@ fn each_send(
     mut visit: impl FnMut(&str, &mut syn::ImplItemFn) -> Result<(), String>,
 ) -> Result<(), String> {
     use quote::ToTokens;
-    let Some(builder) = file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    }) else {
+    let Some(builder) = module_items(file, "builder") else {
         return Err("progenitor generated no `builder` module".into());
     };
     for item in builder.iter_mut() {
@@ -282,6 +277,14 @@ fn each_send(
         }
     }
     Ok(())
+}
+
+/// The items of the top-level module `name` of the generated file (`types`, `builder`).
+fn module_items<'f>(file: &'f mut syn::File, name: &str) -> Option<&'f mut Vec<syn::Item>> {
+    file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    })
 }
 
 /// Has every operation decode its response with `crate::response_value::read`, which moves the
@@ -525,10 +528,7 @@ fn error_objects_boxed(file: &mut syn::File) -> Result<(), String> {
         }
         Ok(())
     })?;
-    let Some(types) = file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
-        _ => None,
-    }) else {
+    let Some(types) = module_items(file, "types") else {
         return Err("progenitor generated no `types` module".into());
     };
     let structs: std::collections::BTreeSet<String> = types
@@ -538,7 +538,8 @@ fn error_objects_boxed(file: &mut syn::File) -> Result<(), String> {
             _ => None,
         })
         .collect();
-    /// Wraps `X` in every `Option<X>` (or `Option<super::X>`) whose `X` is one of `objects`.
+    /// Wraps `X` in every `Option<X>` (or `Option<super::X>`) whose `X` is one of the
+    /// generated structs it holds.
     struct Boxing<'s>(&'s std::collections::BTreeSet<String>);
     impl VisitMut for Boxing<'_> {
         fn visit_type_path_mut(&mut self, ty: &mut syn::TypePath) {
