@@ -76,7 +76,7 @@ impl From<opentrain::drafting::PostJobError> for CliError {
 }
 
 /// `?` on a generated call: the facade's decoded error.
-impl<E> From<opentrain::raw::Error<E>> for CliError {
+impl<E: serde::Serialize> From<opentrain::raw::Error<E>> for CliError {
     fn from(error: opentrain::raw::Error<E>) -> Self {
         CliError::from(opentrain::Error::from(error))
     }

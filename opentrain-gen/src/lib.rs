@@ -8,17 +8,9 @@
 //! - [`types`] holds every request and response schema. Every string enum of the spec is an
 //!   open enum from [`open_enums`] (documented variants plus `Unknown(String)`).
 //! - [`transport`] is the one hand-written hook: it hands every request, with its operation's
-//!   facts from [`operations`], to the client's pipeline (the facade's auth, retries, deadline,
-//!   error capture and tracing), and carries a failure the pipeline decided on back inside the
-//!   generated error value.
-//!
-//! - [`request_url`] builds each operation's URL on the base URL parsed once, and
-//!   [`response_value`] decodes a response into a [`ResponseValue`] without copying its
-//!   headers: `cargo xtask generate` has every operation call them in place of progenitor's
-//!   `format!` + parse and `ResponseValue::from_response`. It also has every operation build
-//!   its request and hand it to the transport in one block (so the operation's future keeps
-//!   none of it while the response is read), and boxes the objects nested in the error type
-//!   (`ErrorEnvelope::details`), so every call's `Result` is the size of its success.
+//!   facts from [`operations`], to the client's pipeline (the facade's auth, retries, deadline
+//!   and tracing), which hands back the real final response or transport error for the
+//!   generated code to decode.
 //! - [`secret`] holds [`secret::Secret`], the one secret type: every property the spec marks
 //!   `format: password` is generated as one, so `Debug` never prints it.
 //!
@@ -31,8 +23,6 @@
 pub mod lenient;
 pub mod open_enums;
 pub mod operations;
-pub mod request_url;
-pub mod response_value;
 pub mod secret;
 pub mod transport;
 

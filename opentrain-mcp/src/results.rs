@@ -172,7 +172,6 @@ impl From<opentrain::Error> for ToolFailure {
                     Error::Decode { .. } => "decode",
                     Error::Transport { .. } => "transport",
                     Error::Timeout { .. } => "timeout",
-                    Error::DeadlineExceeded { .. } => "deadline_exceeded",
                     Error::ApprovalTimeout { .. } => "approval_timeout",
                     _ => "client",
                 };

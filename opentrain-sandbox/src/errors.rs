@@ -5,7 +5,8 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use opentrain_gen::types::{ErrorCode, ErrorDetails, ErrorEnvelope, ErrorReason, Scope};
+use opentrain_gen::types::error::ConversionError;
+use opentrain_gen::types::{ErrorCode, ErrorDetails, ErrorEnvelope, ErrorReason, Scope, builder};
 use serde::Serialize;
 
 /// Response header carrying the request id (the same value as the envelope's `requestId`).
@@ -31,6 +32,12 @@ pub(crate) fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
         Err(e) => ApiError::internal(format!("the sandbox could not encode its response: {e}"))
             .into_response(),
     }
+}
+
+/// An `ErrorDetails` builder with no key set: every details object the sandbox sends starts
+/// here (the builder wants the open object's `extra` map even when it is empty).
+pub(crate) fn new_details() -> builder::ErrorDetails {
+    ErrorDetails::builder().extra(serde_json::Map::new())
 }
 
 /// A Public API error: status, machine code, human message and optional details.
@@ -63,18 +70,13 @@ impl ApiError {
 
     /// 400 naming the offending field in `details.field`.
     pub(crate) fn bad_field(field: &str, message: impl Into<String>) -> Self {
-        Self::bad_request(message).details(ErrorDetails {
-            field: Some(field.to_owned()),
-            ..ErrorDetails::default()
-        })
+        Self::bad_request(message).details(new_details().field(Some(field.to_owned())))
     }
 
     /// 400 with zod-like `details.issues`.
     pub(crate) fn issues(message: impl Into<String>, issues: Vec<serde_json::Value>) -> Self {
-        Self::bad_request(message).details(ErrorDetails {
-            issues: Some(serde_json::Value::Array(issues)),
-            ..ErrorDetails::default()
-        })
+        Self::bad_request(message)
+            .details(new_details().issues(Some(serde_json::Value::Array(issues))))
     }
 
     /// 401 `UNAUTHORIZED`.
@@ -94,11 +96,11 @@ impl ApiError {
             "This token is missing the required scope: {}.",
             names.join(" or ")
         ))
-        .details(ErrorDetails {
-            required_scopes: required.to_vec(),
-            granted_scopes: granted.to_vec(),
-            ..ErrorDetails::default()
-        })
+        .details(
+            new_details()
+                .required_scopes(required.to_vec())
+                .granted_scopes(granted.to_vec()),
+        )
     }
 
     /// 403 for a feature flag that is off, with `featureKey`.
@@ -106,10 +108,7 @@ impl ApiError {
         Self::forbidden(format!(
             "The {feature_key} feature is not enabled for this account."
         ))
-        .details(ErrorDetails {
-            feature_key: Some(feature_key.to_owned()),
-            ..ErrorDetails::default()
-        })
+        .details(new_details().feature_key(Some(feature_key.to_owned())))
     }
 
     /// 403 `account_claim_required` with `action` and `claimUrl`.
@@ -117,28 +116,24 @@ impl ApiError {
         Self::forbidden(format!(
             "A human must claim this agent account before it can {action}."
         ))
-        .details(ErrorDetails {
-            reason: Some(ErrorReason::AccountClaimRequired),
-            action: Some(action.to_owned()),
-            claim_url: Some(CLAIM_URL.to_owned()),
-            ..ErrorDetails::default()
-        })
+        .details(
+            new_details()
+                .reason(Some(ErrorReason::AccountClaimRequired))
+                .action(Some(action.to_owned()))
+                .claim_url(Some(CLAIM_URL.to_owned())),
+        )
     }
 
     /// 404 `NOT_FOUND` with `details.resource` (callers add the id key).
     pub(crate) fn not_found(resource: &str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, message).details(ErrorDetails {
-            resource: Some(resource.to_owned()),
-            ..ErrorDetails::default()
-        })
+        Self::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, message)
+            .details(new_details().resource(Some(resource.to_owned())))
     }
 
     /// 409 `CONFLICT` with a `details.reason`.
     pub(crate) fn conflict(reason: ErrorReason, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::CONFLICT, ErrorCode::Conflict, message).details(ErrorDetails {
-            reason: Some(reason),
-            ..ErrorDetails::default()
-        })
+        Self::new(StatusCode::CONFLICT, ErrorCode::Conflict, message)
+            .details(new_details().reason(Some(reason)))
     }
 
     /// 409 `CONFLICT` without a reason.
@@ -173,35 +168,90 @@ impl ApiError {
         )
     }
 
-    /// Replaces the details.
-    pub(crate) fn details(mut self, details: ErrorDetails) -> Self {
-        self.details = Some(Box::new(details));
-        self
+    /// Replaces the details with the ones `details` builds (start it from [`new_details`]: every
+    /// other key of `ErrorDetails` is optional, so this cannot fail; if it ever did, the answer
+    /// is the 500 of `From<ConversionError>` rather than a panic).
+    pub(crate) fn details(mut self, details: builder::ErrorDetails) -> Self {
+        match ErrorDetails::try_from(details) {
+            Ok(details) => {
+                self.details = Some(Box::new(details));
+                self
+            }
+            Err(e) => Self::from(e),
+        }
     }
 
-    /// Edits the details in place (creating them if absent).
+    /// Edits the details in place (creating empty ones if absent).
     pub(crate) fn with(mut self, edit: impl FnOnce(&mut ErrorDetails)) -> Self {
-        let mut details = self.details.take().unwrap_or_default();
-        edit(&mut details);
-        self.details = Some(details);
-        self
+        let details = match self.details.take() {
+            Some(details) => Ok(*details),
+            None => ErrorDetails::try_from(new_details()),
+        };
+        match details {
+            Ok(mut details) => {
+                edit(&mut details);
+                self.details = Some(Box::new(details));
+                self
+            }
+            Err(e) => Self::from(e),
+        }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let id = request_id();
-        let envelope = ErrorEnvelope {
-            code: self.code,
-            details: self.details,
-            error: self.message,
-            request_id: Some(id.clone()),
-        };
-        let mut response = json(self.status, &envelope);
+        let mut response = envelope(
+            self.status,
+            self.code,
+            self.message,
+            self.details.map(|details| *details),
+            &id,
+        );
         if let Ok(value) = HeaderValue::from_str(&id) {
             response.headers_mut().insert(REQUEST_ID_HEADER, value);
         }
         response
+    }
+}
+
+/// What a 500 says when the sandbox built a generated response type with a required field
+/// missing (a sandbox bug, never the client's).
+const INCOMPLETE_RESPONSE: &str = "The sandbox built an incomplete response.";
+
+/// A generated type's builder that was missing a required field: a 500 `INTERNAL_ERROR`
+/// (the message names no internals), so handlers propagate conversions with `?`.
+impl From<ConversionError> for ApiError {
+    fn from(_: ConversionError) -> Self {
+        Self::internal(INCOMPLETE_RESPONSE)
+    }
+}
+
+/// The Public API error envelope `{error, code, requestId, details}` as a JSON response with
+/// `status` (no headers added). Its required keys are always set here, so building it cannot
+/// fail; if it ever did, the answer is a hand-written 500 envelope rather than a panic.
+pub(crate) fn envelope(
+    status: StatusCode,
+    code: ErrorCode,
+    message: String,
+    details: Option<ErrorDetails>,
+    request_id: &str,
+) -> Response {
+    let built = ErrorEnvelope::builder()
+        .code(code)
+        .details(details)
+        .error(message)
+        .request_id(Some(request_id.to_owned()))
+        .extra(serde_json::Map::new());
+    match ErrorEnvelope::try_from(built) {
+        Ok(envelope) => json(status, &envelope),
+        Err(_) => {
+            let mut body = serde_json::Map::new();
+            body.insert("error".into(), INCOMPLETE_RESPONSE.into());
+            body.insert("code".into(), ErrorCode::InternalError.as_str().into());
+            body.insert("requestId".into(), request_id.into());
+            json(StatusCode::INTERNAL_SERVER_ERROR, &body)
+        }
     }
 }
 

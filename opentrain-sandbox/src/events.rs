@@ -9,7 +9,10 @@ use axum::extract::State as AxumState;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
-use opentrain_gen::types::{EventType, PlatformEvent, PlatformEventData, Scope, UpdatesPage};
+use opentrain_gen::types::error::ConversionError;
+use opentrain_gen::types::{
+    EventType, PlatformEvent, PlatformEventData, Scope, UpdatesPage, builder,
+};
 
 use crate::app::{App, State, covers};
 use crate::errors::ApiError;
@@ -49,30 +52,33 @@ pub(crate) fn scope_of(event_type: &EventType) -> Scope {
 
 impl State {
     /// Records an event for `account_id` and returns its id. `data` carries ids only, as the
-    /// catalog documents per type.
+    /// catalog documents per type. Errors only if building the generated event type fails (it
+    /// has every required key here), in which case nothing is recorded.
     pub(crate) fn record_event(
         &mut self,
         account_id: &str,
         event_type: EventType,
         resource_id: &str,
         job_id: Option<&str>,
-        data: PlatformEventData,
+        data: builder::PlatformEventData,
         now: DateTime<Utc>,
-    ) -> String {
+    ) -> Result<String, ConversionError> {
         let id = (FIRST_EVENT_ID + self.events.log.len() as u64).to_string();
+        let event = PlatformEvent::try_from(
+            PlatformEvent::builder()
+                .api_version(Some("v1".to_owned()))
+                .created_at(Some(now))
+                .data(Some(PlatformEventData::try_from(data)?))
+                .id(id.clone())
+                .job_id(job_id.map(str::to_owned))
+                .resource_id(Some(resource_id.to_owned()))
+                .type_(event_type),
+        )?;
         self.events.log.push(Logged {
             account_id: account_id.to_owned(),
-            event: PlatformEvent {
-                api_version: Some("v1".to_owned()),
-                created_at: Some(now),
-                data: Some(data),
-                id: id.clone(),
-                job_id: job_id.map(str::to_owned),
-                resource_id: Some(resource_id.to_owned()),
-                type_: event_type,
-            },
+            event,
         });
-        id
+        Ok(id)
     }
 }
 
@@ -118,9 +124,10 @@ pub(crate) async fn poll_updates(
     let has_more = visible.next().is_some();
     // An empty page echoes the cursor it was given.
     let next_cursor = events.last().map(|e| e.id.clone()).or(cursor);
-    ok(&UpdatesPage {
-        events,
-        has_more: Some(has_more),
-        next_cursor,
-    })
+    ok(&UpdatesPage::try_from(
+        UpdatesPage::builder()
+            .events(events)
+            .has_more(Some(has_more))
+            .next_cursor(next_cursor),
+    )?)
 }

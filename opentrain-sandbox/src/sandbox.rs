@@ -41,6 +41,14 @@ impl std::fmt::Display for ControlError {
 
 impl std::error::Error for ControlError {}
 
+/// A generated type's builder that was missing a required field while a control recorded
+/// something (a sandbox bug, never the caller's): reported as [`ControlError::InvalidState`].
+impl From<opentrain_gen::types::error::ConversionError> for ControlError {
+    fn from(_: opentrain_gen::types::error::ConversionError) -> Self {
+        ControlError::InvalidState("the sandbox built an incomplete record".to_owned())
+    }
+}
+
 /// Options for [`Sandbox`]; start with [`Sandbox::builder`].
 #[derive(Clone, Debug, Default)]
 pub struct SandboxBuilder {

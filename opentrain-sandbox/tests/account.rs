@@ -622,7 +622,11 @@ async fn credit_ledger_pages_newest_first_with_a_cursor() {
     let sandbox = Sandbox::start().await.unwrap();
     let token = sandbox.token().to_owned();
     let ids: Vec<String> = (1..=5)
-        .map(|n| sandbox.adjust_credits(n * 100, Some("test")))
+        .map(|n| {
+            sandbox
+                .adjust_credits(n * 100, Some("test"))
+                .expect("adjust_credits builds a CreditLedgerEntry")
+        })
         .collect();
     let (status, page1) = api_get(&sandbox, &token, "/credits/ledger?limit=2").await;
     assert_eq!(status, 200);
@@ -830,12 +834,14 @@ async fn create_webhook(sandbox: &Sandbox, url: &str, types: &[&str]) -> (String
 
 fn proposal_received(sandbox: &Sandbox) -> String {
     use opentrain_gen::types::{EventType, PlatformEventData};
-    let data = PlatformEventData {
-        proposal_id: Some("prp_1".into()),
-        job_id: Some("job_1".into()),
-        ..PlatformEventData::default()
-    };
-    sandbox.emit_event(EventType::ProposalReceived, "prp_1", Some("job_1"), data)
+    let data = PlatformEventData::builder()
+        .proposal_id(Some("prp_1".to_owned()))
+        .job_id(Some("job_1".to_owned()))
+        .try_into()
+        .expect("a complete PlatformEventData");
+    sandbox
+        .emit_event(EventType::ProposalReceived, "prp_1", Some("job_1"), data)
+        .expect("the sandbox records the event")
 }
 
 /// Checks `t=<secs>,v1=<hex>` against HMAC-SHA256(secret, "{t}.{body}"), independently of the
@@ -1009,12 +1015,14 @@ async fn a_delivery_is_signed_and_carries_exactly_one_event_record() {
     let (webhook_id, secret) =
         create_webhook(&sandbox, &receiver.url, &["proposal.received"]).await;
     // Another type is not delivered either.
-    sandbox.emit_event(
-        opentrain_gen::types::EventType::PaymentPending,
-        "inv_1",
-        None,
-        opentrain_gen::types::PlatformEventData::default(),
-    );
+    sandbox
+        .emit_event(
+            opentrain_gen::types::EventType::PaymentPending,
+            "inv_1",
+            None,
+            opentrain_gen::types::PlatformEventData::default(),
+        )
+        .expect("the sandbox records the event");
     let event_id = proposal_received(&sandbox);
     eventually(|| sandbox.deliveries().len() == 1).await;
     tokio::time::sleep(Duration::from_millis(100)).await;

@@ -1,12 +1,19 @@
 //! The rules `openapi.json` must keep so that `opentrain-gen` can generate from it.
 //!
 //! progenitor 0.15 panics or silently degrades on several valid OpenAPI shapes (two success
-//! schemas, multipart bodies, inline enums that cannot be opened, ...). This crate turns those
-//! limits into one readable gate ([`check`]) that both the build script of `opentrain-gen` and
-//! `cargo xtask spec check` run, lists the spec's string enums ([`string_enums`]) so the build can
-//! make every one of them open, and writes the spec in its canonical form ([`to_canonical_string`]).
-//! It depends on `serde_json` only, so the build script stays cheap.
+//! schemas, multipart bodies, closed inline enums, ...). This crate first [`normalize`]s the
+//! served spec in memory into the shapes generation handles well (inline string enums hoisted
+//! into named schemas, error bodies keeping unknown keys, non-JSON request bodies reduced to the
+//! one schema progenitor accepts), then turns the remaining limits into one readable gate
+//! ([`check`], run on the normalized document but reporting pointers of the served one) that
+//! `cargo xtask generate`, `spec check` and `spec refresh` run. It lists the string enums of a
+//! (normalized) spec ([`string_enums`]) so the build can make every one of them open, and writes
+//! the spec in its canonical form ([`to_canonical_string`]). `openapi.json` on disk stays the
+//! served text. It depends on `serde_json` only, so it stays cheap to build.
 
+mod normalize;
+
+pub use normalize::{Hoisted, Normalized, normalize};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -101,7 +108,8 @@ pub struct StringEnum {
 
 /// Every `components.schemas` entry that is a string enum, sorted by name.
 ///
-/// These are the schemas `opentrain-gen` replaces with open enums.
+/// These are the schemas `opentrain-gen` replaces with open enums. Given the [`normalize`]d
+/// document, the list includes the hoisted inline enums, so they are opened too.
 pub fn string_enums(doc: &Value) -> Vec<StringEnum> {
     let mut out = Vec::new();
     if let Some(schemas) = doc
@@ -134,15 +142,30 @@ pub fn string_enums(doc: &Value) -> Vec<StringEnum> {
 
 /// Checks every generator constraint and returns all violations (empty when the spec is fine).
 ///
-/// The constraints are those of progenitor 0.15 plus the open-enum rule of this workspace:
+/// The gate runs on the [`normalize`]d document, which is what generation uses: inline string
+/// enums are hoisted into named (and so open) schemas, non-JSON request bodies get the one
+/// schema progenitor accepts, and error bodies keep unknown keys. Pointers are those of the
+/// input document (normalization moves only enum schemas, and a pointer into a hoisted enum is
+/// mapped back to where the enum was). The constraints are those of progenitor 0.15 and typify
+/// 0.8 plus the open-enum rule of this workspace:
 /// - `openapi` is a 3.0.x version;
 /// - every operation has an `operationId`, unique across the document;
-/// - all 2xx responses of an operation share one schema, and so do all error responses;
-/// - error bodies are `application/json` (progenitor leaves `problem+json` untyped);
-/// - a request body has exactly one media type, and it is not multipart;
+/// - all success responses of an operation (2xx, `2XX`, 101) share one body, and so do all
+///   error responses (4xx, 5xx, their ranges and `default`): the same JSON schema, or all raw
+///   bytes, or all empty (1xx and 3xx responses are neither, as for progenitor). A success body of any media type is accepted: an
+///   `application/json` one is decoded, any other is returned as bytes;
+/// - error bodies are `application/json` (progenitor leaves `problem+json` and other types
+///   untyped);
+/// - a JSON media type of a response or request has a `schema` and no `encoding`;
+/// - a request body has exactly one media type, and it is one progenitor can send:
+///   `application/json`, `application/x-www-form-urlencoded`, `application/octet-stream`,
+///   `text/plain` or `text/x-markdown` (parameters such as `; charset=utf-8` allowed);
 /// - no cookie parameters, no `deepObject` query parameters;
-/// - every `enum` is a named string schema under `components.schemas` (so it can be opened);
-/// - every local `$ref` resolves.
+/// - an `enum` lists values, each once, and is either a string enum (named or inline: the build
+///   makes every one open) or an `integer`/`number` enum whose values all have that type
+///   (typify generates a *closed* newtype for it: an undocumented number fails to decode);
+///   boolean, mixed and untyped non-string enums are refused;
+/// - every local `$ref` resolves, and there are no non-local ones.
 ///
 /// ```
 /// let doc = serde_json::json!({"openapi": "3.1.0", "paths": {}});
@@ -150,6 +173,56 @@ pub fn string_enums(doc: &Value) -> Vec<StringEnum> {
 /// assert_eq!(v[0].pointer, "/openapi");
 /// ```
 pub fn check(doc: &Value) -> Vec<Violation> {
+    let normalized = normalize(doc);
+    let mut out = check_normalized(&normalized.doc);
+    // A violation inside a schema the normalization created is reported where it came from.
+    let mut origins: BTreeMap<String, &str> = BTreeMap::new();
+    for h in &normalized.hoisted {
+        let new = format!("/components/schemas/{}", escape_pointer(&h.name));
+        if doc.pointer(&new).is_none() {
+            origins.entry(new).or_insert(&h.pointer);
+        }
+    }
+    for v in &mut out {
+        for (new, old) in &origins {
+            if let Some(rest) = v.pointer.strip_prefix(new.as_str())
+                && (rest.is_empty() || rest.starts_with('/'))
+            {
+                v.pointer = format!("{old}{rest}");
+                break;
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The media types progenitor 0.15 can send as a request body (compared without parameters).
+const REQUEST_MEDIA: [&str; 5] = [
+    "application/json",
+    "application/x-www-form-urlencoded",
+    "application/octet-stream",
+    "text/plain",
+    "text/x-markdown",
+];
+
+/// The body of one response as progenitor types it: a JSON schema, raw bytes or nothing.
+fn response_body(content: Option<&serde_json::Map<String, Value>>) -> String {
+    match content {
+        Some(c) => match normalize::json_media(c) {
+            Some((_, media)) => media
+                .get("schema")
+                .map(Value::to_string)
+                .unwrap_or_else(|| "<JSON without schema>".into()),
+            None if c.is_empty() => "<no body>".into(),
+            None => "<raw bytes>".into(),
+        },
+        None => "<no body>".into(),
+    }
+}
+
+fn check_normalized(doc: &Value) -> Vec<Violation> {
     let mut out = Vec::new();
     let mut push = |pointer: String, operation: Option<String>, message: String| {
         out.push(Violation {
@@ -198,30 +271,42 @@ pub fn check(doc: &Value) -> Vec<Violation> {
         let mut success = BTreeMap::new();
         let mut errors = BTreeMap::new();
         for (code, resp) in responses.into_iter().flatten() {
+            let pointer = format!("{}/responses/{}", op.pointer, escape_pointer(code));
+            let resolved = normalize::resolve_pointer(doc, &pointer).unwrap_or(pointer.clone());
             let resp = resolve(doc, resp);
             let content = resp.get("content").and_then(Value::as_object);
-            let json_schema = content
-                .and_then(|c| c.get("application/json"))
-                .and_then(|m| m.get("schema"));
-            let pointer = format!("{}/responses/{}", op.pointer, escape_pointer(code));
-            if code.starts_with('2') {
-                if let Some(c) = content
-                    && c.keys().any(|k| k != "application/json")
-                    && json_schema.is_none()
-                {
+            if let Some((media, m)) = content.and_then(normalize::json_media) {
+                let media_pointer = format!("{resolved}/content/{}", escape_pointer(media));
+                if m.get("schema").is_none() {
                     push(
-                        pointer.clone(),
+                        media_pointer.clone(),
                         label.clone(),
                         format!(
-                            "success body media types {:?}: only application/json is decoded",
-                            c.keys().collect::<Vec<_>>()
+                            "response media type {media} has no schema; give it one (an empty schema `{{}}` for any JSON)"
                         ),
                     );
                 }
-                success.insert(code.clone(), (pointer, json_schema));
-            } else {
+                if m.get("encoding")
+                    .is_some_and(|e| e.as_object().is_none_or(|e| !e.is_empty()))
+                {
+                    push(
+                        format!("{media_pointer}/encoding"),
+                        label.clone(),
+                        format!(
+                            "`encoding` on the {media} response body is not supported by progenitor 0.15; drop it from the spec copy"
+                        ),
+                    );
+                }
+            }
+            let body = response_body(content);
+            let is_success = code.starts_with('2') || code == "101";
+            let is_error = code.starts_with('4') || code.starts_with('5') || code == "default";
+            if is_success {
+                success.insert(code.clone(), body.clone());
+            }
+            if is_error {
                 if let Some(c) = content
-                    && json_schema.is_none()
+                    && normalize::json_media(c).is_none()
                     && !c.is_empty()
                 {
                     push(
@@ -233,24 +318,23 @@ pub fn check(doc: &Value) -> Vec<Violation> {
                         ),
                     );
                 }
-                errors.insert(code.clone(), (pointer, json_schema));
+                errors.insert(code.clone(), body);
             }
         }
         for (kind, group) in [("success (2xx)", &success), ("error", &errors)] {
-            let distinct: BTreeSet<String> = group
-                .values()
-                .map(|(_, s)| {
-                    s.map(Value::to_string)
-                        .unwrap_or_else(|| "<no body>".into())
-                })
-                .collect();
+            let distinct: BTreeSet<&String> = group.values().collect();
             if distinct.len() > 1 {
                 let codes: Vec<&String> = group.keys().collect();
+                let not_json = if distinct.iter().any(|b| b.starts_with('<')) {
+                    " (a non-JSON or empty body counts as a schema of its own)"
+                } else {
+                    ""
+                };
                 push(
                     format!("{}/responses", op.pointer),
                     label.clone(),
                     format!(
-                        "{kind} responses {codes:?} use {} different schemas; progenitor 0.15 needs one (use a shared oneOf schema)",
+                        "{kind} responses {codes:?} use {} different schemas{not_json}; progenitor 0.15 needs one (use a shared oneOf schema)",
                         distinct.len()
                     ),
                 );
@@ -258,13 +342,13 @@ pub fn check(doc: &Value) -> Vec<Violation> {
         }
 
         if let Some(body) = op.op.get("requestBody") {
+            let body_pointer =
+                normalize::resolve_pointer(doc, &format!("{}/requestBody", op.pointer))
+                    .unwrap_or_else(|| format!("{}/requestBody", op.pointer));
             let body = resolve(doc, body);
-            let media: Vec<&String> = body
-                .get("content")
-                .and_then(Value::as_object)
-                .map(|c| c.keys().collect())
-                .unwrap_or_default();
-            let pointer = format!("{}/requestBody/content", op.pointer);
+            let content = body.get("content").and_then(Value::as_object);
+            let media: Vec<&String> = content.map(|c| c.keys().collect()).unwrap_or_default();
+            let pointer = format!("{body_pointer}/content");
             if media.len() != 1 {
                 push(
                     pointer.clone(),
@@ -275,13 +359,42 @@ pub fn check(doc: &Value) -> Vec<Violation> {
                     ),
                 );
             }
-            for m in media {
-                if m.starts_with("multipart/") {
+            for (m, spec) in content.into_iter().flatten() {
+                let media_pointer = format!("{pointer}/{}", escape_pointer(m));
+                let essence = normalize::media_essence(m);
+                if !REQUEST_MEDIA.contains(&essence) {
                     push(
-                        pointer.clone(),
+                        media_pointer,
                         label.clone(),
-                        format!("request media type {m} is not supported by progenitor 0.15"),
+                        format!(
+                            "request body media type {m} cannot be sent: progenitor 0.15 can send only application/json, application/x-www-form-urlencoded, application/octet-stream, text/plain or text/x-markdown bodies; ask for one of those or leave the operation out of the spec copy"
+                        ),
                     );
+                    continue;
+                }
+                if matches!(
+                    essence,
+                    "application/json" | "application/x-www-form-urlencoded"
+                ) {
+                    if spec.get("schema").is_none() {
+                        push(
+                            media_pointer.clone(),
+                            label.clone(),
+                            format!("request body media type {m} has no schema; give it one"),
+                        );
+                    }
+                    if spec
+                        .get("encoding")
+                        .is_some_and(|e| e.as_object().is_none_or(|e| !e.is_empty()))
+                    {
+                        push(
+                            format!("{media_pointer}/encoding"),
+                            label.clone(),
+                            format!(
+                                "`encoding` on the {m} request body is not supported by progenitor 0.15; drop it from the spec copy"
+                            ),
+                        );
+                    }
                 }
             }
         }
@@ -311,7 +424,6 @@ pub fn check(doc: &Value) -> Vec<Violation> {
     }
 
     walk_enums_and_refs(doc, doc, String::new(), &mut push);
-    out.sort();
     out
 }
 
@@ -354,6 +466,41 @@ pub fn resolve<'a>(doc: &'a Value, mut v: &'a Value) -> &'a Value {
     v
 }
 
+/// What is wrong with the `enum` of a schema, if anything (see [`check`]).
+fn enum_problem(schema: &serde_json::Map<String, Value>) -> Option<String> {
+    let Some(values) = schema.get("enum").and_then(Value::as_array) else {
+        return Some("`enum` is not a list of values".into());
+    };
+    if values.is_empty() {
+        return Some("enum lists no values".into());
+    }
+    let mut seen = BTreeSet::new();
+    if let Some(twice) = values.iter().find(|v| !seen.insert(v.to_string())) {
+        return Some(format!("enum lists {twice} twice"));
+    }
+    let non_null = || values.iter().filter(|v| !v.is_null());
+    let ty = schema.get("type").and_then(Value::as_str);
+    let ok = match ty {
+        Some("string") => non_null().all(Value::is_string),
+        None => non_null().all(Value::is_string),
+        Some("integer") => values.iter().all(|v| v.is_i64() || v.is_u64()),
+        Some("number") => values.iter().all(Value::is_number),
+        _ => false,
+    };
+    if ok {
+        return None;
+    }
+    Some(match ty {
+        Some(t @ ("string" | "integer" | "number")) => {
+            format!("enum of type `{t}` lists values of another type; list {t} values only")
+        }
+        Some(t) => format!(
+            "enum of type `{t}` cannot be generated: only string enums (made open) and integer or number enums (generated closed) are supported"
+        ),
+        None => "enum without `type` lists non-string values; give it `type: string`, `integer` or `number` and values of that type".into(),
+    })
+}
+
 fn walk_enums_and_refs(
     doc: &Value,
     v: &Value,
@@ -379,23 +526,11 @@ fn walk_enums_and_refs(
                     );
                 }
             }
-            if map.contains_key("enum") && is_schema_position(&pointer) {
-                let named = pointer
-                    .strip_prefix("/components/schemas/")
-                    .is_some_and(|rest| !rest.contains('/'));
-                if !named {
-                    push(
-                        format!("{pointer}/enum"),
-                        None,
-                        "inline enum: every enum must be a named schema under components.schemas so the build can make it open".into(),
-                    );
-                } else if map.get("type").and_then(Value::as_str) != Some("string") {
-                    push(
-                        format!("{pointer}/enum"),
-                        None,
-                        "enum schema is not `type: string`; only string enums can be opened".into(),
-                    );
-                }
+            if map.contains_key("enum")
+                && is_schema_position(&pointer)
+                && let Some(problem) = enum_problem(map)
+            {
+                push(format!("{pointer}/enum"), None, problem);
             }
             for (k, child) in map {
                 // `example`/`default`/`enum` hold data, not schemas.
@@ -505,7 +640,7 @@ mod tests {
     }
 
     #[test]
-    fn inline_enum_multipart_cookie_and_deep_object_are_reported() {
+    fn multipart_cookie_and_deep_object_are_reported_but_an_inline_enum_is_not() {
         let mut doc = minimal();
         doc["paths"]["/a"]["post"] = json!({
             "operationId": "postA",
@@ -524,15 +659,71 @@ mod tests {
         for needle in [
             "cookie parameter `c`",
             "deepObject parameter `f`",
-            "inline enum",
             "2 media types",
-            "multipart/form-data is not supported",
+            "multipart/form-data cannot be sent",
         ] {
             assert!(
                 msgs.iter().any(|m| m.contains(needle)),
                 "{needle}: {msgs:?}"
             );
         }
+        assert!(!msgs.iter().any(|m| m.contains("enum")), "{msgs:?}");
+    }
+
+    #[test]
+    fn integer_and_number_enums_pass_and_other_non_string_enums_do_not() {
+        let mut doc = minimal();
+        let schemas = &mut doc["components"]["schemas"];
+        schemas["Size"] = json!({"type": "integer", "enum": [512, 2048]});
+        schemas["Ratio"] = json!({"type": "number", "enum": [0.5, 1]});
+        schemas["A"]["properties"]["n"] = json!({"type": "integer", "enum": [1, 2]});
+        assert_eq!(check(&doc), vec![]);
+
+        let schemas = &mut doc["components"]["schemas"];
+        schemas["Flag"] = json!({"type": "boolean", "enum": [true]});
+        schemas["Mixed"] = json!({"enum": ["a", 1]});
+        schemas["Half"] = json!({"type": "integer", "enum": [1, 1.5]});
+        schemas["Empty"] = json!({"type": "string", "enum": []});
+        let v = check(&doc);
+        let at = |p: &str| v.iter().find(|x| x.pointer == p).map(|x| x.message.clone());
+        assert!(
+            at("/components/schemas/Flag/enum").is_some_and(|m| m.contains("`boolean`")),
+            "{v:?}"
+        );
+        assert!(
+            at("/components/schemas/Mixed/enum").is_some_and(|m| m.contains("without `type`")),
+            "{v:?}"
+        );
+        assert!(
+            at("/components/schemas/Half/enum").is_some_and(|m| m.contains("another type")),
+            "{v:?}"
+        );
+        assert!(
+            at("/components/schemas/Empty/enum").is_some_and(|m| m.contains("no values")),
+            "{v:?}"
+        );
+        assert_eq!(v.len(), 4, "{v:?}");
+    }
+
+    #[test]
+    fn a_violation_inside_a_hoisted_enum_points_where_the_enum_was() {
+        let mut doc = minimal();
+        doc["components"]["schemas"]["A"]["properties"]["k"] =
+            json!({"type": "string", "enum": ["x", "x"]});
+        let v = check(&doc);
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(v[0].pointer, "/components/schemas/A/properties/k/enum");
+        assert!(v[0].message.contains("twice"), "{}", v[0]);
+    }
+
+    #[test]
+    fn a_json_body_and_a_raw_body_in_one_group_are_two_schemas() {
+        let mut doc = minimal();
+        doc["paths"]["/a"]["get"]["responses"]["202"] =
+            json!({"description": "csv", "content": {"text/csv": {"schema": {"type": "string"}}}});
+        let v = check(&doc);
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert!(v[0].message.contains("2 different schemas"), "{}", v[0]);
     }
 
     #[test]

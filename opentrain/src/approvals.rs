@@ -164,14 +164,13 @@ impl From<types::HireMilestone> for Milestone {
     }
 }
 
-impl From<Milestone> for types::HireMilestone {
+impl From<Milestone> for types::builder::HireMilestone {
     fn from(m: Milestone) -> Self {
-        Self {
-            amount: m.amount,
-            name: m.name,
-            description: m.description,
-            due_date: m.due_date,
-        }
+        types::HireMilestone::builder()
+            .amount(m.amount)
+            .name(m.name)
+            .description(m.description)
+            .due_date(m.due_date)
     }
 }
 
@@ -195,11 +194,13 @@ impl<'a> Hire<'a> {
     }
 
     /// The request body this hire sends.
-    pub fn body(&self) -> types::HireRequest {
-        types::HireRequest {
-            confirm_not_fit_override: self.confirm_not_fit_override,
-            milestone: self.milestone.clone().into(),
-        }
+    pub fn body(&self) -> Result<types::HireRequest, Error> {
+        crate::build(
+            "the hire request body",
+            types::HireRequest::builder()
+                .confirm_not_fit_override(self.confirm_not_fit_override)
+                .milestone(types::builder::HireMilestone::from(self.milestone.clone())),
+        )
     }
 
     /// Sends the request.
@@ -211,7 +212,7 @@ impl<'a> Hire<'a> {
             .raw()
             .hire_from_proposal()
             .proposal_id(&self.proposal_id)
-            .body(self.body())
+            .body(self.body()?)
             .send()
             .await?;
         Ok(pending.into_inner().into())
@@ -609,7 +610,7 @@ impl TryFrom<types::Approval> for Outcome {
             ApprovalStatus::Declined => Ok(Outcome::Declined { approval }),
             ApprovalStatus::Expired => Ok(Outcome::Expired { approval }),
             // `pending`, and a status this client does not know: still waiting.
-            ApprovalStatus::Pending | ApprovalStatus::Unknown(_) => Err(approval),
+            _ => Err(approval),
         }
     }
 }
@@ -679,7 +680,8 @@ impl Confirmation {
             ApprovalType::ContractEnd => Confirmation::ContractEnded {
                 contract_id: approval.contract_id.clone(),
             },
-            other @ ApprovalType::Unknown(_) => Confirmation::Other {
+            // A type this client does not know, or one the spec adds later.
+            other => Confirmation::Other {
                 approval_type: other.clone(),
                 result: approval.result.clone(),
             },
@@ -1202,7 +1204,10 @@ mod tests {
         assert!(Milestone::usd(f64::NAN).name("n").validate().is_err());
         assert!(Milestone::usd(-1.0).name("n").validate().is_err());
         let due = NaiveDate::from_ymd_opt(2026, 7, 1).expect("date");
-        let m: types::HireMilestone = Milestone::usd(1.0).name("n").due_on(due).into();
+        let m = types::HireMilestone::try_from(types::builder::HireMilestone::from(
+            Milestone::usd(1.0).name("n").due_on(due),
+        ))
+        .expect("a complete HireMilestone");
         assert_eq!(m.due_date.as_deref(), Some("2026-07-01"));
     }
 

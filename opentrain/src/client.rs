@@ -169,16 +169,16 @@ impl ClientBuilder {
     }
 
     /// The overall deadline of one call across its attempts and the waits between them
-    /// (default [`DEFAULT_DEADLINE`](crate::DEFAULT_DEADLINE), 120 s). Running out is
-    /// [`Error::DeadlineExceeded`]. Per call: [`Client::with_deadline`].
+    /// (default [`DEFAULT_DEADLINE`](crate::DEFAULT_DEADLINE), 120 s). Each attempt's timeout
+    /// is cut to what is left of it, so running out during an attempt is that attempt's
+    /// [`Error::Timeout`]; a retry wait that would cross it is not started, and the call ends
+    /// with the last failure. Per call: [`Client::with_deadline`].
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.deadline = Some(Some(deadline));
         self
     }
 
-    /// No overall deadline: each attempt is bounded only by the request timeout. Tests on
-    /// tokio's paused clock want this, since a pending deadline timer is where such a clock
-    /// jumps to while a request waits for a real server.
+    /// No overall deadline: each attempt is bounded only by the request timeout.
     pub fn without_deadline(mut self) -> Self {
         self.deadline = Some(None);
         self

@@ -461,7 +461,7 @@ impl JobChanges {
 /// A combinator rather than an `async fn`: an `async fn` around the operation's future keeps it
 /// in a state of its own and copies it, and its result, once more on the way; a named read then
 /// costs measurably more than the operation it names (see the facade bench).
-pub(crate) fn named_read<W, T, E>(
+pub(crate) fn named_read<W, T, E: serde::Serialize>(
     send: impl Future<Output = Result<opentrain_gen::ResponseValue<W>, opentrain_gen::Error<E>>> + Send,
     unwrap: impl FnOnce(W) -> T + Send,
 ) -> impl Future<Output = Result<T, Error>> + Send {

@@ -67,28 +67,13 @@ pub enum Error {
         source: Option<reqwest::Error>,
     },
 
-    /// One attempt took longer than the request timeout (the `reqwest::Client`'s).
+    /// An attempt took longer than its timeout, or the call's deadline ran out during one
+    /// (see [`ClientBuilder::deadline`](crate::ClientBuilder::deadline)); a write may or may
+    /// not have reached the server. The call's `tracing` span records the attempts made.
     #[error("request timed out{}", operation.map(|o| format!(" ({o})")).unwrap_or_default())]
     Timeout {
         /// The spec's `operationId` of the request that timed out, if known.
         operation: Option<&'static str>,
-    },
-
-    /// The call's overall deadline ran out across its attempts (see
-    /// [`ClientBuilder::deadline`](crate::ClientBuilder::deadline) and
-    /// [`Client::with_deadline`](crate::Client::with_deadline)). A write may or may not have
-    /// reached the server.
-    #[error("{operation}: the deadline of {deadline:?} ran out after {attempts} attempt(s){}",
-        last.as_deref().map(|e| format!("; last failure: {e}")).unwrap_or_default())]
-    DeadlineExceeded {
-        /// The spec's `operationId`.
-        operation: &'static str,
-        /// How many attempts were sent (the last one may have been cut short).
-        attempts: u32,
-        /// The deadline that ran out.
-        deadline: Duration,
-        /// The failure of the last finished attempt, when one finished.
-        last: Option<Box<Error>>,
     },
 
     /// `GET /jobs/{id}` for a job that exists but is no longer publicly listed (closed,
@@ -194,9 +179,7 @@ impl Error {
         match self {
             Error::Api(e) => e.is_retryable(),
             Error::Decode { status, .. } => status.is_some_and(|s| RETRYABLE_STATUSES.contains(&s)),
-            Error::Transport { .. } | Error::Timeout { .. } | Error::DeadlineExceeded { .. } => {
-                true
-            }
+            Error::Transport { .. } | Error::Timeout { .. } => true,
             Error::OAuth { status, error, .. } => {
                 error == "authorization_pending"
                     || error == "slow_down"
@@ -244,9 +227,9 @@ pub struct ApiError {
     pub request_id: Option<String>,
     /// Every key of `details`, as sent.
     pub details: Map<String, Value>,
-    /// `details` read through the spec's typed schema (keys whose value did not match their
-    /// documented type are left out here but stay in [`ApiError::details`]).
-    pub typed: ErrorDetails,
+    /// `details` read through the spec's typed schema (a key whose value does not match its
+    /// documented type reads as absent here but stays in [`ApiError::details`]).
+    pub typed: Option<ErrorDetails>,
     /// The `Retry-After` header, in seconds, if sent.
     pub retry_after_header: Option<u64>,
 }
@@ -317,15 +300,23 @@ impl ApiError {
 
     /// `details.reason`, an open enum.
     pub fn reason(&self) -> Option<&ErrorReason> {
-        self.typed.reason.as_ref()
+        self.typed.as_ref().and_then(|typed| typed.reason.as_ref())
     }
 
     fn str_detail(&self, key: &str) -> Option<&str> {
         self.details.get(key).and_then(Value::as_str)
     }
 
+    /// A whole, non-negative number under `key` (`12` or `12.0`: the spec types some counts as
+    /// `number`, and a value read through the typed details is written back as a float).
     fn u64_detail(&self, key: &str) -> Option<u64> {
-        self.details.get(key).and_then(Value::as_u64)
+        let value = self.details.get(key)?;
+        value.as_u64().or_else(|| {
+            value
+                .as_f64()
+                .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= u64::MAX as f64)
+                .map(|f| f as u64)
+        })
     }
 
     /// `details.claimUrl`: where a human claims the agent account.
@@ -443,21 +434,11 @@ impl ApiError {
     }
 }
 
-/// Reads `details` through the spec's typed schema; a key whose value does not fit its
-/// documented type is dropped from the typed view only.
-fn typed_details(details: &Map<String, Value>) -> ErrorDetails {
-    if let Ok(typed) = serde_json::from_value(Value::Object(details.clone())) {
-        return typed;
-    }
-    let mut kept = Map::new();
-    for (k, v) in details {
-        let mut one = Map::new();
-        one.insert(k.clone(), v.clone());
-        if serde_json::from_value::<ErrorDetails>(Value::Object(one)).is_ok() {
-            kept.insert(k.clone(), v.clone());
-        }
-    }
-    serde_json::from_value(Value::Object(kept)).unwrap_or_default()
+/// Reads `details` through the spec's typed schema. Every field of it reads a value of
+/// another shape as absent (`cargo xtask generate` makes the error details never fail), so
+/// this is `None` only for a `details` that is no object at all.
+fn typed_details(details: &Map<String, Value>) -> Option<ErrorDetails> {
+    serde_json::from_value(Value::Object(details.clone())).ok()
 }
 
 /// Everything the decoder knows about one failed exchange.
@@ -567,7 +548,18 @@ pub(crate) const SECRET_PREFIXES: [&str; 4] = ["ot_pat_", "ot_clm_", "ot_cat_", 
 /// every secret-looking value (`ot_pat_…`, `ot_clm_…`, `ot_cat_…`, `whsec_…`) cut to its prefix.
 pub(crate) fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
-    let mut out: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out = redact(&text.split_whitespace().collect::<Vec<_>>().join(" "));
+    if let Some((cut, _)) = out.char_indices().nth(SNIPPET_CHARS) {
+        out.truncate(cut);
+        out.push('…');
+    }
+    out
+}
+
+/// `text` with every secret-looking value (`ot_pat_…`, `ot_clm_…`, `ot_cat_…`, `whsec_…`) cut to
+/// its prefix.
+pub(crate) fn redact(text: &str) -> String {
+    let mut out = text.to_owned();
     for prefix in SECRET_PREFIXES {
         let mut from = 0;
         while let Some(found) = out[from..].find(prefix) {
@@ -578,10 +570,6 @@ pub(crate) fn snippet(body: &[u8]) -> String {
             out.replace_range(start..end, "(redacted)");
             from = start + "(redacted)".len();
         }
-    }
-    if let Some((cut, _)) = out.char_indices().nth(SNIPPET_CHARS) {
-        out.truncate(cut);
-        out.push('…');
     }
     out
 }
@@ -623,57 +611,56 @@ impl From<crate::updates::FollowError> for Error {
     }
 }
 
-/// `?` on any generated call: the failure the facade's pipeline decided on (an API error
-/// envelope, a body it could not read, a transport failure, the deadline), exactly as decoded
-/// there. Errors the pipeline never saw (a missing required parameter, a success body that
-/// does not match its schema) are mapped here.
-impl<E> From<opentrain_gen::Error<E>> for Error {
+/// `?` on any generated call: the one mapping from the generated error to [`Error`], used by
+/// the facade, the command and the MCP server alike.
+///
+/// The pipeline hands the generated code the real final response or transport error, so:
+/// - a documented error status is `ErrorResponse`, whose decoded body goes through the crate's
+///   one error decoder with its status and headers (an envelope is [`Error::Api`], the
+///   unlisted job's body [`Error::JobNotListed`]);
+/// - an undocumented status is `UnexpectedResponse`: the pipeline read its body for the retry
+///   decision and handed the response on with the same bytes, so it is decoded the same way;
+/// - a body that is not what the spec documents is [`Error::Decode`] (progenitor keeps no
+///   status for it); no secret of the body, or of serde's message about it, is quoted;
+/// - a transport failure is [`Error::Transport`], or [`Error::Timeout`] when an attempt's
+///   timeout or the call's deadline ended it.
+impl<E: serde::Serialize> From<opentrain_gen::Error<E>> for Error {
     fn from(error: opentrain_gen::Error<E>) -> Self {
         use opentrain_gen::Error as Raw;
-        if let Some(failure) = opentrain_gen::transport::take_verdict(&error) {
-            return match failure.downcast::<Error>() {
-                Ok(decided) => *decided,
-                Err(other) => Error::Transport {
-                    connect: false,
-                    message: other.to_string(),
-                    source: None,
-                },
-            };
-        }
         match error {
             Raw::InvalidRequest(message) => Error::InvalidRequest(message),
             Raw::CommunicationError(e) | Raw::ResponseBodyError(e) | Raw::InvalidUpgrade(e) => {
                 Error::from(e)
             }
+            Raw::ErrorResponse(value) => {
+                let body = serde_json::to_vec(value.as_ref()).unwrap_or_default();
+                decode_response(value.status(), value.headers(), &body, true)
+            }
+            Raw::UnexpectedResponse(response) => {
+                match response.extensions().get::<crate::pipeline::ReadBody>() {
+                    Some(read) => {
+                        decode_response(response.status(), response.headers(), &read.0, false)
+                    }
+                    None => Error::Decode {
+                        status: Some(response.status().as_u16()),
+                        request_id: request_id(response.headers()),
+                        content_type: header(response.headers(), reqwest::header::CONTENT_TYPE),
+                        message: format!(
+                            "status {} is not one this operation documents",
+                            response.status().as_u16()
+                        ),
+                        body_snippet: String::new(),
+                    },
+                }
+            }
             Raw::InvalidResponsePayload(body, e) => Error::Decode {
-                // The generated decoder keeps neither status nor headers here; the status was
-                // one of the operation's documented 2xx.
                 status: None,
                 request_id: None,
                 content_type: None,
-                message: format!("the success body does not match the documented response: {e}"),
+                message: redact(&format!(
+                    "the body does not match the documented response: {e}"
+                )),
                 body_snippet: snippet(&body),
-            },
-            Raw::ErrorResponse(value) => Error::Decode {
-                status: Some(value.status().as_u16()),
-                request_id: request_id(value.headers()),
-                content_type: None,
-                message: "an error response no pipeline decoded".into(),
-                body_snippet: String::new(),
-            },
-            Raw::UnexpectedResponse(response) => Error::Decode {
-                status: Some(response.status().as_u16()),
-                request_id: request_id(response.headers()),
-                content_type: response
-                    .headers()
-                    .get(reqwest::header::CONTENT_TYPE)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned),
-                message: format!(
-                    "status {} is not one this operation documents",
-                    response.status().as_u16()
-                ),
-                body_snippet: String::new(),
             },
             Raw::Custom(message) => Error::Transport {
                 connect: false,
@@ -682,6 +669,40 @@ impl<E> From<opentrain_gen::Error<E>> for Error {
             },
         }
     }
+}
+
+/// A response's status, headers and body through the one error decoder; `json` when the body
+/// is the generated code's decoded value written back as JSON.
+fn decode_response(
+    status: reqwest::StatusCode,
+    headers: &reqwest::header::HeaderMap,
+    body: &[u8],
+    json: bool,
+) -> Error {
+    let content_type = header(headers, reqwest::header::CONTENT_TYPE);
+    let retry_after = header(headers, reqwest::header::RETRY_AFTER);
+    decode_failure(Failure {
+        status: Some(status.as_u16()),
+        content_type: if json {
+            Some("application/json")
+        } else {
+            content_type.as_deref()
+        },
+        request_id: request_id(headers),
+        retry_after: retry_after.as_deref(),
+        body,
+    })
+}
+
+/// A header's value as text, if it has one.
+fn header(
+    headers: &reqwest::header::HeaderMap,
+    name: reqwest::header::HeaderName,
+) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
 }
 
 #[cfg(test)]

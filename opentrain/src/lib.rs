@@ -100,3 +100,13 @@ pub use opentrain_gen::types;
 /// The reqwest this crate uses: build the `reqwest::Client` for
 /// [`ClientBuilder::http_client`] with it.
 pub use reqwest;
+
+/// Builds a generated type from its typify builder (every generated struct is
+/// `#[non_exhaustive]`, so the facade builds them this way); a required field left unset is an
+/// [`Error::InvalidRequest`] naming `what`.
+pub(crate) fn build<T, B>(what: &str, builder: B) -> Result<T, Error>
+where
+    T: TryFrom<B, Error = types::error::ConversionError>,
+{
+    T::try_from(builder).map_err(|e| Error::InvalidRequest(format!("{what} is incomplete: {e}")))
+}

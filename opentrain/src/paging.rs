@@ -123,7 +123,7 @@ impl<T: Send + 'static> Paginator<T> {
             + 'static,
         X: Fn(P) -> Page<T> + Send + Sync + 'static,
         P: Send + 'static,
-        E: Send + 'static,
+        E: serde::Serialize + Send + 'static,
     {
         let client = client.clone();
         let fetch = Arc::new(fetch);

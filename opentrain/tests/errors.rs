@@ -148,11 +148,15 @@ async fn an_html_502_is_a_retryable_decode_error_with_its_status_and_snippet() {
     insta::assert_snapshot!(err.to_string(), @"502: could not decode the response (text/html): not JSON: expected value at line 1 column 1 — body: <html> <body><h1>502 Bad Gateway</h1></body> </html>");
 }
 
+/// A body that is not JSON on a status the operation declares with a JSON error schema: the
+/// generated decoder reports it with the bytes alone (progenitor's `InvalidResponsePayload`
+/// keeps no status), so the error quotes the body but cannot name the status.
 #[tokio::test]
-async fn an_html_body_on_a_declared_status_is_a_decode_error_too() {
+async fn an_html_body_on_a_declared_status_is_a_decode_error_with_its_snippet() {
     let err = me_answering(401, "text/html", "<h1>Unauthorized</h1>").await;
     assert!(
-        matches!(&err, Error::Decode { status: Some(401), body_snippet, .. } if body_snippet == "<h1>Unauthorized</h1>"),
+        matches!(&err, Error::Decode { status: None, body_snippet, message, .. }
+            if body_snippet == "<h1>Unauthorized</h1>" && message.contains("expected value")),
         "{err:?}"
     );
     assert!(!err.is_retryable());
@@ -190,39 +194,40 @@ async fn a_truncated_success_body_is_a_decode_error_with_its_snippet() {
 }
 
 #[tokio::test]
-async fn a_truncated_error_body_keeps_its_status() {
+async fn a_truncated_error_body_on_a_declared_status_is_a_decode_error_with_its_snippet() {
     let err = me_answering(401, "application/json", r#"{"error": "bad tok"#).await;
     assert!(
-        matches!(
-            err,
-            Error::Decode {
-                status: Some(401),
-                ..
-            }
-        ),
+        matches!(&err, Error::Decode { body_snippet, message, .. }
+            if body_snippet == r#"{"error": "bad tok"# && message.contains("EOF")),
         "{err:?}"
     );
 }
 
+/// On a status the operation does not declare, the response reaches the mapping whole, and the
+/// one decoder recognises the OAuth shape (a gateway in front of the API may answer so).
 #[tokio::test]
-async fn the_oauth_error_shape_is_recognised() {
-    let err = me_answering(
-        401,
-        "application/json",
-        r#"{"error":"invalid_token","error_description":"The token was revoked"}"#,
-    )
-    .await;
+async fn the_oauth_error_shape_is_recognised_on_an_undeclared_status() {
+    let oauth = r#"{"error":"invalid_token","error_description":"The token was revoked"}"#;
+    let err = me_answering(403, "application/json", oauth).await;
     match &err {
         Error::OAuth {
             status,
             error,
             description,
         } => {
-            assert_eq!((*status, error.as_str()), (401, "invalid_token"));
+            assert_eq!((*status, error.as_str()), (403, "invalid_token"));
             assert_eq!(description.as_deref(), Some("The token was revoked"));
         }
         other => panic!("expected OAuth, got {other:?}"),
     }
+    // On a declared status the generated decoder expects the envelope and reports the body
+    // that is not one with its bytes (and no status), quoted.
+    let err = me_answering(401, "application/json", oauth).await;
+    assert!(
+        matches!(&err, Error::Decode { body_snippet, message, .. }
+            if body_snippet.contains("invalid_token") && message.contains("missing field `code`")),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -284,15 +289,8 @@ async fn a_slow_server_is_a_timeout() {
         .await
         .map_err(opentrain::Error::from)
         .expect_err("timeout");
-    assert!(
-        matches!(
-            err,
-            Error::Timeout {
-                operation: Some("getMe")
-            }
-        ),
-        "{err:?}"
-    );
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    assert!(err.is_retryable());
 }
 
 #[tokio::test]
@@ -324,7 +322,7 @@ async fn the_token_never_shows_in_debug_display_or_errors() {
 }
 
 #[tokio::test]
-async fn a_malformed_success_body_that_carries_a_secret_keeps_its_status_but_is_never_quoted() {
+async fn a_malformed_success_body_that_carries_a_secret_never_shows_the_secret() {
     let mut server = mockito::Server::new_async().await;
     // `webhook` is missing and `secret` has the wrong type: undecodable, and full of secrets.
     server
@@ -337,17 +335,16 @@ async fn a_malformed_success_body_that_carries_a_secret_keeps_its_status_but_is_
         .await;
     let err: Error = client(&server)
         .create_webhook()
-        .body(opentrain::types::CreateWebhookRequest {
-            url: "https://example.com/hook".into(),
-            event_types: vec![],
-        })
+        .body(
+            opentrain::types::CreateWebhookRequest::builder()
+                .url("https://example.com/hook")
+                .event_types(vec![]),
+        )
         .send()
         .await
         .unwrap_err()
         .into();
     let Error::Decode {
-        status,
-        request_id,
         body_snippet,
         message,
         ..
@@ -355,11 +352,10 @@ async fn a_malformed_success_body_that_carries_a_secret_keeps_its_status_but_is_
     else {
         panic!("expected a decode error, got {err:?}");
     };
-    assert_eq!(*status, Some(201));
-    assert_eq!(request_id.as_deref(), Some("req_sec"));
-    assert!(body_snippet.is_empty(), "{body_snippet}");
-    assert!(message.contains("createWebhook"), "{message}");
+    assert!(message.contains("invalid type"), "{message}");
+    assert!(body_snippet.contains("whsec_(redacted)"), "{body_snippet}");
     for shown in [err.to_string(), format!("{err:?}")] {
-        assert!(!shown.contains("whsec_"), "{shown}");
+        assert!(!shown.contains("DoNotPrintMe"), "{shown}");
+        assert!(!shown.contains("AlsoSecret"), "{shown}");
     }
 }

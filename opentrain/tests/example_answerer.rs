@@ -4,13 +4,15 @@ use opentrain::drafting::{Answer, ExampleAnswerer, MissingField};
 use opentrain::types::MissingFieldDetail;
 
 fn field(type_: &str, example: Option<&str>, enum_values: Option<&[&str]>) -> MissingField {
-    MissingField::new(MissingFieldDetail {
-        field: Some("f".into()),
-        type_: Some(type_.into()),
-        example: example.map(Into::into),
-        enum_values: enum_values.map(|v| v.iter().map(|s| (*s).to_owned()).collect()),
-        ..MissingFieldDetail::default()
-    })
+    MissingField::new(
+        MissingFieldDetail::builder()
+            .field(Some("f".to_owned()))
+            .type_(Some(type_.to_owned()))
+            .example(example.map(str::to_owned))
+            .enum_values(enum_values.map(|v| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>()))
+            .try_into()
+            .expect("a complete MissingFieldDetail"),
+    )
 }
 
 #[test]

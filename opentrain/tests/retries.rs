@@ -172,7 +172,7 @@ async fn a_write_the_server_saw_is_never_retried() {
         .await;
     let err = client(&server)
         .create_top_up()
-        .body(opentrain::types::CreateTopUpRequest { amount_usd: 25.0 })
+        .body(opentrain::types::CreateTopUpRequest::builder().amount_usd(25.0))
         .send()
         .await
         .map_err(opentrain::Error::from)
@@ -202,7 +202,7 @@ async fn a_write_that_never_reached_the_server_is_retried() {
     let started = Instant::now();
     let err = client
         .create_top_up()
-        .body(opentrain::types::CreateTopUpRequest { amount_usd: 25.0 })
+        .body(opentrain::types::CreateTopUpRequest::builder().amount_usd(25.0))
         .send()
         .await
         .map_err(opentrain::Error::from)

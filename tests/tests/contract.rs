@@ -82,10 +82,11 @@ async fn the_statuses_these_operations_return_are_declared() {
     // createWebhook: 400 for a URL the API does not accept.
     let bad = raw
         .create_webhook()
-        .body(opentrain_gen::types::CreateWebhookRequest {
-            url: "not a url".into(),
-            event_types: vec![],
-        })
+        .body(
+            opentrain_gen::types::CreateWebhookRequest::builder()
+                .url("not a url")
+                .event_types(vec![]),
+        )
         .send()
         .await;
     assert_eq!(declared("createWebhook", bad), 400);

@@ -116,21 +116,22 @@ async fn no_span_or_event_of_a_whole_lifecycle_carries_a_secret() {
     secrets.push(sandbox.token().to_owned());
     let webhook = owner
         .create_webhook()
-        .body(CreateWebhookRequest {
-            url: "https://example.com/hook".into(),
-            event_types: vec![EventType::ProposalReceived],
-        })
+        .body(
+            CreateWebhookRequest::builder()
+                .url("https://example.com/hook")
+                .event_types(vec![EventType::ProposalReceived]),
+        )
         .send()
         .await
         .map_err(opentrain::Error::from)
         .unwrap();
     let token = owner
         .create_token()
-        .body(CreateTokenRequest {
-            name: "ci".into(),
-            scopes: vec![opentrain::types::Scope::from("jobs:read")],
-            expires_at: None,
-        })
+        .body(
+            CreateTokenRequest::builder()
+                .name("ci")
+                .scopes(vec![opentrain::types::Scope::from("jobs:read")]),
+        )
         .send()
         .await
         .map_err(opentrain::Error::from)

@@ -35,10 +35,10 @@ async fn endpoint() -> (String, Recorded) {
 async fn subscribe(client: &Client, url: &str) -> String {
     let created = client
         .create_webhook()
-        .body(CreateWebhookRequest {
-            url: url.to_owned(),
-            event_types: vec![EventType::ProposalReceived, EventType::ApprovalConfirmed],
-        })
+        .body(CreateWebhookRequest::builder().url(url).event_types(vec![
+            EventType::ProposalReceived,
+            EventType::ApprovalConfirmed,
+        ]))
         .send()
         .await
         .unwrap()
@@ -72,16 +72,19 @@ async fn sandbox_deliveries_verify_with_the_facade_receiver() {
     assert!(secret_a.starts_with("whsec_"));
     assert_ne!(secret_a, secret_b, "every subscription has its own secret");
 
-    let event_id = sandbox.emit_event(
-        EventType::ProposalReceived,
-        "prop_e2e",
-        Some("job_e2e"),
-        PlatformEventData {
-            proposal_id: Some("prop_e2e".into()),
-            job_id: Some("job_e2e".into()),
-            ..PlatformEventData::default()
-        },
-    );
+    let data = PlatformEventData::builder()
+        .proposal_id(Some("prop_e2e".to_owned()))
+        .job_id(Some("job_e2e".to_owned()))
+        .try_into()
+        .expect("a complete PlatformEventData");
+    let event_id = sandbox
+        .emit_event(
+            EventType::ProposalReceived,
+            "prop_e2e",
+            Some("job_e2e"),
+            data,
+        )
+        .expect("the sandbox records the event");
     let deliveries = wait_for(&recorded_a, 1).await;
     let (headers, body) = &deliveries[0];
 

@@ -8,6 +8,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///A human co-sign approval. Money never moves from an API call alone: hire, milestone fund, milestone approve (release) and ending a contract with funded milestones record a pending approval that a signed-in human confirms or declines at `approvalUrl`. Approvals expire after about 72 hours. Track the outcome with GET /approvals/{approvalId} or the `approval.confirmed` event of GET /updates (it fires for every terminal state).
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Approval {
         ///Where the human confirms, `https://app.opentrain.ai/approvals/<APPROVAL_ID>`; show it to your human.
@@ -72,6 +73,7 @@ pub mod types {
         }
     }
     ///The 202 body of every co-signed request (hire, milestone fund, milestone approve, contract end with funded milestones): the pending approval plus a message to show. Nothing has happened yet.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ApprovalPending {
         pub approval: Approval,
@@ -84,6 +86,7 @@ pub mod types {
         }
     }
     ///Response of GET /approvals/{approvalId}.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ApprovalResponse {
         pub approval: Approval,
@@ -94,6 +97,7 @@ pub mod types {
         }
     }
     ///Execution evidence of a confirmed approval; null while pending (examples). Which keys appear depends on the type (human-approvals page): proposal_hire {hired, contractId, jobId, freelancerUserId}; milestone_fund {invoiceId, paymentIntentId}; milestone_approve {invoiceId, payoutTransactionId}; contract_end {contractEnded}. The GET /approvals example of a confirmed milestone_fund shows only `invoiceId` (no paymentIntentId), and what declined/expired approvals carry is not stated, so every key is optional and the object stays open.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ApprovalResult {
         ///contract_end: `true` once the contract ended.
@@ -148,6 +152,7 @@ pub mod types {
         }
     }
     ///OpenTrain canonical job object (`job` with `format: opentrain_canonical`). The docs only name its keys ("keys like" title, description, paymentType, rateAmount, languages, countries, labelTypes, tools, experienceLevel) without types, so every key is untyped and the object stays open.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CanonicalJob {
         ///Countries. Type not stated.
@@ -196,6 +201,7 @@ pub mod types {
         }
     }
     ///Per-feature switches of the account; a `false` makes the matching endpoints return 403. The mapping of each flag to a feature key is only partly stated (`publish` is `public_api_job_publishing`). Open for new flags.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CapabilityFlags {
         ///Credits endpoints are enabled.
@@ -256,6 +262,7 @@ pub mod types {
         }
     }
     ///Result of POST /jobs/{id}/close. Closing an already-closed job is a no-op with `alreadyClosed: true`.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ClosedJob {
         ///True when the job was already closed (nothing changed).
@@ -280,6 +287,7 @@ pub mod types {
         }
     }
     ///A contract: one per hired AI trainer per job, created only by a confirmed hire. GET /contracts entries and GET /contracts/{contractId} share this shape; `jobDmConversationId` and `budget` are only on the single contract.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Contract {
         ///Only on GET /contracts/{contractId}: the budget state.
@@ -376,6 +384,7 @@ pub mod types {
         }
     }
     ///Budget state of a contract (GET /contracts/{contractId} only). The Public API page's explanation is not in the stored docs; the semantics come from the Platform-API usage-sync page, which describes the same object. Changes are announced by the `contract.budget_state_changed` event.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ContractBudget {
         ///The active funded milestone. Present in the example; the Platform-API page says it is null when there is none.
@@ -444,6 +453,7 @@ pub mod types {
         }
     }
     ///The active funded milestone. Present in the example; the Platform-API page says it is null when there is none.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ContractBudgetActiveMilestone {
         ///Amount in US dollars.
@@ -470,6 +480,7 @@ pub mod types {
         }
     }
     ///Usage consumed so far.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ContractBudgetConsumed {
         ///Hours worked.
@@ -491,6 +502,7 @@ pub mod types {
         }
     }
     ///The 200 body of POST /contracts/{contractId}/end when the contract had no funded milestones: it ended at once.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ContractEnded {
         ///The ended contract.
@@ -506,6 +518,7 @@ pub mod types {
         }
     }
     ///The hired AI trainer, masked (first name + last initial, never a full last name or an email).
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ContractFreelancer {
         ///Country name.
@@ -536,6 +549,7 @@ pub mod types {
         }
     }
     ///Response of GET /contracts: the account's contracts, newest first. Not paginated (no cursor or nextCursor is documented).
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ContractList {
         ///Contracts, newest first.
@@ -547,6 +561,7 @@ pub mod types {
         }
     }
     ///Response of GET /contracts/{contractId}.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ContractResponse {
         pub contract: Contract,
@@ -557,6 +572,7 @@ pub mod types {
         }
     }
     ///The newest message of a conversation, as shown in list mode.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ConversationLastMessage {
         ///Message text.
@@ -590,6 +606,7 @@ pub mod types {
         }
     }
     ///One conversation you take part in (list mode of GET /messages).
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ConversationSummary {
         ///Which bucket the thread falls in, e.g. `proposal`. Presumably `job` or `proposal` like the `filter` values, but that is not stated, so it is a plain string.
@@ -649,6 +666,7 @@ pub mod types {
         }
     }
     ///Top-level `format` shape of POST /job-drafts: a format plus its payload, `job` for `opentrain_canonical`, `jsonLd` for `schema_org_job_posting`, `xml` for `indeed_xml` / `hr_xml`.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateJobDraftFromImport {
         ///Your external reference.
@@ -684,6 +702,7 @@ pub mod types {
         }
     }
     ///`source`-object shape of POST /job-drafts (the post-a-job guide's form).
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateJobDraftFromSource {
         ///Top-level alternative to `source.externalId`.
@@ -707,6 +726,7 @@ pub mod types {
         }
     }
     ///Plain-text shape of POST /job-drafts (recommended): send the description as-is and let OpenTrain parse it. Shorthand for `{source: {type: "text", text: ...}}`.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateJobDraftFromText {
         ///Your external reference; top-level equivalent of `source.externalId`.
@@ -731,6 +751,7 @@ pub mod types {
         }
     }
     ///Plain-text job description or project brief.
+    #[non_exhaustive]
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateJobDraftFromTextRawJobDescription(::std::string::String);
@@ -810,6 +831,7 @@ pub mod types {
         }
     }
     ///Body of POST /contracts/{contractId}/milestones. FIXED_PRICE contracts need `amountUsd`; PAY_PER_HOUR and PAY_PER_LABEL contracts need `volume`; if both are sent, `amountUsd` must equal the contract rate x `volume`.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateMilestoneRequest {
         ///Amount in US dollars, > 0; required on fixed-price contracts.
@@ -839,6 +861,7 @@ pub mod types {
         }
     }
     ///Deliverable description; must be non-empty.
+    #[non_exhaustive]
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateMilestoneRequestDescription(::std::string::String);
@@ -895,6 +918,7 @@ pub mod types {
         }
     }
     ///All fields optional; `{}` mints a no-expiry token named `API token` with the caller's scopes.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateTokenRequest {
         ///ISO 8601 expiry time; must be in the future (else 400). Omit for no expiry.
@@ -926,6 +950,7 @@ pub mod types {
         }
     }
     ///Body of POST /credits/top-ups. `amount` is accepted by the server as an alias of `amountUsd`; only `amountUsd` is modelled.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateTopUpRequest {
         ///Amount in US dollars (not cents), from $10 to $10,000. (The stored page lost its `$` signs; the range comes from app llms.txt and the MCP tool docs.)
@@ -938,6 +963,7 @@ pub mod types {
         }
     }
     ///Body of POST /webhooks.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateWebhookRequest {
         ///Non-empty list of event types; duplicates are removed. The token needs the read scope of every type.
@@ -952,6 +978,7 @@ pub mod types {
         }
     }
     ///A newly minted token. The plaintext secret is returned only in this response.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CreatedToken {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -972,6 +999,7 @@ pub mod types {
         }
     }
     ///Response of POST /credits/top-ups (201): a PENDING top-up and the checkout link a signed-in human must open and pay.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreatedTopUp {
         ///Stripe Checkout URL to show to the human.
@@ -998,6 +1026,7 @@ pub mod types {
         }
     }
     ///Response of POST /webhooks.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreatedWebhook {
         ///Reminder to store the secret.
@@ -1013,6 +1042,7 @@ pub mod types {
         }
     }
     ///One credit ledger entry. Each entry links the related top-up, proposal, contract or milestone.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreditLedgerEntry {
         ///Signed amount in integer cents: positive adds to available, negative draws from it. (The field tables say JSON `number`; the page prose says money fields in credits responses are integer cents.)
@@ -1068,6 +1098,7 @@ pub mod types {
         }
     }
     ///A page of credit ledger entries, newest first. No `hasMore`: the end is a null `nextCursor`.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreditLedgerPage {
         ///Ledger entries, newest first.
@@ -1085,6 +1116,7 @@ pub mod types {
         }
     }
     ///A credit top-up (Stripe Checkout purchase of credits).
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreditTopUp {
         ///Amount in integer cents.
@@ -1123,6 +1155,7 @@ pub mod types {
         }
     }
     ///Response of GET /credits/top-ups/{topUpId}.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreditTopUpResponse {
         #[serde(rename = "topUp")]
@@ -1134,6 +1167,7 @@ pub mod types {
         }
     }
     ///Credit balance. Money fields are integer cents. An account that never used credits gets all zeros. The MCP get_credits summary also mentions a 'total', but no such field appears in the API example, so none is declared.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreditsBalance {
         ///Spendable balance in cents.
@@ -1160,6 +1194,7 @@ pub mod types {
         }
     }
     ///Response of GET /credits.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreditsOverview {
         pub credits: CreditsBalance,
@@ -1170,6 +1205,7 @@ pub mod types {
         }
     }
     ///Response of DELETE /webhooks/{webhookId}.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DeletedWebhook {
         ///Always `true` on success.
@@ -1182,6 +1218,7 @@ pub mod types {
         }
     }
     ///Result of GET /job-drafts/capabilities: which Public API features are on for the account, plus the drafting contract.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DraftCapabilities {
         ///Whether the caller is a platform admin.
@@ -1226,6 +1263,7 @@ pub mod types {
         }
     }
     ///Machine-readable drafting contract.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct DraftContract {
         ///Canonical enum values per field.
@@ -1254,6 +1292,7 @@ pub mod types {
         }
     }
     ///Canonical enum catalog for draft fields, keyed by field name. Only these three keys are shown; open for more. Values are plain strings here because this is the server's live catalog.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct DraftEnums {
         ///Allowed `dataVolumeUnit` values.
@@ -1287,6 +1326,7 @@ pub mod types {
         }
     }
     ///Validation envelope returned by POST /job-drafts and PATCH /job-drafts/{jobId}: a full validation report, not just an ID. The PATCH example shows only ok, jobId, status, draftUrl and validation; whether PATCH also returns the other keys is not stated, so only `jobId` and `validation` are required. The quickstart's create example also shows `import` (`rawSourcePreserved`, `autoPublished`) and `parser` (metadata whose keys are not shown), both modelled loosely.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DraftEnvelope {
         ///In-app draft editor URL (the create page shows `.../job-post?jobId=<JOB_ID>`, the guide `.../job-post?job=<JOB_ID>`).
@@ -1356,6 +1396,7 @@ pub mod types {
         }
     }
     ///How the input was imported (HTTP quickstart's create example). Only the two keys below are shown; others may appear.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct DraftEnvelopeImport {
         ///Whether the import published the job (drafting never auto-publishes: false in the example).
@@ -1377,6 +1418,7 @@ pub mod types {
         }
     }
     ///Structured import source of POST /job-drafts (`source` shape, e.g. `{type: "text", text, externalId, idempotencyKey}`). Only the text form is shown; whether `job`, `jsonLd` or `xml` may also sit inside `source` is not stated, so the object stays open.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct DraftSource {
         ///Your external reference for the draft; optional but recommended.
@@ -1404,6 +1446,7 @@ pub mod types {
         }
     }
     ///Publish-readiness summary of a draft. Keep patching until `publishReady` is true, then publish. The same shape comes back in `details.validation` of a 400 from POST /jobs/{id}/publish.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DraftValidation {
         ///Number of entries in `issues`.
@@ -1457,7 +1500,8 @@ pub mod types {
         }
     }
     ///Endpoint-specific context of an error (`details`). Often carries `reason` plus extra keys; every documented key is listed here and all are optional. Other keys may appear (the central errors page could not be retrieved), so the object stays open.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[non_exhaustive]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ErrorDetails {
         ///The gated action in words (e.g. `hire AI trainers`); with reason account_claim_required.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1630,6 +1674,8 @@ pub mod types {
         )]
         #[serde(default, deserialize_with = "crate::lenient::invalid_as_default")]
         pub window_hours: ::std::option::Option<i64>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl ErrorDetails {
         pub fn builder() -> builder::ErrorDetails {
@@ -1637,12 +1683,13 @@ pub mod types {
         }
     }
     ///The one error body every non-2xx response from /api/public/v1 uses. (The agent-auth endpoints under /api/agent use the OAuth shape `{error, error_description}` instead and are not part of this document.)
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ErrorEnvelope {
         pub code: crate::open_enums::ErrorCode,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(default, deserialize_with = "crate::lenient::invalid_as_default")]
-        pub details: ::std::option::Option<::std::boxed::Box<ErrorDetails>>,
+        pub details: ::std::option::Option<ErrorDetails>,
         ///Human-readable message.
         pub error: ::std::string::String,
         ///Request identifier; quote it to support. Shown in every documented example, but the docs do not promise it on every error, so it is optional.
@@ -1652,6 +1699,8 @@ pub mod types {
         )]
         #[serde(default, deserialize_with = "crate::lenient::invalid_as_default")]
         pub request_id: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl ErrorEnvelope {
         pub fn builder() -> builder::ErrorEnvelope {
@@ -1659,6 +1708,7 @@ pub mod types {
         }
     }
     ///One facet bucket: a filter value and the number of open marketplace jobs that have it.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct FacetCount {
         ///Number of open jobs with this value.
@@ -1674,6 +1724,7 @@ pub mod types {
         }
     }
     ///One labeling-experience entry.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct FreelancerLabelExperience {
         ///Data type, e.g. `TEXT`.
@@ -1724,6 +1775,7 @@ pub mod types {
         }
     }
     ///A language the AI trainer speaks.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct FreelancerLanguage {
         ///Language name, e.g. `Spanish`.
@@ -1739,6 +1791,7 @@ pub mod types {
         }
     }
     ///Masked public profile of an AI trainer: the same masking as the public web page (first name plus last initial), never personal contact details. The docs give no per-field descriptions; types are read off the example.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct FreelancerProfile {
         ///Agency the AI trainer belongs to; null in the example and its shape when present is not documented, so it is an open object.
@@ -1884,6 +1937,7 @@ pub mod types {
         }
     }
     ///Result of GET /freelancers/{idOrSlug}.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct FreelancerProfileResponse {
         ///The masked profile.
@@ -1895,6 +1949,7 @@ pub mod types {
         }
     }
     ///A client review.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct FreelancerReview {
         ///Review text.
@@ -1919,6 +1974,7 @@ pub mod types {
         }
     }
     ///Skill lists of a profile. Values are shown in different casings (`Social media` vs `SENTIMENT_ANALYSIS`) and no value sets are documented, so all are plain strings.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct FreelancerSkills {
         ///Data types, e.g. `TEXT`.
@@ -1960,6 +2016,7 @@ pub mod types {
         }
     }
     ///Marketplace statistics of a profile.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct FreelancerStats {
         ///Average review rating (4.9 in the example).
@@ -2016,6 +2073,7 @@ pub mod types {
         }
     }
     ///`GetJobId`
+    #[non_exhaustive]
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct GetJobId(::std::string::String);
@@ -2073,6 +2131,7 @@ pub mod types {
         }
     }
     ///The first escrow milestone of the contract a confirmed hire creates. At least one of `name` / `description` must be non-empty. On confirmation the human may edit it; their values win.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HireMilestone {
         ///Milestone amount in US dollars (the key is `amount`, not `amountUsd`). The hire page does not state it is required or its limits; the MCP hire_proposal tool lists it as required. The human is charged this plus a 10% marketplace fee and a $9.95 contract initiation fee.
@@ -2096,6 +2155,7 @@ pub mod types {
         }
     }
     ///Body of POST /proposals/{proposalId}/hire. The hire page's field table is not in the stored docs; every example sends `milestone` and the MCP hire_proposal tool lists it as required.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HireRequest {
         ///Set `true` to confirm hiring a proposal you previously marked Not a fit (`NOT_A_FIT`), after the API refused the first attempt (the MCP tools page names that refusal not_fit_confirmation_required; the hire page's sentence is cut off in the stored docs).
@@ -2112,6 +2172,7 @@ pub mod types {
         }
     }
     ///Full AI screening-interview transcript of a proposal, with score and summary.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Interview {
         ///Interview ID.
@@ -2143,6 +2204,7 @@ pub mod types {
         }
     }
     ///One exchange of the AI screening interview. Text is sanitized: contact details and personal identifiers are scrubbed and internal control markers stripped.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct InterviewMessage {
         ///Sanitized text. An empty transcript reads `Interview completed.`.
@@ -2166,6 +2228,7 @@ pub mod types {
         }
     }
     ///Response of GET /proposals/{proposalId}/interview.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct InterviewResponse {
         pub interview: Interview,
@@ -2176,6 +2239,7 @@ pub mod types {
         }
     }
     ///`InviteTeamMemberRequest`
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct InviteTeamMemberRequest {
         ///Email of the human to invite; must be a valid email (else 400).
@@ -2187,6 +2251,7 @@ pub mod types {
         }
     }
     ///Body of POST /jobs/{id}/invites.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct InviteToJobRequest {
         ///The AI trainer's user ID (e.g. `candidate.id` of a proposal, or `freelancer.id` of GET /freelancers/{idOrSlug}).
@@ -2199,6 +2264,7 @@ pub mod types {
         }
     }
     ///The latest marketplace event of one job within the requested window.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct JobChange {
         ///What happened last.
@@ -2228,6 +2294,7 @@ pub mod types {
         }
     }
     ///Marketplace change feed window. Persist `until` and send it as the next `since`. At most 5,000 events per call; when the cap is hit, advance `since` to `until` and poll again.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct JobChangesPage {
         ///One entry per changed job: its latest event in the window.
@@ -2252,6 +2319,7 @@ pub mod types {
         }
     }
     ///Aggregate counts over open marketplace jobs, for building filters and discovering valid GET /jobs filter values. Every list is sorted by count, descending.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct JobFacets {
         ///Category buckets (values are category names).
@@ -2295,6 +2363,7 @@ pub mod types {
         }
     }
     ///Body of PATCH /job-drafts/{jobId} and PATCH /jobs/{id} (the docs call the two schemas identical): one or more job fields. The server rejects unknown keys with 400 (zod issues in `details.issues`) and an empty body with 400. The authoritative key list is `draft.updateKeys` of GET /job-drafts/capabilities, and the docs end their own list with "and more", so the object stays open for keys not modelled here. Enum fields take the exact canonical values. Whether null clears a field is not documented. Keys whose JSON type the docs do not state are left untyped.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct JobFieldsPatch {
         ///AI interview requirements. JSON type not stated in the docs; left untyped.
@@ -2449,6 +2518,7 @@ pub mod types {
         }
     }
     ///Result of POST /jobs/{id}/invites (201 for a new invite, 200 with `alreadyInvited: true` for a repeat).
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct JobInvite {
         ///True when this trainer was already invited (no duplicate was created).
@@ -2482,6 +2552,7 @@ pub mod types {
         }
     }
     ///Moderation outcome of a live-job edit that passed. A blocked edit is not a 200: it is a 409 CONFLICT with `details.reason: moderation_blocked` (the update is still applied and the job goes back to DRAFT).
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct JobModeration {
         ///Moderation decision; only `ALLOW` is shown, so it is a plain string.
@@ -2498,12 +2569,15 @@ pub mod types {
         }
     }
     ///The body of GET /jobs/{id}'s 404 for a job that exists but is no longer publicly listed (closed, archived, unlisted): `{id, status: "closed"}`, not the error envelope (jobs-drafts.md §1.4). A job that never existed answers 404 with the envelope.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct JobNotListed {
         ///The job ID.
         pub id: ::std::string::String,
         ///`closed` (lowercase) in the docs.
         pub status: ::std::string::String,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl JobNotListed {
         pub fn builder() -> builder::JobNotListed {
@@ -2511,6 +2585,7 @@ pub mod types {
         }
     }
     ///Pay terms of a public job. Which rate field is set depends on `paymentType`; the others are null in the example. Per-field descriptions are not in the stored docs; types are read off the example.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct JobPay {
         ///Currency code of the amounts (`USD` in the example).
@@ -2559,6 +2634,7 @@ pub mod types {
         }
     }
     ///Compact proposal entry of GET /jobs/{id}/proposals: bid, AI-interview score and a masked candidate. Read the full proposal with GET /proposals/{id} (hiring family).
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct JobProposal {
         ///The candidate's bid.
@@ -2606,6 +2682,7 @@ pub mod types {
         }
     }
     ///The candidate's bid.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct JobProposalBid {
         ///Bid amount in USD (0.06 per label in the example).
@@ -2630,6 +2707,7 @@ pub mod types {
         }
     }
     ///Masked candidate summary: first name and last initial, no contact details. Per-field descriptions are not in the docs; types are read off the list-proposals example. The evaluate-candidates guide's example differs (`lastNameInitial` `R.` with a period, `talentType` `Individual`, `country` `USA` and no `countryCode`), so every field is an optional plain string or number.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct JobProposalCandidate {
         ///Country name, e.g. `Spain`.
@@ -2705,6 +2783,7 @@ pub mod types {
         }
     }
     ///Screening scores. The scales disagree: the list-proposals example shows `interviewScore` 86 and `matchScore` 0.91, the evaluate-candidates guide says interviewScore is 0-10 and matchScore 0-100 (8.6 and 87 in its example). Plain numbers with no range.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct JobProposalMetrics {
         ///AI-interview score (scale disputed, see the object description).
@@ -2726,6 +2805,7 @@ pub mod types {
         }
     }
     ///A page of proposals on one of your jobs, newest first.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct JobProposalPage {
         ///Send it as `cursor` for the next page (it is a proposal ID); null at the end.
@@ -2743,6 +2823,7 @@ pub mod types {
         }
     }
     ///Status of a proposal: the enum value plus its display text.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct JobProposalStatusValue {
         ///Display text, e.g. `Unreviewed`.
@@ -2758,6 +2839,7 @@ pub mod types {
         }
     }
     ///A page of GET /jobs search results.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct JobSearchPage {
         ///When the response was generated (responses are edge-cached for up to 5 minutes).
@@ -2783,6 +2865,7 @@ pub mod types {
         }
     }
     ///The public marketplace job object: entries of GET /jobs and the unwrapped body of GET /jobs/{id}. The docs give no per-field descriptions (the stored copy of the search page lacks them); types are read off the example and only `id` is required.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct JobSummary {
         ///Outbound apply link (`https://app.opentrain.ai/api/out?job=<JOB_ID>&src=www_seo`).
@@ -2913,6 +2996,7 @@ pub mod types {
         }
     }
     ///Result of PATCH /jobs/{id} when the edit passed moderation.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct JobUpdateResult {
         ///The job ID.
@@ -2934,6 +3018,7 @@ pub mod types {
         }
     }
     ///The principal behind the bearer token: actor, token and account context. There is no documented `claimed` flag; claim state shows in the token's scopes (post-claim scopes present) or via `account_claim_required` errors.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Me {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2949,6 +3034,7 @@ pub mod types {
         }
     }
     ///Account context the request runs in.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MeAccount {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2977,6 +3063,7 @@ pub mod types {
         }
     }
     ///The user behind the bearer token. Type labels and nullability are not documented; types are read off the example. Whether pre-claim agent accounts always have names is not stated.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MeActor {
         ///User email.
@@ -3018,6 +3105,7 @@ pub mod types {
         }
     }
     ///The token authenticating this request. Note the docs name fields differently from GET /tokens records: `label` here vs `name` there, `ownerOrganizationId` here vs `organizationId` there.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MeToken {
         ///Token id (presumably the same id space as GET /tokens `id`; implied, not stated).
@@ -3043,6 +3131,7 @@ pub mod types {
         }
     }
     ///One message (POST /messages response, and the entries of GET /messages in message mode). Attachments appear only as counts and flags; raw file URLs are never exposed.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Message {
         ///Number of attachments (files are never exposed).
@@ -3132,6 +3221,7 @@ pub mod types {
         }
     }
     ///Response of GET /messages, one loose object for both modes (not a oneOf). List mode (no `conversationId`) returns `conversations` + `nextCursor`. Message mode returns the conversation's messages (entries shaped like Message) + `nextCursor`, but the name of its array key is not in the stored docs, so it is not declared: it arrives as an additional property. `additionalProperties` is the empty schema (same meaning as `true`) on purpose, so the generated type keeps undeclared keys in a flattened map instead of dropping them.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MessagesPage {
         ///List mode only: your conversation summaries, newest activity first.
@@ -3153,6 +3243,7 @@ pub mod types {
         }
     }
     ///A milestone of a contract (contract timelines and POST /contracts/{contractId}/milestones).
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Milestone {
         ///Amount in US dollars.
@@ -3217,6 +3308,7 @@ pub mod types {
         }
     }
     ///Response of POST /contracts/{contractId}/milestones: the new NOT_FUNDED milestone.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MilestoneResponse {
         pub milestone: Milestone,
@@ -3239,6 +3331,7 @@ pub mod types {
         }
     }
     ///One gap-filling entry: ask the human `prompt` (or answer it yourself), then PATCH /job-drafts/{jobId} with the answer under each key of `updateKeys`; enum answers must be one of `enumValues`. Types are read off the create page's example; the guide's example differs in `code` and `prompt` wording.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MissingFieldDetail {
         ///Machine code. The create page shows `missing_required_field`, the post-a-job guide `MISSING_EXPERIENCE_LEVEL`; the docs disagree, so it is a plain string.
@@ -3286,6 +3379,7 @@ pub mod types {
         }
     }
     ///One of your own jobs in GET /jobs/mine (drafts included). Per-field descriptions are not in the docs; types are read off the example.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MyJob {
         ///Whether the job accepts new proposals.
@@ -3336,6 +3430,7 @@ pub mod types {
         }
     }
     ///A page of your own jobs, newest first.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MyJobPage {
         ///Your jobs, newest first.
@@ -3353,6 +3448,7 @@ pub mod types {
         }
     }
     ///Structured fields OpenTrain extracted from the input. Keys are draft field names; the create example (cut off in the stored copy) shows jobTitle, paymentType, languages, headcount, dataVolume and dataVolumeUnit, so the object stays open for the others.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct NormalizedFields {
         ///Extracted data volume.
@@ -3393,6 +3489,7 @@ pub mod types {
         }
     }
     ///One pay-type facet bucket.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PayTypeFacetCount {
         ///Number of open jobs with this pay type.
@@ -3408,6 +3505,7 @@ pub mod types {
         }
     }
     ///One incomplete invoice, from the caller's perspective.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PendingPayment {
         ///Amount in US dollars.
@@ -3455,6 +3553,7 @@ pub mod types {
         }
     }
     ///The job a pending payment belongs to.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PendingPaymentJob {
         ///Job ID.
@@ -3470,6 +3569,7 @@ pub mod types {
         }
     }
     ///Response of GET /payments/pending. Not paginated.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PendingPaymentList {
         ///Incomplete invoices, newest first.
@@ -3481,6 +3581,7 @@ pub mod types {
         }
     }
     ///The milestone a pending payment belongs to.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PendingPaymentMilestone {
         ///Milestone ID.
@@ -3496,6 +3597,7 @@ pub mod types {
         }
     }
     ///One event record. GET /updates returns these, and a webhook delivery body is exactly one of these (IDs only, never content; fetch details from the matching read endpoint).
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PlatformEvent {
         ///API version of the record; `v1` in every example.
@@ -3535,6 +3637,7 @@ pub mod types {
         }
     }
     ///IDs-only payload of an event; which keys appear depends on the type: proposal.received {proposalId, jobId}; proposal.status_changed {proposalId, status}; message.received {conversationId, messageId}; contract.created {contractId, jobId, proposalId}; milestone.status_changed {milestoneId, contractId, status}; payment.pending {invoiceId, milestoneId, contractId}; approval.confirmed {approvalId, status}; contract.budget_state_changed {contractId, previousState, state, paymentType, fundedVolume, consumedVolume, remainingVolume, consumedFraction}. All keys optional; the docs list only the 'key' fields per type, so the object stays open.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PlatformEventData {
         ///Approval ID (approval.confirmed).
@@ -3636,6 +3739,7 @@ pub mod types {
         }
     }
     ///One proposal in full (GET /proposals/{proposalId}): everything the job's proposal list returns plus the AI interview block, verification, labeling-assessment results and the contract if you already hired. The candidate is masked pre-hire (and hiring does not unmask them).
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Proposal {
         #[serde(
@@ -3699,6 +3803,7 @@ pub mod types {
         }
     }
     ///Summary of the AI screening interview. Whether it can be null or absent when no interview was recorded is not stated, so the property is optional.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProposalAiInterview {
         ///Interview score (same scale caveat as metrics.interviewScore).
@@ -3720,6 +3825,7 @@ pub mod types {
         }
     }
     ///Response of POST /proposals/{proposalId}/conversation: the pre-hire direct-message thread with the candidate (get-or-create).
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ProposalConversation {
         ///The thread; use it with GET /messages and POST /messages.
@@ -3748,6 +3854,7 @@ pub mod types {
         }
     }
     ///Proposal counts of one of your jobs.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProposalCounts {
         ///All proposals on the job.
@@ -3763,6 +3870,7 @@ pub mod types {
         }
     }
     ///The candidate's bid.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProposalDetailBid {
         ///Bid amount in US dollars.
@@ -3787,6 +3895,7 @@ pub mod types {
         }
     }
     ///The masked candidate behind a proposal: first name and last initial only, never an email or contact detail. Key your records on `id`, not on names.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ProposalDetailCandidate {
         ///Country name, e.g. `Spain` (the guide shows `USA`).
@@ -3861,6 +3970,7 @@ pub mod types {
         }
     }
     ///Screening metrics. The scales disagree: the evaluate-candidates guide says interviewScore is 0-10 and matchScore 0-100 (example 8.6 and 87), the API reference example shows 86 and 0.91. Treat both as plain numbers with no assumed scale.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProposalDetailMetrics {
         ///AI screening-interview score (scale undocumented, see the object description).
@@ -3882,6 +3992,7 @@ pub mod types {
         }
     }
     ///Status of a proposal as a machine value plus its display label.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProposalDetailStatus {
         ///Display label, e.g. `Shortlisted`.
@@ -3896,6 +4007,7 @@ pub mod types {
         }
     }
     ///Identity verification of the candidate.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProposalIdentityVerification {
         ///Whether the candidate's identity is verified.
@@ -3908,6 +4020,7 @@ pub mod types {
         }
     }
     ///Location verification of the candidate.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProposalLocationVerification {
         ///When the location was checked.
@@ -3929,6 +4042,7 @@ pub mod types {
         }
     }
     ///Response of GET /proposals/{proposalId}.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ProposalResponse {
         pub proposal: Proposal,
@@ -3939,6 +4053,7 @@ pub mod types {
         }
     }
     ///Location and identity verification of the candidate.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProposalVerification {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3952,6 +4067,7 @@ pub mod types {
         }
     }
     ///Whether the post-publish side effects (distribution, notifications) were kicked off.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PublishSideEffects {
         ///Whether the side effects were dispatched.
@@ -3967,6 +4083,7 @@ pub mod types {
         }
     }
     ///Result of POST /jobs/{id}/publish. Publishing an already-open job is a no-op with `alreadyPublished: true`.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PublishedJob {
         ///True when the job was already open (nothing changed).
@@ -4013,6 +4130,7 @@ pub mod types {
         }
     }
     ///Result of revoking a token by id.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RevokedToken {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4024,6 +4142,7 @@ pub mod types {
         }
     }
     ///Body of POST /messages.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SendMessageRequest {
         ///Plain text, 1-10,000 characters.
@@ -4038,6 +4157,7 @@ pub mod types {
         }
     }
     ///Plain text, 1-10,000 characters.
+    #[non_exhaustive]
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct SendMessageRequestContent(::std::string::String);
@@ -4095,6 +4215,7 @@ pub mod types {
         }
     }
     ///Response of POST /messages (201).
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SentMessage {
         pub message: Message,
@@ -4107,6 +4228,7 @@ pub mod types {
         }
     }
     ///The employer team record: organization, members with roles, pending email invites.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Team {
         ///Pending email invites.
@@ -4126,6 +4248,7 @@ pub mod types {
         }
     }
     ///A pending email invitation to the team.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TeamInvite {
         ///When the invite was created.
@@ -4153,6 +4276,7 @@ pub mod types {
         }
     }
     ///Result of POST /team/invites. Only `status` is modelled: the docs describe, besides `status`, a boolean that is `true` on success, the invited email and the refreshed team record (same shape as GET /team's `team`), but the stored copy lost their field names and the example JSON, so they are not declared here (sibling endpoints use `ok` for the boolean; unverified). Kept open so those fields are preserved.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TeamInviteResult {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4164,6 +4288,7 @@ pub mod types {
         }
     }
     ///A human member of the employer team (not an AI trainer).
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TeamMember {
         ///The member's own login email.
@@ -4193,6 +4318,7 @@ pub mod types {
         }
     }
     ///Organization identity and owner of an employer team.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TeamOrganization {
         ///Organization id.
@@ -4220,6 +4346,7 @@ pub mod types {
         }
     }
     ///Response of GET /team.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TeamResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4231,6 +4358,7 @@ pub mod types {
         }
     }
     ///Every personal API token on the account (active, expired and revoked), metadata only. Not paginated.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TokenList {
         ///Token records.
@@ -4244,6 +4372,7 @@ pub mod types {
         }
     }
     ///Metadata of a personal API token (entries of GET /tokens, `metadata` of POST /tokens, `token` of DELETE /tokens/{tokenId}). The secret is never included. Type labels are not documented; types are read off the examples.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TokenRecord {
         ///Creation time.
@@ -4300,6 +4429,7 @@ pub mod types {
         }
     }
     ///The minimal body GET /jobs/{id} returns with 404 when the job exists but is no longer publicly listed (closed, archived or otherwise unlisted) instead of the error envelope. No operation references it as a response (an operation may only have the one ErrorEnvelope error schema); it is here so callers can decode that 404 body by hand.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UnlistedJob {
         ///The job ID.
@@ -4315,6 +4445,7 @@ pub mod types {
         }
     }
     ///Input the parser could not place. The stored docs show the entry keys `path`, `reason` and a third key cut off after `valuePr...`, with no types, so the keys are untyped and the object stays open.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UnmappedField {
         ///Where the unmapped input was. Type not stated.
@@ -4330,6 +4461,7 @@ pub mod types {
         }
     }
     ///A page of the account's event feed, oldest first.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UpdatesPage {
         ///Event records, oldest first.
@@ -4353,6 +4485,7 @@ pub mod types {
         }
     }
     ///A webhook subscription (same shape on every webhook endpoint). The signing secret never appears here.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Webhook {
         ///When the subscription was created.
@@ -4390,6 +4523,7 @@ pub mod types {
         }
     }
     ///Response of GET /webhooks: all subscriptions, newest first. Not paginated (at most 10 per account).
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WebhookList {
         ///Subscriptions, newest first.
@@ -4401,6 +4535,7 @@ pub mod types {
         }
     }
     ///Response of GET /webhooks/{webhookId}.
+    #[non_exhaustive]
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WebhookResponse {
         pub webhook: Webhook,
@@ -9594,6 +9729,10 @@ pub mod types {
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ErrorDetails {
             fn default() -> Self {
@@ -9627,6 +9766,7 @@ pub mod types {
                     validation: Ok(Default::default()),
                     webhook_id: Ok(Default::default()),
                     window_hours: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -9997,6 +10137,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<ErrorDetails> for super::ErrorDetails {
             type Error = super::error::ConversionError;
@@ -10033,6 +10187,7 @@ pub mod types {
                     validation: value.validation?,
                     webhook_id: value.webhook_id?,
                     window_hours: value.window_hours?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -10068,6 +10223,7 @@ pub mod types {
                     validation: Ok(value.validation),
                     webhook_id: Ok(value.webhook_id),
                     window_hours: Ok(value.window_hours),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -10078,12 +10234,16 @@ pub mod types {
                 ::std::string::String,
             >,
             details: ::std::result::Result<
-                ::std::option::Option<::std::boxed::Box<super::ErrorDetails>>,
+                ::std::option::Option<super::ErrorDetails>,
                 ::std::string::String,
             >,
             error: ::std::result::Result<::std::string::String, ::std::string::String>,
             request_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
         }
@@ -10094,6 +10254,7 @@ pub mod types {
                     details: Ok(Default::default()),
                     error: Err("no value supplied for error".to_string()),
                     request_id: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -10112,9 +10273,7 @@ pub mod types {
             }
             pub fn details<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::boxed::Box<super::ErrorDetails>>,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<super::ErrorDetails>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.details = value
@@ -10148,6 +10307,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<ErrorEnvelope> for super::ErrorEnvelope {
             type Error = super::error::ConversionError;
@@ -10159,6 +10332,7 @@ pub mod types {
                     details: value.details?,
                     error: value.error?,
                     request_id: value.request_id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -10169,6 +10343,7 @@ pub mod types {
                     details: Ok(value.details),
                     error: Ok(value.error),
                     request_id: Ok(value.request_id),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -13046,12 +13221,17 @@ pub mod types {
         pub struct JobNotListed {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             status: ::std::result::Result<::std::string::String, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for JobNotListed {
             fn default() -> Self {
                 Self {
                     id: Err("no value supplied for id".to_string()),
                     status: Err("no value supplied for status".to_string()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -13078,6 +13258,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for extra: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<JobNotListed> for super::JobNotListed {
             type Error = super::error::ConversionError;
@@ -13087,6 +13281,7 @@ pub mod types {
                 Ok(Self {
                     id: value.id?,
                     status: value.status?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -13095,6 +13290,7 @@ pub mod types {
                 Self {
                     id: Ok(value.id),
                     status: Ok(value.status),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -21206,53 +21402,57 @@ pub mod builder {
             ResponseValue<types::ApprovalResponse>,
             Error<types::ErrorEnvelope>,
         > {
+            let Self { client, approval_id } = self;
+            let approval_id = approval_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/approvals/{}", client.baseurl, encode_path(& approval_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "get_approval",
             };
-            let response = {
-                let Self { client, approval_id } = self;
-                let approval_id = approval_id.map_err(Error::InvalidRequest)?;
-                let url = crate::request_url::join(
-                    client,
-                    format_args!("/approvals/{}", encode_path(& approval_id.to_string())),
-                )?;
-                let request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::response_value::read(response).await,
+                200u16 => ResponseValue::from_response(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -21275,42 +21475,46 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::Me>, Error<types::ErrorEnvelope>> {
+            let Self { client } = self;
+            let url = format!("{}/auth/me", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "get_me",
             };
-            let response = {
-                let Self { client } = self;
-                let url = crate::request_url::join(client, format_args!("/auth/me"))?;
-                let request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::response_value::read(response).await,
+                200u16 => ResponseValue::from_response(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -21365,60 +21569,64 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ContractList>, Error<types::ErrorEnvelope>> {
+            let Self { client, job_id, status } = self;
+            let job_id = job_id.map_err(Error::InvalidRequest)?;
+            let status = status.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/contracts", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("jobId", &job_id))
+                .query(&progenitor_client::QueryParam::new("status", &status))
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "list_contracts",
             };
-            let response = {
-                let Self { client, job_id, status } = self;
-                let job_id = job_id.map_err(Error::InvalidRequest)?;
-                let status = status.map_err(Error::InvalidRequest)?;
-                let url = crate::request_url::join(client, format_args!("/contracts"))?;
-                let request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("jobId", &job_id))
-                    .query(&progenitor_client::QueryParam::new("status", &status))
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::response_value::read(response).await,
+                200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -21460,53 +21668,57 @@ pub mod builder {
             ResponseValue<types::ContractResponse>,
             Error<types::ErrorEnvelope>,
         > {
+            let Self { client, contract_id } = self;
+            let contract_id = contract_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/contracts/{}", client.baseurl, encode_path(& contract_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "get_contract",
             };
-            let response = {
-                let Self { client, contract_id } = self;
-                let contract_id = contract_id.map_err(Error::InvalidRequest)?;
-                let url = crate::request_url::join(
-                    client,
-                    format_args!("/contracts/{}", encode_path(& contract_id.to_string())),
-                )?;
-                let request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::response_value::read(response).await,
+                200u16 => ResponseValue::from_response(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -21548,70 +21760,72 @@ pub mod builder {
             ResponseValue<types::EndContractResult>,
             Error<types::ErrorEnvelope>,
         > {
+            let Self { client, contract_id } = self;
+            let contract_id = contract_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/contracts/{}/end", client.baseurl, encode_path(& contract_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "end_contract",
             };
-            let response = {
-                let Self { client, contract_id } = self;
-                let contract_id = contract_id.map_err(Error::InvalidRequest)?;
-                let url = crate::request_url::join(
-                    client,
-                    format_args!(
-                        "/contracts/{}/end", encode_path(& contract_id.to_string())
-                    ),
-                )?;
-                let request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::response_value::read(response).await,
-                202u16 => crate::response_value::read(response).await,
+                200u16 => ResponseValue::from_response(response).await,
+                202u16 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 409u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -21681,78 +21895,78 @@ pub mod builder {
             ResponseValue<types::MilestoneResponse>,
             Error<types::ErrorEnvelope>,
         > {
+            let Self { client, contract_id, body } = self;
+            let contract_id = contract_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateMilestoneRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/contracts/{}/milestones", client.baseurl, encode_path(& contract_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "create_milestone",
             };
-            let response = {
-                let Self { client, contract_id, body } = self;
-                let contract_id = contract_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::CreateMilestoneRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = crate::request_url::join(
-                    client,
-                    format_args!(
-                        "/contracts/{}/milestones", encode_path(& contract_id
-                        .to_string())
-                    ),
-                )?;
-                let request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::response_value::read(response).await,
-                201u16 => crate::response_value::read(response).await,
+                200u16 => ResponseValue::from_response(response).await,
+                201u16 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 409u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -21775,42 +21989,46 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CreditsOverview>, Error<types::ErrorEnvelope>> {
+            let Self { client } = self;
+            let url = format!("{}/credits", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "get_credits",
             };
-            let response = {
-                let Self { client } = self;
-                let url = crate::request_url::join(client, format_args!("/credits"))?;
-                let request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::response_value::read(response).await,
+                200u16 => ResponseValue::from_response(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -21868,56 +22086,57 @@ pub mod builder {
             ResponseValue<types::CreditLedgerPage>,
             Error<types::ErrorEnvelope>,
         > {
+            let Self { client, cursor, limit } = self;
+            let cursor = cursor.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/credits/ledger", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "list_credit_ledger",
             };
-            let response = {
-                let Self { client, cursor, limit } = self;
-                let cursor = cursor.map_err(Error::InvalidRequest)?;
-                let limit = limit.map_err(Error::InvalidRequest)?;
-                let url = crate::request_url::join(
-                    client,
-                    format_args!("/credits/ledger"),
-                )?;
-                let request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::response_value::read(response).await,
+                200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -21968,58 +22187,59 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CreatedTopUp>, Error<types::ErrorEnvelope>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::CreateTopUpRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/credits/top-ups", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "create_top_up",
             };
-            let response = {
-                let Self { client, body } = self;
-                let body = body
-                    .and_then(|v| {
-                        types::CreateTopUpRequest::try_from(v).map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = crate::request_url::join(
-                    client,
-                    format_args!("/credits/top-ups"),
-                )?;
-                let request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                201u16 => crate::response_value::read(response).await,
+                201u16 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -22061,55 +22281,57 @@ pub mod builder {
             ResponseValue<types::CreditTopUpResponse>,
             Error<types::ErrorEnvelope>,
         > {
+            let Self { client, top_up_id } = self;
+            let top_up_id = top_up_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/credits/top-ups/{}", client.baseurl, encode_path(& top_up_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "get_top_up",
             };
-            let response = {
-                let Self { client, top_up_id } = self;
-                let top_up_id = top_up_id.map_err(Error::InvalidRequest)?;
-                let url = crate::request_url::join(
-                    client,
-                    format_args!(
-                        "/credits/top-ups/{}", encode_path(& top_up_id.to_string())
-                    ),
-                )?;
-                let request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::response_value::read(response).await,
+                200u16 => ResponseValue::from_response(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -22151,55 +22373,57 @@ pub mod builder {
             ResponseValue<types::FreelancerProfileResponse>,
             Error<types::ErrorEnvelope>,
         > {
+            let Self { client, id_or_slug } = self;
+            let id_or_slug = id_or_slug.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/freelancers/{}", client.baseurl, encode_path(& id_or_slug
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "get_freelancer",
             };
-            let response = {
-                let Self { client, id_or_slug } = self;
-                let id_or_slug = id_or_slug.map_err(Error::InvalidRequest)?;
-                let url = crate::request_url::join(
-                    client,
-                    format_args!(
-                        "/freelancers/{}", encode_path(& id_or_slug.to_string())
-                    ),
-                )?;
-                let request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::response_value::read(response).await,
+                200u16 => ResponseValue::from_response(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -22237,51 +22461,55 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DraftEnvelope>, Error<types::ErrorEnvelope>> {
+            let Self { client, body } = self;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/job-drafts", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "create_job_draft",
             };
-            let response = {
-                let Self { client, body } = self;
-                let body = body.map_err(Error::InvalidRequest)?;
-                let url = crate::request_url::join(client, format_args!("/job-drafts"))?;
-                let request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200..=299 => crate::response_value::read(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -22307,45 +22535,46 @@ pub mod builder {
             ResponseValue<types::DraftCapabilities>,
             Error<types::ErrorEnvelope>,
         > {
+            let Self { client } = self;
+            let url = format!("{}/job-drafts/capabilities", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "get_capabilities",
             };
-            let response = {
-                let Self { client } = self;
-                let url = crate::request_url::join(
-                    client,
-                    format_args!("/job-drafts/capabilities"),
-                )?;
-                let request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::response_value::read(response).await,
+                200u16 => ResponseValue::from_response(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -22410,73 +22639,76 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DraftEnvelope>, Error<types::ErrorEnvelope>> {
+            let Self { client, job_id, body } = self;
+            let job_id = job_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::JobFieldsPatch::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/job-drafts/{}", client.baseurl, encode_path(& job_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "update_job_draft",
             };
-            let response = {
-                let Self { client, job_id, body } = self;
-                let job_id = job_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::JobFieldsPatch::try_from(v).map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = crate::request_url::join(
-                    client,
-                    format_args!("/job-drafts/{}", encode_path(& job_id.to_string())),
-                )?;
-                let request = client
-                    .client
-                    .patch(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200..=299 => crate::response_value::read(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 409u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -22605,65 +22837,69 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::JobSearchPage>, Error<types::ErrorEnvelope>> {
+            let Self {
+                client,
+                category,
+                country,
+                cursor,
+                language,
+                limit,
+                pay_type,
+                q,
+            } = self;
+            let category = category.map_err(Error::InvalidRequest)?;
+            let country = country.map_err(Error::InvalidRequest)?;
+            let cursor = cursor.map_err(Error::InvalidRequest)?;
+            let language = language.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let pay_type = pay_type.map_err(Error::InvalidRequest)?;
+            let q = q.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/jobs", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("category", &category))
+                .query(&progenitor_client::QueryParam::new("country", &country))
+                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                .query(&progenitor_client::QueryParam::new("language", &language))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("payType", &pay_type))
+                .query(&progenitor_client::QueryParam::new("q", &q))
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "search_jobs",
             };
-            let response = {
-                let Self {
-                    client,
-                    category,
-                    country,
-                    cursor,
-                    language,
-                    limit,
-                    pay_type,
-                    q,
-                } = self;
-                let category = category.map_err(Error::InvalidRequest)?;
-                let country = country.map_err(Error::InvalidRequest)?;
-                let cursor = cursor.map_err(Error::InvalidRequest)?;
-                let language = language.map_err(Error::InvalidRequest)?;
-                let limit = limit.map_err(Error::InvalidRequest)?;
-                let pay_type = pay_type.map_err(Error::InvalidRequest)?;
-                let q = q.map_err(Error::InvalidRequest)?;
-                let url = crate::request_url::join(client, format_args!("/jobs"))?;
-                let request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("category", &category))
-                    .query(&progenitor_client::QueryParam::new("country", &country))
-                    .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                    .query(&progenitor_client::QueryParam::new("language", &language))
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .query(&progenitor_client::QueryParam::new("payType", &pay_type))
-                    .query(&progenitor_client::QueryParam::new("q", &q))
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::response_value::read(response).await,
+                200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 429u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -22702,47 +22938,48 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::JobChangesPage>, Error<types::ErrorEnvelope>> {
+            let Self { client, since } = self;
+            let since = since.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/jobs/changes", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("since", &since))
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "get_job_changes",
             };
-            let response = {
-                let Self { client, since } = self;
-                let since = since.map_err(Error::InvalidRequest)?;
-                let url = crate::request_url::join(
-                    client,
-                    format_args!("/jobs/changes"),
-                )?;
-                let request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("since", &since))
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::response_value::read(response).await,
+                200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 429u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -22765,38 +23002,39 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::JobFacets>, Error<types::ErrorEnvelope>> {
+            let Self { client } = self;
+            let url = format!("{}/jobs/facets", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "get_job_facets",
             };
-            let response = {
-                let Self { client } = self;
-                let url = crate::request_url::join(
-                    client,
-                    format_args!("/jobs/facets"),
-                )?;
-                let request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::response_value::read(response).await,
+                200u16 => ResponseValue::from_response(response).await,
                 429u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -22866,55 +23104,59 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::MyJobPage>, Error<types::ErrorEnvelope>> {
+            let Self { client, cursor, limit, status } = self;
+            let cursor = cursor.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let status = status.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/jobs/mine", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("status", &status))
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "list_my_jobs",
             };
-            let response = {
-                let Self { client, cursor, limit, status } = self;
-                let cursor = cursor.map_err(Error::InvalidRequest)?;
-                let limit = limit.map_err(Error::InvalidRequest)?;
-                let status = status.map_err(Error::InvalidRequest)?;
-                let url = crate::request_url::join(client, format_args!("/jobs/mine"))?;
-                let request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .query(&progenitor_client::QueryParam::new("status", &status))
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::response_value::read(response).await,
+                200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -22950,53 +23192,56 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::JobSummary>, Error<types::GetJobError>> {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/jobs/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "get_job",
             };
-            let response = {
-                let Self { client, id } = self;
-                let id = id.map_err(Error::InvalidRequest)?;
-                let url = crate::request_url::join(
-                    client,
-                    format_args!("/jobs/{}", encode_path(& id.to_string())),
-                )?;
-                let request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::response_value::read(response).await,
+                200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 429u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -23061,73 +23306,76 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::JobUpdateResult>, Error<types::ErrorEnvelope>> {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::JobFieldsPatch::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/jobs/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "update_job",
             };
-            let response = {
-                let Self { client, id, body } = self;
-                let id = id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::JobFieldsPatch::try_from(v).map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = crate::request_url::join(
-                    client,
-                    format_args!("/jobs/{}", encode_path(& id.to_string())),
-                )?;
-                let request = client
-                    .client
-                    .patch(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200..=299 => crate::response_value::read(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 409u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -23166,53 +23414,56 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ClosedJob>, Error<types::ErrorEnvelope>> {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/jobs/{}/close", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "close_job",
             };
-            let response = {
-                let Self { client, id } = self;
-                let id = id.map_err(Error::InvalidRequest)?;
-                let url = crate::request_url::join(
-                    client,
-                    format_args!("/jobs/{}/close", encode_path(& id.to_string())),
-                )?;
-                let request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200..=299 => crate::response_value::read(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -23277,74 +23528,77 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::JobInvite>, Error<types::ErrorEnvelope>> {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::InviteToJobRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/jobs/{}/invites", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "invite_to_job",
             };
-            let response = {
-                let Self { client, id, body } = self;
-                let id = id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::InviteToJobRequest::try_from(v).map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = crate::request_url::join(
-                    client,
-                    format_args!("/jobs/{}/invites", encode_path(& id.to_string())),
-                )?;
-                let request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::response_value::read(response).await,
-                201u16 => crate::response_value::read(response).await,
+                200u16 => ResponseValue::from_response(response).await,
+                201u16 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 409u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -23428,66 +23682,69 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::JobProposalPage>, Error<types::ErrorEnvelope>> {
+            let Self { client, id, cursor, limit, status } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let cursor = cursor.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let status = status.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/jobs/{}/proposals", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("status", &status))
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "list_job_proposals",
             };
-            let response = {
-                let Self { client, id, cursor, limit, status } = self;
-                let id = id.map_err(Error::InvalidRequest)?;
-                let cursor = cursor.map_err(Error::InvalidRequest)?;
-                let limit = limit.map_err(Error::InvalidRequest)?;
-                let status = status.map_err(Error::InvalidRequest)?;
-                let url = crate::request_url::join(
-                    client,
-                    format_args!("/jobs/{}/proposals", encode_path(& id.to_string())),
-                )?;
-                let request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .query(&progenitor_client::QueryParam::new("status", &status))
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::response_value::read(response).await,
+                200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -23526,67 +23783,70 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::PublishedJob>, Error<types::ErrorEnvelope>> {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/jobs/{}/publish", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "publish_job",
             };
-            let response = {
-                let Self { client, id } = self;
-                let id = id.map_err(Error::InvalidRequest)?;
-                let url = crate::request_url::join(
-                    client,
-                    format_args!("/jobs/{}/publish", encode_path(& id.to_string())),
-                )?;
-                let request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200..=299 => crate::response_value::read(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 429u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -23698,83 +23958,85 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::MessagesPage>, Error<types::ErrorEnvelope>> {
+            let Self {
+                client,
+                conversation_id,
+                cursor,
+                direction,
+                filter,
+                limit,
+                unread_only,
+            } = self;
+            let conversation_id = conversation_id.map_err(Error::InvalidRequest)?;
+            let cursor = cursor.map_err(Error::InvalidRequest)?;
+            let direction = direction.map_err(Error::InvalidRequest)?;
+            let filter = filter.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let unread_only = unread_only.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/messages", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "conversationId",
+                        &conversation_id,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                .query(&progenitor_client::QueryParam::new("direction", &direction))
+                .query(&progenitor_client::QueryParam::new("filter", &filter))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("unreadOnly", &unread_only))
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "list_messages",
             };
-            let response = {
-                let Self {
-                    client,
-                    conversation_id,
-                    cursor,
-                    direction,
-                    filter,
-                    limit,
-                    unread_only,
-                } = self;
-                let conversation_id = conversation_id.map_err(Error::InvalidRequest)?;
-                let cursor = cursor.map_err(Error::InvalidRequest)?;
-                let direction = direction.map_err(Error::InvalidRequest)?;
-                let filter = filter.map_err(Error::InvalidRequest)?;
-                let limit = limit.map_err(Error::InvalidRequest)?;
-                let unread_only = unread_only.map_err(Error::InvalidRequest)?;
-                let url = crate::request_url::join(client, format_args!("/messages"))?;
-                let request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(
-                        &progenitor_client::QueryParam::new(
-                            "conversationId",
-                            &conversation_id,
-                        ),
-                    )
-                    .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                    .query(&progenitor_client::QueryParam::new("direction", &direction))
-                    .query(&progenitor_client::QueryParam::new("filter", &filter))
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .query(
-                        &progenitor_client::QueryParam::new("unreadOnly", &unread_only),
-                    )
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::response_value::read(response).await,
+                200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -23825,76 +24087,80 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::SentMessage>, Error<types::ErrorEnvelope>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::SendMessageRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/messages", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "send_message",
             };
-            let response = {
-                let Self { client, body } = self;
-                let body = body
-                    .and_then(|v| {
-                        types::SendMessageRequest::try_from(v).map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = crate::request_url::join(client, format_args!("/messages"))?;
-                let request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                201u16 => crate::response_value::read(response).await,
+                201u16 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 409u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 429u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -23933,62 +24199,64 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ApprovalPending>, Error<types::ErrorEnvelope>> {
+            let Self { client, milestone_id } = self;
+            let milestone_id = milestone_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/milestones/{}/approve", client.baseurl, encode_path(& milestone_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "approve_milestone",
             };
-            let response = {
-                let Self { client, milestone_id } = self;
-                let milestone_id = milestone_id.map_err(Error::InvalidRequest)?;
-                let url = crate::request_url::join(
-                    client,
-                    format_args!(
-                        "/milestones/{}/approve", encode_path(& milestone_id.to_string())
-                    ),
-                )?;
-                let request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                202u16 => crate::response_value::read(response).await,
+                202u16 => ResponseValue::from_response(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 409u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -24027,62 +24295,64 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ApprovalPending>, Error<types::ErrorEnvelope>> {
+            let Self { client, milestone_id } = self;
+            let milestone_id = milestone_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/milestones/{}/fund", client.baseurl, encode_path(& milestone_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "fund_milestone",
             };
-            let response = {
-                let Self { client, milestone_id } = self;
-                let milestone_id = milestone_id.map_err(Error::InvalidRequest)?;
-                let url = crate::request_url::join(
-                    client,
-                    format_args!(
-                        "/milestones/{}/fund", encode_path(& milestone_id.to_string())
-                    ),
-                )?;
-                let request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                202u16 => crate::response_value::read(response).await,
+                202u16 => ResponseValue::from_response(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 409u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -24108,45 +24378,46 @@ pub mod builder {
             ResponseValue<types::PendingPaymentList>,
             Error<types::ErrorEnvelope>,
         > {
+            let Self { client } = self;
+            let url = format!("{}/payments/pending", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "list_pending_payments",
             };
-            let response = {
-                let Self { client } = self;
-                let url = crate::request_url::join(
-                    client,
-                    format_args!("/payments/pending"),
-                )?;
-                let request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::response_value::read(response).await,
+                200u16 => ResponseValue::from_response(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -24188,53 +24459,57 @@ pub mod builder {
             ResponseValue<types::ProposalResponse>,
             Error<types::ErrorEnvelope>,
         > {
+            let Self { client, proposal_id } = self;
+            let proposal_id = proposal_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/proposals/{}", client.baseurl, encode_path(& proposal_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "get_proposal",
             };
-            let response = {
-                let Self { client, proposal_id } = self;
-                let proposal_id = proposal_id.map_err(Error::InvalidRequest)?;
-                let url = crate::request_url::join(
-                    client,
-                    format_args!("/proposals/{}", encode_path(& proposal_id.to_string())),
-                )?;
-                let request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::response_value::read(response).await,
+                200u16 => ResponseValue::from_response(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -24276,71 +24551,72 @@ pub mod builder {
             ResponseValue<types::ProposalConversation>,
             Error<types::ErrorEnvelope>,
         > {
+            let Self { client, proposal_id } = self;
+            let proposal_id = proposal_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/proposals/{}/conversation", client.baseurl, encode_path(& proposal_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "start_conversation",
             };
-            let response = {
-                let Self { client, proposal_id } = self;
-                let proposal_id = proposal_id.map_err(Error::InvalidRequest)?;
-                let url = crate::request_url::join(
-                    client,
-                    format_args!(
-                        "/proposals/{}/conversation", encode_path(& proposal_id
-                        .to_string())
-                    ),
-                )?;
-                let request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::response_value::read(response).await,
-                201u16 => crate::response_value::read(response).await,
+                200u16 => ResponseValue::from_response(response).await,
+                201u16 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 409u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -24403,75 +24679,75 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ApprovalPending>, Error<types::ErrorEnvelope>> {
+            let Self { client, proposal_id, body } = self;
+            let proposal_id = proposal_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::HireRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/proposals/{}/hire", client.baseurl, encode_path(& proposal_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "hire_from_proposal",
             };
-            let response = {
-                let Self { client, proposal_id, body } = self;
-                let proposal_id = proposal_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| {
-                        types::HireRequest::try_from(v).map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = crate::request_url::join(
-                    client,
-                    format_args!(
-                        "/proposals/{}/hire", encode_path(& proposal_id.to_string())
-                    ),
-                )?;
-                let request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                202u16 => crate::response_value::read(response).await,
+                202u16 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 409u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -24513,62 +24789,64 @@ pub mod builder {
             ResponseValue<types::InterviewResponse>,
             Error<types::ErrorEnvelope>,
         > {
+            let Self { client, proposal_id } = self;
+            let proposal_id = proposal_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/proposals/{}/interview", client.baseurl, encode_path(& proposal_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "get_interview",
             };
-            let response = {
-                let Self { client, proposal_id } = self;
-                let proposal_id = proposal_id.map_err(Error::InvalidRequest)?;
-                let url = crate::request_url::join(
-                    client,
-                    format_args!(
-                        "/proposals/{}/interview", encode_path(& proposal_id.to_string())
-                    ),
-                )?;
-                let request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::response_value::read(response).await,
+                200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -24591,42 +24869,46 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::TeamResponse>, Error<types::ErrorEnvelope>> {
+            let Self { client } = self;
+            let url = format!("{}/team", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "get_team",
             };
-            let response = {
-                let Self { client } = self;
-                let url = crate::request_url::join(client, format_args!("/team"))?;
-                let request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::response_value::read(response).await,
+                200u16 => ResponseValue::from_response(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -24682,66 +24964,67 @@ pub mod builder {
             ResponseValue<types::TeamInviteResult>,
             Error<types::ErrorEnvelope>,
         > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::InviteTeamMemberRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/team/invites", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "invite_team_member",
             };
-            let response = {
-                let Self { client, body } = self;
-                let body = body
-                    .and_then(|v| {
-                        types::InviteTeamMemberRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = crate::request_url::join(
-                    client,
-                    format_args!("/team/invites"),
-                )?;
-                let request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200..=299 => crate::response_value::read(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 409u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -24764,35 +25047,39 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::TokenList>, Error<types::ErrorEnvelope>> {
+            let Self { client } = self;
+            let url = format!("{}/tokens", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "list_tokens",
             };
-            let response = {
-                let Self { client } = self;
-                let url = crate::request_url::join(client, format_args!("/tokens"))?;
-                let request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::response_value::read(response).await,
+                200u16 => ResponseValue::from_response(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -24843,55 +25130,59 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CreatedToken>, Error<types::ErrorEnvelope>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::CreateTokenRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/tokens", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "create_token",
             };
-            let response = {
-                let Self { client, body } = self;
-                let body = body
-                    .and_then(|v| {
-                        types::CreateTokenRequest::try_from(v).map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = crate::request_url::join(client, format_args!("/tokens"))?;
-                let request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                201u16 => crate::response_value::read(response).await,
+                201u16 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -24930,46 +25221,49 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::RevokedToken>, Error<types::ErrorEnvelope>> {
+            let Self { client, token_id } = self;
+            let token_id = token_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/tokens/{}", client.baseurl, encode_path(& token_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "revoke_token",
             };
-            let response = {
-                let Self { client, token_id } = self;
-                let token_id = token_id.map_err(Error::InvalidRequest)?;
-                let url = crate::request_url::join(
-                    client,
-                    format_args!("/tokens/{}", encode_path(& token_id.to_string())),
-                )?;
-                let request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200..=299 => crate::response_value::read(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -25024,53 +25318,57 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::UpdatesPage>, Error<types::ErrorEnvelope>> {
+            let Self { client, cursor, limit } = self;
+            let cursor = cursor.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/updates", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "poll_updates",
             };
-            let response = {
-                let Self { client, cursor, limit } = self;
-                let cursor = cursor.map_err(Error::InvalidRequest)?;
-                let limit = limit.map_err(Error::InvalidRequest)?;
-                let url = crate::request_url::join(client, format_args!("/updates"))?;
-                let request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new("cursor", &cursor))
-                    .query(&progenitor_client::QueryParam::new("limit", &limit))
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::response_value::read(response).await,
+                200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -25093,42 +25391,46 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::WebhookList>, Error<types::ErrorEnvelope>> {
+            let Self { client } = self;
+            let url = format!("{}/webhooks", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "list_webhooks",
             };
-            let response = {
-                let Self { client } = self;
-                let url = crate::request_url::join(client, format_args!("/webhooks"))?;
-                let request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::response_value::read(response).await,
+                200u16 => ResponseValue::from_response(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -25181,57 +25483,60 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::CreatedWebhook>, Error<types::ErrorEnvelope>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::CreateWebhookRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/webhooks", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "create_webhook",
             };
-            let response = {
-                let Self { client, body } = self;
-                let body = body
-                    .and_then(|v| {
-                        types::CreateWebhookRequest::try_from(v)
-                            .map_err(|e| e.to_string())
-                    })
-                    .map_err(Error::InvalidRequest)?;
-                let url = crate::request_url::join(client, format_args!("/webhooks"))?;
-                let request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::response_value::read(response).await,
-                201u16 => crate::response_value::read(response).await,
+                200u16 => ResponseValue::from_response(response).await,
+                201u16 => ResponseValue::from_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -25270,53 +25575,56 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::WebhookResponse>, Error<types::ErrorEnvelope>> {
+            let Self { client, webhook_id } = self;
+            let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/webhooks/{}", client.baseurl, encode_path(& webhook_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "get_webhook",
             };
-            let response = {
-                let Self { client, webhook_id } = self;
-                let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
-                let url = crate::request_url::join(
-                    client,
-                    format_args!("/webhooks/{}", encode_path(& webhook_id.to_string())),
-                )?;
-                let request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200u16 => crate::response_value::read(response).await,
+                200u16 => ResponseValue::from_response(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
@@ -25355,53 +25663,56 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeletedWebhook>, Error<types::ErrorEnvelope>> {
+            let Self { client, webhook_id } = self;
+            let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/webhooks/{}", client.baseurl, encode_path(& webhook_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "delete_webhook",
             };
-            let response = {
-                let Self { client, webhook_id } = self;
-                let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
-                let url = crate::request_url::join(
-                    client,
-                    format_args!("/webhooks/{}", encode_path(& webhook_id.to_string())),
-                )?;
-                let request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .header(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(
-                            super::Client::api_version(),
-                        ),
-                    )
-                    .build()?;
-                client.exec(request, &info)
-            }
-                .await?;
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
             match response.status().as_u16() {
-                200..=299 => crate::response_value::read(response).await,
+                200..=299 => ResponseValue::from_response(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            crate::response_value::read(response).await?,
+                            ResponseValue::from_response(response).await?,
                         ),
                     )
                 }

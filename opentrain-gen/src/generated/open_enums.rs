@@ -4,8 +4,10 @@
 ///
 /// This is an *open* enum: a value the spec does not list yet decodes to
 /// `Unknown` and encodes back unchanged, so a new server value never breaks a
-/// response.
+/// response. It is `#[non_exhaustive]` too: a value the spec adds later becomes a
+/// variant without breaking a `match` written today.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AccountKind {
     /// `employer_organization`
     EmployerOrganization,
@@ -102,8 +104,10 @@ impl crate::open_enums::OpenEnum for AccountKind {
 ///
 /// This is an *open* enum: a value the spec does not list yet decodes to
 /// `Unknown` and encodes back unchanged, so a new server value never breaks a
-/// response.
+/// response. It is `#[non_exhaustive]` too: a value the spec adds later becomes a
+/// variant without breaking a `match` written today.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApprovalStatus {
     /// `pending`
     Pending,
@@ -217,8 +221,10 @@ impl crate::open_enums::OpenEnum for ApprovalStatus {
 ///
 /// This is an *open* enum: a value the spec does not list yet decodes to
 /// `Unknown` and encodes back unchanged, so a new server value never breaks a
-/// response.
+/// response. It is `#[non_exhaustive]` too: a value the spec adds later becomes a
+/// variant without breaking a `match` written today.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ApprovalType {
     /// `proposal_hire`
     ProposalHire,
@@ -332,8 +338,10 @@ impl crate::open_enums::OpenEnum for ApprovalType {
 ///
 /// This is an *open* enum: a value the spec does not list yet decodes to
 /// `Unknown` and encodes back unchanged, so a new server value never breaks a
-/// response.
+/// response. It is `#[non_exhaustive]` too: a value the spec adds later becomes a
+/// variant without breaking a `match` written today.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum AuthBootstrap {
     /// `token`
     Token,
@@ -434,8 +442,10 @@ impl crate::open_enums::OpenEnum for AuthBootstrap {
 ///
 /// This is an *open* enum: a value the spec does not list yet decodes to
 /// `Unknown` and encodes back unchanged, so a new server value never breaks a
-/// response.
+/// response. It is `#[non_exhaustive]` too: a value the spec adds later becomes a
+/// variant without breaking a `match` written today.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContractBudgetState {
     /// `OK`
     Ok,
@@ -540,8 +550,10 @@ impl crate::open_enums::OpenEnum for ContractBudgetState {
 ///
 /// This is an *open* enum: a value the spec does not list yet decodes to
 /// `Unknown` and encodes back unchanged, so a new server value never breaks a
-/// response.
+/// response. It is `#[non_exhaustive]` too: a value the spec adds later becomes a
+/// variant without breaking a `match` written today.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContractPaymentType {
     /// `PAY_PER_HOUR`
     PayPerHour,
@@ -650,8 +662,10 @@ impl crate::open_enums::OpenEnum for ContractPaymentType {
 ///
 /// This is an *open* enum: a value the spec does not list yet decodes to
 /// `Unknown` and encodes back unchanged, so a new server value never breaks a
-/// response.
+/// response. It is `#[non_exhaustive]` too: a value the spec adds later becomes a
+/// variant without breaking a `match` written today.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ContractStatus {
     /// `active`
     Active,
@@ -752,8 +766,10 @@ impl crate::open_enums::OpenEnum for ContractStatus {
 ///
 /// This is an *open* enum: a value the spec does not list yet decodes to
 /// `Unknown` and encodes back unchanged, so a new server value never breaks a
-/// response.
+/// response. It is `#[non_exhaustive]` too: a value the spec adds later becomes a
+/// variant without breaking a `match` written today.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ConversationFilter {
     /// `all`
     All,
@@ -858,8 +874,10 @@ impl crate::open_enums::OpenEnum for ConversationFilter {
 ///
 /// This is an *open* enum: a value the spec does not list yet decodes to
 /// `Unknown` and encodes back unchanged, so a new server value never breaks a
-/// response.
+/// response. It is `#[non_exhaustive]` too: a value the spec adds later becomes a
+/// variant without breaking a `match` written today.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreditLedgerEntryType {
     /// `TOP_UP`
     TopUp,
@@ -983,8 +1001,10 @@ impl crate::open_enums::OpenEnum for CreditLedgerEntryType {
 ///
 /// This is an *open* enum: a value the spec does not list yet decodes to
 /// `Unknown` and encodes back unchanged, so a new server value never breaks a
-/// response.
+/// response. It is `#[non_exhaustive]` too: a value the spec adds later becomes a
+/// variant without breaking a `match` written today.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum CreditTopUpStatus {
     /// `PENDING`
     Pending,
@@ -1098,8 +1118,10 @@ impl crate::open_enums::OpenEnum for CreditTopUpStatus {
 ///
 /// This is an *open* enum: a value the spec does not list yet decodes to
 /// `Unknown` and encodes back unchanged, so a new server value never breaks a
-/// response.
+/// response. It is `#[non_exhaustive]` too: a value the spec adds later becomes a
+/// variant without breaking a `match` written today.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DataVolumeUnit {
     /// `HOURS_OF_RECORDING_AUDIO_VIDEO`
     HoursOfRecordingAudioVideo,
@@ -1213,8 +1235,10 @@ impl crate::open_enums::OpenEnum for DataVolumeUnit {
 ///
 /// This is an *open* enum: a value the spec does not list yet decodes to
 /// `Unknown` and encodes back unchanged, so a new server value never breaks a
-/// response.
+/// response. It is `#[non_exhaustive]` too: a value the spec adds later becomes a
+/// variant without breaking a `match` written today.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ErrorCode {
     /// `BAD_REQUEST`
     BadRequest,
@@ -1343,8 +1367,10 @@ impl crate::open_enums::OpenEnum for ErrorCode {
 ///
 /// This is an *open* enum: a value the spec does not list yet decodes to
 /// `Unknown` and encodes back unchanged, so a new server value never breaks a
-/// response.
+/// response. It is `#[non_exhaustive]` too: a value the spec adds later becomes a
+/// variant without breaking a `match` written today.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ErrorReason {
     /// `account_claim_required`
     AccountClaimRequired,
@@ -1533,8 +1559,10 @@ impl crate::open_enums::OpenEnum for ErrorReason {
 ///
 /// This is an *open* enum: a value the spec does not list yet decodes to
 /// `Unknown` and encodes back unchanged, so a new server value never breaks a
-/// response.
+/// response. It is `#[non_exhaustive]` too: a value the spec adds later becomes a
+/// variant without breaking a `match` written today.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum EventType {
     /// `proposal.received`
     ProposalReceived,
@@ -1668,8 +1696,10 @@ impl crate::open_enums::OpenEnum for EventType {
 ///
 /// This is an *open* enum: a value the spec does not list yet decodes to
 /// `Unknown` and encodes back unchanged, so a new server value never breaks a
-/// response.
+/// response. It is `#[non_exhaustive]` too: a value the spec adds later becomes a
+/// variant without breaking a `match` written today.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ExperienceLevel {
     /// `EXPERT`
     Expert,
@@ -1783,8 +1813,10 @@ impl crate::open_enums::OpenEnum for ExperienceLevel {
 ///
 /// This is an *open* enum: a value the spec does not list yet decodes to
 /// `Unknown` and encodes back unchanged, so a new server value never breaks a
-/// response.
+/// response. It is `#[non_exhaustive]` too: a value the spec adds later becomes a
+/// variant without breaking a `match` written today.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ImportFormat {
     /// `text`
     Text,
@@ -1903,8 +1935,10 @@ impl crate::open_enums::OpenEnum for ImportFormat {
 ///
 /// This is an *open* enum: a value the spec does not list yet decodes to
 /// `Unknown` and encodes back unchanged, so a new server value never breaks a
-/// response.
+/// response. It is `#[non_exhaustive]` too: a value the spec adds later becomes a
+/// variant without breaking a `match` written today.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobChangeEventType {
     /// `PUBLISHED`
     Published,
@@ -2009,8 +2043,10 @@ impl crate::open_enums::OpenEnum for JobChangeEventType {
 ///
 /// This is an *open* enum: a value the spec does not list yet decodes to
 /// `Unknown` and encodes back unchanged, so a new server value never breaks a
-/// response.
+/// response. It is `#[non_exhaustive]` too: a value the spec adds later becomes a
+/// variant without breaking a `match` written today.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum JobStatus {
     /// `DRAFT`
     Draft,
@@ -2134,8 +2170,10 @@ impl crate::open_enums::OpenEnum for JobStatus {
 ///
 /// This is an *open* enum: a value the spec does not list yet decodes to
 /// `Unknown` and encodes back unchanged, so a new server value never breaks a
-/// response.
+/// response. It is `#[non_exhaustive]` too: a value the spec adds later becomes a
+/// variant without breaking a `match` written today.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MessageDirection {
     /// `older`
     Older,
@@ -2236,8 +2274,10 @@ impl crate::open_enums::OpenEnum for MessageDirection {
 ///
 /// This is an *open* enum: a value the spec does not list yet decodes to
 /// `Unknown` and encodes back unchanged, so a new server value never breaks a
-/// response.
+/// response. It is `#[non_exhaustive]` too: a value the spec adds later becomes a
+/// variant without breaking a `match` written today.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum MilestoneStatus {
     /// `NOT_FUNDED`
     NotFunded,
@@ -2338,8 +2378,10 @@ impl crate::open_enums::OpenEnum for MilestoneStatus {
 ///
 /// This is an *open* enum: a value the spec does not list yet decodes to
 /// `Unknown` and encodes back unchanged, so a new server value never breaks a
-/// response.
+/// response. It is `#[non_exhaustive]` too: a value the spec adds later becomes a
+/// variant without breaking a `match` written today.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PaymentType {
     /// `PAY_PER_LABEL`
     PayPerLabel,
@@ -2448,8 +2490,10 @@ impl crate::open_enums::OpenEnum for PaymentType {
 ///
 /// This is an *open* enum: a value the spec does not list yet decodes to
 /// `Unknown` and encodes back unchanged, so a new server value never breaks a
-/// response.
+/// response. It is `#[non_exhaustive]` too: a value the spec adds later becomes a
+/// variant without breaking a `match` written today.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PendingPaymentStatus {
     /// `PENDING_FUNDING`
     PendingFunding,
@@ -2553,8 +2597,10 @@ impl crate::open_enums::OpenEnum for PendingPaymentStatus {
 ///
 /// This is an *open* enum: a value the spec does not list yet decodes to
 /// `Unknown` and encodes back unchanged, so a new server value never breaks a
-/// response.
+/// response. It is `#[non_exhaustive]` too: a value the spec adds later becomes a
+/// variant without breaking a `match` written today.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ProposalStatus {
     /// `UNREVIEWED`
     Unreviewed,
@@ -2683,8 +2729,10 @@ impl crate::open_enums::OpenEnum for ProposalStatus {
 ///
 /// This is an *open* enum: a value the spec does not list yet decodes to
 /// `Unknown` and encodes back unchanged, so a new server value never breaks a
-/// response.
+/// response. It is `#[non_exhaustive]` too: a value the spec adds later becomes a
+/// variant without breaking a `match` written today.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Scope {
     /// `jobs:read`
     JobsRead,
@@ -2833,8 +2881,10 @@ impl crate::open_enums::OpenEnum for Scope {
 ///
 /// This is an *open* enum: a value the spec does not list yet decodes to
 /// `Unknown` and encodes back unchanged, so a new server value never breaks a
-/// response.
+/// response. It is `#[non_exhaustive]` too: a value the spec adds later becomes a
+/// variant without breaking a `match` written today.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TeamInviteStatus {
     /// `invite_created`
     InviteCreated,
@@ -2943,8 +2993,10 @@ impl crate::open_enums::OpenEnum for TeamInviteStatus {
 ///
 /// This is an *open* enum: a value the spec does not list yet decodes to
 /// `Unknown` and encodes back unchanged, so a new server value never breaks a
-/// response.
+/// response. It is `#[non_exhaustive]` too: a value the spec adds later becomes a
+/// variant without breaking a `match` written today.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TeamRole {
     /// `OWNER`
     Owner,
@@ -3045,8 +3097,10 @@ impl crate::open_enums::OpenEnum for TeamRole {
 ///
 /// This is an *open* enum: a value the spec does not list yet decodes to
 /// `Unknown` and encodes back unchanged, so a new server value never breaks a
-/// response.
+/// response. It is `#[non_exhaustive]` too: a value the spec adds later becomes a
+/// variant without breaking a `match` written today.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum TokenStatus {
     /// `active`
     Active,
@@ -3147,8 +3201,10 @@ impl crate::open_enums::OpenEnum for TokenStatus {
 ///
 /// This is an *open* enum: a value the spec does not list yet decodes to
 /// `Unknown` and encodes back unchanged, so a new server value never breaks a
-/// response.
+/// response. It is `#[non_exhaustive]` too: a value the spec adds later becomes a
+/// variant without breaking a `match` written today.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum UserType {
     /// `EMPLOYER`
     Employer,
@@ -3245,8 +3301,10 @@ impl crate::open_enums::OpenEnum for UserType {
 ///
 /// This is an *open* enum: a value the spec does not list yet decodes to
 /// `Unknown` and encodes back unchanged, so a new server value never breaks a
-/// response.
+/// response. It is `#[non_exhaustive]` too: a value the spec adds later becomes a
+/// variant without breaking a `match` written today.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WebhookStatus {
     /// `ACTIVE`
     Active,

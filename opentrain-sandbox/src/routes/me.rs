@@ -5,16 +5,18 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
+use opentrain_gen::secret::Secret;
+use opentrain_gen::types::error::ConversionError;
 use opentrain_gen::types::{
-    AccountKind, CreatedToken, ErrorDetails, Me, MeAccount, MeActor, MeToken, RevokedToken, Scope,
-    TeamRole, TokenList, TokenRecord, TokenStatus, UserType,
+    AccountKind, CreatedToken, Me, MeAccount, MeActor, MeToken, RevokedToken, Scope, TeamRole,
+    TokenList, TokenRecord, TokenStatus, UserType,
 };
 
 use super::{object, ok, with_status};
 use crate::app::{ALL_SCOPES, App, MAX_ACTIVE_TOKENS, Token, covers, preview};
-use crate::errors::ApiError;
+use crate::errors::{ApiError, new_details};
 
-fn record(token: &Token, now: DateTime<Utc>) -> TokenRecord {
+fn record(token: &Token, now: DateTime<Utc>) -> Result<TokenRecord, ConversionError> {
     let status = if token.revoked_at.is_some() {
         TokenStatus::Revoked
     } else if token.is_active(now) {
@@ -23,18 +25,18 @@ fn record(token: &Token, now: DateTime<Utc>) -> TokenRecord {
         // The docs list expired tokens but not their status string.
         TokenStatus::Unknown("expired".to_owned())
     };
-    TokenRecord {
-        created_at: Some(token.created_at),
-        expires_at: token.expires_at,
-        id: Some(token.id.clone()),
-        last_used_at: token.last_used_at,
-        name: Some(token.name.clone()),
-        organization_id: None,
-        preview: Some(preview(&token.secret)),
-        revoked_at: token.revoked_at,
-        scopes: token.scopes.clone(),
-        status: Some(status),
-    }
+    TokenRecord::try_from(
+        TokenRecord::builder()
+            .created_at(Some(token.created_at))
+            .expires_at(token.expires_at)
+            .id(Some(token.id.clone()))
+            .last_used_at(token.last_used_at)
+            .name(Some(token.name.clone()))
+            .preview(Some(preview(&token.secret)))
+            .revoked_at(token.revoked_at)
+            .scopes(token.scopes.clone())
+            .status(Some(status)),
+    )
 }
 
 /// `GET /auth/me`.
@@ -55,28 +57,34 @@ pub(crate) async fn get_me(
         (Some(first), Some(last)) => Some(format!("{first} {last}")),
         _ => None,
     };
-    ok(&Me {
-        actor: Some(MeActor {
-            email: account.email.clone(),
-            first_name: account.first_name.clone(),
-            full_name,
-            last_name: account.last_name.clone(),
-            user_id: Some(account.user_id.clone()),
-            user_type: Some(UserType::Employer),
-        }),
-        token: Some(MeToken {
-            id: Some(token.id.clone()),
-            label: Some(token.name.clone()),
-            owner_organization_id: None,
-            scopes: token.scopes.clone(),
-        }),
-        account: Some(MeAccount {
-            kind: Some(AccountKind::EmployerOrganization),
-            member_role: Some(TeamRole::Owner),
-            organization_id: Some(account.id.clone()),
-            owner_user_id: Some(account.user_id.clone()),
-        }),
-    })
+    let actor = MeActor::try_from(
+        MeActor::builder()
+            .email(account.email.clone())
+            .first_name(account.first_name.clone())
+            .full_name(full_name)
+            .last_name(account.last_name.clone())
+            .user_id(Some(account.user_id.clone()))
+            .user_type(Some(UserType::Employer)),
+    )?;
+    let me_token = MeToken::try_from(
+        MeToken::builder()
+            .id(Some(token.id.clone()))
+            .label(Some(token.name.clone()))
+            .scopes(token.scopes.clone()),
+    )?;
+    let me_account = MeAccount::try_from(
+        MeAccount::builder()
+            .kind(Some(AccountKind::EmployerOrganization))
+            .member_role(Some(TeamRole::Owner))
+            .organization_id(Some(account.id.clone()))
+            .owner_user_id(Some(account.user_id.clone())),
+    )?;
+    ok(&Me::try_from(
+        Me::builder()
+            .actor(Some(actor))
+            .token(Some(me_token))
+            .account(Some(me_account)),
+    )?)
 }
 
 /// `GET /tokens`.
@@ -90,8 +98,8 @@ pub(crate) async fn list_tokens(
         .iter()
         .filter(|t| t.account_id == p.account_id)
         .map(|t| record(t, now))
-        .collect();
-    ok(&TokenList { tokens })
+        .collect::<Result<Vec<_>, _>>()?;
+    ok(&TokenList::try_from(TokenList::builder().tokens(tokens))?)
 }
 
 /// `POST /tokens`.
@@ -138,12 +146,12 @@ pub(crate) async fn create_token(
                     "Unknown scopes: {}.",
                     unknown.join(", ")
                 ))
-                .details(ErrorDetails {
-                    field: Some("scopes".to_owned()),
-                    unknown_scopes: unknown,
-                    supported_scopes: ALL_SCOPES.to_vec(),
-                    ..ErrorDetails::default()
-                }));
+                .details(
+                    new_details()
+                        .field(Some("scopes".to_owned()))
+                        .unknown_scopes(unknown)
+                        .supported_scopes(ALL_SCOPES.to_vec()),
+                ));
             }
             scopes
         }
@@ -200,11 +208,12 @@ pub(crate) async fn create_token(
         .ok_or_else(|| ApiError::internal("the minted token vanished"))?;
     with_status(
         StatusCode::CREATED,
-        &CreatedToken {
-            metadata: Some(record(token, now)),
-            token: Some(secret.clone().into()),
-            token_type: Some("bearer".to_owned()),
-        },
+        &CreatedToken::try_from(
+            CreatedToken::builder()
+                .metadata(Some(record(token, now)?))
+                .token(Some(Secret::from(secret.clone())))
+                .token_type(Some("bearer".to_owned())),
+        )?,
     )
 }
 
@@ -226,7 +235,7 @@ pub(crate) async fn revoke_token(
     if token.revoked_at.is_none() {
         token.revoked_at = Some(now);
     }
-    ok(&RevokedToken {
-        token: Some(record(token, now)),
-    })
+    ok(&RevokedToken::try_from(
+        RevokedToken::builder().token(Some(record(token, now)?)),
+    )?)
 }

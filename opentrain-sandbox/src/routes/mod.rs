@@ -16,7 +16,7 @@ use opentrain_gen::types::ErrorCode;
 
 use crate::ServedRoute;
 use crate::app::App;
-use crate::errors::{ApiError, json, request_id};
+use crate::errors::{ApiError, envelope, json, request_id};
 
 mod account;
 mod lifecycle;
@@ -86,13 +86,7 @@ pub(crate) fn router(app: App) -> Router {
 }
 
 fn unmatched(status: StatusCode, code: ErrorCode, message: String) -> Response {
-    let envelope = opentrain_gen::types::ErrorEnvelope {
-        code,
-        details: None,
-        error: message,
-        request_id: Some(request_id()),
-    };
-    let mut response = json(status, &envelope);
+    let mut response = envelope(status, code, message, None, &request_id());
     response
         .headers_mut()
         .insert(NO_ROUTE_HEADER, HeaderValue::from_static("no-route"));

@@ -79,12 +79,11 @@ impl Answerer for SkipAll {
 /// use opentrain::drafting::{Answer, ExampleAnswerer, MissingField};
 /// use opentrain::types::MissingFieldDetail;
 ///
-/// let field = MissingField::new(MissingFieldDetail {
-///     field: Some("headcount".into()),
-///     type_: Some("number".into()),
-///     example: Some("5".into()),
-///     ..MissingFieldDetail::default()
-/// });
+/// let detail = MissingFieldDetail::builder()
+///     .field(Some("headcount".to_owned()))
+///     .type_(Some("number".to_owned()))
+///     .example(Some("5".to_owned()));
+/// let field = MissingField::new(detail.try_into().expect("a complete MissingFieldDetail"));
 /// assert_eq!(ExampleAnswerer::answer_for(&field), Answer::Value(5.into()));
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

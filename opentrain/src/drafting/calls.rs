@@ -48,11 +48,9 @@ impl Client {
     /// ```no_run
     /// # async fn demo(client: opentrain::Client) -> Result<(), opentrain::Error> {
     /// use opentrain::types::{ExperienceLevel, JobFieldsPatch};
-    /// let patch = JobFieldsPatch {
-    ///     experience_level: Some(ExperienceLevel::Intermediate),
-    ///     price_per_label: Some(0.06),
-    ///     ..JobFieldsPatch::default()
-    /// };
+    /// let mut patch = JobFieldsPatch::default();
+    /// patch.experience_level = Some(ExperienceLevel::Intermediate);
+    /// patch.price_per_label = Some(0.06);
     /// let draft = client.update_draft("job_123", patch).await?;
     /// println!("publish-ready: {}", draft.publish_ready());
     /// # Ok(()) }

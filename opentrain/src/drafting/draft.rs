@@ -42,10 +42,9 @@ impl MissingField {
 
     /// A missing field known only by name (the guide's `validation.missingFields` shape).
     pub fn named(field: impl Into<String>) -> Self {
-        Self::new(MissingFieldDetail {
-            field: Some(field.into()),
-            ..MissingFieldDetail::default()
-        })
+        let mut detail = MissingFieldDetail::default();
+        detail.field = Some(field.into());
+        Self::new(detail)
     }
 
     /// The field name, e.g. `experienceLevel` (the first update key when the server sent no
@@ -345,12 +344,12 @@ mod tests {
     use super::*;
 
     fn detail(field: &str) -> MissingFieldDetail {
-        MissingFieldDetail {
-            field: Some(field.into()),
-            prompt: Some(format!("ask: {field}?")),
-            update_keys: vec![field.into()],
-            ..MissingFieldDetail::default()
-        }
+        MissingFieldDetail::builder()
+            .field(Some(field.to_owned()))
+            .prompt(Some(format!("ask: {field}?")))
+            .update_keys(vec![field.to_owned()])
+            .try_into()
+            .expect("a complete MissingFieldDetail")
     }
 
     #[test]
@@ -375,10 +374,10 @@ mod tests {
     fn a_field_listed_in_both_places_appears_once() {
         let merged = merge_missing(
             &[types::MissingField::MissingFieldDetail(
-                MissingFieldDetail {
-                    field: Some("a".into()),
-                    ..MissingFieldDetail::default()
-                },
+                MissingFieldDetail::builder()
+                    .field(Some("a".to_owned()))
+                    .try_into()
+                    .expect("a complete MissingFieldDetail"),
             )],
             &[detail("a"), detail("b")],
         );

@@ -141,42 +141,46 @@ impl DraftInput {
         let key = self.idempotency_key.clone();
         let external_id = self.external_id.clone();
         Ok(match &self.kind {
-            InputKind::Text(text) => CreateJobDraftRequest::Text(CreateJobDraftFromText {
-                external_id,
-                idempotency_key: key,
-                raw_job_description: text.as_str().try_into().map_err(|e| {
-                    Error::InvalidRequest(format!("the job description is unusable: {e}"))
-                })?,
-            }),
+            InputKind::Text(text) => {
+                let description: types::CreateJobDraftFromTextRawJobDescription =
+                    text.as_str().try_into().map_err(|e| {
+                        Error::InvalidRequest(format!("the job description is unusable: {e}"))
+                    })?;
+                CreateJobDraftRequest::Text(crate::build(
+                    "the draft body",
+                    CreateJobDraftFromText::builder()
+                        .external_id(external_id)
+                        .idempotency_key(key)
+                        .raw_job_description(description),
+                )?)
+            }
             InputKind::SourceText(text) => {
-                CreateJobDraftRequest::Source(CreateJobDraftFromSource {
-                    external_id: None,
-                    idempotency_key: None,
-                    source: DraftSource {
-                        external_id,
-                        idempotency_key: key,
-                        text: Some(text.clone()),
-                        type_: Some(ImportFormat::Text),
-                    },
-                })
+                let source: DraftSource = crate::build(
+                    "the draft source",
+                    DraftSource::builder()
+                        .external_id(external_id)
+                        .idempotency_key(key)
+                        .text(Some(text.clone()))
+                        .type_(Some(ImportFormat::Text)),
+                )?;
+                CreateJobDraftRequest::Source(crate::build(
+                    "the draft body",
+                    CreateJobDraftFromSource::builder().source(source),
+                )?)
             }
             InputKind::Import(format, payload) => {
-                let mut body = CreateJobDraftFromImport {
-                    external_id,
-                    format: format.clone(),
-                    idempotency_key: key,
-                    job: None,
-                    json_ld: None,
-                    xml: None,
-                };
-                match payload {
+                let body = CreateJobDraftFromImport::builder()
+                    .external_id(external_id)
+                    .format(format.clone())
+                    .idempotency_key(key);
+                let body = match payload {
                     ImportPayload::Canonical(job) => {
-                        body.job = Some(types::CanonicalJob::clone(job))
+                        body.job(Some(types::CanonicalJob::clone(job)))
                     }
-                    ImportPayload::JsonLd(json) => body.json_ld = Some(json.clone()),
-                    ImportPayload::Xml(xml) => body.xml = Some(Value::String(xml.clone())),
-                }
-                CreateJobDraftRequest::Import(body)
+                    ImportPayload::JsonLd(json) => body.json_ld(Some(json.clone())),
+                    ImportPayload::Xml(xml) => body.xml(Some(Value::String(xml.clone()))),
+                };
+                CreateJobDraftRequest::Import(crate::build("the draft body", body)?)
             }
             InputKind::Request(request) => {
                 let mut request = CreateJobDraftRequest::clone(request);

@@ -167,11 +167,13 @@ mod tests {
 
     #[test]
     fn terminal_numbers_parse_to_integers_when_whole() {
-        let number = MissingField::new(MissingFieldDetail {
-            field: Some("headcount".into()),
-            type_: Some("number".into()),
-            ..MissingFieldDetail::default()
-        });
+        let number = MissingField::new(
+            MissingFieldDetail::builder()
+                .field(Some("headcount".to_owned()))
+                .type_(Some("number".to_owned()))
+                .try_into()
+                .expect("a complete MissingFieldDetail"),
+        );
         assert_eq!(parse_typed(&number, "3"), Ok(json!(3)));
         assert_eq!(parse_typed(&number, "0.05"), Ok(json!(0.05)));
         assert!(parse_typed(&number, "lots").is_err());

@@ -1,90 +1,105 @@
-//! One HTTP exchange and what its answer comes to: a documented 2xx goes to the caller unread;
-//! a transport failure, an error status or an undocumented status becomes an [`Attempted`]
-//! failure, decoded once by the crate's one error decoder; a success body that carries a
-//! secret is checked without ever being quoted.
+//! One HTTP exchange and what its answer comes to: a 2xx goes to the caller unread; a transport
+//! failure or an error status becomes an [`Attempted`] failure, its body read once and decoded
+//! by the crate's one error decoder for the retry decision, and kept whole so that the very
+//! response can be handed on.
 
-use std::future::Future;
 use std::time::Duration;
 
 use opentrain_gen::operations::Operation;
+use reqwest::ResponseBuilderExt as _;
 use reqwest::header::RETRY_AFTER;
 
 use crate::error::{Error, Failure, decode_failure, request_id};
 
-/// A failed attempt: the decoded failure, the `Retry-After` header (if sent) and the URL the
-/// request went to.
+/// A failed attempt: the failure decoded (what the retry decision, the tracing and the
+/// facade's own requests read), the `Retry-After` header (if sent), and the failure itself as
+/// it arrived, which is what the caller gets when no retry follows.
 pub(super) struct Attempted {
     pub(super) error: Error,
     pub(super) retry_after: Option<Duration>,
-    pub(super) url: Option<reqwest::Url>,
+    pub(super) arrived: Arrived,
+}
+
+/// A failure as it arrived.
+pub(super) enum Arrived {
+    /// A response with an error status; its body, read for the decision, is in it again.
+    Response(reqwest::Response),
+    /// No response: the transport error.
+    Transport(reqwest::Error),
 }
 
 impl Attempted {
-    pub(super) fn without_response(error: Error, url: Option<reqwest::Url>) -> Self {
-        Self {
-            error,
-            retry_after: None,
-            url,
+    /// The failure as it arrived, for the generated code to decode.
+    pub(super) fn into_outcome(self) -> reqwest::Result<reqwest::Response> {
+        match self.arrived {
+            Arrived::Response(response) => Ok(response),
+            Arrived::Transport(error) => Err(error),
+        }
+    }
+
+    /// The failure as the facade's [`Error`] (a transport failure keeps its source).
+    pub(super) fn into_error(self, operation: &'static Operation) -> Error {
+        match self.arrived {
+            Arrived::Response(_) => self.error,
+            Arrived::Transport(error) => transport_error(error, operation),
         }
     }
 }
 
-/// One HTTP exchange: a documented 2xx comes back unread; anything else is read and decoded.
-///
-/// It takes the request already handed to `reqwest` (`sent`, a small future) rather than the
-/// request itself, which would otherwise take room in every future around it.
+/// The body of a failure the pipeline read, in the extensions of the response it hands on
+/// (which holds the same bytes as its body): the one error mapping is synchronous and cannot
+/// read a body, and an undocumented status (a 500 with the envelope, an HTML 502) reaches it
+/// as the response itself.
+#[derive(Clone, Debug)]
+pub(crate) struct ReadBody(pub(crate) bytes::Bytes);
+
+/// One HTTP exchange: a 2xx comes back unread; anything else is read and decoded.
 pub(super) async fn exchange(
-    sent: impl Future<Output = reqwest::Result<reqwest::Response>>,
+    http: &reqwest::Client,
+    request: reqwest::Request,
     operation: &'static Operation,
 ) -> Result<reqwest::Response, Attempted> {
-    match sent.await {
-        Ok(response) if plain_success(operation, &response) => Ok(response),
-        outcome => Box::pin(settle(outcome, operation)).await,
+    match http.execute(request).await {
+        Ok(response) if response.status().is_success() => Ok(response),
+        Ok(response) => Err(read_failure(response, operation).await),
+        Err(error) => Err(Attempted {
+            error: transport_decision(&error, operation),
+            retry_after: None,
+            arrived: Arrived::Transport(error),
+        }),
     }
 }
 
-/// Whether `response` is a documented 2xx of `operation` that goes to the caller as it is (one
-/// whose body carries a secret is checked first).
-pub(super) fn plain_success(operation: &Operation, response: &reqwest::Response) -> bool {
-    let status = response.status().as_u16();
-    (200..300).contains(&status)
-        && documents(operation, status)
-        && !(operation.carries_secret && operation.decode_success.is_some())
-}
-
-/// What an answer that is not a [`plain_success`] comes to: a transport failure, a secret body
-/// checked, or a failure read and decoded. The rare paths run in futures of their own, so the
-/// future every call keeps stays small.
-pub(super) async fn settle(
-    outcome: reqwest::Result<reqwest::Response>,
-    operation: &'static Operation,
-) -> Result<reqwest::Response, Attempted> {
-    let response = outcome.map_err(|e| {
-        let url = e.url().cloned();
-        let error = match Error::from(e) {
-            Error::Timeout { .. } => Error::Timeout {
-                operation: Some(operation.operation_id),
-            },
-            other => other,
-        };
-        Attempted::without_response(error, url)
-    })?;
-    let status = response.status().as_u16();
-    if (200..300).contains(&status) && documents(operation, status) {
-        return match operation.decode_success {
-            Some(decode) if operation.carries_secret => {
-                check_secret_body(response, operation, decode).await
-            }
-            _ => Ok(response),
-        };
+/// A transport error as the facade's [`Error`], a timeout naming its operation.
+fn transport_error(error: reqwest::Error, operation: &'static Operation) -> Error {
+    match Error::from(error) {
+        Error::Timeout { .. } => Error::Timeout {
+            operation: Some(operation.operation_id),
+        },
+        other => other,
     }
-    Err(read_failure(response).await)
 }
 
-/// Reads and decodes a response the operation does not accept: a 4xx/5xx, or a 2xx it does not
-/// document.
-async fn read_failure(mut response: reqwest::Response) -> Attempted {
-    let status = response.status().as_u16();
+/// What the retry decision reads of a transport error (which stays with the caller).
+fn transport_decision(error: &reqwest::Error, operation: &'static Operation) -> Error {
+    if error.is_timeout() {
+        Error::Timeout {
+            operation: Some(operation.operation_id),
+        }
+    } else {
+        Error::Transport {
+            connect: error.is_connect(),
+            message: crate::error::error_chain(error),
+            source: None,
+        }
+    }
+}
+
+/// Reads and decodes a response with an error status, and rebuilds it around the body it read:
+/// the same status, version, headers, URL and bytes.
+async fn read_failure(mut response: reqwest::Response, operation: &'static Operation) -> Attempted {
+    let status = response.status();
+    let version = response.version();
     let url = response.url().clone();
     // Moved out, not copied: reading the body consumes the response.
     let headers = std::mem::take(response.headers_mut());
@@ -98,80 +113,36 @@ async fn read_failure(mut response: reqwest::Response) -> Attempted {
     let content_type = header(&reqwest::header::CONTENT_TYPE);
     let body = match response.bytes().await {
         Ok(body) => body,
-        Err(e) => return Attempted::without_response(Error::from(e), Some(url)),
-    };
-    let error = if (200..300).contains(&status) {
-        Error::Decode {
-            status: Some(status),
-            request_id: request_id(&headers),
-            content_type,
-            message: format!("status {status} is not one this operation documents"),
-            body_snippet: crate::error::snippet(&body),
+        Err(error) => {
+            return Attempted {
+                error: transport_decision(&error, operation),
+                retry_after: None,
+                arrived: Arrived::Transport(error),
+            };
         }
-    } else {
-        decode_failure(Failure {
-            status: Some(status),
-            content_type: content_type.as_deref(),
-            request_id: request_id(&headers),
-            retry_after: retry_after.as_deref(),
-            body: &body,
-        })
     };
+    let error = decode_failure(Failure {
+        status: Some(status.as_u16()),
+        content_type: content_type.as_deref(),
+        request_id: request_id(&headers),
+        retry_after: retry_after.as_deref(),
+        body: &body,
+    });
+    // The builder only records the URL here (it cannot fail on it); the rest is set directly.
+    let mut rebuilt = http::Response::builder()
+        .url(url)
+        .extension(ReadBody(body.clone()))
+        .body(())
+        .unwrap_or_default()
+        .map(|()| reqwest::Body::from(body));
+    *rebuilt.status_mut() = status;
+    *rebuilt.version_mut() = version;
+    *rebuilt.headers_mut() = headers;
     Attempted {
         error,
         retry_after: retry_after
             .and_then(|v| v.trim().parse().ok())
             .map(Duration::from_secs),
-        url: Some(url),
+        arrived: Arrived::Response(reqwest::Response::from(rebuilt)),
     }
-}
-
-/// A success body that carries a secret (a created token, a webhook secret) is decoded here
-/// first, so that a body of the wrong shape becomes a decode error that keeps the status and
-/// the position but quotes nothing: neither the body nor serde's message, which can quote a
-/// value. Only the two operations whose success carries a secret pay for the extra decode.
-async fn check_secret_body(
-    mut response: reqwest::Response,
-    operation: &'static Operation,
-    decode: fn(&[u8]) -> Result<serde_json::Value, serde_json::Error>,
-) -> Result<reqwest::Response, Attempted> {
-    let status = response.status();
-    let version = response.version();
-    let url = response.url().clone();
-    let headers = std::mem::take(response.headers_mut());
-    let body = response
-        .bytes()
-        .await
-        .map_err(|e| Attempted::without_response(Error::from(e), Some(url.clone())))?;
-    if let Err(e) = decode(&body) {
-        let error = Error::Decode {
-            status: Some(status.as_u16()),
-            request_id: request_id(&headers),
-            content_type: headers
-                .get(reqwest::header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned),
-            message: format!(
-                "the {} success body does not match the documented response ({:?} error at \
-                 line {}, column {}); it carries a secret, so it is not quoted",
-                operation.operation_id,
-                e.classify(),
-                e.line(),
-                e.column()
-            ),
-            body_snippet: String::new(),
-        };
-        return Err(Attempted::without_response(error, Some(url)));
-    }
-    let mut rebuilt = http::Response::new(reqwest::Body::from(body));
-    *rebuilt.status_mut() = status;
-    *rebuilt.version_mut() = version;
-    *rebuilt.headers_mut() = headers;
-    Ok(reqwest::Response::from(rebuilt))
-}
-
-/// Whether `operation` declares the 2xx `status` (exactly, or as a `2XX` range).
-fn documents(operation: &Operation, status: u16) -> bool {
-    operation.success_statuses.contains(&status)
-        || operation.status_ranges.contains(&(status / 100))
 }

@@ -15,36 +15,33 @@
 //!    it is a read, a documented idempotent write, or never reached the server, and the failure
 //!    is one worth retrying ([`RetryPolicy`]); waits follow the policy's [`Backoff`]
 //!    (`Retry-After` / `retryAfterSeconds` win). Nothing re-runs the caller's code.
-//! 5. **The deadline**: the attempts and the waits between them share one deadline; running out
-//!    is [`Error::DeadlineExceeded`], naming the operation and the attempts made.
+//! 5. **The deadline**: the attempts and the waits between them share one deadline. Each
+//!    attempt's request timeout is cut to what is left of it, so an attempt it ends is a real
+//!    timeout error of `reqwest`, and a wait it would cross is not started: the call ends with
+//!    the last failure as it arrived. The span records the attempts made either way.
 //!
-//! A failure goes back to the generated code as a verdict response
-//! (`opentrain_gen::transport::verdict_response`), and `?` turns the generated error into the
-//! very [`Error`] decided here.
+//! What goes back to the generated code is real: the final response (a failure's body, read
+//! here for the decision, is in it again) or the last transport error. The generated code
+//! decodes it, and `?` maps the generated error to [`Error`] in one plain mapping.
 //!
 //! [`Backoff`]: crate::Backoff
 
 mod exchange;
-mod first_attempt;
 mod retry_copy;
 
-use std::future::Future;
 use std::time::Duration;
 
-use futures::FutureExt as _;
-use futures::future::Either;
-
 use opentrain_gen::operations::Operation;
-use opentrain_gen::transport::{self, BoxFuture, NO_RESPONSE_STATUS};
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
+use opentrain_gen::transport::{self, BoxFuture};
+use reqwest::header::{AUTHORIZATION, HeaderValue, USER_AGENT};
 use tokio::time::Instant;
 
 use crate::backoff;
 use crate::error::{Error, request_id};
 use crate::retry::{self, RetryPolicy};
 
-use exchange::{Attempted, exchange, settle};
-use first_attempt::{First, FirstAttempt, InFlight};
+pub(crate) use exchange::ReadBody;
+use exchange::{Attempted, exchange};
 use retry_copy::RetryCopy;
 
 /// The default overall deadline of one call, across its attempts and the waits between them.
@@ -146,41 +143,26 @@ impl Pipeline {
     }
 
     /// Sends `request` of `operation` through every step of the pipeline and returns the
-    /// response to decode (a 2xx the operation documents), or the failure.
+    /// 2xx response, or the failure as the facade's [`Error`] (the agent-auth requests, which
+    /// the facade decodes itself).
     pub(crate) async fn send(
         &self,
         http: &reqwest::Client,
         request: reqwest::Request,
         operation: &'static Operation,
     ) -> Result<reqwest::Response, Error> {
-        self.attempts(http, request, operation, |outcome| {
-            outcome.map_err(|failed| failed.error)
-        })
-        .await
+        self.attempts(http, request, operation)
+            .await
+            .map_err(|failed| failed.into_error(operation))
     }
 
-    /// Every attempt of one call. The request is prepared and handed to `reqwest` before the
-    /// returned future starts, so that future holds the small in-flight exchange and the copy
-    /// for a retry, not the request twice over; retries run in a future of their own, boxed
-    /// when the first attempt fails. A failure keeps the URL it was for, which the verdict
-    /// response hands on to the raw error. `finish` turns the outcome into what the caller
-    /// hands on (the transport's response, or the facade's own result) inside the same future.
-    fn attempts<'a, O, F>(
-        &'a self,
-        http: &'a reqwest::Client,
+    /// Every attempt of one call: the 2xx response, or the last failure.
+    async fn attempts(
+        &self,
+        http: &reqwest::Client,
         mut request: reqwest::Request,
         operation: &'static Operation,
-        finish: F,
-    ) -> FirstAttempt<
-        'a,
-        impl Future<Output = reqwest::Result<reqwest::Response>> + Send + Unpin + use<'a, O, F>,
-        F,
-    >
-    where
-        F: Fn(Result<reqwest::Response, Attempted>) -> O,
-    {
-        // The span is the parent of every event, not entered around the future: entering it on
-        // every poll of the exchange costs more than the rest of the pipeline together.
+    ) -> Result<reqwest::Response, Attempted> {
         let span = tracing::info_span!(
             "opentrain.request",
             operation = operation.operation_id,
@@ -193,85 +175,37 @@ impl Pipeline {
         let started = Instant::now();
         let call = Call {
             span,
-            operation,
             safe: retry::safe_to_repeat(operation, &request),
             deadline_at: self.deadline.and_then(|d| started.checked_add(d)),
         };
-        // The copy is taken before the pipeline's own headers go in: fewer to copy, and
-        // `prepare` puts them into each retry the same way.
+        // The copy is taken before the pipeline's own headers go in: `prepare` puts them into
+        // each retry the same way.
         let again = self.copy_for_retry(&request);
-        self.prepare(&mut request);
-        let deadline = self
-            .deadline_guard(&request, &call, started)
-            .map(|at| Box::pin(tokio::time::sleep_until(at)));
-        FirstAttempt {
-            pipeline: self,
-            http,
-            state: First::InFlight(InFlight {
-                sent: http.execute(request),
-                deadline,
-                call,
-                again,
-            }),
-            finish,
-        }
-    }
-
-    /// Everything after a first attempt that did not end in a documented 2xx (or ended in one
-    /// whose body carries a secret, checked here): reading the failure, then the retries.
-    async fn after_first(
-        &self,
-        http: &reqwest::Client,
-        call: Call,
-        outcome: reqwest::Result<reqwest::Response>,
-        again: Option<RetryCopy>,
-        deadline: Option<Instant>,
-    ) -> Result<reqwest::Response, Attempted> {
-        let settled = settle(outcome, call.operation);
-        let landed = match deadline {
-            Some(at) => tokio::time::timeout_at(at, settled).await.ok(),
-            None => Some(settled.await),
-        };
-        match landed {
-            Some(Ok(response)) => {
-                call.answered(1, &response);
-                Ok(response)
-            }
-            Some(Err(failed)) => self.retries(http, call, failed, again).await,
-            None => Err(self.out_of_time(&call, 1, again.as_ref())),
-        }
-    }
-
-    /// The attempts after a failed first one, for as long as the policy and the deadline allow.
-    async fn retries(
-        &self,
-        http: &reqwest::Client,
-        call: Call,
-        mut failed: Attempted,
-        again: Option<RetryCopy>,
-    ) -> Result<reqwest::Response, Attempted> {
+        self.prepare(&mut request, &call, started);
         let mut attempt = 1;
+        let mut outcome = exchange(http, request, operation).await;
         loop {
-            let (wait, copy) = self.next_attempt(&call, attempt, failed, again.as_ref())?;
-            backoff::pause(wait).await;
-            attempt += 1;
-            let mut request = copy.request();
-            self.prepare(&mut request);
-            match self.launch(http, request, &call, Instant::now()).await {
-                Some(Ok(response)) => {
+            match outcome {
+                Ok(response) => {
                     call.answered(attempt, &response);
                     return Ok(response);
                 }
-                Some(Err(next)) => failed = next,
-                None => return Err(self.out_of_time(&call, attempt, again.as_ref())),
+                Err(failed) => {
+                    let (wait, copy) = self.next_attempt(&call, attempt, failed, again.as_ref())?;
+                    backoff::pause(wait).await;
+                    attempt += 1;
+                    let mut request = copy.request();
+                    self.prepare(&mut request, &call, Instant::now());
+                    outcome = exchange(http, request, operation).await;
+                }
             }
         }
     }
 
-    /// What every attempt gets: the pipeline's headers (unless the request sets them) and the
-    /// attempt timeout, when the caller's client does not apply it itself.
-    fn prepare(&self, request: &mut reqwest::Request) {
-        // `entry`: one lookup per header, where `contains_key` + `insert` would hash twice.
+    /// What every attempt gets: the pipeline's headers (unless the request sets them) and its
+    /// timeout: the attempt timeout where the caller's client does not apply it itself, cut to
+    /// what is left of the call's deadline at `now`.
+    fn prepare(&self, request: &mut reqwest::Request, call: &Call, now: Instant) {
         let headers = request.headers_mut();
         if let Some(authorization) = &self.authorization {
             headers
@@ -286,6 +220,15 @@ impl Pipeline {
         {
             *request.timeout_mut() = Some(timeout);
         }
+        if let Some(left) = call.deadline_at.map(|at| at.saturating_duration_since(now)) {
+            let bound = request
+                .timeout()
+                .copied()
+                .or(self.attempt_timeout.duration());
+            if bound.is_none_or(|bound| bound > left) {
+                *request.timeout_mut() = Some(left);
+            }
+        }
     }
 
     /// The copy of `request` its retries are made from, if the policy allows any and the
@@ -298,53 +241,9 @@ impl Pipeline {
         }
     }
 
-    /// The deadline an attempt starting `now` must be cut short at, if it could outlive it: an
-    /// attempt whose own timeout ends first cannot, and needs no deadline timer.
-    fn deadline_guard(
-        &self,
-        request: &reqwest::Request,
-        call: &Call,
-        now: Instant,
-    ) -> Option<Instant> {
-        let bound = request
-            .timeout()
-            .copied()
-            .or(self.attempt_timeout.duration());
-        call.deadline_at
-            .filter(|at| bound.is_none_or(|t| now.checked_add(t).is_none_or(|end| end > *at)))
-    }
-
-    /// Hands retry `request` to `reqwest`: the attempt in flight, whose output is `None` when
-    /// the deadline ran out first.
-    fn launch(
-        &self,
-        http: &reqwest::Client,
-        request: reqwest::Request,
-        call: &Call,
-        now: Instant,
-    ) -> impl Future<Output = Option<Result<reqwest::Response, Attempted>>> + Send + use<> {
-        let guard = self.deadline_guard(&request, call, now);
-        let exchange = exchange(http.execute(request), call.operation);
-        match guard {
-            Some(at) => Either::Left(tokio::time::timeout_at(at, exchange).map(Result::ok)),
-            None => Either::Right(exchange.map(Some)),
-        }
-    }
-
-    /// The failure of attempt `attempt` when the deadline ran out during it; `again` (the copy
-    /// kept for a retry, if any) names the URL.
-    fn out_of_time(&self, call: &Call, attempt: u32, again: Option<&RetryCopy>) -> Attempted {
-        record(&call.span, attempt, None, None);
-        tracing::debug!(parent: &call.span, attempt, "deadline");
-        Attempted {
-            error: self.deadline_exceeded(call.operation, attempt, None),
-            retry_after: None,
-            url: again.map(|copy| copy.url.clone()),
-        }
-    }
-
     /// After failed attempt `attempt`: the wait before the next, or the failure to return (not
-    /// worth retrying, not safe to repeat, no copy to send, attempts or deadline used up).
+    /// worth retrying, not safe to repeat, no copy to send, attempts used up, or a wait that
+    /// would cross the deadline).
     // The failure moves on as it is: it only exists once an attempt has failed.
     #[allow(clippy::result_large_err)]
     fn next_attempt<'c>(
@@ -386,10 +285,7 @@ impl Pipeline {
             .is_some_and(|at| Instant::now() + wait >= at)
         {
             tracing::debug!(parent: span, attempt, status, request_id = id.as_deref(), "deadline");
-            return Err(Attempted {
-                error: self.deadline_exceeded(call.operation, attempt, Some(failed.error)),
-                ..failed
-            });
+            return Err(failed);
         }
         tracing::debug!(
             parent: span,
@@ -402,26 +298,11 @@ impl Pipeline {
         );
         Ok((wait, copy))
     }
-
-    fn deadline_exceeded(
-        &self,
-        operation: &'static Operation,
-        attempts: u32,
-        last: Option<Error>,
-    ) -> Error {
-        Error::DeadlineExceeded {
-            operation: operation.operation_id,
-            attempts,
-            deadline: self.deadline.unwrap_or_default(),
-            last: last.map(Box::new),
-        }
-    }
 }
 
 /// What every attempt of one call shares.
 struct Call {
     span: tracing::Span,
-    operation: &'static Operation,
     /// Whether the request may be sent again after it reached the server.
     safe: bool,
     deadline_at: Option<Instant>,
@@ -477,31 +358,13 @@ impl transport::Pipeline for Pipeline {
         request: reqwest::Request,
         operation: &'static Operation,
     ) -> BoxFuture<'a, reqwest::Result<reqwest::Response>> {
-        Box::pin(self.attempts(http, request, operation, transport_outcome))
+        Box::pin(async move {
+            match self.attempts(http, request, operation).await {
+                Ok(response) => Ok(response),
+                Err(failed) => failed.into_outcome(),
+            }
+        })
     }
-}
-
-/// A call's outcome as the transport hands it back: the response, or the failure inside a
-/// verdict response.
-fn transport_outcome(
-    outcome: Result<reqwest::Response, Attempted>,
-) -> reqwest::Result<reqwest::Response> {
-    match outcome {
-        Ok(response) => Ok(response),
-        Err(failed) => Ok(verdict(failed)),
-    }
-}
-
-/// The verdict response carrying `failed` (see `opentrain_gen::transport::verdict_response`).
-#[cold]
-#[inline(never)]
-fn verdict(failed: Attempted) -> reqwest::Response {
-    transport::verdict_response(
-        failed.error.status().unwrap_or(NO_RESPONSE_STATUS),
-        failed.url,
-        HeaderMap::new(),
-        Box::new(failed.error),
-    )
 }
 
 #[cfg(test)]
@@ -525,10 +388,8 @@ mod tests {
     }
 
     fn call(pipeline: &Pipeline, now: Instant) -> Call {
-        let operation = opentrain_gen::operations::Operation::by_client_method("get_me").unwrap();
         Call {
             span: tracing::Span::none(),
-            operation,
             safe: true,
             deadline_at: pipeline.deadline.map(|d| now + d),
         }
@@ -543,59 +404,57 @@ mod tests {
         request
     }
 
+    /// The timeout `prepare` gives a request with `timeout` of its own, at `at` into a call
+    /// that started at `now`.
+    fn prepared(
+        pipeline: &Pipeline,
+        timeout: Option<Duration>,
+        now: Instant,
+        at: Instant,
+    ) -> Option<Duration> {
+        let mut sent = request(timeout);
+        pipeline.prepare(&mut sent, &call(pipeline, now), at);
+        sent.timeout().copied()
+    }
+
     #[tokio::test(start_paused = true)]
-    async fn only_an_attempt_that_could_outlive_the_deadline_gets_a_deadline_timer() {
+    async fn an_attempt_that_could_outlive_the_deadline_gets_what_is_left_of_it_as_its_timeout() {
         let now = Instant::now();
         let secs = Duration::from_secs;
         // The client's 30 s timeout ends every attempt before a 120 s deadline.
         let bounded = pipeline(secs(120), AttemptTimeout::Client(secs(30)));
-        assert_eq!(
-            bounded.deadline_guard(&request(None), &call(&bounded, now), now),
-            None
-        );
+        assert_eq!(prepared(&bounded, None, now, now), None);
         // A 10 s deadline ends before a 30 s attempt could.
         let short = pipeline(secs(10), AttemptTimeout::Client(secs(30)));
-        assert_eq!(
-            short.deadline_guard(&request(None), &call(&short, now), now),
-            Some(now + secs(10))
-        );
+        assert_eq!(prepared(&short, None, now, now), Some(secs(10)));
         // A later attempt has less of the deadline left.
-        let later = now + secs(100);
         assert_eq!(
-            bounded.deadline_guard(&request(None), &call(&bounded, now), later),
-            Some(now + secs(120))
+            prepared(&bounded, None, now, now + secs(100)),
+            Some(secs(20))
         );
-        // The caller's own client: its timeout is unknown, unless the request carries one.
+        // The caller's own client: its timeout is unknown, so the deadline bounds the attempt,
+        // unless the request's own timeout ends first.
         let unknown = pipeline(secs(120), AttemptTimeout::Unknown);
-        let unknown_call = call(&unknown, now);
-        assert_eq!(
-            unknown.deadline_guard(&request(None), &unknown_call, now),
-            Some(now + secs(120))
-        );
-        assert_eq!(
-            unknown.deadline_guard(&request(Some(secs(5))), &unknown_call, now),
-            None
-        );
+        assert_eq!(prepared(&unknown, None, now, now), Some(secs(120)));
+        assert_eq!(prepared(&unknown, Some(secs(5)), now, now), Some(secs(5)));
     }
 
-    #[test]
-    fn the_attempt_timeout_is_set_on_requests_only_where_the_client_does_not_apply_it() {
+    #[tokio::test(start_paused = true)]
+    async fn the_attempt_timeout_is_set_on_requests_only_where_the_client_does_not_apply_it() {
+        let now = Instant::now();
         let secs = Duration::from_secs;
-        let mut sent = request(None);
-        pipeline(secs(120), AttemptTimeout::Client(secs(30))).prepare(&mut sent);
-        assert_eq!(sent.timeout(), None, "the facade's own client applies it");
-        let mut sent = request(None);
-        pipeline(secs(120), AttemptTimeout::PerRequest(secs(30))).prepare(&mut sent);
-        assert_eq!(sent.timeout(), Some(&secs(30)));
-        let mut sent = request(Some(secs(3)));
-        pipeline(secs(120), AttemptTimeout::PerRequest(secs(30))).prepare(&mut sent);
+        let client = pipeline(secs(120), AttemptTimeout::Client(secs(30)));
         assert_eq!(
-            sent.timeout(),
-            Some(&secs(3)),
+            prepared(&client, None, now, now),
+            None,
+            "the facade's own client applies it"
+        );
+        let per_request = pipeline(secs(120), AttemptTimeout::PerRequest(secs(30)));
+        assert_eq!(prepared(&per_request, None, now, now), Some(secs(30)));
+        assert_eq!(
+            prepared(&per_request, Some(secs(3)), now, now),
+            Some(secs(3)),
             "a request's own timeout stays"
         );
-        let mut sent = request(None);
-        pipeline(secs(120), AttemptTimeout::Unknown).prepare(&mut sent);
-        assert_eq!(sent.timeout(), None);
     }
 }

@@ -153,8 +153,9 @@ impl EventData {
                     consumed_fraction: d.consumed_fraction,
                 })
             }
-            EventType::Unknown(other) => Self::Unknown {
-                event_type: other.clone(),
+            // A type this client does not know, or one the spec adds later.
+            other => Self::Unknown {
+                event_type: other.as_str().to_owned(),
             },
         }
     }

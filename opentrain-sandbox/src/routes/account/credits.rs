@@ -8,9 +8,10 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::{DateTime, Utc};
+use opentrain_gen::types::error::ConversionError;
 use opentrain_gen::types::{
     CreatedTopUp, CreditLedgerEntry, CreditLedgerEntryType, CreditLedgerPage, CreditTopUp,
-    CreditTopUpResponse, CreditTopUpStatus, CreditsBalance, CreditsOverview, Scope,
+    CreditTopUpResponse, CreditTopUpStatus, CreditsBalance, CreditsOverview, Scope, builder,
 };
 
 use crate::Feature;
@@ -43,37 +44,32 @@ pub(crate) struct Credits {
 }
 
 /// Appends `entry` to `account_id`'s ledger, giving it a fresh id and `createdAt = now` (the
-/// id and time in `entry` are replaced). Returns the entry id.
+/// id and time in `entry` are replaced). Returns the entry id; errors (recording nothing) only
+/// if the entry lacks a required key.
 pub(crate) fn add_ledger_entry(
     st: &mut Records,
     account_id: &str,
-    mut entry: CreditLedgerEntry,
+    entry: builder::CreditLedgerEntry,
     now: DateTime<Utc>,
-) -> String {
+) -> Result<String, ConversionError> {
     let id = st.next_id("cle");
-    entry.id = id.clone();
-    entry.created_at = Some(now);
+    let entry = CreditLedgerEntry::try_from(entry.id(id.clone()).created_at(Some(now)))?;
     st.agents
         .credits
         .ledger
         .push((account_id.to_owned(), entry));
-    id
+    Ok(id)
 }
 
-/// A ledger entry of `kind` and `amount_cents` with no links.
-pub(crate) fn plain_entry(kind: CreditLedgerEntryType, amount_cents: i64) -> CreditLedgerEntry {
-    CreditLedgerEntry {
-        amount_cents,
-        contract_id: None,
-        created_at: None,
-        hold_entry_id: None,
-        id: String::new(),
-        joboffer_id: None,
-        milestone_id: None,
-        note: None,
-        top_up_id: None,
-        type_: kind,
-    }
+/// A ledger entry of `kind` and `amount_cents` with no links (its id and time are left to
+/// [`add_ledger_entry`]).
+pub(crate) fn plain_entry(
+    kind: CreditLedgerEntryType,
+    amount_cents: i64,
+) -> builder::CreditLedgerEntry {
+    CreditLedgerEntry::builder()
+        .amount_cents(amount_cents)
+        .type_(kind)
 }
 
 /// The balance of `account_id`. The docs give the meaning of each entry type but not the
@@ -81,7 +77,7 @@ pub(crate) fn plain_entry(kind: CreditLedgerEntryType, amount_cents: i64) -> Cre
 /// `CAPTURE` (held funds paid out leave escrow, not the available balance); reserved = the held
 /// amounts (`-HOLD`) less released ones (`HOLD_RELEASE`) and captured ones (`|CAPTURE|`), never
 /// below zero.
-fn balance(st: &Records, account_id: &str) -> CreditsBalance {
+fn balance(st: &Records, account_id: &str) -> builder::CreditsBalance {
     let mut available = 0i64;
     let mut reserved = 0i64;
     let entries = st
@@ -116,13 +112,12 @@ fn balance(st: &Records, account_id: &str) -> CreditsBalance {
         .filter(|(owner, _)| owner == account_id)
         .take(RECENT_ENTRIES)
         .map(|(_, entry)| entry.clone())
-        .collect();
-    CreditsBalance {
-        available_cents: available,
-        currency: Some("usd".to_owned()),
-        recent_entries,
-        reserved_cents: reserved.max(0),
-    }
+        .collect::<Vec<_>>();
+    CreditsBalance::builder()
+        .available_cents(available)
+        .currency(Some("usd".to_owned()))
+        .recent_entries(recent_entries)
+        .reserved_cents(reserved.max(0))
 }
 
 /// `GET /credits`: `payments:read` + `public_api_credits`; all zeros for an account that never
@@ -134,9 +129,9 @@ pub(crate) async fn get_credits(
     let (st, p, _) = app.signed_in(&headers)?;
     p.require(Scope::PaymentsRead)?;
     st.require_feature(Feature::Credits)?;
-    ok(&CreditsOverview {
-        credits: balance(&st, &p.account_id),
-    })
+    ok(&CreditsOverview::try_from(
+        CreditsOverview::builder().credits(balance(&st, &p.account_id)),
+    )?)
 }
 
 /// `GET /credits/ledger?cursor&limit`: newest first, `limit` 1–100 (default 50); the cursor is
@@ -161,10 +156,11 @@ pub(crate) async fn list_ledger(
         .map(|(_, entry)| (entry.id.clone(), entry.clone()))
         .collect();
     let (entries, next_cursor) = page(items, params.get("cursor").map(String::as_str), limit)?;
-    ok(&CreditLedgerPage {
-        entries,
-        next_cursor,
-    })
+    ok(&CreditLedgerPage::try_from(
+        CreditLedgerPage::builder()
+            .entries(entries)
+            .next_cursor(next_cursor),
+    )?)
 }
 
 /// The amount of a top-up body: `amountUsd` (or its alias `amount`), a number of dollars from
@@ -206,14 +202,14 @@ pub(crate) async fn create_top_up(
     let usd = amount_usd(&body)?;
     let id = st.next_id("ctu");
     let expires_at = now + hours(TOP_UP_TTL_HOURS);
-    let top_up = CreditTopUp {
-        amount_cents: Some((usd * 100.0).round() as i64),
-        completed_at: None,
-        created_at: Some(now),
-        expires_at: Some(expires_at),
-        id: id.clone(),
-        status: CreditTopUpStatus::Pending,
-    };
+    let top_up = CreditTopUp::try_from(
+        CreditTopUp::builder()
+            .amount_cents(Some((usd * 100.0).round() as i64))
+            .created_at(Some(now))
+            .expires_at(Some(expires_at))
+            .id(id.clone())
+            .status(CreditTopUpStatus::Pending),
+    )?;
     st.agents
         .credits
         .top_ups
@@ -221,13 +217,14 @@ pub(crate) async fn create_top_up(
     drop(st);
     with_status(
         StatusCode::CREATED,
-        &CreatedTopUp {
-            checkout_url: app.url(&format!("/checkout/{id}")),
-            expires_at: Some(expires_at),
-            message: Some(TOP_UP_MESSAGE.to_owned()),
-            top_up,
-            top_up_id: id,
-        },
+        &CreatedTopUp::try_from(
+            CreatedTopUp::builder()
+                .checkout_url(app.url(&format!("/checkout/{id}")))
+                .expires_at(Some(expires_at))
+                .message(Some(TOP_UP_MESSAGE.to_owned()))
+                .top_up(top_up)
+                .top_up_id(id),
+        )?,
     )
 }
 
@@ -261,9 +258,9 @@ pub(crate) async fn get_top_up(
                 .with(|d| d.top_up_id = Some(top_up_id.clone()))
         })?;
     expire_if_due(top_up, now);
-    ok(&CreditTopUpResponse {
-        top_up: top_up.clone(),
-    })
+    ok(&CreditTopUpResponse::try_from(
+        CreditTopUpResponse::builder().top_up(top_up.clone()),
+    )?)
 }
 
 impl Sandbox {
@@ -295,23 +292,30 @@ impl Sandbox {
         top_up.status = CreditTopUpStatus::Completed;
         top_up.completed_at = Some(now);
         let account_id = account_id.clone();
-        let mut entry = plain_entry(
+        let entry = plain_entry(
             CreditLedgerEntryType::TopUp,
             top_up.amount_cents.unwrap_or(0),
-        );
-        entry.top_up_id = Some(top_up_id.to_owned());
-        add_ledger_entry(&mut st, &account_id, entry, now);
+        )
+        .top_up_id(Some(top_up_id.to_owned()));
+        add_ledger_entry(&mut st, &account_id, entry, now)?;
         Ok(())
     }
 
     /// Records an `ADJUSTMENT` of `amount_cents` (signed) on the seeded account's ledger, as
     /// a manual correction by OpenTrain would; returns the entry id.
-    pub fn adjust_credits(&self, amount_cents: i64, note: Option<&str>) -> String {
+    ///
+    /// Errors: [`ControlError::InvalidState`] only if the sandbox could not build the entry (it
+    /// sets every required key, so this does not happen in practice).
+    pub fn adjust_credits(
+        &self,
+        amount_cents: i64,
+        note: Option<&str>,
+    ) -> Result<String, ControlError> {
         let now = self.app.now();
         let mut st = self.app.state();
-        let mut entry = plain_entry(CreditLedgerEntryType::Adjustment, amount_cents);
-        entry.note = note.map(str::to_owned);
+        let entry = plain_entry(CreditLedgerEntryType::Adjustment, amount_cents)
+            .note(note.map(str::to_owned));
         let owner = self.owner_account.clone();
-        add_ledger_entry(&mut st, &owner, entry, now)
+        Ok(add_ledger_entry(&mut st, &owner, entry, now)?)
     }
 }

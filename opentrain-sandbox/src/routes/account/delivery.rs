@@ -19,7 +19,7 @@ use sha2::Sha256;
 use tokio::task::JoinSet;
 
 use crate::app::{App, State as Records, random_hex};
-use crate::sandbox::Sandbox;
+use crate::sandbox::{ControlError, Sandbox};
 
 /// How often the task looks for new events and due retries.
 const TICK: Duration = Duration::from_millis(25);
@@ -369,18 +369,26 @@ impl Sandbox {
 
     /// Records an event on the seeded account's `/updates` log, as the platform would when
     /// something happens (webhook subscriptions of its type receive it). Returns the event id.
+    ///
+    /// Errors: [`ControlError::InvalidState`] only if the sandbox could not build the event
+    /// (it sets every required key, so this does not happen in practice).
     pub fn emit_event(
         &self,
         event_type: EventType,
         resource_id: &str,
         job_id: Option<&str>,
         data: PlatformEventData,
-    ) -> String {
+    ) -> Result<String, ControlError> {
         let now = self.app.now();
         let owner = self.owner_account.clone();
-        self.app
-            .state()
-            .record_event(&owner, event_type, resource_id, job_id, data, now)
+        Ok(self.app.state().record_event(
+            &owner,
+            event_type,
+            resource_id,
+            job_id,
+            data.into(),
+            now,
+        )?)
     }
 }
 

@@ -9,16 +9,17 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
+use opentrain_gen::types::error::ConversionError;
 use opentrain_gen::types::{
-    ErrorDetails, ErrorReason, Scope, Team, TeamInvite, TeamInviteResult, TeamInviteStatus,
-    TeamMember, TeamOrganization, TeamResponse, TeamRole,
+    ErrorReason, Scope, Team, TeamInvite, TeamInviteResult, TeamInviteStatus, TeamMember,
+    TeamOrganization, TeamResponse, TeamRole,
 };
 
 use super::valid_email;
 use crate::Feature;
 use crate::app::{Account, App, State as Records};
 use crate::clock::hours;
-use crate::errors::ApiError;
+use crate::errors::{ApiError, new_details};
 use crate::routes::{object, ok};
 use crate::sandbox::{ControlError, Sandbox};
 
@@ -67,27 +68,31 @@ fn owner_name(account: &Account) -> Option<String> {
 
 /// The team record of `account`: the owner first, then members by join time, then invites
 /// that are still pending at `now`.
-fn team_of(st: &Records, account: &Account, now: DateTime<Utc>) -> Team {
-    let mut members = vec![TeamMember {
-        email: account.email.clone(),
-        joined_at: None,
-        name: owner_name(account),
-        role: Some(TeamRole::Owner),
-        user_id: Some(account.user_id.clone()),
-    }];
+fn team_of(st: &Records, account: &Account, now: DateTime<Utc>) -> Result<Team, ConversionError> {
+    let mut members = vec![TeamMember::try_from(
+        TeamMember::builder()
+            .email(account.email.clone())
+            .name(owner_name(account))
+            .role(Some(TeamRole::Owner))
+            .user_id(Some(account.user_id.clone())),
+    )?];
     members.extend(
         st.agents
             .team
             .members
             .iter()
             .filter(|m| m.account_id == account.id)
-            .map(|m| TeamMember {
-                email: Some(m.email.clone()),
-                joined_at: Some(m.joined_at),
-                name: m.name.clone(),
-                role: Some(TeamRole::Member),
-                user_id: Some(m.user_id.clone()),
-            }),
+            .map(|m| {
+                TeamMember::try_from(
+                    TeamMember::builder()
+                        .email(Some(m.email.clone()))
+                        .joined_at(Some(m.joined_at))
+                        .name(m.name.clone())
+                        .role(Some(TeamRole::Member))
+                        .user_id(Some(m.user_id.clone())),
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()?,
     );
     let invites = st
         .agents
@@ -95,35 +100,36 @@ fn team_of(st: &Records, account: &Account, now: DateTime<Utc>) -> Team {
         .invites
         .iter()
         .filter(|i| i.account_id == account.id && i.expires_at > now)
-        .map(|i| TeamInvite {
-            created_at: Some(i.created_at),
-            email: Some(i.email.clone()),
-            expires_at: Some(i.expires_at),
-            id: Some(i.id.clone()),
+        .map(|i| {
+            TeamInvite::try_from(
+                TeamInvite::builder()
+                    .created_at(Some(i.created_at))
+                    .email(Some(i.email.clone()))
+                    .expires_at(Some(i.expires_at))
+                    .id(Some(i.id.clone())),
+            )
         })
-        .collect();
-    Team {
-        invites,
-        members,
-        organization: Some(TeamOrganization {
-            id: Some(account.id.clone()),
-            name: Some(account.organization_name.clone()),
-            owner_name: owner_name(account),
-            owner_user_id: Some(account.user_id.clone()),
-        }),
-    }
+        .collect::<Result<Vec<_>, _>>()?;
+    Team::try_from(
+        Team::builder()
+            .invites(invites)
+            .members(members)
+            .organization(Some(TeamOrganization::try_from(
+                TeamOrganization::builder()
+                    .id(Some(account.id.clone()))
+                    .name(Some(account.organization_name.clone()))
+                    .owner_name(owner_name(account))
+                    .owner_user_id(Some(account.user_id.clone())),
+            )?)),
+    )
 }
 
 /// 403 `teams_not_enabled` when employer teams are off for `account_id`.
 fn require_teams(st: &Records, account_id: &str) -> Result<(), ApiError> {
     if st.agents.team.disabled.iter().any(|a| a == account_id) {
         Err(
-            ApiError::forbidden("Employer teams are not enabled for this account.").details(
-                ErrorDetails {
-                    reason: Some(ErrorReason::TeamsNotEnabled),
-                    ..ErrorDetails::default()
-                },
-            ),
+            ApiError::forbidden("Employer teams are not enabled for this account.")
+                .details(new_details().reason(Some(ErrorReason::TeamsNotEnabled))),
         )
     } else {
         Ok(())
@@ -142,9 +148,9 @@ pub(crate) async fn get_team(
     let account = st
         .account(&p.account_id)
         .ok_or_else(|| ApiError::unauthorized("Invalid, expired or revoked API token."))?;
-    ok(&TeamResponse {
-        team: Some(team_of(&st, account, now)),
-    })
+    ok(&TeamResponse::try_from(
+        TeamResponse::builder().team(Some(team_of(&st, account, now)?)),
+    )?)
 }
 
 /// `POST /team/invites` `{email}`: a claimed account + `team:write` + `public_api_team`. The
@@ -242,9 +248,9 @@ pub(crate) async fn invite(
         }
         TeamInviteStatus::InviteCreated
     };
-    ok(&TeamInviteResult {
-        status: Some(status),
-    })
+    ok(&TeamInviteResult::try_from(
+        TeamInviteResult::builder().status(Some(status)),
+    )?)
 }
 
 impl Sandbox {

@@ -165,15 +165,14 @@ pub(crate) async fn create_webhook(
         ))
         .with(|d| d.limit = Some(MAX_WEBHOOKS as i64)));
     }
-    let webhook = Webhook {
-        created_at: Some(now),
-        disabled_at: None,
-        disabled_reason: None,
-        event_types,
-        id: st.next_id("whk"),
-        status: WebhookStatus::Active,
-        url,
-    };
+    let webhook = Webhook::try_from(
+        Webhook::builder()
+            .created_at(Some(now))
+            .event_types(event_types)
+            .id(st.next_id("whk"))
+            .status(WebhookStatus::Active)
+            .url(url),
+    )?;
     let secret = format!("whsec_{}", random_hex(24));
     let start = st.events.log.len();
     st.agents.webhooks.push(Subscription {
@@ -185,11 +184,12 @@ pub(crate) async fn create_webhook(
     });
     with_status(
         StatusCode::CREATED,
-        &CreatedWebhook {
-            message: Some(SECRET_MESSAGE.to_owned()),
-            secret: secret.into(),
-            webhook,
-        },
+        &CreatedWebhook::try_from(
+            CreatedWebhook::builder()
+                .message(Some(SECRET_MESSAGE.to_owned()))
+                .secret(secret)
+                .webhook(webhook),
+        )?,
     )
 }
 
@@ -207,8 +207,10 @@ pub(crate) async fn list_webhooks(
         .rev()
         .filter(|s| s.account_id == p.account_id)
         .map(|s| s.webhook.clone())
-        .collect();
-    ok(&WebhookList { webhooks })
+        .collect::<Vec<_>>();
+    ok(&WebhookList::try_from(
+        WebhookList::builder().webhooks(webhooks),
+    )?)
 }
 
 /// `GET /webhooks/{webhookId}`; another account's webhook is a 404.
@@ -220,7 +222,9 @@ pub(crate) async fn get_webhook(
     let mut st = app.state();
     let p = gate(&mut st, &headers, &app)?;
     let webhook = find(&st, &p.account_id, &webhook_id)?.webhook.clone();
-    ok(&WebhookResponse { webhook })
+    ok(&WebhookResponse::try_from(
+        WebhookResponse::builder().webhook(webhook),
+    )?)
 }
 
 /// `DELETE /webhooks/{webhookId}` → `{webhook, deleted: true}`. Deliveries stop at once and
@@ -237,10 +241,9 @@ pub(crate) async fn delete_webhook(
         .webhooks
         .retain(|s| !(s.account_id == p.account_id && s.webhook.id == webhook_id));
     st.agents.deliveries.forget(&webhook_id);
-    ok(&DeletedWebhook {
-        deleted: true,
-        webhook,
-    })
+    ok(&DeletedWebhook::try_from(
+        DeletedWebhook::builder().deleted(true).webhook(webhook),
+    )?)
 }
 
 #[cfg(test)]

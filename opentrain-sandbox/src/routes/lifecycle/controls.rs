@@ -53,7 +53,7 @@ impl Sandbox {
                 job.status
             )));
         }
-        add_applicant(&mut st, job_id, now)
+        add_applicant(&mut st, job_id, now)?
             .ok_or_else(|| ControlError::InvalidState("no available trainer can apply".to_owned()))
     }
 
@@ -138,13 +138,11 @@ impl Sandbox {
             EventType::ProposalStatusChanged,
             proposal_id,
             Some(&job),
-            PlatformEventData {
-                proposal_id: Some(proposal_id.to_owned()),
-                status: Some(status.to_owned()),
-                ..Default::default()
-            },
+            PlatformEventData::builder()
+                .proposal_id(Some(proposal_id.to_owned()))
+                .status(Some(status.to_owned())),
             now,
-        );
+        )?;
         Ok(())
     }
 
@@ -200,13 +198,11 @@ impl Sandbox {
             EventType::MessageReceived,
             &id,
             Some(&conversation.job_id),
-            PlatformEventData {
-                conversation_id: Some(conversation_id.to_owned()),
-                message_id: Some(id.clone()),
-                ..Default::default()
-            },
+            PlatformEventData::builder()
+                .conversation_id(Some(conversation_id.to_owned()))
+                .message_id(Some(id.clone())),
             now,
-        );
+        )?;
         Ok(id)
     }
 }

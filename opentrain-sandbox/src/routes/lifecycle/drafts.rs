@@ -6,8 +6,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use opentrain_gen::types::{
-    AuthBootstrap, CapabilityFlags, DraftCapabilities, DraftContract, DraftEnums, ErrorDetails,
-    ImportFormat, JobStatus, Scope,
+    AuthBootstrap, CapabilityFlags, DraftCapabilities, DraftContract, DraftEnums, ImportFormat,
+    JobStatus, Scope,
 };
 use serde_json::{Map, Value};
 
@@ -15,7 +15,7 @@ use super::parse::{self, Imported};
 use super::{JobRec, owned_job};
 use crate::Feature;
 use crate::app::App;
-use crate::errors::ApiError;
+use crate::errors::{ApiError, new_details};
 use crate::routes::{object, ok, with_status};
 
 /// The longest `rawJobDescription` accepted (documented).
@@ -125,7 +125,7 @@ fn import(
             Some(xml) if !xml.trim().is_empty() => Ok(parse::import_xml(xml)),
             _ => Err(missing()),
         },
-        ImportFormat::Unknown(_) => Err(missing()),
+        _ => Err(missing()),
     }
 }
 
@@ -203,7 +203,7 @@ pub(crate) async fn create_draft(
                 j.account_id == p.account_id && j.idempotency_key.as_deref() == Some(key)
             });
         if let Some(job) = existing {
-            return ok(&parse::envelope(job, draft_url(&app, &job.id)));
+            return ok(&parse::envelope(job, draft_url(&app, &job.id))?);
         }
     }
     let id = st.next_id("job");
@@ -219,7 +219,7 @@ pub(crate) async fn create_draft(
         idempotency_key: request.idempotency_key,
         unmapped: request.imported.unmapped,
     };
-    let envelope = parse::envelope(&job, draft_url(&app, &id));
+    let envelope = parse::envelope(&job, draft_url(&app, &id))?;
     st.market.jobs.push(job);
     with_status(StatusCode::CREATED, &envelope)
 }
@@ -243,12 +243,12 @@ pub(crate) async fn update_draft(
             "Job {job_id} is {}, not a draft; edit live jobs with PATCH /jobs/{job_id}.",
             job.status
         ))
-        .details(ErrorDetails {
-            job_id: Some(job_id.clone()),
-            status: Some(job.status.to_string()),
-            required_status: Some("DRAFT".to_owned()),
-            ..ErrorDetails::default()
-        }));
+        .details(
+            new_details()
+                .job_id(Some(job_id.clone()))
+                .status(Some(job.status.to_string()))
+                .required_status(Some("DRAFT".to_owned())),
+        ));
     }
     let changes = parse::check_patch(body)?;
     let job = st
@@ -257,7 +257,7 @@ pub(crate) async fn update_draft(
         .ok_or_else(|| super::job_not_found(&job_id))?;
     parse::apply(&mut job.fields, changes);
     job.updated_at = now;
-    let envelope = parse::envelope(job, draft_url(&app, &job_id));
+    let envelope = parse::envelope(job, draft_url(&app, &job_id))?;
     ok(&envelope)
 }
 
@@ -271,42 +271,46 @@ pub(crate) async fn capabilities(
     let (st, _, _) = app.signed_in(&headers)?;
     st.require_feature(Feature::JobDrafting)?;
     let on = |f: Feature| Some(!st.disabled_features.contains(&f));
-    let capabilities = CapabilityFlags {
-        credits: on(Feature::Credits),
-        draft_create: Some(true),
-        draft_import: Some(true),
-        draft_update: Some(true),
-        draft_url_read: Some(true),
-        hiring: on(Feature::Hiring),
-        messaging_writes: on(Feature::MessagingWrites),
-        payments_write: on(Feature::PaymentsWrite),
-        publish: on(Feature::JobPublishing),
-        team: on(Feature::Team),
-        webhooks: on(Feature::Webhooks),
-    };
+    let capabilities = CapabilityFlags::builder()
+        .credits(on(Feature::Credits))
+        .draft_create(Some(true))
+        .draft_import(Some(true))
+        .draft_update(Some(true))
+        .draft_url_read(Some(true))
+        .hiring(on(Feature::Hiring))
+        .messaging_writes(on(Feature::MessagingWrites))
+        .payments_write(on(Feature::PaymentsWrite))
+        .publish(on(Feature::JobPublishing))
+        .team(on(Feature::Team))
+        .webhooks(on(Feature::Webhooks));
     let strings = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-    ok(&DraftCapabilities {
-        actor_is_admin: Some(false),
-        auth_bootstrap: Some(AuthBootstrap::Token),
-        capabilities,
-        draft: Some(DraftContract {
-            enums: Some(DraftEnums {
-                data_volume_unit: strings(&parse::DATA_VOLUME_UNITS),
-                experience_level: strings(&parse::EXPERIENCE_LEVELS),
-                payment_type: strings(&parse::PAYMENT_TYPES),
-            }),
-            import_formats: vec![
+    let enums = DraftEnums::try_from(
+        DraftEnums::builder()
+            .data_volume_unit(strings(&parse::DATA_VOLUME_UNITS))
+            .experience_level(strings(&parse::EXPERIENCE_LEVELS))
+            .payment_type(strings(&parse::PAYMENT_TYPES)),
+    )?;
+    let draft = DraftContract::try_from(
+        DraftContract::builder()
+            .enums(Some(enums))
+            .import_formats(vec![
                 ImportFormat::Text,
                 ImportFormat::OpentrainCanonical,
                 ImportFormat::SchemaOrgJobPosting,
                 ImportFormat::IndeedXml,
                 ImportFormat::HrXml,
-            ],
-            update_keys: strings(&parse::UPDATE_KEYS),
-        }),
-        enabled: Some(true),
-        feature_key: Some(Feature::JobDrafting.key().to_owned()),
-        namespace: Some("job-drafts".to_owned()),
-        rollout_mode: Some("ALL".to_owned()),
-    })
+            ])
+            .update_keys(strings(&parse::UPDATE_KEYS)),
+    )?;
+    ok(&DraftCapabilities::try_from(
+        DraftCapabilities::builder()
+            .actor_is_admin(Some(false))
+            .auth_bootstrap(Some(AuthBootstrap::Token))
+            .capabilities(capabilities)
+            .draft(Some(draft))
+            .enabled(Some(true))
+            .feature_key(Some(Feature::JobDrafting.key().to_owned()))
+            .namespace(Some("job-drafts".to_owned()))
+            .rollout_mode(Some("ALL".to_owned())),
+    )?)
 }

@@ -9,8 +9,9 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use opentrain_gen::types::error::ConversionError;
 use opentrain_gen::types::{
-    ErrorDetails, ErrorReason, FacetCount, FreelancerLabelExperience, FreelancerLanguage,
+    ClosedJob, ErrorReason, FacetCount, FreelancerLabelExperience, FreelancerLanguage,
     FreelancerProfile, FreelancerProfileResponse, FreelancerReview, FreelancerSkills,
     FreelancerStats, JobChange, JobChangeEventType, JobChangesPage, JobFacets, JobInvite,
     JobModeration, JobPay, JobSearchPage, JobStatus, JobSummary, JobUpdateResult, MyJob, MyJobPage,
@@ -25,7 +26,7 @@ use super::{
 };
 use crate::Feature;
 use crate::app::{App, State as AppState};
-use crate::errors::ApiError;
+use crate::errors::{ApiError, new_details};
 use crate::routes::{Params, limit, object, ok, page, params, with_status};
 
 /// Publishes allowed per 24 hours for a claimed account (documented).
@@ -73,46 +74,47 @@ fn category_of(job: &JobRec) -> Option<String> {
 }
 
 /// The public job object.
-fn summary(app: &App, st: &AppState, job: &JobRec) -> JobSummary {
+fn summary(app: &App, st: &AppState, job: &JobRec) -> Result<JobSummary, ConversionError> {
     let title = job.title();
     let slug = slugify(&title);
     let description = job.text("jobDescription").unwrap_or_default().to_owned();
     let posted = job.published_at;
     let label_types = job.strings("labelTypes");
-    JobSummary {
-        apply_url: Some(app.url(&format!("/api/out?job={}&src=www_seo", job.id))),
-        category: category_of(job),
-        company_name: company_of(st, job),
-        countries: job.strings("countries"),
-        data_type: job.text("dataType").map(str::to_owned),
-        date_posted: posted,
-        description_html: Some(html_of(&description)),
-        description_text: Some(description),
-        employment_types: vec!["CONTRACTOR".to_owned()],
-        experience_level: job.text("experienceLevel").map(parse::experience_label),
-        id: job.id.clone(),
-        label_types: label_types.clone(),
-        labeling_software: job.text("labelingSoftware").map(str::to_owned),
-        languages: job.strings("languages"),
-        pay: Some(JobPay {
-            currency: Some("USD".to_owned()),
-            fixed_price: job.number("fixedPrice"),
-            hourly_max: None,
-            hourly_min: None,
-            hourly_rate: job.number("pricePerHour"),
-            payment_type: job.text("paymentType").map(PaymentType::from),
-            per_label_rate: job.number("pricePerLabel"),
-        }),
-        seo_title: None,
-        skills: label_types,
-        slug: Some(slug.clone()),
-        status: Some(job.status.clone()),
-        summary: None,
-        title: Some(title),
-        updated_at: Some(job.updated_at),
-        url: Some(app.url(&format!("/jobs/{slug}-{}", job.id))),
-        valid_through: posted.map(|p| p + Duration::days(LISTING_DAYS)),
-    }
+    let pay = JobPay::try_from(
+        JobPay::builder()
+            .currency(Some("USD".to_owned()))
+            .fixed_price(job.number("fixedPrice"))
+            .hourly_rate(job.number("pricePerHour"))
+            .payment_type(job.text("paymentType").map(PaymentType::from))
+            .per_label_rate(job.number("pricePerLabel")),
+    )?;
+    JobSummary::try_from(
+        JobSummary::builder()
+            .apply_url(Some(
+                app.url(&format!("/api/out?job={}&src=www_seo", job.id)),
+            ))
+            .category(category_of(job))
+            .company_name(company_of(st, job))
+            .countries(job.strings("countries"))
+            .data_type(job.text("dataType").map(str::to_owned))
+            .date_posted(posted)
+            .description_html(Some(html_of(&description)))
+            .description_text(Some(description))
+            .employment_types(vec!["CONTRACTOR".to_owned()])
+            .experience_level(job.text("experienceLevel").map(parse::experience_label))
+            .id(job.id.clone())
+            .label_types(label_types.clone())
+            .labeling_software(job.text("labelingSoftware").map(str::to_owned))
+            .languages(job.strings("languages"))
+            .pay(Some(pay))
+            .skills(label_types)
+            .slug(Some(slug.clone()))
+            .status(Some(job.status.clone()))
+            .title(Some(title))
+            .updated_at(Some(job.updated_at))
+            .url(Some(app.url(&format!("/jobs/{slug}-{}", job.id))))
+            .valid_through(posted.map(|p| p + Duration::days(LISTING_DAYS))),
+    )
 }
 
 /// Open jobs, newest posted first.
@@ -179,14 +181,15 @@ pub(crate) async fn search(State(app): State<App>, query: Params) -> Result<Resp
                     .as_ref()
                     .is_none_or(|p| job.text("paymentType") == Some(p.as_str()))
         })
-        .map(|job| (job.id.clone(), summary(&app, &st, job)))
-        .collect();
+        .map(|job| Ok((job.id.clone(), summary(&app, &st, job)?)))
+        .collect::<Result<_, ConversionError>>()?;
     let (jobs, next_cursor) = page(items, params.get("cursor").map(String::as_str), limit)?;
-    ok(&JobSearchPage {
-        generated_at: Some(now),
-        jobs,
-        next_cursor,
-    })
+    ok(&JobSearchPage::try_from(
+        JobSearchPage::builder()
+            .generated_at(Some(now))
+            .jobs(jobs)
+            .next_cursor(next_cursor),
+    )?)
 }
 
 /// Counts of `values`, most frequent first (ties by value).
@@ -208,29 +211,37 @@ pub(crate) async fn facets(State(app): State<App>) -> Result<Response, ApiError>
     let facet = |pairs: Vec<(String, i64)>| {
         pairs
             .into_iter()
-            .map(|(value, count)| FacetCount {
-                count: Some(count),
-                value: Some(value),
+            .map(|(value, count)| {
+                FacetCount::try_from(FacetCount::builder().count(Some(count)).value(Some(value)))
             })
-            .collect::<Vec<_>>()
+            .collect::<Result<Vec<_>, _>>()
     };
-    ok(&JobFacets {
-        categories: facet(counted(open.iter().filter_map(|j| category_of(j)))),
-        countries: facet(counted(open.iter().flat_map(|j| j.strings("countries")))),
-        generated_at: Some(now),
-        languages: facet(counted(open.iter().flat_map(|j| j.strings("languages")))),
-        pay_types: counted(
-            open.iter()
-                .filter_map(|j| j.text("paymentType").map(str::to_owned)),
+    let pay_types = counted(
+        open.iter()
+            .filter_map(|j| j.text("paymentType").map(str::to_owned)),
+    )
+    .into_iter()
+    .map(|(value, count)| {
+        PayTypeFacetCount::try_from(
+            PayTypeFacetCount::builder()
+                .count(Some(count))
+                .value(Some(PaymentType::from(value.as_str()))),
         )
-        .into_iter()
-        .map(|(value, count)| PayTypeFacetCount {
-            count: Some(count),
-            value: Some(PaymentType::from(value.as_str())),
-        })
-        .collect(),
-        total_jobs: Some(open.len() as i64),
     })
+    .collect::<Result<Vec<_>, _>>()?;
+    ok(&JobFacets::try_from(
+        JobFacets::builder()
+            .categories(facet(counted(open.iter().filter_map(|j| category_of(j))))?)
+            .countries(facet(counted(
+                open.iter().flat_map(|j| j.strings("countries")),
+            ))?)
+            .generated_at(Some(now))
+            .languages(facet(counted(
+                open.iter().flat_map(|j| j.strings("languages")),
+            ))?)
+            .pay_types(pay_types)
+            .total_jobs(Some(open.len() as i64)),
+    )?)
 }
 
 /// An ISO 8601 instant (RFC 3339, or a date meaning its midnight UTC).
@@ -273,19 +284,24 @@ pub(crate) async fn changes(State(app): State<App>, query: Params) -> Result<Res
     } else {
         now
     };
-    ok(&JobChangesPage {
-        changes: latest
-            .into_iter()
-            .map(|c| JobChange {
-                event_type: Some(c.event.clone()),
-                job_id: Some(c.job_id.clone()),
-                occurred_at: Some(c.at),
-            })
-            .collect(),
-        generated_at: Some(now),
-        since: Some(since),
-        until,
-    })
+    let changes = latest
+        .into_iter()
+        .map(|c| {
+            JobChange::try_from(
+                JobChange::builder()
+                    .event_type(Some(c.event.clone()))
+                    .job_id(Some(c.job_id.clone()))
+                    .occurred_at(Some(c.at)),
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    ok(&JobChangesPage::try_from(
+        JobChangesPage::builder()
+            .changes(changes)
+            .generated_at(Some(now))
+            .since(Some(since))
+            .until(until),
+    )?)
 }
 
 /// `GET /jobs/{id}` (tokenless). A job that was listed but is not open any more answers 404
@@ -304,20 +320,21 @@ pub(crate) async fn get_job(
     let st = app.state();
     let job = st.market.job(&id).ok_or_else(|| job_not_found(&id))?;
     match (&job.status, job.published_at) {
-        (JobStatus::Open, _) => ok(&summary(&app, &st, job)),
+        (JobStatus::Open, _) => ok(&summary(&app, &st, job)?),
         (_, Some(_)) => with_status(
             StatusCode::NOT_FOUND,
-            &UnlistedJob {
-                id: Some(id.clone()),
-                status: Some("closed".to_owned()),
-            },
+            &UnlistedJob::try_from(
+                UnlistedJob::builder()
+                    .id(Some(id.clone()))
+                    .status(Some("closed".to_owned())),
+            )?,
         ),
         _ => Err(job_not_found(&id)),
     }
 }
 
 /// Proposal counts of a job.
-fn counts(market: &Market, job_id: &str) -> ProposalCounts {
+fn counts(market: &Market, job_id: &str) -> Result<ProposalCounts, ConversionError> {
     let on_job = market.proposals.iter().filter(|p| p.job_id == job_id);
     let (mut total, mut unreviewed) = (0, 0);
     for p in on_job {
@@ -326,10 +343,11 @@ fn counts(market: &Market, job_id: &str) -> ProposalCounts {
             unreviewed += 1;
         }
     }
-    ProposalCounts {
-        total: Some(total),
-        unreviewed: Some(unreviewed),
-    }
+    ProposalCounts::try_from(
+        ProposalCounts::builder()
+            .total(Some(total))
+            .unreviewed(Some(unreviewed)),
+    )
 }
 
 /// The status values `GET /jobs/mine` accepts.
@@ -359,14 +377,14 @@ pub(crate) async fn mine(
             if parsed.is_unknown() {
                 return Err(
                     ApiError::bad_request(format!("Unsupported status '{raw}'.")).details(
-                        ErrorDetails {
-                            field: Some("status".to_owned()),
-                            supported_statuses: MINE_STATUSES
-                                .iter()
-                                .map(|s| (*s).to_owned())
-                                .collect(),
-                            ..ErrorDetails::default()
-                        },
+                        new_details()
+                            .field(Some("status".to_owned()))
+                            .supported_statuses(
+                                MINE_STATUSES
+                                    .iter()
+                                    .map(|s| (*s).to_owned())
+                                    .collect::<Vec<_>>(),
+                            ),
                     ),
                 );
             }
@@ -382,24 +400,25 @@ pub(crate) async fn mine(
         .filter(|j| status.as_ref().is_none_or(|s| *s == j.status))
         .map(|j| {
             let open = j.status == JobStatus::Open;
-            (
-                j.id.clone(),
-                MyJob {
-                    accepting_applicants: Some(open),
-                    created_at: Some(j.created_at),
-                    id: j.id.clone(),
-                    job_url: Some(app.url(&format!("/jobs/{}", j.id))),
-                    proposal_counts: Some(counts(&st.market, &j.id)),
-                    published: Some(open),
-                    status: Some(j.status.clone()),
-                    title: Some(j.title()),
-                    updated_at: Some(j.updated_at),
-                },
-            )
+            let job = MyJob::try_from(
+                MyJob::builder()
+                    .accepting_applicants(Some(open))
+                    .created_at(Some(j.created_at))
+                    .id(j.id.clone())
+                    .job_url(Some(app.url(&format!("/jobs/{}", j.id))))
+                    .proposal_counts(Some(counts(&st.market, &j.id)?))
+                    .published(Some(open))
+                    .status(Some(j.status.clone()))
+                    .title(Some(j.title()))
+                    .updated_at(Some(j.updated_at)),
+            )?;
+            Ok((j.id.clone(), job))
         })
-        .collect();
+        .collect::<Result<_, ConversionError>>()?;
     let (jobs, next_cursor) = page(items, params.get("cursor").map(String::as_str), limit)?;
-    ok(&MyJobPage { jobs, next_cursor })
+    ok(&MyJobPage::try_from(
+        MyJobPage::builder().jobs(jobs).next_cursor(next_cursor),
+    )?)
 }
 
 /// `POST /jobs/{id}/publish`. Checks, in order: the job is yours (404), already open (200
@@ -419,40 +438,39 @@ pub(crate) async fn publish(
     let job = owned_job(&st.market, &id, &p.account_id)?.clone();
     let job_url = app.url(&format!("/jobs/{id}"));
     if job.status == JobStatus::Open {
-        return ok(&PublishedJob {
-            already_published: Some(true),
-            job_id: id,
-            job_url: Some(job_url),
-            ok: Some(true),
-            publish_attempt_id: None,
-            side_effects: None,
-            status: Some(JobStatus::Open),
-            warnings: Vec::new(),
-        });
+        return ok(&PublishedJob::try_from(
+            PublishedJob::builder()
+                .already_published(Some(true))
+                .job_id(id)
+                .job_url(Some(job_url))
+                .ok(Some(true))
+                .status(Some(JobStatus::Open))
+                .warnings(Vec::new()),
+        )?);
     }
     if job.status != JobStatus::Draft {
         return Err(ApiError::conflict_plain(format!(
             "Job {id} is {}; only drafts can be published.",
             job.status
         ))
-        .details(ErrorDetails {
-            job_id: Some(id.clone()),
-            status: Some(job.status.to_string()),
-            required_status: Some("DRAFT".to_owned()),
-            ..ErrorDetails::default()
-        }));
+        .details(
+            new_details()
+                .job_id(Some(id.clone()))
+                .status(Some(job.status.to_string()))
+                .required_status(Some("DRAFT".to_owned())),
+        ));
     }
-    let report = parse::validation(&job);
+    let report = parse::validation(&job)?;
     if !report.publish_ready {
         let missing = report.missing_field_count.unwrap_or_default();
         return Err(ApiError::bad_request(format!(
             "The draft is not publish-ready: {missing} required field(s) missing."
         ))
-        .details(ErrorDetails {
-            job_id: Some(id.clone()),
-            validation: Some(report.clone()),
-            ..ErrorDetails::default()
-        }));
+        .details(
+            new_details()
+                .job_id(Some(id.clone()))
+                .validation(Some(report.clone())),
+        ));
     }
     let daily = if p.claimed {
         CLAIMED_DAILY_PUBLISHES
@@ -467,21 +485,21 @@ pub(crate) async fn publish(
         return Err(ApiError::rate_limited(format!(
             "Daily publish limit reached: {daily} publishes per 24 hours for this account."
         ))
-        .details(ErrorDetails {
-            limit: Some(daily as i64),
-            window_hours: Some(24),
-            ..ErrorDetails::default()
-        }));
+        .details(
+            new_details()
+                .limit(Some(daily as i64))
+                .window_hours(Some(24)),
+        ));
     }
     let reasons = st.market.moderate(&job);
     if !reasons.is_empty() {
         return Err(
-            ApiError::forbidden("Content moderation blocked this job.").details(ErrorDetails {
-                job_id: Some(id.clone()),
-                reason: Some(ErrorReason::ModerationBlocked),
-                reasons,
-                ..ErrorDetails::default()
-            }),
+            ApiError::forbidden("Content moderation blocked this job.").details(
+                new_details()
+                    .job_id(Some(id.clone()))
+                    .reason(Some(ErrorReason::ModerationBlocked))
+                    .reasons(reasons),
+            ),
         );
     }
     if let Some(account) = st.account_mut(&p.account_id) {
@@ -499,21 +517,24 @@ pub(crate) async fn publish(
     });
     let attempt = st.next_id("pub");
     for _ in 0..app.inner.config.proposals_on_publish {
-        add_applicant(&mut st, &id, now);
+        add_applicant(&mut st, &id, now)?;
     }
-    ok(&PublishedJob {
-        already_published: Some(false),
-        job_id: id,
-        job_url: Some(job_url),
-        ok: Some(true),
-        publish_attempt_id: Some(attempt),
-        side_effects: Some(PublishSideEffects {
-            dispatched: Some(true),
-            status: Some("queued".to_owned()),
-        }),
-        status: Some(JobStatus::Open),
-        warnings: Vec::new(),
-    })
+    let side_effects = PublishSideEffects::try_from(
+        PublishSideEffects::builder()
+            .dispatched(Some(true))
+            .status(Some("queued".to_owned())),
+    )?;
+    ok(&PublishedJob::try_from(
+        PublishedJob::builder()
+            .already_published(Some(false))
+            .job_id(id)
+            .job_url(Some(job_url))
+            .ok(Some(true))
+            .publish_attempt_id(Some(attempt))
+            .side_effects(Some(side_effects))
+            .status(Some(JobStatus::Open))
+            .warnings(Vec::new()),
+    )?)
 }
 
 /// `PATCH /jobs/{id}`: edits an OPEN job. Every edit is re-moderated; a blocked edit is still
@@ -540,12 +561,12 @@ pub(crate) async fn update_job(
             "Job {id} is {}, not OPEN.{hint}",
             job.status
         ))
-        .details(ErrorDetails {
-            job_id: Some(id.clone()),
-            status: Some(job.status.to_string()),
-            required_status: Some("OPEN".to_owned()),
-            ..ErrorDetails::default()
-        }));
+        .details(
+            new_details()
+                .job_id(Some(id.clone()))
+                .status(Some(job.status.to_string()))
+                .required_status(Some("OPEN".to_owned())),
+        ));
     }
     let changes = parse::check_patch(body)?;
     let mut edited = job.clone();
@@ -579,15 +600,18 @@ pub(crate) async fn update_job(
             d.status = Some("DRAFT".to_owned());
         }));
     }
-    ok(&JobUpdateResult {
-        job_id: id,
-        moderation: Some(JobModeration {
-            decision: Some("ALLOW".to_owned()),
-            reasons: Vec::new(),
-        }),
-        ok: Some(true),
-        status: Some(JobStatus::Open),
-    })
+    let moderation = JobModeration::try_from(
+        JobModeration::builder()
+            .decision(Some("ALLOW".to_owned()))
+            .reasons(Vec::new()),
+    )?;
+    ok(&JobUpdateResult::try_from(
+        JobUpdateResult::builder()
+            .job_id(id)
+            .moderation(Some(moderation))
+            .ok(Some(true))
+            .status(Some(JobStatus::Open)),
+    )?)
 }
 
 /// `POST /jobs/{id}/close`: ARCHIVED; idempotent (`alreadyClosed`).
@@ -614,12 +638,13 @@ pub(crate) async fn close(
             });
         }
     }
-    ok(&opentrain_gen::types::ClosedJob {
-        already_closed: Some(already),
-        job_id: id,
-        ok: Some(true),
-        status: Some(JobStatus::Archived),
-    })
+    ok(&ClosedJob::try_from(
+        ClosedJob::builder()
+            .already_closed(Some(already))
+            .job_id(id)
+            .ok(Some(true))
+            .status(Some(JobStatus::Archived)),
+    )?)
 }
 
 /// `POST /jobs/{id}/invites`: an invited proposal (201), or the existing proposal of that
@@ -681,13 +706,14 @@ pub(crate) async fn invite(
         .find(|pr| pr.job_id == id && pr.freelancer_id == freelancer.id)
         .map(|pr| pr.id.clone());
     if let Some(proposal_id) = existing {
-        return ok(&JobInvite {
-            already_invited: Some(true),
-            freelancer_id: Some(freelancer.id.to_owned()),
-            job_id: Some(id),
-            ok: Some(true),
-            proposal_id,
-        });
+        return ok(&JobInvite::try_from(
+            JobInvite::builder()
+                .already_invited(Some(true))
+                .freelancer_id(Some(freelancer.id.to_owned()))
+                .job_id(Some(id))
+                .ok(Some(true))
+                .proposal_id(proposal_id),
+        )?);
     }
     if !freelancer.available {
         return Err(ApiError::conflict(
@@ -713,100 +739,112 @@ pub(crate) async fn invite(
     });
     with_status(
         StatusCode::CREATED,
-        &JobInvite {
-            already_invited: Some(false),
-            freelancer_id: Some(freelancer.id.to_owned()),
-            job_id: Some(id),
-            ok: Some(true),
-            proposal_id,
-        },
+        &JobInvite::try_from(
+            JobInvite::builder()
+                .already_invited(Some(false))
+                .freelancer_id(Some(freelancer.id.to_owned()))
+                .job_id(Some(id))
+                .ok(Some(true))
+                .proposal_id(proposal_id),
+        )?,
     )
 }
 
 /// The masked public profile of a trainer.
-pub(crate) fn profile(app: &App, f: &Freelancer) -> FreelancerProfile {
+pub(crate) fn profile(app: &App, f: &Freelancer) -> Result<FreelancerProfile, ConversionError> {
     let strings = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-    FreelancerProfile {
-        agency: None,
-        member_since: DateTime::from_timestamp(1_709_373_600, 0),
-        availability: Some(
-            if f.available {
-                "FULL_TIME"
-            } else {
-                "NOT_AVAILABLE"
-            }
-            .to_owned(),
-        ),
-        bio: Some(f.bio.to_owned()),
-        city: Some(f.city.to_owned()),
-        country: Some(f.country.to_owned()),
-        country_code: Some(f.country_code.to_owned()),
-        display_name: Some(f.display_name()),
-        education: Vec::new(),
-        english_level: f
-            .languages
-            .iter()
-            .find(|(l, _)| *l == "English")
-            .map(|(_, level)| (*level).to_owned()),
-        expertise_level: Some(
-            if f.rating >= 4.8 {
-                "EXPERT"
-            } else {
-                "INTERMEDIATE"
-            }
-            .to_owned(),
-        ),
-        first_name: Some(f.first_name.to_owned()),
-        hourly_rate_usd: Some(f.hourly_rate),
-        id: f.id.to_owned(),
-        identity_verified: Some(true),
-        label_experience: vec![FreelancerLabelExperience {
-            data_type: f.data_types.first().map(|s| (*s).to_owned()),
-            description: Some(f.bio.to_owned()),
-            from_year: Some(2023),
-            id: Some(format!("exp_{}", f.slug)),
-            label_types: strings(f.label_types),
-            ongoing: Some(true),
-            software: None,
-            title: Some(f.title.to_owned()),
-            to_year: None,
-        }],
-        languages: f
-            .languages
-            .iter()
-            .map(|(language, proficiency)| FreelancerLanguage {
-                language: Some((*language).to_owned()),
-                proficiency: Some((*proficiency).to_owned()),
-            })
-            .collect(),
-        last_name_initial: Some(f.last_initial.to_owned()),
-        profile_path: Some(format!("/profile/{}", f.slug)),
-        profile_photo_url: Some(app.url(&format!("/photos/{}.jpg", f.slug))),
-        profile_slug: Some(f.slug.to_owned()),
-        reviews: vec![FreelancerReview {
-            comment: Some("Fast, precise, great guideline questions.".to_owned()),
-            created_at: DateTime::from_timestamp(1_768_910_400, 0),
-            id: Some(format!("rev_{}", f.slug)),
-            rating: Some(f.rating.round()),
-        }],
-        skills: Some(FreelancerSkills {
-            data_types: strings(f.data_types),
-            label_types: strings(f.label_types),
-            software: Vec::new(),
-            subject_matter: Vec::new(),
-            tags: strings(f.tags),
-        }),
-        stats: Some(FreelancerStats {
-            average_rating: Some(f.rating),
-            billed_hours: Some((f.earned_usd / f.hourly_rate).round()),
-            job_success_score: Some(95.0),
-            review_count: Some(f.review_count),
-            total_earned_usd: Some(f.earned_usd),
-        }),
-        talent_type: Some("Individual".to_owned()),
-        title: Some(f.title.to_owned()),
-        work_experience: Vec::new(),
-    }
+    let experience = FreelancerLabelExperience::try_from(
+        FreelancerLabelExperience::builder()
+            .data_type(f.data_types.first().map(|s| (*s).to_owned()))
+            .description(Some(f.bio.to_owned()))
+            .from_year(Some(2023))
+            .id(Some(format!("exp_{}", f.slug)))
+            .label_types(strings(f.label_types))
+            .ongoing(Some(true))
+            .title(Some(f.title.to_owned())),
+    )?;
+    let languages = f
+        .languages
+        .iter()
+        .map(|(language, proficiency)| {
+            FreelancerLanguage::try_from(
+                FreelancerLanguage::builder()
+                    .language(Some((*language).to_owned()))
+                    .proficiency(Some((*proficiency).to_owned())),
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let review = FreelancerReview::try_from(
+        FreelancerReview::builder()
+            .comment(Some("Fast, precise, great guideline questions.".to_owned()))
+            .created_at(DateTime::from_timestamp(1_768_910_400, 0))
+            .id(Some(format!("rev_{}", f.slug)))
+            .rating(Some(f.rating.round())),
+    )?;
+    let skills = FreelancerSkills::try_from(
+        FreelancerSkills::builder()
+            .data_types(strings(f.data_types))
+            .label_types(strings(f.label_types))
+            .software(Vec::new())
+            .subject_matter(Vec::new())
+            .tags(strings(f.tags)),
+    )?;
+    let stats = FreelancerStats::try_from(
+        FreelancerStats::builder()
+            .average_rating(Some(f.rating))
+            .billed_hours(Some((f.earned_usd / f.hourly_rate).round()))
+            .job_success_score(Some(95.0))
+            .review_count(Some(f.review_count))
+            .total_earned_usd(Some(f.earned_usd)),
+    )?;
+    FreelancerProfile::try_from(
+        FreelancerProfile::builder()
+            .member_since(DateTime::from_timestamp(1_709_373_600, 0))
+            .availability(Some(
+                if f.available {
+                    "FULL_TIME"
+                } else {
+                    "NOT_AVAILABLE"
+                }
+                .to_owned(),
+            ))
+            .bio(Some(f.bio.to_owned()))
+            .city(Some(f.city.to_owned()))
+            .country(Some(f.country.to_owned()))
+            .country_code(Some(f.country_code.to_owned()))
+            .display_name(Some(f.display_name()))
+            .education(Vec::new())
+            .english_level(
+                f.languages
+                    .iter()
+                    .find(|(l, _)| *l == "English")
+                    .map(|(_, level)| (*level).to_owned()),
+            )
+            .expertise_level(Some(
+                if f.rating >= 4.8 {
+                    "EXPERT"
+                } else {
+                    "INTERMEDIATE"
+                }
+                .to_owned(),
+            ))
+            .first_name(Some(f.first_name.to_owned()))
+            .hourly_rate_usd(Some(f.hourly_rate))
+            .id(f.id.to_owned())
+            .identity_verified(Some(true))
+            .label_experience(vec![experience])
+            .languages(languages)
+            .last_name_initial(Some(f.last_initial.to_owned()))
+            .profile_path(Some(format!("/profile/{}", f.slug)))
+            .profile_photo_url(Some(app.url(&format!("/photos/{}.jpg", f.slug))))
+            .profile_slug(Some(f.slug.to_owned()))
+            .reviews(vec![review])
+            .skills(Some(skills))
+            .stats(Some(stats))
+            .talent_type(Some("Individual".to_owned()))
+            .title(Some(f.title.to_owned()))
+            .work_experience(Vec::new()),
+    )
 }
 
 /// `GET /freelancers/{idOrSlug}` (`proposals:read`).
@@ -821,7 +859,7 @@ pub(crate) async fn freelancer(
         .market
         .freelancer(&id_or_slug)
         .ok_or_else(|| ApiError::not_found("freelancers", "No such AI trainer."))?;
-    ok(&FreelancerProfileResponse {
-        freelancer: profile(&app, f),
-    })
+    ok(&FreelancerProfileResponse::try_from(
+        FreelancerProfileResponse::builder().freelancer(profile(&app, f)?),
+    )?)
 }

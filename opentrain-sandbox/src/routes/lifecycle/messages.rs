@@ -7,6 +7,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use opentrain_gen::types::error::ConversionError;
 use opentrain_gen::types::{
     ConversationLastMessage, ConversationSummary, ErrorReason, Message, MessagesPage, Scope,
     SentMessage,
@@ -51,52 +52,62 @@ fn unread(market: &Market, m: &Msg) -> bool {
 }
 
 /// The wire form of a message.
-pub(crate) fn message_view(market: &Market, conversation: &Conversation, m: &Msg) -> Message {
-    Message {
-        attachment_count: Some(0),
-        content: Some(m.content.clone()),
-        conversation_id: Some(m.conversation_id.clone()),
-        created_at: Some(m.created_at),
-        edited_at: None,
-        has_audio: Some(false),
-        has_unread_flag: Some(unread(market, m)),
-        id: m.id.clone(),
-        is_from_viewer: Some(m.from_employer),
-        job_id: (conversation.bucket == "job").then(|| conversation.job_id.clone()),
-        message_type: None,
-        reaction_count: Some(0),
-        sender_user_id: Some(m.sender_user_id.clone()),
-        system: Some(false),
-        updated_at: Some(m.created_at),
-    }
+pub(crate) fn message_view(
+    market: &Market,
+    conversation: &Conversation,
+    m: &Msg,
+) -> Result<Message, ConversionError> {
+    Message::try_from(
+        Message::builder()
+            .attachment_count(Some(0))
+            .content(Some(m.content.clone()))
+            .conversation_id(Some(m.conversation_id.clone()))
+            .created_at(Some(m.created_at))
+            .has_audio(Some(false))
+            .has_unread_flag(Some(unread(market, m)))
+            .id(m.id.clone())
+            .is_from_viewer(Some(m.from_employer))
+            .job_id((conversation.bucket == "job").then(|| conversation.job_id.clone()))
+            .reaction_count(Some(0))
+            .sender_user_id(Some(m.sender_user_id.clone()))
+            .system(Some(false))
+            .updated_at(Some(m.created_at)),
+    )
 }
 
 /// A conversation summary.
-fn summary(market: &Market, c: &Conversation) -> ConversationSummary {
+fn summary(market: &Market, c: &Conversation) -> Result<ConversationSummary, ConversionError> {
     let thread: Vec<&Msg> = market
         .messages
         .iter()
         .filter(|m| m.conversation_id == c.id)
         .collect();
     let waiting = thread.iter().filter(|m| unread(market, m)).count() as i64;
-    ConversationSummary {
-        bucket: Some(c.bucket.to_owned()),
-        channel_name: None,
-        id: c.id.clone(),
-        job_id: (c.bucket == "job").then(|| c.job_id.clone()),
-        last_message: thread.last().map(|m| ConversationLastMessage {
-            content: Some(m.content.clone()),
-            created_at: Some(m.created_at),
-            id: Some(m.id.clone()),
-            is_from_viewer: Some(m.from_employer),
-            sender_user_id: Some(m.sender_user_id.clone()),
-        }),
-        needs_reply_count: Some(waiting),
-        proposal_id: c.proposal_id.clone(),
-        type_: Some("DIRECT_MESSAGE".to_owned()),
-        unread_count: Some(waiting),
-        updated_at: Some(c.updated_at),
-    }
+    let last_message = thread
+        .last()
+        .map(|m| {
+            ConversationLastMessage::try_from(
+                ConversationLastMessage::builder()
+                    .content(Some(m.content.clone()))
+                    .created_at(Some(m.created_at))
+                    .id(Some(m.id.clone()))
+                    .is_from_viewer(Some(m.from_employer))
+                    .sender_user_id(Some(m.sender_user_id.clone())),
+            )
+        })
+        .transpose()?;
+    ConversationSummary::try_from(
+        ConversationSummary::builder()
+            .bucket(Some(c.bucket.to_owned()))
+            .id(c.id.clone())
+            .job_id((c.bucket == "job").then(|| c.job_id.clone()))
+            .last_message(last_message)
+            .needs_reply_count(Some(waiting))
+            .proposal_id(c.proposal_id.clone())
+            .type_(Some("DIRECT_MESSAGE".to_owned()))
+            .unread_count(Some(waiting))
+            .updated_at(Some(c.updated_at)),
+    )
 }
 
 /// The conversation `id` of `account_id`: 404 when unknown, 403 when not a participant.
@@ -147,8 +158,8 @@ pub(crate) async fn list(
         }
         let items = thread
             .into_iter()
-            .map(|m| (m.id.clone(), message_view(market, c, m)))
-            .collect();
+            .map(|m| Ok((m.id.clone(), message_view(market, c, m)?)))
+            .collect::<Result<_, ConversionError>>()?;
         let (messages, next_cursor) = page(items, cursor, limit)?;
         let mut extra = serde_json::Map::new();
         extra.insert(
@@ -156,11 +167,12 @@ pub(crate) async fn list(
             serde_json::to_value(messages)
                 .map_err(|e| ApiError::internal(format!("could not encode messages: {e}")))?,
         );
-        return ok(&MessagesPage {
-            conversations: Vec::new(),
-            next_cursor,
-            extra,
-        });
+        return ok(&MessagesPage::try_from(
+            MessagesPage::builder()
+                .conversations(Vec::new())
+                .next_cursor(next_cursor)
+                .extra(extra),
+        )?);
     }
     let bucket = match params.get("filter").map(String::as_str) {
         None | Some("all") => None,
@@ -182,15 +194,18 @@ pub(crate) async fn list(
     mine.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(b.id.cmp(&a.id)));
     let items: Vec<(String, ConversationSummary)> = mine
         .into_iter()
-        .map(|c| (c.id.clone(), summary(market, c)))
+        .map(|c| Ok((c.id.clone(), summary(market, c)?)))
+        .collect::<Result<Vec<_>, ConversionError>>()?
+        .into_iter()
         .filter(|(_, s)| !unread_only || s.unread_count.unwrap_or_default() > 0)
         .collect();
     let (conversations, next_cursor) = page(items, cursor, limit)?;
-    ok(&MessagesPage {
-        conversations,
-        next_cursor,
-        extra: serde_json::Map::new(),
-    })
+    ok(&MessagesPage::try_from(
+        MessagesPage::builder()
+            .conversations(conversations)
+            .next_cursor(next_cursor)
+            .extra(serde_json::Map::new()),
+    )?)
 }
 
 /// Whether `content` carries an email address (off-platform contact details break the
@@ -271,12 +286,9 @@ pub(crate) async fn send(
     {
         c.updated_at = now;
     }
-    let view = message_view(&st.market, &conversation, &msg);
+    let view = message_view(&st.market, &conversation, &msg)?;
     with_status(
         StatusCode::CREATED,
-        &SentMessage {
-            message: view,
-            ok: true,
-        },
+        &SentMessage::try_from(SentMessage::builder().message(view).ok(true))?,
     )
 }

@@ -7,6 +7,7 @@
 
 use axum::routing::{get, patch, post};
 use chrono::{DateTime, Duration, Utc};
+use opentrain_gen::types::error::ConversionError;
 use opentrain_gen::types::{
     ApprovalResult, ApprovalStatus, ApprovalType, ContractPaymentType, ContractStatus,
     JobChangeEventType, JobStatus, MilestoneStatus, ProposalStatus, UnmappedField,
@@ -485,9 +486,16 @@ pub(crate) fn job_not_found(id: &str) -> ApiError {
 }
 
 /// Adds an applicant's proposal to `job_id` (the next seeded freelancer in turn) and records
-/// `proposal.received`. Returns the proposal id, or `None` when the job does not exist.
-pub(crate) fn add_applicant(st: &mut State, job_id: &str, now: DateTime<Utc>) -> Option<String> {
-    let job = st.market.job(job_id)?.clone();
+/// `proposal.received`. Returns the proposal id, or `None` when the job does not exist or no
+/// trainer is available; errors only if the event could not be built.
+pub(crate) fn add_applicant(
+    st: &mut State,
+    job_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, ConversionError> {
+    let Some(job) = st.market.job(job_id).cloned() else {
+        return Ok(None);
+    };
     let available: Vec<&Freelancer> = st
         .market
         .freelancers
@@ -495,7 +503,9 @@ pub(crate) fn add_applicant(st: &mut State, job_id: &str, now: DateTime<Utc>) ->
         .filter(|f| f.available)
         .collect();
     let turn = st.market.next_applicant % available.len().max(1);
-    let freelancer = (*available.get(turn)?).clone();
+    let Some(freelancer) = available.get(turn).map(|f| (*f).clone()) else {
+        return Ok(None);
+    };
     st.market.next_applicant += 1;
     let id = st.next_id("prop");
     let (bid_amount, bid_unit) = parse::bid_for(&job, &freelancer);
@@ -518,14 +528,12 @@ pub(crate) fn add_applicant(st: &mut State, job_id: &str, now: DateTime<Utc>) ->
         opentrain_gen::types::EventType::ProposalReceived,
         &id,
         Some(&job.id),
-        opentrain_gen::types::PlatformEventData {
-            proposal_id: Some(id.clone()),
-            job_id: Some(job.id.clone()),
-            ..Default::default()
-        },
+        opentrain_gen::types::PlatformEventData::builder()
+            .proposal_id(Some(id.clone()))
+            .job_id(Some(job.id.clone())),
         now,
-    );
-    Some(id)
+    )?;
+    Ok(Some(id))
 }
 
 /// When a pending approval's window has passed, marks it expired (the docs' lazy expiry) and

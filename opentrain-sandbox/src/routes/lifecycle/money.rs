@@ -9,6 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
+use opentrain_gen::types::error::ConversionError;
 use opentrain_gen::types::{
     Approval, ApprovalPending, ApprovalResponse, ApprovalResult, ApprovalStatus, ApprovalType,
     Contract, ContractBudget, ContractBudgetActiveMilestone, ContractBudgetConsumed,
@@ -50,28 +51,36 @@ fn cents(v: f64) -> f64 {
 }
 
 /// The wire form of a milestone.
-pub(crate) fn milestone_view(market: &Market, m: &MilestoneRec) -> Milestone {
-    Milestone {
-        amount_usd: Some(m.amount_usd),
-        created_at: Some(m.created_at),
-        description: m.description.clone(),
-        due_date: m.due_date,
-        id: m.id.clone(),
-        invoice_id: m.invoice_id.clone(),
-        milestone_number: Some(m.number),
-        name: m.name.clone(),
-        needs_review: Some(false),
-        pending_approval: Some(market.approvals.iter().any(|a| {
-            a.status == ApprovalStatus::Pending && a.milestone_id.as_deref() == Some(&m.id)
-        })),
-        status: Some(m.status.clone()),
-        volume: m.volume,
-    }
+pub(crate) fn milestone_view(
+    market: &Market,
+    m: &MilestoneRec,
+) -> Result<Milestone, ConversionError> {
+    Milestone::try_from(
+        Milestone::builder()
+            .amount_usd(Some(m.amount_usd))
+            .created_at(Some(m.created_at))
+            .description(m.description.clone())
+            .due_date(m.due_date)
+            .id(m.id.clone())
+            .invoice_id(m.invoice_id.clone())
+            .milestone_number(Some(m.number))
+            .name(m.name.clone())
+            .needs_review(Some(false))
+            .pending_approval(Some(market.approvals.iter().any(|a| {
+                a.status == ApprovalStatus::Pending && a.milestone_id.as_deref() == Some(&m.id)
+            })))
+            .status(Some(m.status.clone()))
+            .volume(m.volume),
+    )
 }
 
 /// The wire form of a contract; `detail` adds `jobDmConversationId` and `budget` (only
 /// `GET /contracts/{id}` has them).
-pub(crate) fn contract_view(market: &Market, c: &ContractRec, detail: bool) -> Contract {
+pub(crate) fn contract_view(
+    market: &Market,
+    c: &ContractRec,
+    detail: bool,
+) -> Result<Contract, ConversionError> {
     let milestones: Vec<&MilestoneRec> = market
         .milestones
         .iter()
@@ -86,79 +95,98 @@ pub(crate) fn contract_view(market: &Market, c: &ContractRec, detail: bool) -> C
         .find(|m| m.status == MilestoneStatus::ActiveFunded);
     let volumes: Vec<f64> = milestones.iter().filter_map(|m| m.volume).collect();
     let freelancer = market.freelancer(&c.freelancer_id);
-    let budget = detail.then(|| {
-        let funded_volume: f64 = funded.iter().filter_map(|m| m.volume).sum();
-        ContractBudget {
-            active_milestone: active.map(|m| ContractBudgetActiveMilestone {
-                amount_usd: Some(m.amount_usd),
-                id: Some(m.id.clone()),
-                name: m.name.clone(),
-                status: Some(m.status.clone()),
-                volume: m.volume,
-            }),
-            consumed: Some(ContractBudgetConsumed {
-                hours: Some(0.0),
-                labels: Some(0.0),
-                seconds: Some(0.0),
-                tasks: Some(0.0),
-            }),
-            consumed_fraction: Some(0.0),
-            consumed_volume: Some(0.0),
-            contract_id: Some(c.id.clone()),
-            funded_amount_usd: Some(cents(funded.iter().map(|m| m.amount_usd).sum())),
-            funded_volume: Some(funded_volume),
-            last_usage_at: None,
-            payment_type: Some(c.payment_type.clone()),
-            remaining_volume: Some(funded_volume),
-            state: Some(ContractBudgetState::Ok),
-        }
-    });
-    Contract {
-        budget,
-        created_at: Some(c.created_at),
-        end_date: c.end_date,
-        estimated_total_usd: Some(cents(milestones.iter().map(|m| m.amount_usd).sum())),
-        estimated_volume: (!volumes.is_empty()).then(|| volumes.iter().sum()),
-        freelancer: freelancer.map(|f| ContractFreelancer {
-            country: Some(f.country.to_owned()),
-            display_name: Some(f.display_name()),
-            profile_path: Some(format!("/profile/{}", f.slug)),
-            user_id: Some(f.id.to_owned()),
-        }),
-        has_active_milestone: Some(active.is_some()),
-        id: c.id.clone(),
-        job_dm_conversation_id: detail.then(|| c.conversation_id.clone()),
-        job_id: Some(c.job_id.clone()),
-        milestones: milestones
-            .iter()
-            .map(|m| milestone_view(market, m))
-            .collect(),
-        payment_type: Some(c.payment_type.clone()),
-        proposal_id: Some(c.proposal_id.clone()),
-        rate_usd: c.rate_usd,
-        start_date: Some(c.created_at),
-        status: Some(c.status.clone()),
-        title: Some(c.title.clone()),
-        updated_at: Some(c.updated_at),
-    }
+    let budget = detail
+        .then(|| {
+            let funded_volume: f64 = funded.iter().filter_map(|m| m.volume).sum();
+            let active_milestone = active
+                .map(|m| {
+                    ContractBudgetActiveMilestone::try_from(
+                        ContractBudgetActiveMilestone::builder()
+                            .amount_usd(Some(m.amount_usd))
+                            .id(Some(m.id.clone()))
+                            .name(m.name.clone())
+                            .status(Some(m.status.clone()))
+                            .volume(m.volume),
+                    )
+                })
+                .transpose()?;
+            let consumed = ContractBudgetConsumed::try_from(
+                ContractBudgetConsumed::builder()
+                    .hours(Some(0.0))
+                    .labels(Some(0.0))
+                    .seconds(Some(0.0))
+                    .tasks(Some(0.0)),
+            )?;
+            ContractBudget::try_from(
+                ContractBudget::builder()
+                    .active_milestone(active_milestone)
+                    .consumed(Some(consumed))
+                    .consumed_fraction(Some(0.0))
+                    .consumed_volume(Some(0.0))
+                    .contract_id(Some(c.id.clone()))
+                    .funded_amount_usd(Some(cents(funded.iter().map(|m| m.amount_usd).sum())))
+                    .funded_volume(Some(funded_volume))
+                    .payment_type(Some(c.payment_type.clone()))
+                    .remaining_volume(Some(funded_volume))
+                    .state(Some(ContractBudgetState::Ok)),
+            )
+        })
+        .transpose()?;
+    let freelancer = freelancer
+        .map(|f| {
+            ContractFreelancer::try_from(
+                ContractFreelancer::builder()
+                    .country(Some(f.country.to_owned()))
+                    .display_name(Some(f.display_name()))
+                    .profile_path(Some(format!("/profile/{}", f.slug)))
+                    .user_id(Some(f.id.to_owned())),
+            )
+        })
+        .transpose()?;
+    let milestones_view = milestones
+        .iter()
+        .map(|m| milestone_view(market, m))
+        .collect::<Result<Vec<_>, _>>()?;
+    Contract::try_from(
+        Contract::builder()
+            .budget(budget)
+            .created_at(Some(c.created_at))
+            .end_date(c.end_date)
+            .estimated_total_usd(Some(cents(milestones.iter().map(|m| m.amount_usd).sum())))
+            .estimated_volume((!volumes.is_empty()).then(|| volumes.iter().sum()))
+            .freelancer(freelancer)
+            .has_active_milestone(Some(active.is_some()))
+            .id(c.id.clone())
+            .job_dm_conversation_id(detail.then(|| c.conversation_id.clone()))
+            .job_id(Some(c.job_id.clone()))
+            .milestones(milestones_view)
+            .payment_type(Some(c.payment_type.clone()))
+            .proposal_id(Some(c.proposal_id.clone()))
+            .rate_usd(c.rate_usd)
+            .start_date(Some(c.created_at))
+            .status(Some(c.status.clone()))
+            .title(Some(c.title.clone()))
+            .updated_at(Some(c.updated_at)),
+    )
 }
 
 /// The wire form of an approval.
-pub(crate) fn approval_view(app: &App, a: &ApprovalRec) -> Approval {
-    Approval {
-        approval_url: app.url(&format!("/approvals/{}", a.id)),
-        contract_id: a.contract_id.clone(),
-        created_at: Some(a.created_at),
-        expires_at: Some(a.expires_at),
-        id: a.id.clone(),
-        job_id: a.job_id.clone(),
-        milestone_id: a.milestone_id.clone(),
-        proposal_id: a.proposal_id.clone(),
-        resolved_at: a.resolved_at,
-        result: a.result.clone(),
-        status: a.status.clone(),
-        type_: a.type_.clone(),
-    }
+pub(crate) fn approval_view(app: &App, a: &ApprovalRec) -> Result<Approval, ConversionError> {
+    Approval::try_from(
+        Approval::builder()
+            .approval_url(app.url(&format!("/approvals/{}", a.id)))
+            .contract_id(a.contract_id.clone())
+            .created_at(Some(a.created_at))
+            .expires_at(Some(a.expires_at))
+            .id(a.id.clone())
+            .job_id(a.job_id.clone())
+            .milestone_id(a.milestone_id.clone())
+            .proposal_id(a.proposal_id.clone())
+            .resolved_at(a.resolved_at)
+            .result(a.result.clone())
+            .status(a.status.clone())
+            .type_(a.type_.clone()),
+    )
 }
 
 /// A 202 with a pending approval. With auto-confirm on, the scripted human confirms it right
@@ -170,15 +198,15 @@ fn pending(
     message: &str,
     now: DateTime<Utc>,
 ) -> Result<Response, ApiError> {
-    let response = with_status(
-        StatusCode::ACCEPTED,
-        &ApprovalPending {
-            approval: approval_view(app, a),
-            message: message.to_owned(),
-        },
-    );
+    let body = approval_view(app, a).and_then(|approval| {
+        ApprovalPending::try_from(
+            ApprovalPending::builder()
+                .approval(approval)
+                .message(message.to_owned()),
+        )
+    });
     auto_confirm(app, st, &a.id, now);
-    response
+    with_status(StatusCode::ACCEPTED, &body?)
 }
 
 /// With [`crate::SandboxBuilder::auto_confirm`] on, the scripted human confirms the approval
@@ -505,14 +533,12 @@ pub(crate) async fn fund(
         EventType::PaymentPending,
         &invoice_id,
         Some(&contract.job_id),
-        PlatformEventData {
-            invoice_id: Some(invoice_id.clone()),
-            milestone_id: Some(id.clone()),
-            contract_id: Some(contract.id.clone()),
-            ..Default::default()
-        },
+        PlatformEventData::builder()
+            .invoice_id(Some(invoice_id.clone()))
+            .milestone_id(Some(id.clone()))
+            .contract_id(Some(contract.id.clone())),
         now,
-    );
+    )?;
     let approval = open_approval(
         &mut st,
         &p.account_id,
@@ -637,11 +663,12 @@ pub(crate) async fn end_contract(
         return pending(&app, &mut st, &approval, MESSAGE, now);
     }
     end_now(&mut st, &id, now);
-    ok(&ContractEnded {
-        contract_id: id,
-        ok: true,
-        status: ContractStatus::Ended,
-    })
+    ok(&ContractEnded::try_from(
+        ContractEnded::builder()
+            .contract_id(id)
+            .ok(true)
+            .status(ContractStatus::Ended),
+    )?)
 }
 
 /// Marks a contract ended.
@@ -676,9 +703,9 @@ pub(crate) async fn get_approval(
     settle_expiry(&mut st, &id, now);
     auto_confirm(&app, &mut st, &id, now);
     let approval = st.market.approval(&id).ok_or_else(not_found)?;
-    ok(&ApprovalResponse {
-        approval: approval_view(&app, approval),
-    })
+    ok(&ApprovalResponse::try_from(
+        ApprovalResponse::builder().approval(approval_view(&app, approval)?),
+    )?)
 }
 
 /// `GET /contracts`: newest first; `jobId` (403 when another account's, 404 when unknown) and
@@ -719,8 +746,10 @@ pub(crate) async fn list_contracts(
         .filter(|c| job_id.is_none_or(|j| c.job_id == *j))
         .filter(|c| status.as_ref().is_none_or(|s| c.status == *s))
         .map(|c| contract_view(&st.market, c, false))
-        .collect();
-    ok(&ContractList { contracts })
+        .collect::<Result<Vec<_>, _>>()?;
+    ok(&ContractList::try_from(
+        ContractList::builder().contracts(contracts),
+    )?)
 }
 
 /// `GET /contracts/{contractId}` (404 for unknown or another account's contracts; the docs do
@@ -733,9 +762,9 @@ pub(crate) async fn get_contract(
     let (st, p, _) = app.signed_in(&headers)?;
     p.require(Scope::PaymentsRead)?;
     let contract = my_contract(&st.market, &id, &p.account_id)?;
-    ok(&ContractResponse {
-        contract: contract_view(&st.market, &contract, true),
-    })
+    ok(&ContractResponse::try_from(
+        ContractResponse::builder().contract(contract_view(&st.market, &contract, true)?),
+    )?)
 }
 
 /// `POST /contracts/{contractId}/milestones`: a NOT_FUNDED milestone (201). Fixed-price
@@ -826,19 +855,17 @@ pub(crate) async fn create_milestone(
         EventType::MilestoneStatusChanged,
         &milestone.id,
         Some(&contract.job_id),
-        PlatformEventData {
-            milestone_id: Some(milestone.id.clone()),
-            contract_id: Some(id),
-            status: Some("NOT_FUNDED".to_owned()),
-            ..Default::default()
-        },
+        PlatformEventData::builder()
+            .milestone_id(Some(milestone.id.clone()))
+            .contract_id(Some(id))
+            .status(Some("NOT_FUNDED".to_owned())),
         now,
-    );
+    )?;
     with_status(
         StatusCode::CREATED,
-        &MilestoneResponse {
-            milestone: milestone_view(&st.market, &milestone),
-        },
+        &MilestoneResponse::try_from(
+            MilestoneResponse::builder().milestone(milestone_view(&st.market, &milestone)?),
+        )?,
     )
 }
 
@@ -859,28 +886,42 @@ pub(crate) async fn pending_payments(
             let job = market
                 .contract(&i.contract_id)
                 .and_then(|c| market.job(&c.job_id));
-            PendingPayment {
-                amount_usd: Some(i.amount_usd),
-                created_at: Some(i.created_at),
-                id: i.id.clone(),
-                invoice_kind: Some("FUNDING".to_owned()),
-                invoice_number: Some(i.number),
-                job: job.map(|j| PendingPaymentJob {
-                    id: Some(j.id.clone()),
-                    title: Some(j.title()),
-                }),
-                milestone: market
-                    .milestone(&i.milestone_id)
-                    .map(|m| PendingPaymentMilestone {
-                        id: Some(m.id.clone()),
-                        name: m.name.clone(),
-                    }),
-                status: Some(PendingPaymentStatus::PendingFunding),
-                viewer_role: Some("EMPLOYER".to_owned()),
-            }
+            let job = job
+                .map(|j| {
+                    PendingPaymentJob::try_from(
+                        PendingPaymentJob::builder()
+                            .id(Some(j.id.clone()))
+                            .title(Some(j.title())),
+                    )
+                })
+                .transpose()?;
+            let milestone = market
+                .milestone(&i.milestone_id)
+                .map(|m| {
+                    PendingPaymentMilestone::try_from(
+                        PendingPaymentMilestone::builder()
+                            .id(Some(m.id.clone()))
+                            .name(m.name.clone()),
+                    )
+                })
+                .transpose()?;
+            PendingPayment::try_from(
+                PendingPayment::builder()
+                    .amount_usd(Some(i.amount_usd))
+                    .created_at(Some(i.created_at))
+                    .id(i.id.clone())
+                    .invoice_kind(Some("FUNDING".to_owned()))
+                    .invoice_number(Some(i.number))
+                    .job(job)
+                    .milestone(milestone)
+                    .status(Some(PendingPaymentStatus::PendingFunding))
+                    .viewer_role(Some("EMPLOYER".to_owned())),
+            )
         })
-        .collect();
-    ok(&PendingPaymentList { payments })
+        .collect::<Result<Vec<_>, _>>()?;
+    ok(&PendingPaymentList::try_from(
+        PendingPaymentList::builder().payments(payments),
+    )?)
 }
 
 /// Moves an approval out of `pending`. Confirming executes the action (hire: contract, first
@@ -952,13 +993,11 @@ pub(crate) fn resolve(
         EventType::ApprovalConfirmed,
         id,
         approval.job_id.as_deref(),
-        PlatformEventData {
-            approval_id: Some(id.to_owned()),
-            status: Some(status.to_string()),
-            ..Default::default()
-        },
+        PlatformEventData::builder()
+            .approval_id(Some(id.to_owned()))
+            .status(Some(status.to_string())),
         now,
-    );
+    )?;
     Ok(())
 }
 
@@ -971,20 +1010,19 @@ fn milestone_event(
     contract_id: &str,
     status: &str,
     now: DateTime<Utc>,
-) {
+) -> Result<(), ConversionError> {
     st.record_event(
         account_id,
         EventType::MilestoneStatusChanged,
         milestone_id,
         job_id,
-        PlatformEventData {
-            milestone_id: Some(milestone_id.to_owned()),
-            contract_id: Some(contract_id.to_owned()),
-            status: Some(status.to_owned()),
-            ..Default::default()
-        },
+        PlatformEventData::builder()
+            .milestone_id(Some(milestone_id.to_owned()))
+            .contract_id(Some(contract_id.to_owned()))
+            .status(Some(status.to_owned())),
         now,
-    );
+    )?;
+    Ok(())
 }
 
 /// Runs a confirmed action; returns the approval's `result` and its (possibly new) contract
@@ -1093,26 +1131,22 @@ fn execute(
                 EventType::ProposalStatusChanged,
                 &proposal_id,
                 Some(job_id),
-                PlatformEventData {
-                    proposal_id: Some(proposal_id.clone()),
-                    status: Some("HIRED".to_owned()),
-                    ..Default::default()
-                },
+                PlatformEventData::builder()
+                    .proposal_id(Some(proposal_id.clone()))
+                    .status(Some("HIRED".to_owned())),
                 now,
-            );
+            )?;
             st.record_event(
                 &a.account_id,
                 EventType::ContractCreated,
                 &contract_id,
                 Some(job_id),
-                PlatformEventData {
-                    contract_id: Some(contract_id.clone()),
-                    job_id: Some(job_id.to_owned()),
-                    proposal_id: Some(proposal_id.clone()),
-                    ..Default::default()
-                },
+                PlatformEventData::builder()
+                    .contract_id(Some(contract_id.clone()))
+                    .job_id(Some(job_id.to_owned()))
+                    .proposal_id(Some(proposal_id.clone())),
                 now,
-            );
+            )?;
             milestone_event(
                 st,
                 &a.account_id,
@@ -1121,15 +1155,15 @@ fn execute(
                 &contract_id,
                 "ACTIVE_FUNDED",
                 now,
-            );
+            )?;
             Ok((
-                ApprovalResult {
-                    contract_id: Some(contract_id.clone()),
-                    freelancer_user_id: Some(proposal.freelancer_id.clone()),
-                    hired: Some(true),
-                    job_id: Some(proposal.job_id.clone()),
-                    ..Default::default()
-                },
+                ApprovalResult::try_from(
+                    ApprovalResult::builder()
+                        .contract_id(Some(contract_id.clone()))
+                        .freelancer_user_id(Some(proposal.freelancer_id.clone()))
+                        .hired(Some(true))
+                        .job_id(Some(proposal.job_id.clone())),
+                )?,
                 Some(contract_id),
                 Some(milestone_id),
             ))
@@ -1168,14 +1202,14 @@ fn execute(
                 &milestone.contract_id,
                 "ACTIVE_FUNDED",
                 now,
-            );
+            )?;
             let intent = st.next_id("pi");
             Ok((
-                ApprovalResult {
-                    invoice_id,
-                    payment_intent_id: Some(intent),
-                    ..Default::default()
-                },
+                ApprovalResult::try_from(
+                    ApprovalResult::builder()
+                        .invoice_id(invoice_id)
+                        .payment_intent_id(Some(intent)),
+                )?,
                 a.contract_id.clone(),
                 a.milestone_id.clone(),
             ))
@@ -1204,14 +1238,14 @@ fn execute(
                 &milestone.contract_id,
                 PAID,
                 now,
-            );
+            )?;
             let payout = st.next_id("po");
             Ok((
-                ApprovalResult {
-                    invoice_id: milestone.invoice_id,
-                    payout_transaction_id: Some(payout),
-                    ..Default::default()
-                },
+                ApprovalResult::try_from(
+                    ApprovalResult::builder()
+                        .invoice_id(milestone.invoice_id)
+                        .payout_transaction_id(Some(payout)),
+                )?,
                 a.contract_id.clone(),
                 a.milestone_id.clone(),
             ))
@@ -1227,14 +1261,11 @@ fn execute(
             }
             end_now(st, &contract_id, now);
             Ok((
-                ApprovalResult {
-                    contract_ended: Some(true),
-                    ..Default::default()
-                },
+                ApprovalResult::try_from(ApprovalResult::builder().contract_ended(Some(true)))?,
                 a.contract_id.clone(),
                 None,
             ))
         }
-        ApprovalType::Unknown(other) => Err(invalid(format!("unknown approval type {other}"))),
+        other => Err(invalid(format!("unknown approval type {other}"))),
     }
 }

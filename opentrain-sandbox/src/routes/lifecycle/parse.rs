@@ -6,9 +6,10 @@
 //! Nothing is guessed beyond that: a job title or an experience level is never invented, so
 //! they come back as missing fields with a prompt.
 
+use opentrain_gen::types::error::ConversionError;
 use opentrain_gen::types::{
-    DataVolumeUnit, DraftEnvelope, DraftValidation, ExperienceLevel, MissingField,
-    MissingFieldDetail, NormalizedFields, PaymentType, UnmappedField,
+    DataVolumeUnit, DraftEnvelope, DraftEnvelopeImport, DraftValidation, ExperienceLevel,
+    MissingField, MissingFieldDetail, NormalizedFields, PaymentType, UnmappedField, builder,
 };
 use serde_json::{Map, Value, json};
 
@@ -396,10 +397,10 @@ fn xml_text(xml: &str, tags: &[&str]) -> Option<String> {
 
 /// An `unmappedFields` entry.
 fn unmapped(path: &str, reason: &str) -> UnmappedField {
-    UnmappedField {
-        path: Some(Value::String(path.to_owned())),
-        reason: Some(Value::String(reason.to_owned())),
-    }
+    let mut field = UnmappedField::default();
+    field.path = Some(Value::String(path.to_owned()));
+    field.reason = Some(Value::String(reason.to_owned()));
+    field
 }
 
 /// The result of reading an import payload.
@@ -760,25 +761,24 @@ fn missing(
     enum_values: Option<&[&str]>,
     example: &str,
     hint: Option<&str>,
-) -> MissingFieldDetail {
-    MissingFieldDetail {
-        code: Some("missing_required_field".to_owned()),
-        enum_values: enum_values.map(|v| v.iter().map(|s| (*s).to_owned()).collect()),
-        example: Some(example.to_owned()),
-        field: Some(field.to_owned()),
-        hint: hint.map(str::to_owned),
-        label: Some(label.to_owned()),
-        message: Some(message.to_owned()),
-        prompt: Some(prompt),
-        type_: Some(type_.to_owned()),
-        update_keys: vec![field.to_owned()],
-    }
+) -> builder::MissingFieldDetail {
+    MissingFieldDetail::builder()
+        .code(Some("missing_required_field".to_owned()))
+        .enum_values(enum_values.map(|v| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>()))
+        .example(Some(example.to_owned()))
+        .field(Some(field.to_owned()))
+        .hint(hint.map(str::to_owned))
+        .label(Some(label.to_owned()))
+        .message(Some(message.to_owned()))
+        .prompt(Some(prompt))
+        .type_(Some(type_.to_owned()))
+        .update_keys(vec![field.to_owned()])
 }
 
 /// The required keys still empty, as the documented missing-field objects. Required before
 /// publishing: `jobTitle`, `jobDescription`, `headcount`, `experienceLevel`, `paymentType` and
 /// the rate that matches it (`pricePerHour`, `pricePerLabel` or `fixedPrice`).
-pub(crate) fn missing_fields(job: &JobRec) -> Vec<MissingFieldDetail> {
+pub(crate) fn missing_fields(job: &JobRec) -> Result<Vec<MissingFieldDetail>, ConversionError> {
     let mut out = Vec::new();
     if job.text("jobTitle").is_none() {
         out.push(missing(
@@ -878,62 +878,67 @@ pub(crate) fn missing_fields(job: &JobRec) -> Vec<MissingFieldDetail> {
             }
         }
     }
-    out
+    out.into_iter().map(MissingFieldDetail::try_from).collect()
 }
 
 /// The validation report of a job.
-pub(crate) fn validation(job: &JobRec) -> DraftValidation {
-    let missing = missing_fields(job);
-    DraftValidation {
-        issue_count: Some(0),
-        issues: Vec::new(),
-        missing_field_count: Some(missing.len() as i64),
-        publish_ready: missing.is_empty(),
-        missing_fields: missing
-            .into_iter()
-            .map(MissingField::MissingFieldDetail)
-            .collect(),
-    }
+pub(crate) fn validation(job: &JobRec) -> Result<DraftValidation, ConversionError> {
+    let missing = missing_fields(job)?;
+    DraftValidation::try_from(
+        DraftValidation::builder()
+            .issue_count(Some(0))
+            .issues(Vec::new())
+            .missing_field_count(Some(missing.len() as i64))
+            .publish_ready(missing.is_empty())
+            .missing_fields(
+                missing
+                    .into_iter()
+                    .map(MissingField::MissingFieldDetail)
+                    .collect::<Vec<_>>(),
+            ),
+    )
 }
 
 /// The structured fields, in the documented `normalizedFields` shape.
-pub(crate) fn normalized(job: &JobRec) -> NormalizedFields {
-    NormalizedFields {
-        data_volume: job.number("dataVolume"),
-        data_volume_unit: job.text("dataVolumeUnit").map(DataVolumeUnit::from),
-        headcount: job.fields.get("headcount").and_then(Value::as_i64),
-        job_title: job.text("jobTitle").map(str::to_owned),
-        languages: job.strings("languages"),
-        payment_type: job.text("paymentType").map(PaymentType::from),
-    }
+pub(crate) fn normalized(job: &JobRec) -> Result<NormalizedFields, ConversionError> {
+    NormalizedFields::try_from(
+        NormalizedFields::builder()
+            .data_volume(job.number("dataVolume"))
+            .data_volume_unit(job.text("dataVolumeUnit").map(DataVolumeUnit::from))
+            .headcount(job.fields.get("headcount").and_then(Value::as_i64))
+            .job_title(job.text("jobTitle").map(str::to_owned))
+            .languages(job.strings("languages"))
+            .payment_type(job.text("paymentType").map(PaymentType::from)),
+    )
 }
 
 /// The draft envelope answered by create and PATCH.
-pub(crate) fn envelope(job: &JobRec, draft_url: String) -> DraftEnvelope {
-    let validation = validation(job);
-    DraftEnvelope {
-        draft_url: Some(draft_url.clone()),
-        job_id: job.id.clone(),
-        low_confidence_fields: Some(Value::Array(Vec::new())),
-        missing_fields: missing_fields(job),
-        normalized_fields: Some(normalized(job)),
-        ok: Some(true),
-        review_url: Some(draft_url),
-        status: Some(job.status.clone()),
-        unmapped_fields: job.unmapped.clone(),
-        validation,
-        warnings: Some(Value::Array(Vec::new())),
-        // As the quickstart's create example shows: the raw text kept, never auto-published.
-        import: serde_json::from_value(serde_json::json!({
-            "rawSourcePreserved": true,
-            "autoPublished": false,
-        }))
-        .ok(),
-        parser: serde_json::Map::from_iter([(
-            "name".to_owned(),
-            Value::String("opentrain-sandbox".to_owned()),
-        )]),
-    }
+pub(crate) fn envelope(job: &JobRec, draft_url: String) -> Result<DraftEnvelope, ConversionError> {
+    let validation = validation(job)?;
+    DraftEnvelope::try_from(
+        DraftEnvelope::builder()
+            .draft_url(Some(draft_url.clone()))
+            .job_id(job.id.clone())
+            .low_confidence_fields(Some(Value::Array(Vec::new())))
+            .missing_fields(missing_fields(job)?)
+            .normalized_fields(Some(normalized(job)?))
+            .ok(Some(true))
+            .review_url(Some(draft_url))
+            .status(Some(job.status.clone()))
+            .unmapped_fields(job.unmapped.clone())
+            .validation(validation)
+            .warnings(Some(Value::Array(Vec::new())))
+            // As the quickstart's create example shows: the raw text kept, never auto-published.
+            .import(Some(DraftEnvelopeImport::try_from(
+                DraftEnvelopeImport::builder()
+                    .raw_source_preserved(Some(true))
+                    .auto_published(Some(false)),
+            )?))
+            .parser(serde_json::Map::from_iter([(
+                "name".to_owned(),
+                Value::String("opentrain-sandbox".to_owned()),
+            )])),
+    )
 }
 
 /// The bid an applicant makes on `job`: the job's own rate in its unit (an hourly job without a
@@ -960,7 +965,7 @@ pub(crate) fn experience_label(level: &str) -> String {
         ExperienceLevel::EntryLevel => "Entry level".into(),
         ExperienceLevel::Intermediate => "Intermediate".into(),
         ExperienceLevel::AnyExperienceLevel => "Any experience level".into(),
-        ExperienceLevel::Unknown(other) => other,
+        other => other.to_string(),
     }
 }
 

@@ -4,6 +4,7 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use opentrain_gen::types::error::ConversionError;
 use opentrain_gen::types::{
     Interview, InterviewMessage, InterviewResponse, JobProposal, JobProposalBid,
     JobProposalCandidate, JobProposalMetrics, JobProposalPage, JobProposalStatusValue, Proposal,
@@ -39,7 +40,7 @@ pub(crate) fn status_label(status: &ProposalStatus) -> String {
         ProposalStatus::Declined => "Declined".into(),
         ProposalStatus::NotAFit => "Not a fit".into(),
         ProposalStatus::ResumeSent => "Resume sent".into(),
-        ProposalStatus::Unknown(other) => other.clone(),
+        other => other.to_string(),
     }
 }
 
@@ -68,44 +69,63 @@ fn trainer<'a>(market: &'a Market, proposal: &ProposalRec) -> Option<&'a Freelan
 }
 
 /// A list entry.
-fn list_entry(app: &App, market: &Market, p: &ProposalRec) -> JobProposal {
+fn list_entry(app: &App, market: &Market, p: &ProposalRec) -> Result<JobProposal, ConversionError> {
     let f = trainer(market, p);
-    JobProposal {
-        bid: Some(JobProposalBid {
-            amount_usd: p.bid_amount,
-            labeler_hourly_rate_usd: (p.bid_unit == Some("PER_HOUR"))
-                .then_some(p.bid_amount)
-                .flatten(),
-            unit: p.bid_unit.map(str::to_owned),
-        }),
-        candidate: f.map(|f| JobProposalCandidate {
-            country: Some(f.country.to_owned()),
-            country_code: Some(f.country_code.to_owned()),
-            display_name: Some(f.display_name()),
-            first_name: Some(f.first_name.to_owned()),
-            highest_earnings_usd: Some(f.earned_usd),
-            id: Some(f.id.to_owned()),
-            last_name_initial: Some(f.last_initial.to_owned()),
-            profile_photo_url: Some(app.url(&format!("/photos/{}.jpg", f.slug))),
-            profile_slug: Some(f.slug.to_owned()),
-            profile_title: Some(f.title.to_owned()),
-            review_count: Some(f.review_count),
-            talent_type: Some("FREELANCER".to_owned()),
-        }),
-        created_at: Some(p.created_at),
-        id: p.id.clone(),
-        job_id: Some(p.job_id.clone()),
-        job_title: market.job(&p.job_id).map(super::JobRec::title),
-        metrics: f.map(|f| JobProposalMetrics {
-            interview_score: (!p.invited).then_some(f.interview_score),
-            match_score: Some(f.match_score),
-        }),
-        status: Some(JobProposalStatusValue {
-            label: Some(status_label(&p.status)),
-            raw: Some(p.status.clone()),
-        }),
-        updated_at: Some(p.updated_at),
-    }
+    let bid = JobProposalBid::try_from(
+        JobProposalBid::builder()
+            .amount_usd(p.bid_amount)
+            .labeler_hourly_rate_usd(
+                (p.bid_unit == Some("PER_HOUR"))
+                    .then_some(p.bid_amount)
+                    .flatten(),
+            )
+            .unit(p.bid_unit.map(str::to_owned)),
+    )?;
+    let candidate = f
+        .map(|f| {
+            JobProposalCandidate::try_from(
+                JobProposalCandidate::builder()
+                    .country(Some(f.country.to_owned()))
+                    .country_code(Some(f.country_code.to_owned()))
+                    .display_name(Some(f.display_name()))
+                    .first_name(Some(f.first_name.to_owned()))
+                    .highest_earnings_usd(Some(f.earned_usd))
+                    .id(Some(f.id.to_owned()))
+                    .last_name_initial(Some(f.last_initial.to_owned()))
+                    .profile_photo_url(Some(app.url(&format!("/photos/{}.jpg", f.slug))))
+                    .profile_slug(Some(f.slug.to_owned()))
+                    .profile_title(Some(f.title.to_owned()))
+                    .review_count(Some(f.review_count))
+                    .talent_type(Some("FREELANCER".to_owned())),
+            )
+        })
+        .transpose()?;
+    let metrics = f
+        .map(|f| {
+            JobProposalMetrics::try_from(
+                JobProposalMetrics::builder()
+                    .interview_score((!p.invited).then_some(f.interview_score))
+                    .match_score(Some(f.match_score)),
+            )
+        })
+        .transpose()?;
+    let status = JobProposalStatusValue::try_from(
+        JobProposalStatusValue::builder()
+            .label(Some(status_label(&p.status)))
+            .raw(Some(p.status.clone())),
+    )?;
+    JobProposal::try_from(
+        JobProposal::builder()
+            .bid(Some(bid))
+            .candidate(candidate)
+            .created_at(Some(p.created_at))
+            .id(p.id.clone())
+            .job_id(Some(p.job_id.clone()))
+            .job_title(market.job(&p.job_id).map(super::JobRec::title))
+            .metrics(metrics)
+            .status(Some(status))
+            .updated_at(Some(p.updated_at)),
+    )
 }
 
 /// `GET /jobs/{id}/proposals`: newest first; `status` is case-insensitive with spaces and
@@ -153,13 +173,14 @@ pub(crate) async fn list(
         .rev()
         .filter(|p| p.job_id == job_id)
         .filter(|p| status.as_ref().is_none_or(|s| *s == p.status))
-        .map(|p| (p.id.clone(), list_entry(&app, &st.market, p)))
-        .collect();
+        .map(|p| Ok((p.id.clone(), list_entry(&app, &st.market, p)?)))
+        .collect::<Result<_, ConversionError>>()?;
     let (proposals, next_cursor) = page(items, params.get("cursor").map(String::as_str), limit)?;
-    ok(&JobProposalPage {
-        next_cursor,
-        proposals,
-    })
+    ok(&JobProposalPage::try_from(
+        JobProposalPage::builder()
+            .next_cursor(next_cursor)
+            .proposals(proposals),
+    )?)
 }
 
 /// `GET /proposals/{proposalId}`: the list entry plus interview, verification and, once hired,
@@ -172,70 +193,107 @@ pub(crate) async fn get_proposal(
     let (st, principal, _) = app.signed_in(&headers)?;
     principal.require(Scope::ProposalsRead)?;
     let p = my_proposal(&st.market, &id, &principal.account_id)?;
-    let entry = list_entry(&app, &st.market, p);
+    let entry = list_entry(&app, &st.market, p)?;
     let f = trainer(&st.market, p);
     let contract = p
         .contract_id
         .as_deref()
         .and_then(|cid| st.market.contract(cid))
         .map(|c| super::money::contract_view(&st.market, c, true))
+        .transpose()?
         .and_then(|c| match serde_json::to_value(c) {
             Ok(serde_json::Value::Object(map)) => Some(map),
             _ => None,
         });
-    ok(&ProposalResponse {
-        proposal: Proposal {
-            ai_interview: f.map(|f| ProposalAiInterview {
-                score: (!p.invited).then_some(f.interview_score),
-                summary: (!p.invited).then(|| interview_summary(f)),
-                transcript_available: Some(!p.invited),
-            }),
-            bid: entry.bid.map(|b| ProposalDetailBid {
-                amount_usd: b.amount_usd,
-                labeler_hourly_rate_usd: b.labeler_hourly_rate_usd,
-                unit: b.unit,
-            }),
-            candidate: entry.candidate.map(|c| ProposalDetailCandidate {
-                country: c.country,
-                country_code: c.country_code,
-                display_name: c.display_name,
-                first_name: c.first_name,
-                highest_earnings_usd: c.highest_earnings_usd,
-                id: c.id.unwrap_or_default(),
-                last_name_initial: c.last_name_initial,
-                profile_photo_url: c.profile_photo_url,
-                profile_slug: c.profile_slug,
-                profile_title: c.profile_title,
-                review_count: c.review_count,
-                talent_type: c.talent_type,
-            }),
-            contract,
-            created_at: entry.created_at,
-            id: entry.id,
-            job_id: entry.job_id,
-            job_title: entry.job_title,
-            metrics: entry.metrics.map(|m| ProposalDetailMetrics {
-                interview_score: m.interview_score,
-                match_score: m.match_score,
-            }),
-            open_label: None,
-            status: entry.status.map(|s| ProposalDetailStatus {
-                label: s.label,
-                raw: s.raw,
-            }),
-            updated_at: entry.updated_at,
-            verification: Some(ProposalVerification {
-                identity: Some(ProposalIdentityVerification {
-                    verified: Some(true),
-                }),
-                location: Some(ProposalLocationVerification {
-                    checked_at: Some(p.created_at),
-                    method: Some("GPS".to_owned()),
-                    status: Some("PASSED".to_owned()),
-                }),
-            }),
-        },
-    })
+    let ai_interview = f
+        .map(|f| {
+            ProposalAiInterview::try_from(
+                ProposalAiInterview::builder()
+                    .score((!p.invited).then_some(f.interview_score))
+                    .summary((!p.invited).then(|| interview_summary(f)))
+                    .transcript_available(Some(!p.invited)),
+            )
+        })
+        .transpose()?;
+    let bid = entry
+        .bid
+        .map(|b| {
+            ProposalDetailBid::try_from(
+                ProposalDetailBid::builder()
+                    .amount_usd(b.amount_usd)
+                    .labeler_hourly_rate_usd(b.labeler_hourly_rate_usd)
+                    .unit(b.unit),
+            )
+        })
+        .transpose()?;
+    let candidate = entry
+        .candidate
+        .map(|c| {
+            ProposalDetailCandidate::try_from(
+                ProposalDetailCandidate::builder()
+                    .country(c.country)
+                    .country_code(c.country_code)
+                    .display_name(c.display_name)
+                    .first_name(c.first_name)
+                    .highest_earnings_usd(c.highest_earnings_usd)
+                    .id(c.id.unwrap_or_default())
+                    .last_name_initial(c.last_name_initial)
+                    .profile_photo_url(c.profile_photo_url)
+                    .profile_slug(c.profile_slug)
+                    .profile_title(c.profile_title)
+                    .review_count(c.review_count)
+                    .talent_type(c.talent_type),
+            )
+        })
+        .transpose()?;
+    let metrics = entry
+        .metrics
+        .map(|m| {
+            ProposalDetailMetrics::try_from(
+                ProposalDetailMetrics::builder()
+                    .interview_score(m.interview_score)
+                    .match_score(m.match_score),
+            )
+        })
+        .transpose()?;
+    let status = entry
+        .status
+        .map(|s| {
+            ProposalDetailStatus::try_from(
+                ProposalDetailStatus::builder().label(s.label).raw(s.raw),
+            )
+        })
+        .transpose()?;
+    let verification = ProposalVerification::try_from(
+        ProposalVerification::builder()
+            .identity(Some(ProposalIdentityVerification::try_from(
+                ProposalIdentityVerification::builder().verified(Some(true)),
+            )?))
+            .location(Some(ProposalLocationVerification::try_from(
+                ProposalLocationVerification::builder()
+                    .checked_at(Some(p.created_at))
+                    .method(Some("GPS".to_owned()))
+                    .status(Some("PASSED".to_owned())),
+            )?)),
+    )?;
+    let proposal = Proposal::try_from(
+        Proposal::builder()
+            .ai_interview(ai_interview)
+            .bid(bid)
+            .candidate(candidate)
+            .contract(contract)
+            .created_at(entry.created_at)
+            .id(entry.id)
+            .job_id(entry.job_id)
+            .job_title(entry.job_title)
+            .metrics(metrics)
+            .status(status)
+            .updated_at(entry.updated_at)
+            .verification(Some(verification)),
+    )?;
+    ok(&ProposalResponse::try_from(
+        ProposalResponse::builder().proposal(proposal),
+    )?)
 }
 
 /// The summary of a trainer's screening interview.
@@ -285,22 +343,27 @@ pub(crate) async fn interview(
     let messages = lines
         .into_iter()
         .enumerate()
-        .map(|(i, (role, content))| InterviewMessage {
-            content: Some(content),
-            id: format!("{id}_im{}", i + 1),
-            role: Some(role.to_owned()),
-            sent_at: Some(start + chrono::Duration::minutes(i as i64)),
+        .map(|(i, (role, content))| {
+            InterviewMessage::try_from(
+                InterviewMessage::builder()
+                    .content(Some(content))
+                    .id(format!("{id}_im{}", i + 1))
+                    .role(Some(role.to_owned()))
+                    .sent_at(Some(start + chrono::Duration::minutes(i as i64))),
+            )
         })
-        .collect();
-    ok(&InterviewResponse {
-        interview: Interview {
-            interview_id: Some(format!("int_{id}")),
-            messages,
-            proposal_id: Some(id.clone()),
-            score: Some(f.interview_score),
-            summary: Some(interview_summary(f)),
-        },
-    })
+        .collect::<Result<Vec<_>, _>>()?;
+    let interview = Interview::try_from(
+        Interview::builder()
+            .interview_id(Some(format!("int_{id}")))
+            .messages(messages)
+            .proposal_id(Some(id.clone()))
+            .score(Some(f.interview_score))
+            .summary(Some(interview_summary(f))),
+    )?;
+    ok(&InterviewResponse::try_from(
+        InterviewResponse::builder().interview(interview),
+    )?)
 }
 
 /// `POST /proposals/{proposalId}/conversation`: get-or-create the pre-hire thread (201 when
@@ -316,13 +379,14 @@ pub(crate) async fn conversation(
     principal.require_claimed("message AI trainers")?;
     let p = my_proposal(&st.market, &id, &principal.account_id)?.clone();
     if let Some(existing) = &p.conversation_id {
-        return ok(&ProposalConversation {
-            conversation_id: existing.clone(),
-            created: false,
-            job_id: Some(p.job_id.clone()),
-            ok: true,
-            proposal_id: Some(id),
-        });
+        return ok(&ProposalConversation::try_from(
+            ProposalConversation::builder()
+                .conversation_id(existing.clone())
+                .created(false)
+                .job_id(Some(p.job_id.clone()))
+                .ok(true)
+                .proposal_id(Some(id)),
+        )?);
     }
     let conversation_id = st.next_id("conv");
     st.market.conversations.push(Conversation {
@@ -339,12 +403,13 @@ pub(crate) async fn conversation(
     }
     with_status(
         StatusCode::CREATED,
-        &ProposalConversation {
-            conversation_id,
-            created: true,
-            job_id: Some(p.job_id),
-            ok: true,
-            proposal_id: Some(id),
-        },
+        &ProposalConversation::try_from(
+            ProposalConversation::builder()
+                .conversation_id(conversation_id)
+                .created(true)
+                .job_id(Some(p.job_id))
+                .ok(true)
+                .proposal_id(Some(id)),
+        )?,
     )
 }

@@ -92,7 +92,7 @@ fn view(st: &Records, id: &str) -> Option<View> {
                     .sum()
             }),
         ),
-        ApprovalType::Unknown(_) => ("Co-sign an action", None),
+        _ => ("Co-sign an action", None),
     };
     let who = trainer
         .clone()
@@ -115,7 +115,7 @@ fn view(st: &Records, id: &str) -> Option<View> {
             "The agent asks to end the contract with {who} for “{job_title}”, which still \
              holds {money} in funded milestones."
         ),
-        ApprovalType::Unknown(other) => format!("The agent asks you to co-sign “{other}”."),
+        other => format!("The agent asks you to co-sign “{other}”."),
     };
     // A finished approval tells what was asked.
     let lead = if a.status == ApprovalStatus::Pending {

@@ -1,0 +1,8 @@
+//! Reads who the token belongs to (`GET /auth/me`) with the facade and prints the actor.
+
+#[tokio::main]
+async fn main() -> Result<(), opentrain::Error> {
+    let me = opentrain::Client::from_env()?.me().await?;
+    println!("{:?}", me.actor.and_then(|a| a.id));
+    Ok(())
+}
