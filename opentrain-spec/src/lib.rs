@@ -421,6 +421,7 @@ fn check_normalized(doc: &Value) -> Vec<Violation> {
                 &mut push,
             );
         }
+        check_parameter_names(doc, &op, &label, &mut push);
     }
 
     walk_enums_and_refs(doc, doc, String::new(), &mut push);
@@ -451,6 +452,139 @@ fn check_param(
         );
     }
 }
+
+/// The builder methods progenitor 0.15 writes beside one setter per parameter: a parameter
+/// whose Rust name is one of these makes two methods of one name.
+const BUILDER_METHODS: [&str; 2] = ["new", "send"];
+/// The builder methods of an operation with a request body.
+const BODY_METHODS: [&str; 2] = ["body", "body_map"];
+/// The locals of progenitor 0.15's `send` it does not rename around a parameter (it does
+/// rename `client`, `url`, `request`, `response` and `result`).
+const UNRENAMED_LOCALS: [&str; 1] = ["header_map"];
+
+/// Parameters progenitor 0.15 cannot tell apart: it keys an operation's parameters by their
+/// Rust name (the snake case of the spec name), so two parameters with one Rust name (a path
+/// and a query parameter both named `id`, `pageSize` beside `page_size`) cannot both be
+/// generated, and a Rust name that is one of the builder's own methods or an unrenamed local
+/// of its `send` does not compile.
+fn check_parameter_names(
+    doc: &Value,
+    op: &Operation<'_>,
+    label: &Option<String>,
+    push: &mut impl FnMut(String, Option<String>, String),
+) {
+    // Operation-level parameters override path-level ones of the same name and location.
+    let mut params: Vec<(String, String)> = Vec::new();
+    let path_level = doc
+        .pointer(&format!("/paths/{}/parameters", escape_pointer(op.path)))
+        .and_then(Value::as_array);
+    let op_level = op.op.get("parameters").and_then(Value::as_array);
+    for p in op_level
+        .into_iter()
+        .flatten()
+        .chain(path_level.into_iter().flatten())
+    {
+        let p = resolve(doc, p);
+        let (Some(name), Some(location)) = (
+            p.get("name").and_then(Value::as_str),
+            p.get("in").and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        if !params.iter().any(|(n, l)| n == name && l == location) {
+            params.push((name.to_owned(), location.to_owned()));
+        }
+    }
+    let pointer = format!("{}/parameters", op.pointer);
+    let has_body = op.op.get("requestBody").is_some();
+    let mut by_ident: BTreeMap<String, Vec<&(String, String)>> = BTreeMap::new();
+    for param in &params {
+        by_ident
+            .entry(parameter_ident(&param.0))
+            .or_default()
+            .push(param);
+    }
+    for (ident, group) in &by_ident {
+        let named: Vec<String> = group
+            .iter()
+            .map(|(name, location)| format!("`{name}` ({location})"))
+            .collect();
+        if group.len() > 1 {
+            push(
+                pointer.clone(),
+                label.clone(),
+                format!(
+                    "parameters {} all become `{ident}` in Rust, and progenitor 0.15 keys an \
+                     operation's parameters by that name, so it cannot generate them together; \
+                     ask for distinct names, or leave all but one out of the spec copy",
+                    named.join(" and ")
+                ),
+            );
+        }
+        let clash = if BUILDER_METHODS.contains(&ident.as_str())
+            || (has_body && BODY_METHODS.contains(&ident.as_str()))
+        {
+            Some("a method of the operation's builder")
+        } else if UNRENAMED_LOCALS.contains(&ident.as_str()) {
+            Some("a variable of the generated request code")
+        } else {
+            None
+        };
+        if let Some(clash) = clash {
+            push(
+                pointer.clone(),
+                label.clone(),
+                format!(
+                    "parameter {} becomes `{ident}` in Rust, which is also {clash} that \
+                     progenitor 0.15 writes, so the client does not compile; ask for another \
+                     name, or leave the parameter out of the spec copy",
+                    named.join(" and ")
+                ),
+            );
+        }
+    }
+}
+
+/// The Rust name progenitor 0.15 gives a parameter: its name with every character that cannot
+/// continue an identifier as a word break, in `heck`'s snake case; `_` before a leading digit,
+/// `_` after a keyword.
+fn parameter_ident(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .filter(|&c| c != '\'')
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let mut ident = normalize::words(&cleaned)
+        .iter()
+        .map(|w| w.to_lowercase())
+        .collect::<Vec<_>>()
+        .join("_");
+    if ident.is_empty() {
+        ident.push('x');
+    }
+    if ident.starts_with(|c: char| c.is_ascii_digit()) {
+        ident.insert(0, '_');
+    }
+    if RUST_KEYWORDS.contains(&ident.as_str()) {
+        ident.push('_');
+    }
+    ident
+}
+
+/// Rust's strict and reserved keywords (as of edition 2024).
+const RUST_KEYWORDS: [&str; 52] = [
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
+    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+];
 
 /// Follows a local `$ref` (one level at a time, at most 32 hops); returns the input otherwise.
 pub fn resolve<'a>(doc: &'a Value, mut v: &'a Value) -> &'a Value {
@@ -606,6 +740,101 @@ mod tests {
     #[test]
     fn a_valid_spec_has_no_violations() {
         assert_eq!(check(&minimal()), vec![]);
+    }
+
+    fn with_parameters(params: Value, body: bool) -> Vec<String> {
+        let mut doc = minimal();
+        doc["paths"]["/a"]["get"]["parameters"] = params;
+        if body {
+            doc["paths"]["/a"]["get"]["requestBody"] =
+                json!({"content": {"application/json": {"schema": {"type": "object"}}}});
+        }
+        check(&doc).iter().map(ToString::to_string).collect()
+    }
+
+    fn query(name: &str) -> Value {
+        json!({"name": name, "in": "query", "schema": {"type": "string"}})
+    }
+
+    #[test]
+    fn parameters_with_one_rust_name_are_refused_naming_each() {
+        let path_id =
+            json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string"}});
+        for params in [
+            json!([path_id.clone(), query("id")]),
+            json!([query("id"), path_id]),
+            json!([query("pageSize"), query("page_size")]),
+            json!([query("_url"), query("url")]),
+            json!([query("Self"), query("self")]),
+        ] {
+            let found = with_parameters(params.clone(), false);
+            let names: Vec<&str> = params
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|p| p["name"].as_str())
+                .collect();
+            assert_eq!(found.len(), 1, "{params}: {found:?}");
+            assert!(found[0].starts_with("getA: parameters "), "{found:?}");
+            for name in names {
+                assert!(found[0].contains(&format!("`{name}`")), "{name}: {found:?}");
+            }
+            assert!(
+                found[0].contains("(at /paths/~1a/get/parameters)"),
+                "{found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn parameters_named_like_the_builders_methods_or_its_header_map_are_refused() {
+        let found = with_parameters(
+            json!([query("new"), query("send"), query("header_map")]),
+            false,
+        );
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(
+            found
+                .iter()
+                .any(|m| m.contains("`new` (query) becomes `new`")),
+            "{found:?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|m| m.contains("variable of the generated request code")),
+            "{found:?}"
+        );
+        // `body` is a setter only where the operation has a body.
+        assert!(with_parameters(json!([query("body")]), false).is_empty());
+        assert_eq!(with_parameters(json!([query("body")]), true).len(), 1);
+    }
+
+    #[test]
+    fn keywords_and_progenitors_renamed_locals_are_fine_as_parameter_names() {
+        let params: Vec<Value> = [
+            "type",
+            "match",
+            "ref",
+            "self",
+            "async",
+            "url",
+            "request",
+            "response",
+            "client",
+            "result",
+            "info",
+            "value",
+            "x-trace-id",
+            "2fa",
+        ]
+        .iter()
+        .map(|n| query(n))
+        .collect();
+        assert_eq!(
+            with_parameters(Value::Array(params), false),
+            Vec::<String>::new()
+        );
     }
 
     #[test]

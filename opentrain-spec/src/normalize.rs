@@ -608,30 +608,38 @@ pub(crate) fn type_name(raw: &str) -> String {
     out
 }
 
-/// `heck`'s upper camel case for ASCII text: words split at non-alphanumerics, after a
-/// lowercase letter followed by an uppercase one, and before the last uppercase letter of a run
-/// followed by a lowercase one; each word capitalised with the rest lowercased.
+/// `heck`'s upper camel case for ASCII text: each of [`words`] capitalised with the rest
+/// lowercased.
 fn pascal_case(s: &str) -> String {
+    let mut out = String::new();
+    for word in words(s) {
+        let mut chars = word.chars();
+        if let Some(first) = chars.next() {
+            out.push(first.to_ascii_uppercase());
+            out.extend(chars.map(|c| c.to_ascii_lowercase()));
+        }
+    }
+    out
+}
+
+/// The words `heck` splits ASCII text into: at every non-alphanumeric character, after a
+/// lowercase letter followed by an uppercase one, and before the last uppercase letter of a run
+/// followed by a lowercase one.
+pub(crate) fn words(s: &str) -> Vec<String> {
     #[derive(Clone, Copy, PartialEq)]
     enum Mode {
         Boundary,
         Lower,
         Upper,
     }
-    fn capitalize(word: &[char], out: &mut String) {
-        if let Some((first, rest)) = word.split_first() {
-            out.push(first.to_ascii_uppercase());
-            out.extend(rest.iter().map(char::to_ascii_lowercase));
-        }
-    }
-    let mut out = String::new();
+    let mut out = Vec::new();
     for word in s.split(|c: char| !c.is_ascii_alphanumeric()) {
         let chars: Vec<char> = word.chars().collect();
         let mut start = 0;
         let mut mode = Mode::Boundary;
         for (i, &c) in chars.iter().enumerate() {
             let Some(&next) = chars.get(i + 1) else {
-                capitalize(&chars[start..], &mut out);
+                out.push(chars[start..].iter().collect());
                 break;
             };
             let next_mode = if c.is_ascii_lowercase() {
@@ -642,11 +650,11 @@ fn pascal_case(s: &str) -> String {
                 mode
             };
             if next_mode == Mode::Lower && next.is_ascii_uppercase() {
-                capitalize(&chars[start..=i], &mut out);
+                out.push(chars[start..=i].iter().collect());
                 start = i + 1;
                 mode = Mode::Boundary;
             } else if mode == Mode::Upper && c.is_ascii_uppercase() && next.is_ascii_lowercase() {
-                capitalize(&chars[start..i], &mut out);
+                out.push(chars[start..i].iter().collect());
                 start = i;
                 mode = Mode::Boundary;
             } else {

@@ -99,11 +99,29 @@ impl Backoff {
             .saturating_mul(self.factor.saturating_pow(step.min(32)));
         let capped = grown.min(self.max);
         if self.jitter {
-            capped.mul_f64(rand::random_range(0.5..=1.0))
+            capped.mul_f64(0.5 + 0.5 * unit_random())
         } else {
             capped
         }
     }
+}
+
+/// A random `u64`, for the jitter of waits and the names of scratch files (never for a
+/// secret). std's `RandomState` is seeded from the operating system's randomness once per
+/// thread and moves on with every `new`; a counter makes two calls differ even on one thread.
+/// It saves a random-number crate in every consumer's build.
+pub(crate) fn random_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static CALLS: AtomicU64 = AtomicU64::new(0);
+    let mut hasher = std::hash::RandomState::new().build_hasher();
+    hasher.write_u64(CALLS.fetch_add(1, Ordering::Relaxed));
+    hasher.finish()
+}
+
+/// A random number in `[0, 1)`, from the 53 high bits of [`random_u64`].
+fn unit_random() -> f64 {
+    (random_u64() >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// What a wait knows just before it pauses, handed to the waits' progress hooks

@@ -45,7 +45,7 @@ pub(crate) fn write_file_atomically(path: &Path, bytes: &[u8]) -> io::Result<()>
         ".{}.tmp-{}-{:016x}",
         name.to_string_lossy(),
         std::process::id(),
-        rand::random::<u64>()
+        crate::backoff::random_u64()
     ));
     let written = (|| {
         let mut file = create_private_file(&tmp)?;
