@@ -3,6 +3,6 @@
 #[tokio::main]
 async fn main() -> Result<(), opentrain::Error> {
     let me = opentrain::Client::from_env()?.me().await?;
-    println!("{:?}", me.actor.and_then(|a| a.id));
+    println!("{:?}", me.actor.and_then(|a| a.user_id));
     Ok(())
 }

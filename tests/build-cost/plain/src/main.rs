@@ -7,7 +7,7 @@ struct Me {
 
 #[derive(serde::Deserialize)]
 struct Actor {
-    id: Option<String>,
+    user_id: Option<String>,
 }
 
 #[tokio::main]
@@ -22,6 +22,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .error_for_status()?
         .json()
         .await?;
-    println!("{:?}", me.actor.and_then(|a| a.id));
+    println!("{:?}", me.actor.and_then(|a| a.user_id));
     Ok(())
 }
