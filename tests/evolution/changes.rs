@@ -40,6 +40,10 @@ pub const GENERATED: &[Change] = &[
         apply: csv_export,
     },
     Change {
+        name: "text_and_binary_request_bodies",
+        apply: text_and_binary_request_bodies,
+    },
+    Change {
         name: "new_value_of_a_named_enum",
         apply: new_value_of_a_named_enum,
     },
@@ -371,6 +375,31 @@ pub fn csv_export(doc: &mut Value) {
                 "200": {"description": "One line per widget.", "content": {"text/csv": {"schema": {"type": "string"}}}},
                 "401": error("UNAUTHORIZED: token missing or invalid.")
             }
+        }),
+    );
+}
+
+/// Writes that take a body that is not JSON: a note as `text/plain` (with the length and
+/// example a served spec puts on it) and an image as `application/octet-stream`, both 204.
+pub fn text_and_binary_request_bodies(doc: &mut Value) {
+    path_item(doc, "/widgets/{id}/note").insert(
+        "put".into(),
+        json!({
+            "operationId": "putWidgetNote",
+            "tags": ["widgets"],
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "requestBody": {"required": true, "content": {"text/plain": {"schema": {"type": "string", "minLength": 1, "example": "fragile"}}}},
+            "responses": {"204": {"description": "Saved."}, "401": error("UNAUTHORIZED: token missing or invalid.")}
+        }),
+    );
+    path_item(doc, "/widgets/{id}/image").insert(
+        "put".into(),
+        json!({
+            "operationId": "putWidgetImage",
+            "tags": ["widgets"],
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "requestBody": {"required": true, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+            "responses": {"204": {"description": "Stored."}, "401": error("UNAUTHORIZED: token missing or invalid.")}
         }),
     );
 }

@@ -218,6 +218,47 @@ async fn the_csv_export_returns_its_bytes() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn text_and_binary_bodies_are_sent_as_they_are_with_their_media_type() {
+    let mut server = mockito::Server::new_async().await;
+    let note = authed(&mut server, "PUT", "/widgets/w_1/note")
+        .match_header("content-type", "text/plain")
+        .match_body("fragile, handle with care")
+        .with_status(204)
+        .expect(1)
+        .create_async()
+        .await;
+    let image: &[u8] = &[0x89, b'P', b'N', b'G', 0, 1, 2, 0xff];
+    let upload = authed(&mut server, "PUT", "/widgets/w_1/image")
+        .match_header("content-type", "application/octet-stream")
+        .match_body(image.to_vec())
+        .with_status(204)
+        .expect(1)
+        .create_async()
+        .await;
+    let client = client(&server);
+    let saved = client
+        .put_widget_note()
+        .id("w_1")
+        .body("fragile, handle with care")
+        .send()
+        .await
+        .map_err(opentrain::Error::from)
+        .unwrap();
+    assert_eq!(saved.status().as_u16(), 204);
+    let stored = client
+        .put_widget_image()
+        .id("w_1")
+        .body(image.to_vec())
+        .send()
+        .await
+        .map_err(opentrain::Error::from)
+        .unwrap();
+    assert_eq!(stored.status().as_u16(), 204);
+    note.assert_async().await;
+    upload.assert_async().await;
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_new_value_of_a_named_enum_decodes_as_a_documented_variant() {
     let mut server = mockito::Server::new_async().await;
     let mut job: serde_json::Value = serde_json::from_str(&fixture("getJob.json")).unwrap();

@@ -62,6 +62,14 @@ fn expected_findings(change: &str) -> Vec<(Kind, &'static str, Severity)> {
             (SchemaAdded, "/components/schemas/WidgetShape", Additive),
         ],
         "csv_export" => vec![(OperationAdded, "/paths/~1widgets~1export/get", Additive)],
+        "text_and_binary_request_bodies" => vec![
+            (OperationAdded, "/paths/~1widgets~1{id}~1note/put", Additive),
+            (
+                OperationAdded,
+                "/paths/~1widgets~1{id}~1image/put",
+                Additive,
+            ),
+        ],
         "new_value_of_a_named_enum" => vec![(
             EnumValueAdded,
             "/components/schemas/JobStatus/enum/6",
@@ -461,8 +469,16 @@ impl ScratchCargo<'_> {
         let elapsed = started.elapsed();
         let stdout = fs::read_to_string(&stdout_path).unwrap_or_default();
         let stderr = fs::read_to_string(&stderr_path).unwrap_or_default();
+        // The last lines, without cargo's JSON lines for artifacts and build scripts (the
+        // compiler's own diagnostics are rendered on stderr).
         let tail = |s: &str| {
-            let lines: Vec<&str> = s.lines().collect();
+            let lines: Vec<&str> = s
+                .lines()
+                .filter(|l| {
+                    !l.starts_with("{\"reason\":\"compiler-artifact\"")
+                        && !l.starts_with("{\"reason\":\"build-script")
+                })
+                .collect();
             lines[lines.len().saturating_sub(150)..].join("\n")
         };
         match status {
