@@ -96,33 +96,49 @@ async fn a_generated_call_sends_method_path_query_and_bearer_header() {
     insta::assert_snapshot!(seen.lock().unwrap().as_str());
 }
 
+/// The same typed `ErrorResponse`, with its status and headers, from the plain generated
+/// client and from the generated client under the facade's pipeline (which read the body for
+/// its retry decision and handed the real response on).
 #[tokio::test]
-async fn a_json_error_envelope_decodes_into_the_generated_error_type() {
+async fn a_json_error_envelope_decodes_into_the_generated_error_type_under_the_pipeline_too() {
     let mut server = mockito::Server::new_async().await;
     server
         .mock("GET", "/api/public/v1/auth/me")
         .with_status(401)
         .with_header("content-type", "application/json")
-        .with_body(r#"{"error":"A human must claim this agent account before it can hire AI trainers.","code":"FORBIDDEN","requestId":"req_42","details":{"reason":"account_claim_required","action":"hire AI trainers","claimUrl":"https://app.opentrain.ai/claim"}}"#)
+        .with_header("x-request-id", "req_42")
+        .with_body(r#"{"error":"A human must claim this agent account before it can hire AI trainers.","code":"FORBIDDEN","requestId":"req_42","details":{"reason":"account_claim_required","action":"hire AI trainers","claimUrl":"https://app.opentrain.ai/claim","brandNew":1}}"#)
+        .expect(2)
         .create_async()
         .await;
 
-    let err = raw_client(&server).get_me().send().await.expect_err("401");
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
-    let opentrain_gen::Error::ErrorResponse(envelope) = err else {
-        panic!("expected a typed error response, got {err:?}");
-    };
-    assert_eq!(envelope.code, opentrain_gen::types::ErrorCode::Forbidden);
-    assert_eq!(envelope.request_id.as_deref(), Some("req_42"));
-    let details = envelope.details.as_ref().expect("details");
-    assert_eq!(
-        details.reason,
-        Some(opentrain_gen::types::ErrorReason::AccountClaimRequired)
-    );
-    assert_eq!(
-        details.claim_url.as_deref(),
-        Some("https://app.opentrain.ai/claim")
-    );
+    let raw = raw_client(&server).get_me().send().await.expect_err("401");
+    let under_pipeline = facade_client(&server)
+        .get_me()
+        .send()
+        .await
+        .expect_err("401");
+    for err in [raw, under_pipeline] {
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
+        let opentrain_gen::Error::ErrorResponse(envelope) = err else {
+            panic!("expected a typed error response, got {err:?}");
+        };
+        assert_eq!(envelope.status().as_u16(), 401);
+        assert_eq!(envelope.headers()["x-request-id"], "req_42");
+        assert_eq!(envelope.code, opentrain_gen::types::ErrorCode::Forbidden);
+        assert_eq!(envelope.request_id.as_deref(), Some("req_42"));
+        let details = envelope.details.as_ref().expect("details");
+        assert_eq!(
+            details.reason,
+            Some(opentrain_gen::types::ErrorReason::AccountClaimRequired)
+        );
+        assert_eq!(
+            details.claim_url.as_deref(),
+            Some("https://app.opentrain.ai/claim")
+        );
+        // A key the spec does not list stays, in the envelope's open part.
+        assert_eq!(details.extra["brandNew"], 1);
+    }
 }
 
 #[tokio::test]
