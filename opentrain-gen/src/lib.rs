@@ -5,8 +5,10 @@
 //!
 //! - [`Client`] has one builder method per operation (`client.get_job().id("job_1").send()`),
 //!   named after the snake_case of the spec's `operationId`.
-//! - [`types`] holds every request and response schema. Every string enum of the spec is an
-//!   open enum from [`open_enums`] (documented variants plus `Unknown(String)`).
+//! - [`types`] holds every request and response schema, generated into the `opentrain-types`
+//!   crate (serde and chrono only, so a build compiles them beside the HTTP stack) and
+//!   re-exported here. Every string enum of the spec is an open enum from [`open_enums`]
+//!   (documented variants plus `Unknown(String)`).
 //! - [`transport`] is the one hand-written hook: it hands every request, with its operation's
 //!   facts from [`operations`], to the client's pipeline (the facade's auth, retries, deadline
 //!   and tracing), which hands back the real final response or transport error for the
@@ -20,14 +22,14 @@
 
 #![allow(missing_docs, clippy::all, clippy::pedantic, unreachable_pub)]
 
-pub mod lenient;
-pub mod open_enums;
 pub mod operations;
-pub mod secret;
 pub mod transport;
+pub use opentrain_types::{lenient, open_enums, secret};
 
 #[allow(rustdoc::all)]
 mod generated {
+    // The types are generated into `opentrain-types`; the client refers to them as `types`.
+    pub use opentrain_types::types;
     include!("generated/client.rs");
 }
 
@@ -37,8 +39,7 @@ pub use generated::*;
 /// structs (progenitor references them from [`open_enums`]; they are re-exported here so one
 /// `types::` path reaches everything).
 pub mod types {
-    pub use crate::generated::types::*;
-    pub use crate::open_enums::*;
+    pub use opentrain_types::types::*;
 }
 pub use progenitor_client::{
     ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, ResponseValue,

@@ -17,7 +17,7 @@ usage: cargo xtask spec <command> [options]
        cargo xtask generate [--check] [--spec PATH]
 
 generate [--check] [--spec PATH]
-      write the raw client (opentrain-gen/src/generated/) from the spec;
+      write the raw client (opentrain-gen/src/generated/, opentrain-types/src/generated/) from the spec;
       --check: exit 1, listing the stale files, when they differ from what the spec gives
 
 commands:

@@ -2,11 +2,14 @@
 //! `openapi.json` and checked in.
 //!
 //! Steps: read the spec, run the generator-constraint gate of `opentrain-spec` (a violation
-//! fails with every problem listed, never a generator panic), emit an open enum for every named
-//! string enum of the spec, run progenitor with those enums as replacements and every
-//! `format: password` string as the one `Secret` type, make every optional array or map of the
-//! generated types read `null` as empty, and write the operation table. The output is
-//! formatted with prettyplease and written into `opentrain-gen/src/generated/`; `--check`
+//! fails with every problem listed, never a generator panic), normalize the spec in memory
+//! (inline enums hoisted to named ones), emit an open enum for every named string enum, run
+//! progenitor with those enums as replacements, every `format: password` string as the one
+//! `Secret` type and every struct patched `#[non_exhaustive]`, make every optional array or map
+//! of the generated types read `null` as empty, write the operation table, and move the
+//! `types` module into `opentrain-types`. The output is
+//! formatted with prettyplease and written into `opentrain-gen/src/generated/` (the client) and
+//! `opentrain-types/src/generated/` (the types); `--check`
 //! compares instead of writing. Nothing here is specific to one operation: a refreshed spec
 //! regenerates without edits. A consumer of the crates never runs any of it.
 
@@ -93,14 +96,38 @@ pub fn generate(spec_path: &Path) -> Result<Vec<(&'static str, String)>, String>
         syn::parse2(tokens).map_err(|e| format!("progenitor produced invalid Rust: {e}"))?;
     null_decodes_as_absent(&mut file);
     let operations = operations_source(&doc_for_table, &file)?;
+    let types = take_types_module(&mut file)?;
     Ok(vec![
         (
             GENERATED_FILES[0],
             with_header(&prettyplease::unparse(&file)),
         ),
-        (GENERATED_FILES[1], with_header(&open_enums)),
-        (GENERATED_FILES[2], with_header(&operations)),
+        (
+            GENERATED_FILES[1],
+            with_header(&prettyplease::unparse(&types)),
+        ),
+        (GENERATED_FILES[2], with_header(&open_enums)),
+        (GENERATED_FILES[3], with_header(&operations)),
     ])
+}
+
+/// Takes progenitor's `types` module, whole and unchanged, out of the generated file, as a file
+/// of its own for `opentrain-types`. The types need serde and chrono only; in a crate of their
+/// own a consumer's build compiles them while it compiles the HTTP and TLS stack the client
+/// waits for (measured: `tests/build-cost`). The client finds them as `types` through the
+/// `pub use opentrain_types::types` of `opentrain-gen`'s hand-written `lib.rs`.
+fn take_types_module(file: &mut syn::File) -> Result<syn::File, String> {
+    let at = file
+        .items
+        .iter()
+        .position(|item| matches!(item, syn::Item::Mod(m) if m.ident == "types"))
+        .ok_or("progenitor generated no `types` module")?;
+    let types = file.items.remove(at);
+    Ok(syn::File {
+        shebang: None,
+        attrs: Vec::new(),
+        items: vec![types],
+    })
 }
 
 /// Runs progenitor on `spec`. progenitor still has `assert!`s and `todo!`s for shapes the gate
@@ -151,19 +178,21 @@ fn struct_names(file: &syn::File) -> Vec<String> {
         .collect()
 }
 
-/// Where the generated files go for the spec at `spec`: `opentrain-gen/src/` beside it.
+/// Where the generated files go for the spec at `spec`: the workspace beside it (the files of
+/// [`GENERATED_FILES`] are relative to it).
 pub fn output_dir(spec: &Path) -> std::path::PathBuf {
     spec.parent()
         .unwrap_or_else(|| Path::new("."))
-        .join("opentrain-gen")
-        .join("src")
+        .to_path_buf()
 }
 
-/// The generated files, relative to `opentrain-gen/src/`.
-pub const GENERATED_FILES: [&str; 3] = [
-    "generated/client.rs",
-    "generated/open_enums.rs",
-    "generated/operations.rs",
+/// The generated files, relative to the workspace: the client and the operation table in
+/// `opentrain-gen`, the types and the open enums in `opentrain-types`.
+pub const GENERATED_FILES: [&str; 4] = [
+    "opentrain-gen/src/generated/client.rs",
+    "opentrain-types/src/generated/types.rs",
+    "opentrain-types/src/generated/open_enums.rs",
+    "opentrain-gen/src/generated/operations.rs",
 ];
 
 /// The header of every generated file.

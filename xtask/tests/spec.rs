@@ -728,7 +728,7 @@ fn generate_check_passes_on_the_committed_client_and_catches_a_stale_one() {
     // The committed spec gives exactly the checked-in files.
     let ok = run(&["generate", "--check"]);
     assert_eq!(ok.code, 0, "{}{}", ok.out, ok.err);
-    assert!(ok.out.contains("3 files are up to date"), "{}", ok.out);
+    assert!(ok.out.contains("4 files are up to date"), "{}", ok.out);
 
     // A copy of the workspace layout whose spec gained an enum value: `--check` names the
     // stale files and fails; `generate` rewrites them; `--check` passes again.
@@ -739,12 +739,18 @@ fn generate_check_passes_on_the_committed_client_and_catches_a_stale_one() {
         .expect("JobStatus is an enum")
         .push(json!("ARCHIVED_FOR_TEST"));
     let spec = dir.spec(&serde_json::to_vec_pretty(&doc).unwrap());
-    let generated = dir.0.join("opentrain-gen/src/generated");
-    fs::create_dir_all(&generated).unwrap();
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("../opentrain-gen/src/generated");
-    for name in ["client.rs", "open_enums.rs", "operations.rs"] {
-        fs::copy(source.join(name), generated.join(name)).unwrap();
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for name in [
+        "opentrain-gen/src/generated/client.rs",
+        "opentrain-gen/src/generated/operations.rs",
+        "opentrain-types/src/generated/types.rs",
+        "opentrain-types/src/generated/open_enums.rs",
+    ] {
+        let to = dir.0.join(name);
+        fs::create_dir_all(to.parent().unwrap()).unwrap();
+        fs::copy(workspace.join(name), to).unwrap();
     }
+    let generated = dir.0.join("opentrain-types/src/generated");
     let spec = spec.to_str().unwrap();
     let stale = run(&["generate", "--check", "--spec", spec]);
     assert_eq!(stale.code, 1, "{}{}", stale.out, stale.err);

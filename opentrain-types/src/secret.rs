@@ -60,12 +60,12 @@ const KNOWN_PREFIXES: [(&str, &str, &str); 4] = [
 /// two secrets differ.
 ///
 /// ```
-/// use opentrain_gen::secret::Secret;
+/// use opentrain_types::secret::Secret;
 /// let token = Secret::api_token("ot_pat_abc123_s3cr3t")?;
 /// assert_eq!(token.to_string(), "ot_pat_…(redacted)");
 /// assert_eq!(format!("{token:?}"), "Secret(ot_pat_…(redacted))");
 /// assert_eq!(token.expose(), "ot_pat_abc123_s3cr3t");
-/// # Ok::<(), opentrain_gen::secret::InvalidSecret>(())
+/// # Ok::<(), opentrain_types::secret::InvalidSecret>(())
 /// ```
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -103,7 +103,7 @@ impl Secret {
     /// contain no whitespace or control characters. The error never contains the token.
     ///
     /// ```
-    /// use opentrain_gen::secret::Secret;
+    /// use opentrain_types::secret::Secret;
     /// assert!(Secret::api_token("ot_pat_abc_def").is_ok());
     /// let err = Secret::api_token("ot_clm_not_a_bearer").unwrap_err();
     /// assert!(!err.to_string().contains("not_a_bearer"));
