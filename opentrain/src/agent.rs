@@ -41,7 +41,7 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap};
+use reqwest::header::{ACCEPT, CONTENT_TYPE};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use tokio::time::Instant;
@@ -951,16 +951,9 @@ async fn post(client: &Client, operation: &'static Operation, body: Body) -> Res
     Ok(Reply {
         status,
         request_id: crate::error::request_id(&headers),
-        content_type: header_str(&headers, CONTENT_TYPE.as_str()),
+        content_type: crate::error::header(&headers, CONTENT_TYPE),
         body: bytes,
     })
-}
-
-fn header_str(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
 }
 
 impl Reply {

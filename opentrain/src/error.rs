@@ -695,9 +695,9 @@ fn decode_response(
 }
 
 /// A header's value as text, if it has one.
-fn header(
+pub(crate) fn header(
     headers: &reqwest::header::HeaderMap,
-    name: reqwest::header::HeaderName,
+    name: impl reqwest::header::AsHeaderName,
 ) -> Option<String> {
     headers
         .get(name)

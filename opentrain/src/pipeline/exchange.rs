@@ -9,7 +9,7 @@ use opentrain_gen::operations::Operation;
 use reqwest::ResponseBuilderExt as _;
 use reqwest::header::RETRY_AFTER;
 
-use crate::error::{Error, Failure, decode_failure, request_id};
+use crate::error::{Error, Failure, decode_failure, header, request_id};
 
 /// A failed attempt: the failure decoded (what the retry decision, the tracing and the
 /// facade's own requests read), the `Retry-After` header (if sent), and the failure itself as
@@ -103,14 +103,8 @@ async fn read_failure(mut response: reqwest::Response, operation: &'static Opera
     let url = response.url().clone();
     // Moved out, not copied: reading the body consumes the response.
     let headers = std::mem::take(response.headers_mut());
-    let header = |name: &reqwest::header::HeaderName| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
-    let retry_after = header(&RETRY_AFTER);
-    let content_type = header(&reqwest::header::CONTENT_TYPE);
+    let retry_after = header(&headers, RETRY_AFTER);
+    let content_type = header(&headers, reqwest::header::CONTENT_TYPE);
     let body = match response.bytes().await {
         Ok(body) => body,
         Err(error) => {
