@@ -376,7 +376,20 @@ fn operations_source(doc: &serde_json::Value, file: &syn::File) -> Result<String
         ));
     }
     let methods: Vec<&String> = generated.keys().collect();
+    let forwarded = operation_methods(file);
     let file = quote! {
+        /// Hands `$callback!` every operation method of `Client`, in name order, as
+        /// `#[doc = ..] method => Builder;` entries (the method's doc comment, its name and its
+        /// builder type in `builder`). The `opentrain` facade gives its own `Client` the same
+        /// methods with it, so a new operation of the spec appears there on regeneration.
+        #[doc(hidden)]
+        #[macro_export]
+        macro_rules! for_each_operation {
+            ($callback:ident) => {
+                $callback! { #(#forwarded)* }
+            };
+        }
+
         /// Every operation of `openapi.json`, in path then method order.
         pub const OPERATIONS: &[Operation] = &[#(#rows),*];
         /// The operation methods progenitor generated on `Client`, read from the generated code.
@@ -424,6 +437,35 @@ fn holds_secret(doc: &serde_json::Value, schema: &serde_json::Value, depth: usiz
         Value::Array(items) => items.iter().any(|v| holds_secret(doc, v, depth + 1)),
         _ => false,
     }
+}
+
+/// The `#[doc = ..] method => Builder;` entries of every operation method of the generated
+/// `Client` (a method returning a `builder::` type), in name order.
+fn operation_methods(file: &syn::File) -> Vec<proc_macro2::TokenStream> {
+    use quote::ToTokens;
+    let mut methods = std::collections::BTreeMap::new();
+    for item in &file.items {
+        let syn::Item::Impl(imp) = item else { continue };
+        if imp.trait_.is_some() || imp.self_ty.to_token_stream().to_string() != "Client" {
+            continue;
+        }
+        for it in &imp.items {
+            if let syn::ImplItem::Fn(f) = it
+                && let syn::ReturnType::Type(_, ty) = &f.sig.output
+                && let syn::Type::Path(p) = ty.as_ref()
+                && p.path
+                    .segments
+                    .first()
+                    .is_some_and(|s| s.ident == "builder")
+                && let Some(last) = p.path.segments.last()
+            {
+                let docs = f.attrs.iter().filter(|a| a.path().is_ident("doc"));
+                let (name, builder) = (&f.sig.ident, &last.ident);
+                methods.insert(name.to_string(), quote! { #(#docs)* #name => #builder; });
+            }
+        }
+    }
+    methods.into_values().collect()
 }
 
 /// `Client` method name → the success type its builder's `send` returns (`None` for no body).
