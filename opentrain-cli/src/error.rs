@@ -76,8 +76,8 @@ impl From<opentrain::drafting::PostJobError> for CliError {
 }
 
 /// `?` on a generated call: the facade's decoded error.
-impl<E: serde::Serialize> From<opentrain::raw::Error<E>> for CliError {
-    fn from(error: opentrain::raw::Error<E>) -> Self {
+impl<E: serde::Serialize> From<opentrain::OperationError<E>> for CliError {
+    fn from(error: opentrain::OperationError<E>) -> Self {
         CliError::from(opentrain::Error::from(error))
     }
 }

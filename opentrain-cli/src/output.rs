@@ -103,23 +103,21 @@ pub fn print_error(error: &CliError) {
 }
 
 /// Prints the money-request notice: the approval URL and that a person must confirm it.
-pub fn approval_notice(pending: &opentrain::approvals::PendingApproval) {
+pub fn approval_notice(pending: &opentrain::types::ApprovalPending) {
+    let approval = &pending.approval;
     out!(
         "Approval {} ({}) is {}.",
-        pending.id(),
-        pending.approval_type(),
-        pending.status()
+        approval.id,
+        approval.type_,
+        approval.status
     );
-    out!(
-        "A person must confirm it in the app: {}",
-        pending.approval_url()
-    );
-    if let Some(expires) = pending.expires_at() {
+    out!("A person must confirm it in the app: {}", approval.approval_url);
+    if let Some(expires) = approval.expires_at {
         out!("It expires at {}.", expires.to_rfc3339());
     }
     out!(
         "Nothing happens until then; `opentrain approvals wait {}` waits for it.",
-        pending.id()
+        approval.id
     );
 }
 

@@ -198,11 +198,11 @@ impl From<opentrain::Error> for ToolFailure {
 
 /// A failed generated operation (`client.<operation>().send()`), through the facade's one
 /// error type.
-impl<E> From<opentrain::raw::Error<E>> for ToolFailure
+impl<E> From<opentrain::OperationError<E>> for ToolFailure
 where
-    opentrain::Error: From<opentrain::raw::Error<E>>,
+    opentrain::Error: From<opentrain::OperationError<E>>,
 {
-    fn from(error: opentrain::raw::Error<E>) -> Self {
+    fn from(error: opentrain::OperationError<E>) -> Self {
         ToolFailure::from(opentrain::Error::from(error))
     }
 }

@@ -1,11 +1,11 @@
 //! [`Client`] and its builder.
 //!
-//! A [`Client`] dereferences to the generated client ([`crate::raw::Client`]), so every one of
-//! the API's 43 operations is a builder chain ending in `.send().await`, named after the snake
-//! case of its `operationId` (`client.close_job().id(&id).send().await?`). Each of those
+//! A [`Client`] has one method per operation of the API (43 today), a builder chain ending in
+//! `.send().await`, named after the snake case of its `operationId`
+//! (`client.close_job().id(&id).send().await?`). Each of those
 //! requests runs through the client's [pipeline](crate::pipeline) (auth, retries, deadline,
 //! error capture, tracing), and `?` turns its error into [`Error`]. The facade's own methods
-//! (named reads, paginators, workflows) are built the same way.
+//! (paging, waiting for approvals, workflows) are built on these.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -73,15 +73,25 @@ impl Client {
     }
 }
 
-/// Every generated operation, called on the facade: `client.get_job().id("job_1").send()`.
-/// The facade's named methods are listed in the crate docs' vocabulary table.
-impl std::ops::Deref for Client {
-    type Target = opentrain_gen::Client;
-
-    fn deref(&self) -> &opentrain_gen::Client {
-        &self.inner.raw
-    }
+/// One method per operation of the spec, named after the snake case of its `operationId` and
+/// documented with its summary and description: `client.get_job().id("job_1").send().await?`.
+/// Each returns the operation's generated builder; `.send()` runs the request through this
+/// client's [pipeline](crate::pipeline) and `?` turns its error into [`Error`]. The list
+/// comes from `opentrain-gen` (`for_each_operation!`), so an operation the spec gains appears
+/// here on regeneration.
+macro_rules! operation_methods {
+    ($( $(#[$doc:meta])* $method:ident => $builder:ident; )*) => {
+        impl Client {
+            $(
+                $(#[$doc])*
+                pub fn $method(&self) -> crate::builder::$builder<'_> {
+                    self.inner.raw.$method()
+                }
+            )*
+        }
+    };
 }
+opentrain_gen::for_each_operation!(operation_methods);
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -268,12 +278,6 @@ impl Client {
         self.inner.pipeline.deadline()
     }
 
-    /// The generated client (what `Client` dereferences to): every operation, through this
-    /// client's pipeline.
-    pub fn raw(&self) -> &opentrain_gen::Client {
-        &self.inner.raw
-    }
-
     pub(crate) fn pipeline(&self) -> &Pipeline {
         &self.inner.pipeline
     }
@@ -289,8 +293,8 @@ impl Client {
         )
     }
 
-    /// The `reqwest::Client` in use (shared connection pool).
-    pub fn http(&self) -> &reqwest::Client {
+    /// The `reqwest::Client` in use (shared connection pool; the agent-auth calls use it).
+    pub(crate) fn http(&self) -> &reqwest::Client {
         &self.inner.http
     }
 

@@ -73,30 +73,32 @@ mod backoff;
 mod client;
 pub mod config;
 pub mod drafting;
-mod endpoints;
-pub mod error;
+mod error;
+pub mod job_changes;
 pub mod paging;
 pub mod pipeline;
+pub mod prelude;
 mod retry;
 pub mod updates;
 pub mod webhooks;
 
 pub use backoff::{Backoff, PollProgress};
 pub use client::{Client, ClientBuilder, DEFAULT_TIMEOUT, USER_AGENT};
-pub use endpoints::{
-    ConversationMessages, Conversations, JOB_CHANGES_CAP, JobChanges, JobProposals, JobSearch,
-    MyJobs,
-};
 pub use error::{ApiError, Error, request_id};
-pub use paging::{Page, PageRequest, Paginator};
-pub use pipeline::DEFAULT_DEADLINE;
-pub use retry::{IDEMPOTENT_WRITES, RetryPolicy};
+pub use retry::RetryPolicy;
 
-/// The generated, spec-exact client and types (`opentrain-gen`). [`Client`] dereferences to
-/// its `Client`, so its operations run through the facade's pipeline.
-pub use opentrain_gen as raw;
-/// Every request and response type of the spec (open enums included).
+/// The generated builder of every operation (what `client.<operation>()` returns); set its
+/// parameters and body, then `.send()`.
+pub use opentrain_gen::builder;
+/// Every request and response type of the spec (open enums included); every struct is built
+/// with its builder (`types::HireRequest::builder()`).
 pub use opentrain_gen::types;
+/// What `.send()` gives on success: the decoded body (it dereferences to it;
+/// `.into_inner()` takes it), with the status and headers.
+pub use opentrain_gen::ResponseValue;
+/// What an operation's `.send()` fails with: `?` in a function returning [`Error`] (or
+/// `Error::from`) turns it into the one [`Error`], decoded by the facade.
+pub use opentrain_gen::Error as OperationError;
 /// The reqwest this crate uses: build the `reqwest::Client` for
 /// [`ClientBuilder::http_client`] with it.
 pub use reqwest;

@@ -1,4 +1,5 @@
-//! The one cursor paginator, for every list of the API.
+//! The one cursor paginator, for every list of the API, and [`Paginate`], which hangs it off
+//! each list operation's builder (`client.list_my_jobs().status(..).items()`).
 //!
 //! Every OpenTrain list answers `{<items>, nextCursor}` (`/updates` adds `hasMore`) and takes
 //! `cursor` and `limit`. A [`Paginator`] wraps one such operation: [`Paginator::pages`] and
@@ -16,7 +17,10 @@ use std::sync::Arc;
 
 use futures::{Stream, StreamExt, TryStreamExt, stream};
 
-use crate::{Client, Error};
+use crate::Error;
+use crate::builder;
+use crate::types;
+pub(crate) use sealed::PageRequest;
 
 /// One page of a list.
 #[derive(Clone, Debug, PartialEq)]
@@ -30,8 +34,8 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
-    /// A page from its parts.
-    pub fn new(items: Vec<T>, next_cursor: Option<String>, has_more: Option<bool>) -> Self {
+    /// A page from its parts (an empty cursor counts as none).
+    pub(crate) fn new(items: Vec<T>, next_cursor: Option<String>, has_more: Option<bool>) -> Self {
         Self {
             items,
             next_cursor: next_cursor.filter(|c| !c.is_empty()),
@@ -45,38 +49,31 @@ impl<T> Page<T> {
     }
 }
 
-/// What a page request asks for.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct PageRequest {
-    /// The cursor of the page (none for the first page).
-    pub cursor: Option<String>,
-    /// The page size to ask for, if set.
-    pub limit: Option<u32>,
-}
+type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+type Fetch<'a, T> = Arc<dyn Fn(PageRequest) -> BoxFuture<'a, Result<Page<T>, Error>> + Send + Sync + 'a>;
 
-type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
-type Fetch<T> = Arc<dyn Fn(PageRequest) -> BoxFuture<Result<Page<T>, Error>> + Send + Sync>;
-
-/// A lazily paged list. Configure it, then stream [`Paginator::pages`] or [`Paginator::items`].
+/// A lazily paged list. Made from a list operation's builder by [`Paginate::paginate`];
+/// configure it, then stream [`Paginator::pages`] or [`Paginator::items`].
 ///
 /// ```no_run
 /// # use futures::TryStreamExt;
+/// use opentrain::paging::Paginate;
 /// # async fn demo(client: opentrain::Client) -> Result<(), opentrain::Error> {
-/// let mut entries = client.credit_ledger().limit(50).max_items(500).items();
+/// let mut entries = client.list_credit_ledger().limit(50).paginate().max_items(500).items();
 /// while let Some(entry) = entries.try_next().await? {
 ///     println!("{entry:?}");
 /// }
 /// # Ok(()) }
 /// ```
 #[must_use = "a paginator does nothing until streamed"]
-pub struct Paginator<T> {
-    fetch: Fetch<T>,
+pub struct Paginator<'a, T> {
+    fetch: Fetch<'a, T>,
     limit: Option<u32>,
     max_items: Option<u64>,
     start: Option<String>,
 }
 
-impl<T> Clone for Paginator<T> {
+impl<T> Clone for Paginator<'_, T> {
     fn clone(&self) -> Self {
         Self {
             fetch: Arc::clone(&self.fetch),
@@ -87,7 +84,7 @@ impl<T> Clone for Paginator<T> {
     }
 }
 
-impl<T> std::fmt::Debug for Paginator<T> {
+impl<T> std::fmt::Debug for Paginator<'_, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Paginator")
             .field("limit", &self.limit)
@@ -97,49 +94,13 @@ impl<T> std::fmt::Debug for Paginator<T> {
     }
 }
 
-impl<T: Send + 'static> Paginator<T> {
-    /// A paginator over any cursor list: `fetch` runs one generated list operation for a
-    /// [`PageRequest`] on the client it is handed (a cheap clone, so the future can own it)
-    /// and returns its raw page; `extract` turns that into a [`Page`].
-    ///
-    /// This is how every named list of the facade is built; use it for a list it does not name.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: opentrain::Client) {
-    /// use opentrain::paging::{Page, Paginator};
-    /// let ledger = Paginator::new(&client, |client, req| async move {
-    ///     let mut call = client.list_credit_ledger();
-    ///     if let Some(c) = req.cursor { call = call.cursor(c); }
-    ///     if let Some(l) = req.limit { call = call.limit(u64::from(l)); }
-    ///     call.send().await
-    /// }, |page: opentrain::types::CreditLedgerPage| Page::new(page.entries, page.next_cursor, None));
-    /// # let _ = ledger; }
-    /// ```
-    pub fn new<P, E, F, Fut, X>(client: &Client, fetch: F, extract: X) -> Self
+impl<'a, T: Send + 'a> Paginator<'a, T> {
+    /// A paginator over any async page source: each list operation's builder
+    /// ([`Paginate`]), the feed follower, and tests.
+    pub(crate) fn from_fn<F, Fut>(fetch: F) -> Self
     where
-        F: Fn(Client, PageRequest) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<opentrain_gen::ResponseValue<P>, opentrain_gen::Error<E>>>
-            + Send
-            + 'static,
-        X: Fn(P) -> Page<T> + Send + Sync + 'static,
-        P: Send + 'static,
-        E: serde::Serialize + Send + 'static,
-    {
-        let client = client.clone();
-        let fetch = Arc::new(fetch);
-        let extract = Arc::new(extract);
-        Self::from_fn(move |request| {
-            let page = fetch(client.clone(), request);
-            let extract = Arc::clone(&extract);
-            async move { Ok(extract(page.await?.into_inner())) }
-        })
-    }
-
-    /// A paginator over any async page source (used by tests and by lists served elsewhere).
-    pub fn from_fn<F, Fut>(fetch: F) -> Self
-    where
-        F: Fn(PageRequest) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<Page<T>, Error>> + Send + 'static,
+        F: Fn(PageRequest) -> Fut + Send + Sync + 'a,
+        Fut: Future<Output = Result<Page<T>, Error>> + Send + 'a,
     {
         Self {
             fetch: Arc::new(move |r| Box::pin(fetch(r))),
@@ -149,9 +110,9 @@ impl<T: Send + 'static> Paginator<T> {
         }
     }
 
-    /// The page size to ask the server for (its documented range applies; out of range is a
-    /// 400 from the server).
-    pub fn limit(mut self, limit: u32) -> Self {
+    /// The page size to ask the server for (the feed follower's setting; a list operation's
+    /// builder has its own `limit`).
+    pub(crate) fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
@@ -169,9 +130,9 @@ impl<T: Send + 'static> Paginator<T> {
     }
 
     /// The pages, fetched one at a time as the stream is polled.
-    pub fn pages(self) -> impl Stream<Item = Result<Page<T>, Error>> + Send + Unpin + 'static {
-        struct State<T> {
-            fetch: Fetch<T>,
+    pub fn pages(self) -> impl Stream<Item = Result<Page<T>, Error>> + Send + Unpin + 'a {
+        struct State<'a, T> {
+            fetch: Fetch<'a, T>,
             limit: Option<u32>,
             cursor: Option<String>,
             seen: HashSet<String>,
@@ -224,7 +185,7 @@ impl<T: Send + 'static> Paginator<T> {
     }
 
     /// The items of every page, in order, fetched lazily.
-    pub fn items(self) -> impl Stream<Item = Result<T, Error>> + Send + Unpin + 'static {
+    pub fn items(self) -> impl Stream<Item = Result<T, Error>> + Send + Unpin + 'a {
         self.pages()
             .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
             .try_flatten()
@@ -235,6 +196,204 @@ impl<T: Send + 'static> Paginator<T> {
     pub async fn collect_all(self) -> Result<Vec<T>, Error> {
         self.items().try_collect().await
     }
+}
+
+/// The paging of a list operation: every builder of an operation that pages by cursor has it,
+/// so a list is paged from the operation itself, with the operation's own filters and `limit`
+/// (the page size) set on the builder first.
+///
+/// [`items`](Paginate::items) and [`pages`](Paginate::pages) are lazy `futures::Stream`s
+/// that fetch one page at a time; [`paginate`](Paginate::paginate) gives the [`Paginator`] to
+/// set [`max_items`](Paginator::max_items) or [`start_at`](Paginator::start_at) first. The
+/// streams borrow the client, as the builder does.
+///
+/// ```no_run
+/// use futures::TryStreamExt;
+/// use opentrain::paging::Paginate;
+/// # async fn demo(client: opentrain::Client) -> Result<(), opentrain::Error> {
+/// let mut proposals = client
+///     .list_job_proposals()
+///     .id("job_123")
+///     .status(opentrain::types::ProposalStatus::Unreviewed)
+///     .limit(50)
+///     .items();
+/// while let Some(proposal) = proposals.try_next().await? {
+///     println!("{}", proposal.id);
+/// }
+/// let jobs = client.search_jobs().q("audio").paginate().max_items(20).collect_all().await?;
+/// # let _ = jobs; Ok(()) }
+/// ```
+pub trait Paginate<'a>: sealed::FetchPage<'a> {
+    /// This list as a [`Paginator`], to configure before streaming.
+    fn paginate(self) -> Paginator<'a, Self::Item> {
+        Paginator::from_fn(move |request| self.clone().fetch_page(request))
+    }
+
+    /// The pages, fetched one at a time as the stream is polled.
+    fn pages(self) -> impl Stream<Item = Result<Page<Self::Item>, Error>> + Send + Unpin + 'a {
+        self.paginate().pages()
+    }
+
+    /// The items of every page, in order, fetched lazily.
+    fn items(self) -> impl Stream<Item = Result<Self::Item, Error>> + Send + Unpin + 'a {
+        self.paginate().items()
+    }
+
+    /// Every item, collected (mind the memory on long lists; prefer [`Paginate::items`]).
+    fn collect_all(self) -> impl Future<Output = Result<Vec<Self::Item>, Error>> + Send + 'a {
+        self.paginate().collect_all()
+    }
+}
+
+impl<'a, B: sealed::FetchPage<'a>> Paginate<'a> for B {}
+
+/// The sealed half of [`Paginate`]: how one page of each list operation is fetched. Private, so
+/// the set of pageable builders is this crate's to keep in step with the spec.
+pub(crate) mod sealed {
+    use super::{BoxFuture, Error, Page};
+
+    /// What a page request asks for.
+    #[derive(Clone, Debug, Default, PartialEq, Eq)]
+    pub struct PageRequest {
+        /// The cursor of the page (none for the first page).
+        pub cursor: Option<String>,
+        /// The page size to ask for, when the paginator sets one.
+        pub limit: Option<u32>,
+    }
+
+    /// One page of a list operation.
+    pub trait FetchPage<'a>: Clone + Send + Sync + 'a {
+        /// What the list holds.
+        type Item: Send + 'a;
+        /// Sends the operation for one page.
+        fn fetch_page(self, request: PageRequest) -> BoxFuture<'a, Result<Page<Self::Item>, Error>>;
+    }
+}
+
+/// Implements [`sealed::FetchPage`] for a list operation's builder: its page type's item array
+/// and cursor (and `hasMore`, where the list sends it) make the [`Page`].
+macro_rules! pages_of {
+    ($builder:ident => $item:ty, |$page:ident| $make:expr) => {
+        impl<'a> sealed::FetchPage<'a> for builder::$builder<'a> {
+            type Item = $item;
+            fn fetch_page(self, request: PageRequest) -> BoxFuture<'a, Result<Page<$item>, Error>> {
+                let mut call = self;
+                if let Some(cursor) = request.cursor {
+                    call = call.cursor(cursor);
+                }
+                if let Some(limit) = request.limit {
+                    call = call.limit(u64::from(limit));
+                }
+                Box::pin(async move {
+                    let $page = call.send().await?.into_inner();
+                    Ok($make)
+                })
+            }
+        }
+    };
+}
+
+pages_of!(SearchJobs => types::JobSummary, |page| Page::new(page.jobs, page.next_cursor, None));
+pages_of!(ListMyJobs => types::MyJob, |page| Page::new(page.jobs, page.next_cursor, None));
+pages_of!(ListJobProposals => types::JobProposal, |page| Page::new(
+    page.proposals,
+    page.next_cursor,
+    None
+));
+pages_of!(ListCreditLedger => types::CreditLedgerEntry, |page| Page::new(
+    page.entries,
+    page.next_cursor,
+    None
+));
+pages_of!(PollUpdates => types::PlatformEvent, |page| Page::new(
+    page.events,
+    page.next_cursor,
+    page.has_more
+));
+// `GET /messages` without `conversationId` (list mode): your conversations.
+pages_of!(ListMessages => types::ConversationSummary, |page| Page::new(
+    page.conversations,
+    page.next_cursor,
+    None
+));
+
+/// Message mode of `GET /messages` (`conversationId` set): one conversation's messages, paged
+/// `older` (default) or `newer` from the cursor. The same operation's list mode pages
+/// conversations through [`Paginate`].
+///
+/// The docs do not name the array key of message mode (only list mode has an example), so the
+/// messages are read from a `messages` key when present, else from the one array-valued key
+/// that is not `conversations`; each entry decodes as [`types::Message`]. An entry that does not
+/// is an [`Error::Decode`], never silently dropped.
+///
+/// ```no_run
+/// use futures::TryStreamExt;
+/// use opentrain::paging::MessagePages;
+/// # async fn demo(client: opentrain::Client) -> Result<(), opentrain::Error> {
+/// let thread = client.list_messages().conversation_id("conv_1").messages().collect_all().await?;
+/// # let _ = thread; Ok(()) }
+/// ```
+pub trait MessagePages<'a> {
+    /// The messages of the conversation the builder names.
+    fn messages(self) -> Paginator<'a, types::Message>;
+}
+
+impl<'a> MessagePages<'a> for builder::ListMessages<'a> {
+    fn messages(self) -> Paginator<'a, types::Message> {
+        Paginator::from_fn(move |request: PageRequest| {
+            let mut call = self.clone();
+            if let Some(cursor) = request.cursor {
+                call = call.cursor(cursor);
+            }
+            if let Some(limit) = request.limit {
+                call = call.limit(u64::from(limit));
+            }
+            async move {
+                let page = call.send().await?.into_inner();
+                let items = message_mode_entries(&page)?;
+                Ok(Page::new(items, page.next_cursor, None))
+            }
+        })
+    }
+}
+
+/// The message entries of a message-mode page (see [`MessagePages`]).
+fn message_mode_entries(page: &types::MessagesPage) -> Result<Vec<types::Message>, Error> {
+    let entries = page.extra.get("messages").or_else(|| {
+        let mut arrays = page.extra.values().filter(|v| v.is_array());
+        match (arrays.next(), arrays.next()) {
+            (Some(only), None) => Some(only),
+            _ => None,
+        }
+    });
+    let Some(serde_json::Value::Array(entries)) = entries else {
+        return if page.conversations.is_empty() && page.extra.is_empty() {
+            Ok(Vec::new())
+        } else {
+            Err(Error::Decode {
+                status: None,
+                request_id: None,
+                content_type: None,
+                message: format!(
+                    "message mode answered without one message array (keys: {:?})",
+                    page.extra.keys().collect::<Vec<_>>()
+                ),
+                body_snippet: String::new(),
+            })
+        };
+    };
+    entries
+        .iter()
+        .map(|entry| {
+            serde_json::from_value(entry.clone()).map_err(|e| Error::Decode {
+                status: None,
+                request_id: None,
+                content_type: None,
+                message: format!("a message entry does not match the documented shape: {e}"),
+                body_snippet: crate::error::snippet(entry.to_string().as_bytes()),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -338,6 +497,8 @@ mod tests {
 
 #[cfg(test)]
 mod send_checks {
+    use super::Paginate;
+
     fn assert_send<T: Send>(_: &T) {}
 
     #[test]
@@ -345,18 +506,8 @@ mod send_checks {
         let client = crate::Client::builder().build().unwrap();
         let call = client.get_me().send();
         assert_send(&call);
-        let pages = super::Paginator::new(
-            &client,
-            |raw, req| async move {
-                let mut call = raw.list_credit_ledger();
-                if let Some(c) = req.cursor {
-                    call = call.cursor(c);
-                }
-                call.send().await
-            },
-            |p: crate::types::CreditLedgerPage| super::Page::new(p.entries, p.next_cursor, None),
-        )
-        .pages();
-        assert_send(&pages);
+        assert_send(&client.list_credit_ledger().pages());
+        assert_send(&client.search_jobs().q("x").items());
+        assert_send(&client.poll_updates().collect_all());
     }
 }

@@ -17,7 +17,7 @@ use crate::error::Error;
 
 /// Operations the docs call idempotent: repeating them returns the first result
 /// (`alreadyPublished`, `alreadyClosed`, `alreadyInvited`, `created: false`).
-pub const IDEMPOTENT_WRITES: [&str; 4] =
+pub(crate) const IDEMPOTENT_WRITES: [&str; 4] =
     ["publishJob", "closeJob", "inviteToJob", "startConversation"];
 
 /// Whether `request` of `operation` may be sent again after the server may have seen it: a

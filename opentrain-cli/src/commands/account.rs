@@ -3,6 +3,7 @@
 
 use serde_json::json;
 
+use opentrain::paging::Paginate;
 use opentrain::types;
 
 use super::{body, list, page_size};
@@ -24,7 +25,7 @@ pub async fn credits(ctx: &Ctx, command: CreditsCommand) -> Result<(), CliError>
     let client = ctx.authed()?;
     match command {
         CreditsCommand::Balance => {
-            let overview = client.credits().await?;
+            let overview = client.get_credits().send().await?.into_inner();
             if ctx.json {
                 return output::json(&overview);
             }
@@ -55,7 +56,13 @@ pub async fn credits(ctx: &Ctx, command: CreditsCommand) -> Result<(), CliError>
                 |page: &types::CreditLedgerPage| {
                     (page.entries.iter().collect(), page.next_cursor.as_deref())
                 },
-                || client.credit_ledger(),
+                |limit| {
+                    let mut call = client.list_credit_ledger();
+                    if let Some(l) = limit {
+                        call = call.limit(page_size(l));
+                    }
+                    call.paginate()
+                },
                 |e: &types::CreditLedgerEntry| {
                     format!(
                         "{}  {}",

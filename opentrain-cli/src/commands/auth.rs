@@ -40,7 +40,7 @@ pub async fn run(ctx: &Ctx, command: AuthCommand) -> Result<(), CliError> {
 /// `opentrain whoami` / `auth status`: GET /auth/me.
 pub async fn whoami(ctx: &Ctx) -> Result<(), CliError> {
     let client = ctx.authed()?;
-    let me = client.me().await?;
+    let me = client.get_me().send().await?.into_inner();
     if ctx.json {
         return output::json(&me);
     }
@@ -235,7 +235,7 @@ async fn login(ctx: &Ctx, api_key: String) -> Result<(), CliError> {
         .token(token.expose())
         .base_url(&resolved.base_url)
         .build()?;
-    let me = client.me().await?;
+    let me = client.get_me().send().await?.into_inner();
     let file = ctx.credentials_file()?;
     let mut credentials = file.load_optional()?.unwrap_or_default();
     credentials.api_token = Some(token);

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use std::future::IntoFuture;
 
-use opentrain::approvals::{ContractEnd, MAX_POLL_INTERVAL, PendingApproval};
+use opentrain::approvals::WaitForApproval;
 use opentrain::types;
 
 use super::body;
@@ -81,17 +81,23 @@ pub async fn run(ctx: &Ctx, command: ContractsCommand) -> Result<(), CliError> {
             }
             Ok(())
         }
-        ContractsCommand::End { id } => match client.end_contract(&id).send().await? {
-            ContractEnd::Ended(ended) => {
+        ContractsCommand::End { id } => match client
+            .end_contract()
+            .contract_id(&id)
+            .send()
+            .await?
+            .into_inner()
+        {
+            types::EndContractResult::ContractEnded(ended) => {
                 if ctx.json {
                     return output::json(&ended);
                 }
                 out!("Contract {} ended.", ended.contract_id);
                 Ok(())
             }
-            ContractEnd::Pending(pending) => {
+            types::EndContractResult::ApprovalPending(pending) => {
                 if ctx.json {
-                    return output::json(pending.approval());
+                    return output::json(&pending.approval);
                 }
                 out!(
                     "Contract {id} has funded milestones, so ending it needs a person's approval."
@@ -146,11 +152,13 @@ pub async fn milestones(ctx: &Ctx, command: MilestonesCommand) -> Result<(), Cli
             out!("Fund it with `opentrain milestones fund {}`.", m.id);
             return Ok(());
         }
-        MilestonesCommand::Fund { id } => client.fund_milestone(&id).send().await?,
-        MilestonesCommand::Approve { id } => client.approve_milestone(&id).send().await?,
+        MilestonesCommand::Fund { id } => client.fund_milestone().milestone_id(&id).send().await?,
+        MilestonesCommand::Approve { id } => {
+            client.approve_milestone().milestone_id(&id).send().await?
+        }
     };
     if ctx.json {
-        return output::json(pending.approval());
+        return output::json(&pending.approval);
     }
     output::approval_notice(&pending);
     Ok(())
@@ -218,14 +226,21 @@ async fn wait(
 ) -> Result<(), CliError> {
     let indicator = Indicator::new(format!("Waiting for approval {id}"), ctx.json);
     let next = NextPoll::default();
-    let approval = client.approval(id).await?;
+    let approval = client
+        .get_approval()
+        .approval_id(id)
+        .send()
+        .await?
+        .into_inner()
+        .approval;
     let url = columns(&approval, &["approvalUrl"]);
-    let pending = PendingApproval::from(approval);
-    let waiting = pending
+    // The facade's schedule caps the wait between polls at a minute; a longer first interval
+    // asked for on the command line raises the cap with it.
+    let waiting = approval
         .wait(client)
         .max_wait(timeout)
         .poll_interval(first)
-        .max_poll_interval(MAX_POLL_INTERVAL.max(first))
+        .max_poll_interval(first.max(Duration::from_secs(60)))
         .on_poll(next.hook())
         .into_future();
     let outcome = match indicator.drive(&next, waiting).await {

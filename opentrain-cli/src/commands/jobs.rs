@@ -8,6 +8,7 @@ use serde_json::json;
 
 use opentrain::Client;
 use opentrain::drafting::{Draft, DraftInput, Published, TerminalAnswerer};
+use opentrain::paging::Paginate;
 use opentrain::types;
 
 use super::{body, list, page_size};
@@ -28,23 +29,29 @@ pub async fn run(ctx: &Ctx, command: JobsCommand) -> Result<(), CliError> {
         }) => {
             let input = draft_input(&source, external_id, idempotency_key)?;
             let client = ctx.authed()?;
-            let draft = client.create_draft(input).await?;
-            print_draft(ctx, &draft, "created")
+            let created = client.create_job_draft().body(input.to_request()?).send().await?;
+            print_draft(ctx, &Draft::from(created.into_inner()), "created")
         }
         JobsCommand::Draft(DraftCommand::Update { job_id, set }) => {
             let client = ctx.authed()?;
-            let hints = FieldHints::from_capabilities(&client.capabilities().await?);
+            let capabilities = client.get_capabilities().send().await?.into_inner();
+            let hints = FieldHints::from_capabilities(&capabilities);
             let patch = build_patch(&set, &hints)?;
-            let draft = client.update_draft(&job_id, patch).await?;
-            print_draft(ctx, &draft, "updated")
+            let updated = client
+                .update_job_draft()
+                .job_id(&job_id)
+                .body(patch)
+                .send()
+                .await?;
+            print_draft(ctx, &Draft::from(updated.into_inner()), "updated")
         }
         JobsCommand::Publish { id, job_id } => {
             let Some(job_id) = id.or(job_id) else {
                 return Err(CliError::usage("give the job id (positional or --job-id)"));
             };
             let client = ctx.authed()?;
-            let published = client.publish_job(&job_id).send().await?;
-            print_published(ctx, &published)
+            let published = client.publish_job().id(&job_id).send().await?;
+            print_published(ctx, &Published::from(published.into_inner()))
         }
         JobsCommand::Post {
             source,
@@ -58,31 +65,28 @@ pub async fn run(ctx: &Ctx, command: JobsCommand) -> Result<(), CliError> {
         }
         JobsCommand::List { status, paging } => {
             let client = ctx.authed()?;
-            let status = status.map(|s| types::JobStatus::from(s.as_str()));
-            let (c, s) = (client.clone(), status.clone());
+            let mut call = client.list_my_jobs();
+            if let Some(status) = status {
+                call = call.status(types::JobStatus::from(status.as_str()));
+            }
+            let first = call.clone();
             list(
                 ctx,
                 &paging,
                 |limit, cursor| async move {
-                    let mut call = c.list_my_jobs();
+                    let mut call = first;
                     if let Some(l) = limit {
                         call = call.limit(page_size(l));
                     }
                     if let Some(cursor) = cursor {
                         call = call.cursor(cursor);
                     }
-                    if let Some(s) = s {
-                        call = call.status(s);
-                    }
                     Ok(call.send().await?.into_inner())
                 },
                 |page: &types::MyJobPage| (page.jobs.iter().collect(), page.next_cursor.as_deref()),
-                || {
-                    let mut jobs = client.my_jobs();
-                    if let Some(s) = status {
-                        jobs = jobs.status(s);
-                    }
-                    jobs.paginate()
+                |limit| match limit {
+                    Some(l) => call.limit(page_size(l)).paginate(),
+                    None => call.paginate(),
                 },
                 |job: &types::MyJob| {
                     columns(job, &["id", "status", "title", "proposalCounts.total"])
@@ -99,70 +103,49 @@ pub async fn run(ctx: &Ctx, command: JobsCommand) -> Result<(), CliError> {
             paging,
         } => {
             let client = ctx.client()?;
-            let c = client.clone();
-            let (q2, cat2, lang2, country2, pay2) = (
-                q.clone(),
-                category.clone(),
-                language.clone(),
-                country.clone(),
-                pay_type.clone(),
-            );
+            let mut call = client.search_jobs();
+            if let Some(v) = q {
+                call = call.q(v);
+            }
+            if let Some(v) = category {
+                call = call.category(v);
+            }
+            if let Some(v) = language {
+                call = call.language(v);
+            }
+            if let Some(v) = country {
+                call = call.country(v);
+            }
+            if let Some(v) = pay_type {
+                call = call.pay_type(types::PaymentType::from(v.as_str()));
+            }
+            let first = call.clone();
             list(
                 ctx,
                 &paging,
                 |limit, cursor| async move {
-                    let mut call = c.search_jobs();
+                    let mut call = first;
                     if let Some(l) = limit {
                         call = call.limit(page_size(l));
                     }
                     if let Some(cursor) = cursor {
                         call = call.cursor(cursor);
                     }
-                    if let Some(v) = q2 {
-                        call = call.q(v);
-                    }
-                    if let Some(v) = cat2 {
-                        call = call.category(v);
-                    }
-                    if let Some(v) = lang2 {
-                        call = call.language(v);
-                    }
-                    if let Some(v) = country2 {
-                        call = call.country(v);
-                    }
-                    if let Some(v) = pay2 {
-                        call = call.pay_type(types::PaymentType::from(v.as_str()));
-                    }
                     Ok(call.send().await?.into_inner())
                 },
                 |page: &types::JobSearchPage| {
                     (page.jobs.iter().collect(), page.next_cursor.as_deref())
                 },
-                || {
-                    let mut search = client.search();
-                    if let Some(v) = q {
-                        search = search.query(v);
-                    }
-                    if let Some(v) = category {
-                        search = search.category(v);
-                    }
-                    if let Some(v) = language {
-                        search = search.language(v);
-                    }
-                    if let Some(v) = country {
-                        search = search.country(v);
-                    }
-                    if let Some(v) = pay_type {
-                        search = search.pay_type(types::PaymentType::from(v.as_str()));
-                    }
-                    search.paginate()
+                |limit| match limit {
+                    Some(l) => call.limit(page_size(l)).paginate(),
+                    None => call.paginate(),
                 },
                 |job: &types::JobSummary| columns(job, &["id", "title", "pay.paymentType", "url"]),
             )
             .await
         }
         JobsCommand::Get { id } => {
-            let job = ctx.client()?.job(&id).await?;
+            let job = ctx.client()?.get_job().id(id.as_str()).send().await?.into_inner();
             if ctx.json {
                 return output::json(&job);
             }
@@ -370,7 +353,8 @@ async fn post(ctx: &Ctx, input: DraftInput, yes: bool, max_rounds: u32) -> Resul
         );
         return Ok(());
     }
-    let mut published = client.publish_job(draft.job_id()).send().await?;
+    let answer = client.publish_job().id(draft.job_id()).send().await?;
+    let mut published = Published::from(answer.into_inner());
     published.draft = Some(draft);
     print_published(ctx, &published)
 }
@@ -415,9 +399,10 @@ async fn update_published(ctx: &Ctx, job_id: &str, set: &[Assignment]) -> Result
     let client = ctx.authed()?;
     // The capabilities carry the patchable keys and enums; without the drafting feature the
     // spec's patch body alone types the values.
-    let hints = match client.capabilities().await {
+    let hints = match client.get_capabilities().send().await {
         Ok(caps) => FieldHints::from_capabilities(&caps),
         Err(e) => {
+            let e = opentrain::Error::from(e);
             note!("Note: the field catalog is unavailable ({e}); typing values from the spec.");
             FieldHints::default()
         }

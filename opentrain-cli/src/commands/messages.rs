@@ -4,6 +4,7 @@
 use futures::TryStreamExt;
 use serde_json::json;
 
+use opentrain::paging::{MessagePages, Paginate};
 use opentrain::types;
 
 use super::{body, list, page_size};
@@ -30,24 +31,24 @@ pub async fn run(ctx: &Ctx, command: MessagesCommand) -> Result<(), CliError> {
             ..
         } => {
             let client = ctx.authed()?;
-            let filter = filter.map(|f| types::ConversationFilter::from(f.as_str()));
-            let (c, f) = (client.clone(), filter.clone());
+            let mut call = client.list_messages();
+            if let Some(f) = filter {
+                call = call.filter(types::ConversationFilter::from(f.as_str()));
+            }
+            if unread_only {
+                call = call.unread_only(true);
+            }
+            let first = call.clone();
             list(
                 ctx,
                 &paging,
                 |limit, cursor| async move {
-                    let mut call = c.list_messages();
+                    let mut call = first;
                     if let Some(l) = limit {
                         call = call.limit(page_size(l));
                     }
                     if let Some(cursor) = cursor {
                         call = call.cursor(cursor);
-                    }
-                    if let Some(f) = f {
-                        call = call.filter(f);
-                    }
-                    if unread_only {
-                        call = call.unread_only(true);
                     }
                     Ok(call.send().await?.into_inner())
                 },
@@ -57,15 +58,9 @@ pub async fn run(ctx: &Ctx, command: MessagesCommand) -> Result<(), CliError> {
                         page.next_cursor.as_deref(),
                     )
                 },
-                || {
-                    let mut conversations = client.conversations();
-                    if let Some(f) = filter {
-                        conversations = conversations.filter(f);
-                    }
-                    if unread_only {
-                        conversations = conversations.unread_only(true);
-                    }
-                    conversations.paginate()
+                |limit| match limit {
+                    Some(l) => call.limit(page_size(l)).paginate(),
+                    None => call.paginate(),
                 },
                 |c: &types::ConversationSummary| {
                     columns(c, &["id", "type", "unreadCount", "lastMessage.content"])
@@ -134,14 +129,14 @@ async fn read_messages(
         }
         return output::json(&call.send().await?.into_inner());
     }
-    let mut messages = client.messages(id);
+    let mut call = client.list_messages().conversation_id(&id);
     if let Some(d) = direction {
-        messages = messages.direction(d);
+        call = call.direction(d);
     }
-    let mut pages = messages.paginate();
     if let Some(l) = paging.limit {
-        pages = pages.limit(l);
+        call = call.limit(page_size(l));
     }
+    let mut pages = call.messages();
     if let Some(cursor) = &paging.cursor {
         pages = pages.start_at(cursor.clone());
     }

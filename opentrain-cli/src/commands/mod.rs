@@ -14,7 +14,7 @@ mod webhooks;
 use futures::{Future, TryStreamExt};
 use serde::Serialize;
 
-use opentrain::Paginator;
+use opentrain::paging::Paginator;
 
 use crate::cli::{Cli, Command, Paging};
 use crate::context::Ctx;
@@ -61,18 +61,19 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
 /// Without `--all`: one page (`--limit`, `--cursor`), fetched by `one_page` as the raw API
 /// response; `--json` prints that response, otherwise `items` of it are printed with `line`
 /// and the next cursor is named. With `--all`: every page through `paginator` (the facade's
-/// one cursor paginator), items printed as they arrive; `--json` prints one JSON array.
-pub async fn list<P, T, Fut>(
+/// one cursor paginator, given the page size to set on the operation's builder), items printed
+/// as they arrive; `--json` prints one JSON array.
+pub async fn list<'a, P, T, Fut>(
     ctx: &Ctx,
     paging: &Paging,
     one_page: impl FnOnce(Option<u32>, Option<String>) -> Fut,
     items: impl FnOnce(&P) -> (Vec<&T>, Option<&str>),
-    paginator: impl FnOnce() -> Paginator<T>,
+    paginator: impl FnOnce(Option<u32>) -> Paginator<'a, T>,
     line: impl Fn(&T) -> String,
 ) -> Result<(), CliError>
 where
     P: Serialize,
-    T: Serialize + Send + 'static,
+    T: Serialize + Send + 'a,
     Fut: Future<Output = Result<P, opentrain::Error>>,
 {
     if !paging.all {
@@ -94,10 +95,7 @@ where
         }
         return Ok(());
     }
-    let mut pages = paginator();
-    if let Some(limit) = paging.limit {
-        pages = pages.limit(limit);
-    }
+    let mut pages = paginator(paging.limit);
     if let Some(cursor) = &paging.cursor {
         pages = pages.start_at(cursor.clone());
     }

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use opentrain::approvals::Milestone;
+use opentrain::paging::Paginate;
 use opentrain::types;
 
 use super::{list, page_size};
@@ -21,33 +21,30 @@ pub async fn run(ctx: &Ctx, command: ProposalsCommand) -> Result<(), CliError> {
             paging,
         } => {
             let client = ctx.authed()?;
-            let status = status.map(|s| types::ProposalStatus::from(s.as_str()));
-            let (c, s, j) = (client.clone(), status.clone(), job_id.clone());
+            let mut call = client.list_job_proposals().id(&job_id);
+            if let Some(status) = status {
+                call = call.status(types::ProposalStatus::from(status.as_str()));
+            }
+            let first = call.clone();
             list(
                 ctx,
                 &paging,
                 |limit, cursor| async move {
-                    let mut call = c.list_job_proposals().id(j);
+                    let mut call = first;
                     if let Some(l) = limit {
                         call = call.limit(page_size(l));
                     }
                     if let Some(cursor) = cursor {
                         call = call.cursor(cursor);
                     }
-                    if let Some(s) = s {
-                        call = call.status(s);
-                    }
                     Ok(call.send().await?.into_inner())
                 },
                 |page: &types::JobProposalPage| {
                     (page.proposals.iter().collect(), page.next_cursor.as_deref())
                 },
-                || {
-                    let mut proposals = client.proposals(job_id);
-                    if let Some(s) = status {
-                        proposals = proposals.status(s);
-                    }
-                    proposals.paginate()
+                |limit| match limit {
+                    Some(l) => call.limit(page_size(l)).paginate(),
+                    None => call.paginate(),
                 },
                 |p: &types::JobProposal| {
                     columns(
@@ -63,7 +60,13 @@ pub async fn run(ctx: &Ctx, command: ProposalsCommand) -> Result<(), CliError> {
             include_interview,
         } => {
             let client = ctx.authed()?;
-            let proposal = client.proposal(&id).await?;
+            let proposal = client
+                .get_proposal()
+                .proposal_id(&id)
+                .send()
+                .await?
+                .into_inner()
+                .proposal;
             let interview = if include_interview {
                 Some(
                     client
@@ -120,24 +123,23 @@ pub async fn run(ctx: &Ctx, command: ProposalsCommand) -> Result<(), CliError> {
             if !(amount.is_finite() && amount > 0.0) {
                 return Err(CliError::usage("--amount must be a positive number of USD"));
             }
-            let mut milestone = Milestone::usd(amount);
-            if let Some(name) = name {
-                milestone = milestone.name(name);
-            }
-            if let Some(description) = description {
-                milestone = milestone.description(description);
-            }
-            if let Some(date) = due_date {
-                milestone = milestone.due_date(date);
-            }
+            let milestone = types::HireMilestone::builder()
+                .amount(amount)
+                .name(name)
+                .description(description)
+                .due_date(due_date);
+            let body = types::HireRequest::builder()
+                .milestone(milestone)
+                .confirm_not_fit_override(confirm_not_fit_override.then_some(true));
             let client = ctx.authed()?;
-            let mut hire = client.hire_from_proposal(&id, milestone);
-            if confirm_not_fit_override {
-                hire = hire.confirm_not_fit_override();
-            }
-            let pending = hire.send().await?;
+            let pending = client
+                .hire_from_proposal()
+                .proposal_id(&id)
+                .body(body)
+                .send()
+                .await?;
             if ctx.json {
-                return output::json(pending.approval());
+                return output::json(&pending.approval);
             }
             output::approval_notice(&pending);
             Ok(())
@@ -149,7 +151,14 @@ pub async fn run(ctx: &Ctx, command: ProposalsCommand) -> Result<(), CliError> {
 pub async fn freelancers(ctx: &Ctx, command: FreelancersCommand) -> Result<(), CliError> {
     match command {
         FreelancersCommand::Get { id_or_slug } => {
-            let profile = ctx.authed()?.freelancer(&id_or_slug).await?;
+            let profile = ctx
+                .authed()?
+                .get_freelancer()
+                .id_or_slug(&id_or_slug)
+                .send()
+                .await?
+                .into_inner()
+                .freelancer;
             if ctx.json {
                 return output::json(&profile);
             }

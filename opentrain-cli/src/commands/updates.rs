@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use futures::StreamExt;
 
+use opentrain::paging::Paginate;
 use opentrain::types;
 use opentrain::updates::{CursorStore, FileCursorStore, MemoryCursorStore};
 
@@ -41,7 +42,13 @@ pub async fn run(ctx: &Ctx, command: UpdatesCommand) -> Result<(), CliError> {
                 |page: &types::UpdatesPage| {
                     (page.events.iter().collect(), page.next_cursor.as_deref())
                 },
-                || client.updates(),
+                |limit| {
+                    let mut call = client.poll_updates();
+                    if let Some(l) = limit {
+                        call = call.limit(page_size(l));
+                    }
+                    call.paginate()
+                },
                 |e: &types::PlatformEvent| columns(e, &EVENT_COLUMNS),
             )
             .await

@@ -217,7 +217,7 @@ async fn claim_status(ctx: &Ctx, params: ClaimStatusParams) -> Outcome {
         .to_string();
     match ceremony.poll().await? {
         Poll::Claimed(client) => {
-            let me = client.me().await.ok();
+            let me = client.get_me().send().await.ok().map(|me| me.into_inner());
             let structured = json!({
                 "status": "claimed",
                 "credentialsFile": file,
@@ -254,7 +254,7 @@ async fn claim_status(ctx: &Ctx, params: ClaimStatusParams) -> Outcome {
 }
 
 async fn auth_status(ctx: &Ctx, _params: NoParams) -> Outcome {
-    let me = ctx.session.client()?.me().await?;
+    let me = ctx.session.client()?.get_me().send().await?.into_inner();
     let value = json_of(&me);
     let mut summary = format!("Authenticated (token from {}).", ctx.session.token_source());
     for (label, pointer) in [
@@ -277,7 +277,13 @@ async fn auth_status(ctx: &Ctx, _params: NoParams) -> Outcome {
 }
 
 async fn capabilities(ctx: &Ctx, _params: NoParams) -> Outcome {
-    let capabilities = ctx.session.client()?.capabilities().await?;
+    let capabilities = ctx
+        .session
+        .client()?
+        .get_capabilities()
+        .send()
+        .await?
+        .into_inner();
     let value = json_of(&capabilities);
     let mut summary = String::from("Drafting capabilities:");
     if let Some(enabled) = shown(&value, "/enabled") {

@@ -1,7 +1,6 @@
 //! Contracts and milestones: reading contracts, adding milestones, the money requests a human
 //! confirms (funding, release, ending with funded escrow), and reading an approval.
 
-use opentrain::approvals::ContractEnd;
 use opentrain::types;
 use rmcp::schemars::JsonSchema;
 use serde::Deserialize;
@@ -233,7 +232,8 @@ async fn request_milestone_funding(ctx: &Ctx, params: MilestoneId) -> Outcome {
     let pending = ctx
         .session
         .client()?
-        .fund_milestone(milestone_id)
+        .fund_milestone()
+        .milestone_id(milestone_id)
         .send()
         .await?;
     approval_output(ctx, "Funding requested", &pending)
@@ -244,7 +244,8 @@ async fn request_milestone_approval(ctx: &Ctx, params: MilestoneId) -> Outcome {
     let pending = ctx
         .session
         .client()?
-        .approve_milestone(milestone_id)
+        .approve_milestone()
+        .milestone_id(milestone_id)
         .send()
         .await?;
     approval_output(ctx, "Release requested", &pending)
@@ -294,14 +295,16 @@ async fn end_contract(ctx: &Ctx, params: ContractId) -> Outcome {
     match ctx
         .session
         .client()?
-        .end_contract(contract_id)
+        .end_contract()
+        .contract_id(contract_id)
         .send()
         .await?
+        .into_inner()
     {
-        ContractEnd::Ended(ended) => ToolOutput::new(
+        types::EndContractResult::ContractEnded(ended) => ToolOutput::new(
             format!("Contract {contract_id} ended (no funded milestones were at stake)."),
             &ended,
         ),
-        ContractEnd::Pending(pending) => approval_output(ctx, "Contract end requested", &pending),
+        types::EndContractResult::ApprovalPending(pending) => approval_output(ctx, "Contract end requested", &pending),
     }
 }

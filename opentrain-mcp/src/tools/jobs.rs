@@ -1,7 +1,7 @@
 //! Jobs: drafting (`opentrain_create_job_draft`, `opentrain_update_job_draft_fields`),
 //! publishing and editing live jobs, closing, and the two job lists.
 
-use opentrain::drafting::{Draft, DraftInput};
+use opentrain::drafting::{Draft, DraftInput, Published};
 use opentrain::types;
 use rmcp::schemars::JsonSchema;
 use serde::Deserialize;
@@ -242,7 +242,9 @@ fn draft_summary(verb: &str, draft: &Draft) -> String {
 
 async fn create_job_draft(ctx: &Ctx, params: CreateJobDraft) -> Outcome {
     let input = draft_input(params)?;
-    let draft = ctx.session.client()?.create_draft(input).await?;
+    let body = input.to_request()?;
+    let created = ctx.session.client()?.create_job_draft().body(body).send().await?;
+    let draft = Draft::from(created.into_inner());
     ToolOutput::new(draft_summary("Created", &draft), draft.envelope())
 }
 
@@ -259,13 +261,22 @@ fn patch(params_patch: Map<String, Value>) -> Result<types::JobFieldsPatch, Tool
 async fn update_job_draft_fields(ctx: &Ctx, params: PatchJob) -> Outcome {
     let job_id = id(&params.job_id, "jobId")?;
     let patch = patch(params.patch)?;
-    let draft = ctx.session.client()?.update_draft(job_id, patch).await?;
+    let updated = ctx
+        .session
+        .client()?
+        .update_job_draft()
+        .job_id(job_id)
+        .body(patch)
+        .send()
+        .await?;
+    let draft = Draft::from(updated.into_inner());
     ToolOutput::new(draft_summary("Updated", &draft), draft.envelope())
 }
 
 async fn publish_job(ctx: &Ctx, params: JobId) -> Outcome {
     let job_id = id(&params.job_id, "jobId")?;
-    let published = ctx.session.client()?.publish_job(job_id).send().await?;
+    let answer = ctx.session.client()?.publish_job().id(job_id).send().await?;
+    let published = Published::from(answer.into_inner());
     let mut summary = if published.already_published {
         format!("Job {} was already published.", published.job_id)
     } else {

@@ -1,7 +1,6 @@
 //! Proposals and candidates: listing and reading proposals (with the AI interview), trainer
 //! profiles, invites, and the hire request (a money request a human confirms).
 
-use opentrain::approvals::{Milestone, PendingApproval};
 use opentrain::types;
 use rmcp::schemars::JsonSchema;
 use serde::Deserialize;
@@ -267,51 +266,46 @@ async fn hire_proposal(ctx: &Ctx, params: HireProposal) -> Outcome {
             "milestone needs a name or a description (at least one non-empty)",
         ));
     }
-    let mut milestone = Milestone::usd(m.amount);
-    if let Some(name) = m.name {
-        milestone = milestone.name(name);
-    }
-    if let Some(description) = m.description {
-        milestone = milestone.description(description);
-    }
-    if let Some(due) = m.due_date.filter(|d| !d.is_empty()) {
-        milestone = milestone.due_date(due);
-    }
-    let client = ctx.session.client()?;
-    let mut hire = client.hire_from_proposal(proposal_id, milestone);
-    if params.confirm_not_fit_override == Some(true) {
-        hire = hire.confirm_not_fit_override();
-    }
-    let pending = hire.send().await?;
+    let milestone = types::HireMilestone::builder()
+        .amount(m.amount)
+        .name(m.name)
+        .description(m.description)
+        .due_date(m.due_date.filter(|d| !d.is_empty()));
+    let body = types::HireRequest::builder()
+        .milestone(milestone)
+        .confirm_not_fit_override(params.confirm_not_fit_override.filter(|o| *o));
+    let pending = ctx
+        .session
+        .client()?
+        .hire_from_proposal()
+        .proposal_id(proposal_id)
+        .body(body)
+        .send()
+        .await?;
     approval_output(ctx, "Hire requested", &pending)
 }
 
 /// The result of a money request: the pending approval (`{approval, message}`, the 202 body)
 /// and who must confirm it where.
-pub(crate) fn approval_output(ctx: &Ctx, what: &str, pending: &PendingApproval) -> Outcome {
-    let structured = json!({
-        "approval": json_of(pending.approval()),
-        "message": pending.message(),
-    });
+pub(crate) fn approval_output(ctx: &Ctx, what: &str, pending: &types::ApprovalPending) -> Outcome {
+    let structured = json_of(pending);
+    let (approval, message) = (&pending.approval, pending.message.as_str());
     let mut summary = format!(
         "{what}: nothing has happened yet. Approval {} ({}) is {}. A person must open {} while \
          signed in to OpenTrain and confirm it",
-        pending.id(),
-        pending.approval_type(),
-        pending.status(),
-        pending.approval_url()
+        approval.id, approval.type_, approval.status, approval.approval_url
     );
-    match pending.expires_at() {
+    match approval.expires_at {
         Some(at) => summary.push_str(&format!(" before {}.", at.to_rfc3339())),
         None => summary.push('.'),
     }
-    if let Some(message) = pending.message() {
+    if !message.is_empty() {
         summary.push_str(&format!(" OpenTrain says: {message}"));
     }
     summary.push_str(&format!(
         "\nNext: opentrain_get_approval with approvalId {} (or watch opentrain_poll_updates for \
          approval.confirmed).",
-        pending.id()
+        approval.id
     ));
     if ctx.rehearsal.is_some() {
         summary.push_str(" (Sandbox: the scripted human confirms it when you read it.)");

@@ -321,7 +321,7 @@ pub struct Published {
     /// The response as decoded.
     pub response: types::PublishedJob,
     /// The draft as the loop left it (low-confidence fields, normalized fields...); `None` from
-    /// [`Client::publish_job`].
+    /// `Published::from` of a `publish_job` answer.
     pub draft: Option<Draft>,
 }
 

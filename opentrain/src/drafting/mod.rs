@@ -6,9 +6,9 @@
 //! `PATCH /job-drafts/{jobId}` fills gaps and returns the refreshed envelope; once
 //! `validation.publishReady` is true, `POST /jobs/{id}/publish` takes the job live.
 //!
-//! This module wraps each step ([`Client::create_draft`], [`Client::update_draft`],
-//! [`Client::publish_job`], [`Client::capabilities`]) and the whole loop
-//! ([`Client::post_job`]), where an [`Answerer`] answers one [`MissingField`] at a time
+//! Each step is its operation (`client.create_job_draft()`, `update_job_draft()`,
+//! `publish_job()`, `get_capabilities()`), whose answers read as a [`Draft`] or [`Published`];
+//! this module adds the whole loop ([`Client::post_job`]), where an [`Answerer`] answers one [`MissingField`] at a time
 //! ([`MapAnswerer`] from a map, [`TerminalAnswerer`] from a person at a terminal, or any async
 //! closure). Every way the loop can end is a [`PostJobError`] variant a caller can match on.
 //!
@@ -50,7 +50,6 @@ mod post;
 mod terminal;
 
 pub use answer::{Answer, Answerer, ExampleAnswerer, MapAnswerer, SkipAll};
-pub use calls::PublishJob;
 pub use draft::{Draft, MissingField, Published};
 pub use error::PostJobError;
 pub use input::DraftInput;

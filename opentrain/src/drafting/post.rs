@@ -8,6 +8,7 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
+use super::calls;
 use super::patch::check_patch_value;
 use super::{
     Answer, Answerer, Draft, DraftInput, MissingField, PostJobError, Published, SkipAll,
@@ -80,10 +81,7 @@ impl<A: Answerer> PostJob<A> {
     /// Runs the loop, then publishes the publish-ready draft.
     pub async fn publish(mut self) -> Result<Published, PostJobError> {
         let draft = self.run().await?;
-        let mut published = self
-            .client
-            .publish_job(draft.job_id())
-            .send()
+        let mut published = calls::publish(&self.client, draft.job_id())
             .await
             .map_err(|e| PostJobError::from_publish(draft.job_id(), e))?;
         published.draft = Some(draft);
@@ -91,9 +89,7 @@ impl<A: Answerer> PostJob<A> {
     }
 
     async fn run(&mut self) -> Result<Draft, PostJobError> {
-        let mut draft = self
-            .client
-            .create_draft(self.input.clone())
+        let mut draft = calls::create(&self.client, self.input.clone())
             .await
             .map_err(PostJobError::api(None))?;
         let job_id = draft.job_id().to_owned();
@@ -150,9 +146,7 @@ impl<A: Answerer> PostJob<A> {
                 continue;
             }
             let patch = fields_patch(&fields).map_err(PostJobError::api(Some(&job_id)))?;
-            draft = self
-                .client
-                .update_draft(&job_id, patch)
+            draft = calls::update(&self.client, &job_id, patch)
                 .await
                 .map_err(PostJobError::api(Some(&job_id)))?;
             rounds += 1;

@@ -8,9 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
 #[cfg(doc)]
-use super::{FeedEvent, Follow};
-#[cfg(doc)]
-use crate::paging::Paginator;
+use super::FeedEvent;
 
 /// A position in the feed: the `/updates` cursor that resumes right after an event.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -58,7 +56,7 @@ impl Checkpoint {
 /// ```
 pub trait CursorStore: Send + Sync + 'static {
     /// The saved cursor, or `None` when nothing was saved yet (start at the beginning of the
-    /// account's history, or at the paginator's [`start_at`](Paginator::start_at)).
+    /// account's history, or at the follower's [`start_at`](super::Follow::start_at)).
     fn load(&self) -> impl Future<Output = Result<Option<String>, CursorStoreError>> + Send;
 
     /// Saves `cursor` durably; once this returns `Ok`, a restart resumes after it.
@@ -124,7 +122,7 @@ pub enum CursorStoreError {
 }
 
 /// A cursor kept in memory: for tests, and for followers that may start over from the
-/// beginning (or from [`start_at`](Paginator::start_at)) on every run.
+/// beginning (or from [`start_at`](super::Follow::start_at)) on every run.
 ///
 /// Clones share one cursor, so a clone kept aside sees what the follower commits.
 #[derive(Clone, Debug, Default)]

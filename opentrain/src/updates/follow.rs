@@ -1,4 +1,4 @@
-//! Following the feed: [`Paginator::follow`] (and [`Client::follow_updates`]) make a
+//! Following the feed: [`Client::follow_updates`] makes a
 //! [`Follow`] stream of [`FeedEvent`]s, each with the means to commit it, driven by a state
 //! machine that loads the cursor, drains the feed page by page and polls again after the
 //! backoff delay; [`FollowError`] is what the stream yields when a poll or the store fails.
@@ -16,6 +16,7 @@ use futures::{Stream, StreamExt};
 
 use super::{Backoff, CursorStore, CursorStoreError, Event, FEED_BACKOFF};
 use crate::paging::Paginator;
+use crate::paging::sealed::FetchPage as _;
 use crate::types::PlatformEvent;
 use crate::{Client, Error};
 
@@ -79,15 +80,12 @@ impl fmt::Debug for FeedEvent {
     }
 }
 
-impl Paginator<PlatformEvent> {
-    /// Follows the feed forever from the cursor in `store`: a [`Follow`] stream of typed
-    /// events, oldest first, that polls again with [`Backoff`] when the feed is caught up.
-    ///
-    /// It is a method of the `/updates` paginator (rather than of [`Client`]) so the
-    /// paginator's settings carry over: [`limit`](Paginator::limit) sets the page size of every
-    /// poll, and [`start_at`](Paginator::start_at) is where to begin when the store holds no
-    /// cursor yet (a stored cursor wins). [`max_items`](Paginator::max_items) would apply to
-    /// each poll; to stop after some events use `StreamExt::take` instead.
+impl Client {
+    /// Follows the feed (`GET /updates`) forever from the cursor in `store`: a [`Follow`]
+    /// stream of typed events, oldest first, that polls again with [`Backoff`] when the feed is
+    /// caught up. Set [`Follow::page_size`], [`Follow::start_at`] (where to begin when the
+    /// store holds no cursor yet; a stored cursor wins) and [`Follow::backoff`] before
+    /// polling it.
     ///
     /// Events are yielded before anything is saved: see the [module docs](crate::updates) for
     /// the commit protocol. Errors:
@@ -100,20 +98,25 @@ impl Paginator<PlatformEvent> {
     ///
     /// ```no_run
     /// use futures::StreamExt;
-    /// use opentrain::updates::{Backoff, MemoryCursorStore};
+    /// use opentrain::Backoff;
+    /// use opentrain::updates::MemoryCursorStore;
     /// use std::time::Duration;
     /// # async fn demo(client: opentrain::Client) {
     /// let feed = client
-    ///     .updates()
-    ///     .limit(200)
-    ///     .follow(MemoryCursorStore::new())
+    ///     .follow_updates(MemoryCursorStore::new())
+    ///     .page_size(200)
     ///     .backoff(Backoff::new(Duration::from_secs(2), Duration::from_secs(60)));
     /// let first_ten: Vec<_> = feed.take(10).collect().await;
     /// # let _ = first_ten; }
     /// ```
-    pub fn follow<S: CursorStore>(self, store: S) -> Follow<S> {
+    pub fn follow_updates<S: CursorStore>(&self, store: S) -> Follow<S> {
+        let client = self.clone();
+        let paginator = Paginator::from_fn(move |request| {
+            let client = client.clone();
+            async move { client.poll_updates().fetch_page(request).await }
+        });
         Follow {
-            paginator: self,
+            paginator,
             store: Arc::new(store),
             backoff: FEED_BACKOFF,
             inner: None,
@@ -121,23 +124,16 @@ impl Paginator<PlatformEvent> {
     }
 }
 
-impl Client {
-    /// Shorthand for `client.updates().follow(store)`: see [`Paginator::follow`].
-    pub fn follow_updates<S: CursorStore>(&self, store: S) -> Follow<S> {
-        self.updates().follow(store)
-    }
-}
-
 /// The boxed stream a [`Follow`] drives once started.
 type FeedStream = Pin<Box<dyn Stream<Item = Result<FeedEvent, FollowError>> + Send>>;
 
-/// The endless stream of [`FeedEvent`]s made by [`Paginator::follow`].
+/// The endless stream of [`FeedEvent`]s made by [`Client::follow_updates`].
 ///
 /// Set [`backoff`](Self::backoff) before polling it; the stream starts (loads the cursor) on
 /// the first poll.
 #[must_use = "a follower does nothing until streamed"]
 pub struct Follow<S> {
-    paginator: Paginator<PlatformEvent>,
+    paginator: Paginator<'static, PlatformEvent>,
     store: Arc<S>,
     backoff: Backoff,
     inner: Option<FeedStream>,
@@ -154,6 +150,18 @@ impl<S> fmt::Debug for Follow<S> {
 }
 
 impl<S: CursorStore> Follow<S> {
+    /// The page size of every poll (the server's default when unset).
+    pub fn page_size(mut self, limit: u32) -> Self {
+        self.paginator = self.paginator.limit(limit);
+        self
+    }
+
+    /// Where to begin when the store holds no cursor yet (a stored cursor wins).
+    pub fn start_at(mut self, cursor: impl Into<String>) -> Self {
+        self.paginator = self.paginator.start_at(cursor);
+        self
+    }
+
     /// How long to wait between polls of a caught-up feed (default: 1 s doubling to 30 s).
     pub fn backoff(mut self, backoff: Backoff) -> Self {
         self.backoff = backoff;
@@ -205,7 +213,7 @@ impl<S: CursorStore> Stream for Follow<S> {
 }
 
 struct FollowState<S> {
-    paginator: Paginator<PlatformEvent>,
+    paginator: Paginator<'static, PlatformEvent>,
     store: Arc<S>,
     committer: Committer,
     backoff: Backoff,

@@ -1,10 +1,10 @@
 //! Following the account's event feed (`GET /updates`): typed events, a stored cursor, polling
 //! with backoff, and at-least-once delivery.
 //!
-//! [`Paginator::follow`] turns the `/updates` paginator of [`Client::updates`] into an endless
-//! [`Stream`] of [`FeedEvent`]s, oldest first. It starts after the cursor kept in a
+//! [`Client::follow_updates`] turns `GET /updates` (the `poll_updates` operation) into an
+//! endless [`Stream`] of [`FeedEvent`]s, oldest first. It starts after the cursor kept in a
 //! [`CursorStore`] ([`FileCursorStore`], [`MemoryCursorStore`] or your own), drains the feed
-//! page by page, and when the feed is caught up polls it again after a [`Backoff`] delay
+//! page by page, and when the feed is caught up polls it again after a [`Backoff`](crate::Backoff) delay
 //! (1 s doubling to 30 s by default, back to 1 s whenever events arrive).
 //!
 //! **At least once.** An event is yielded *before* its cursor is saved. Nothing is saved until
@@ -19,7 +19,7 @@
 //!
 //! # async fn demo(client: opentrain::Client) -> Result<(), opentrain::updates::FollowError> {
 //! let store = FileCursorStore::new("/var/lib/my-agent/opentrain-updates.cursor");
-//! let mut feed = client.updates().limit(100).follow(store);
+//! let mut feed = client.follow_updates(store).page_size(100);
 //! while let Some(item) = feed.try_next().await? {
 //!     match &item.data {
 //!         EventData::ProposalReceived(p) => println!("new proposal {:?}", p.proposal_id),
@@ -42,14 +42,12 @@ mod cursor;
 mod events;
 mod follow;
 
-/// How long a follower waits between polls of a caught-up feed: the crate's one
-/// [`Backoff`](crate::Backoff). After a poll that brought events the next poll waits the
-/// schedule's first wait; every poll that finds nothing doubles it, up to the maximum.
-/// Default: [`FEED_BACKOFF`].
-pub use crate::backoff::Backoff;
+use crate::Backoff;
 
-/// The follower's default idle schedule: 1 s, 2 s, 4 s, ... 30 s, without jitter.
-pub const FEED_BACKOFF: Backoff = Backoff::new(
+/// The follower's default idle schedule ([`Follow::backoff`] changes it): 1 s, 2 s, 4 s, ...
+/// 30 s, without jitter. After a poll that brought events the next poll waits the schedule's
+/// first wait; every poll that finds nothing doubles it, up to the maximum.
+const FEED_BACKOFF: Backoff = Backoff::new(
     std::time::Duration::from_secs(1),
     std::time::Duration::from_secs(30),
 );
@@ -62,6 +60,6 @@ pub use events::{
 pub use follow::{FeedEvent, Follow, FollowError};
 
 #[cfg(doc)]
-use crate::{Client, paging::Paginator};
+use crate::Client;
 #[cfg(doc)]
 use futures::Stream;
