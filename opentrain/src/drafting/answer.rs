@@ -1,6 +1,7 @@
 //! Who answers the missing fields: an [`Answer`] per field, the [`Answerer`] trait (any async
-//! closure is one), and the ready-made answerers [`SkipAll`] (the default), [`ExampleAnswerer`]
-//! (the server's own examples) and [`MapAnswerer`] (answers from a map).
+//! closure is one), the ready-made answerers [`SkipAll`] (the default), [`ExampleAnswerer`]
+//! (the server's own examples) and [`MapAnswerer`] (answers from a map), and [`IntoAnswerer`],
+//! through which [`PostJob::answer_with`] also takes a plain closure returning an [`Answer`].
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -9,6 +10,8 @@ use serde_json::Value;
 
 use super::MissingField;
 
+#[cfg(doc)]
+use super::PostJob;
 #[cfg(doc)]
 use crate::Client;
 
@@ -27,7 +30,8 @@ pub enum Answer {
 /// Answers one missing field at a time for [`Client::post_job`].
 ///
 /// Any async closure `async |field: &MissingField| -> Answer` is an answerer, and so is a plain
-/// closure returning a future that does not borrow the field.
+/// closure returning a future that does not borrow the field. A plain closure returning an
+/// [`Answer`] is not one, but [`PostJob::answer_with`] takes it all the same.
 ///
 /// ```
 /// use opentrain::drafting::{Answer, Answerer, MissingField};
@@ -54,6 +58,92 @@ where
 {
     fn answer(&mut self, field: &MissingField) -> impl Future<Output = Answer> {
         self(field)
+    }
+}
+
+/// What [`PostJob::answer_with`] accepts: any [`Answerer`] (the ready-made ones, your own, an
+/// async closure `async |field: &MissingField| -> Answer`), or a plain closure
+/// `|field: &MissingField| -> Answer`, which becomes a [`FnAnswerer`].
+///
+/// `Marker` only keeps the two blanket impls apart (it is [`AnAnswerer`] or [`AFunction`]); the
+/// compiler picks it, so code never names it. Write the closure's parameter type out
+/// (`field: &MissingField`): Rust infers a closure's signature only from a bound that names
+/// it, and this one cannot.
+///
+/// ```
+/// use opentrain::drafting::{Answer, MissingField};
+///
+/// let client = opentrain::Client::builder().base_url("http://127.0.0.1:1").build()?;
+/// // A plain closure.
+/// let _plain = client
+///     .post_job("We need 3 AI trainers to label 10,000 product images.")
+///     .answer_with(|field: &MissingField| match field.field() {
+///         "experienceLevel" => Answer::Value("INTERMEDIATE".into()),
+///         _ => Answer::Skip,
+///     });
+/// // An async closure (it may await, e.g. ask a model).
+/// let _async = client
+///     .post_job("We need 3 AI trainers to label 10,000 product images.")
+///     .answer_with(async |field: &MissingField| match field.field() {
+///         "pricePerLabel" => Answer::Value(0.05.into()),
+///         _ => Answer::Skip,
+///     });
+/// # Ok::<(), opentrain::Error>(())
+/// ```
+pub trait IntoAnswerer<Marker> {
+    /// The answerer the loop runs.
+    type Answerer: Answerer;
+
+    /// `self` as that answerer.
+    fn into_answerer(self) -> Self::Answerer;
+}
+
+/// The [`IntoAnswerer`] marker of everything that already is an [`Answerer`].
+#[derive(Debug)]
+pub enum AnAnswerer {}
+
+/// The [`IntoAnswerer`] marker of a plain closure `|field: &MissingField| -> Answer`.
+#[derive(Debug)]
+pub enum AFunction {}
+
+impl<A: Answerer> IntoAnswerer<AnAnswerer> for A {
+    type Answerer = A;
+
+    fn into_answerer(self) -> A {
+        self
+    }
+}
+
+impl<F> IntoAnswerer<AFunction> for F
+where
+    F: FnMut(&MissingField) -> Answer,
+{
+    type Answerer = FnAnswerer<F>;
+
+    fn into_answerer(self) -> FnAnswerer<F> {
+        FnAnswerer(self)
+    }
+}
+
+/// A plain closure `|field: &MissingField| -> Answer` as an [`Answerer`]: the closure runs when
+/// the loop asks, and its answer is ready at once.
+#[derive(Clone, Copy)]
+pub struct FnAnswerer<F>(pub F);
+
+impl<F> std::fmt::Debug for FnAnswerer<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("FnAnswerer")
+            .field(&std::any::type_name::<F>())
+            .finish()
+    }
+}
+
+impl<F> Answerer for FnAnswerer<F>
+where
+    F: FnMut(&MissingField) -> Answer,
+{
+    fn answer(&mut self, field: &MissingField) -> impl Future<Output = Answer> {
+        std::future::ready((self.0)(field))
     }
 }
 
@@ -184,5 +274,59 @@ impl Answerer for MapAnswerer {
             Some(value) => Answer::Value(value.clone()),
             None => Answer::Skip,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::MissingFieldDetail;
+
+    fn field(name: &str) -> MissingField {
+        let detail = MissingFieldDetail::builder()
+            .field(Some(name.to_owned()))
+            .update_keys(vec![name.to_owned()]);
+        MissingField::new(detail.try_into().expect("a complete MissingFieldDetail"))
+    }
+
+    async fn ask<M>(answerer: impl IntoAnswerer<M>, names: &[&str]) -> Vec<Answer> {
+        let mut answerer = answerer.into_answerer();
+        let mut answers = Vec::new();
+        for name in names {
+            answers.push(answerer.answer(&field(name)).await);
+        }
+        answers
+    }
+
+    #[tokio::test]
+    async fn a_plain_closure_answers_each_field_and_keeps_its_state() {
+        let mut asked = Vec::new();
+        let answers = ask(
+            |field: &MissingField| {
+                asked.push(field.field().to_owned());
+                if field.field() == "headcount" {
+                    Answer::Value(5.into())
+                } else {
+                    Answer::Skip
+                }
+            },
+            &["headcount", "experienceLevel"],
+        )
+        .await;
+        assert_eq!(answers, [Answer::Value(5.into()), Answer::Skip]);
+        assert_eq!(asked, ["headcount", "experienceLevel"]);
+    }
+
+    #[tokio::test]
+    async fn async_closures_and_ready_made_answerers_still_answer() {
+        let from_async = ask(
+            async |field: &MissingField| Answer::Value(field.field().into()),
+            &["rate"],
+        )
+        .await;
+        assert_eq!(from_async, [Answer::Value("rate".into())]);
+        assert_eq!(ask(SkipAll, &["rate"]).await, [Answer::Skip]);
+        let from_map = ask(MapAnswerer::new().with("rate", 0.07), &["rate", "other"]).await;
+        assert_eq!(from_map, [Answer::Value(0.07.into()), Answer::Skip]);
     }
 }

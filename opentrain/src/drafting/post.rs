@@ -8,6 +8,7 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
+use super::answer::IntoAnswerer;
 use super::calls;
 use super::patch::check_patch_value;
 use super::{
@@ -55,12 +56,50 @@ impl<A> PostJob<A> {
         self
     }
 
-    /// Who answers the missing fields.
-    pub fn answer_with<B: Answerer>(self, answerer: B) -> PostJob<B> {
+    /// Who answers the missing fields: any [`Answerer`] ([`SkipAll`], [`ExampleAnswerer`],
+    /// [`MapAnswerer`], [`TerminalAnswerer`], your own), an async closure
+    /// `async |field: &MissingField| -> Answer`, or a plain closure
+    /// `|field: &MissingField| -> Answer`, which runs when the loop asks and answers at once.
+    ///
+    /// Write a closure's parameter type out (`field: &MissingField`): this method takes both
+    /// kinds of closure, so no single closure signature can be inferred for it.
+    ///
+    /// ```
+    /// use opentrain::drafting::{Answer, MapAnswerer, MissingField};
+    ///
+    /// let client = opentrain::Client::builder().base_url("http://127.0.0.1:1").build()?;
+    /// let text = "We need 5 fluent Spanish speakers to label sentiment in ~20,000 posts.";
+    /// let _ = client.post_job(text).answer_with(|_field: &MissingField| Answer::Skip);
+    /// let _ = client.post_job(text).answer_with(|field: &MissingField| {
+    ///     if field.field() == "experienceLevel" {
+    ///         Answer::Value("INTERMEDIATE".into())
+    ///     } else {
+    ///         Answer::Skip
+    ///     }
+    /// });
+    /// let _ = client
+    ///     .post_job(text)
+    ///     .answer_with(async |field: &MissingField| match field.field() {
+    ///         "pricePerLabel" => Answer::Value(0.05.into()),
+    ///         _ => Answer::Skip,
+    ///     });
+    /// let _ = client
+    ///     .post_job(text)
+    ///     .answer_with(MapAnswerer::new().with("experienceLevel", "EXPERT"));
+    /// # Ok::<(), opentrain::Error>(())
+    /// ```
+    ///
+    /// [`ExampleAnswerer`]: super::ExampleAnswerer
+    /// [`MapAnswerer`]: super::MapAnswerer
+    /// [`TerminalAnswerer`]: super::TerminalAnswerer
+    pub fn answer_with<B, Marker>(self, answerer: B) -> PostJob<B::Answerer>
+    where
+        B: IntoAnswerer<Marker>,
+    {
         PostJob {
             client: self.client,
             input: self.input,
-            answerer,
+            answerer: answerer.into_answerer(),
             max_rounds: self.max_rounds,
         }
     }
@@ -201,4 +240,99 @@ fn check_answer(field: &MissingField, value: &Value) -> Result<(), Refusal> {
         check_patch_value(key, value).map_err(Refusal::Unusable)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    const DRAFTS: &str = "/api/public/v1/job-drafts";
+
+    /// A `missingFields` detail in the create page's shape.
+    fn detail(field: &str, kind: &str, enum_values: Option<&[&str]>) -> Value {
+        json!({
+            "field": field, "label": field, "code": "missing_required_field",
+            "message": format!("{field} is required before publishing."),
+            "prompt": format!("ask: {field}?"), "type": kind, "enumValues": enum_values,
+            "updateKeys": [field], "example": null, "hint": null
+        })
+    }
+
+    fn envelope(ready: bool, missing: Vec<Value>) -> Value {
+        json!({
+            "ok": true, "jobId": "job_1", "status": "DRAFT",
+            "draftUrl": "https://app.opentrain.ai/job-post?jobId=job_1",
+            "validation": {
+                "publishReady": ready, "issueCount": 0, "missingFieldCount": missing.len(),
+                "missingFields": [], "issues": []
+            },
+            "missingFields": missing
+        })
+    }
+
+    #[tokio::test]
+    async fn a_plain_closure_answers_the_loop_and_its_answers_are_patched() {
+        let mut server = mockito::Server::new_async().await;
+        let create = server
+            .mock("POST", DRAFTS)
+            .with_status(201)
+            .with_header("content-type", "application/json")
+            .with_body(
+                envelope(
+                    false,
+                    vec![
+                        detail("experienceLevel", "enum", Some(&["EXPERT", "INTERMEDIATE"])),
+                        detail("pricePerLabel", "number", None),
+                        detail("dataVolumeUnit", "enum", Some(&["NUMBER_OF_FILES"])),
+                    ],
+                )
+                .to_string(),
+            )
+            .expect(1)
+            .create_async()
+            .await;
+        // Only the answered fields are sent; the skipped one is not.
+        let patch = server
+            .mock("PATCH", format!("{DRAFTS}/job_1").as_str())
+            .match_body(mockito::Matcher::Json(
+                json!({"experienceLevel": "INTERMEDIATE", "pricePerLabel": 0.05}),
+            ))
+            .with_status(200)
+            .with_header("content-type", "application/json")
+            .with_body(envelope(true, vec![]).to_string())
+            .expect(1)
+            .create_async()
+            .await;
+        let client = Client::builder()
+            .base_url(server.url())
+            .token("ot_pat_plain_closure_test")
+            .without_deadline()
+            .build()
+            .expect("client");
+
+        let mut asked = Vec::new();
+        let draft = client
+            .post_job("We need 3 AI trainers to label 10,000 product images.")
+            .answer_with(|field: &MissingField| {
+                asked.push(field.field().to_owned());
+                match field.field() {
+                    "experienceLevel" => Answer::Value("INTERMEDIATE".into()),
+                    "pricePerLabel" => Answer::Value(0.05.into()),
+                    _ => Answer::Skip,
+                }
+            })
+            .draft()
+            .await
+            .expect("a publish-ready draft");
+
+        assert!(draft.publish_ready());
+        assert_eq!(
+            asked,
+            ["experienceLevel", "pricePerLabel", "dataVolumeUnit"]
+        );
+        create.assert_async().await;
+        patch.assert_async().await;
+    }
 }
