@@ -1,6 +1,8 @@
 //! The typed events of the feed (and of webhook deliveries): [`Event`], a record with its
-//! payload typed by `type` and the record itself kept whole, [`EventData`] with one variant per
-//! documented type, and one payload struct per type (IDs only, every key optional).
+//! payload typed by `type` and the record itself kept whole, and accessors for the IDs it
+//! carries ([`Event::proposal_id`], [`Event::contract_id`], ...) whatever its type,
+//! [`EventData`] with one variant per documented type, and one payload struct per type (IDs
+//! only, every key optional).
 
 use super::Checkpoint;
 use crate::types::{
@@ -49,9 +51,87 @@ impl Event {
         self.raw.resource_id.as_deref()
     }
 
-    /// The related job, if sent.
+    /// The related job: the record's `jobId`, else the payload's (`proposal.received`,
+    /// `contract.created`), if either was sent.
     pub fn job_id(&self) -> Option<&str> {
-        self.raw.job_id.as_deref()
+        self.raw.job_id.as_deref().or(match &self.data {
+            EventData::ProposalReceived(p) => p.job_id.as_deref(),
+            EventData::ContractCreated(c) => c.job_id.as_deref(),
+            _ => None,
+        })
+    }
+
+    /// The proposal the event is about, without a `match` on [`data`](Self::data): the
+    /// payload's `proposalId` (`proposal.received`, `proposal.status_changed`,
+    /// `contract.created`), or for `proposal.received` without one the record's `resourceId`
+    /// (the docs' example shows it is the proposal). `None` for other types.
+    ///
+    /// ```
+    /// use opentrain::types::PlatformEvent;
+    /// use opentrain::updates::Event;
+    ///
+    /// let raw: PlatformEvent = serde_json::from_value(serde_json::json!({
+    ///     "id": "1042", "type": "proposal.received", "resourceId": "prop_1", "jobId": "job_1",
+    ///     "data": {"proposalId": "prop_1", "jobId": "job_1"}
+    /// }))?;
+    /// let event = Event::from_raw(raw);
+    /// if let Some(id) = event.proposal_id() {
+    ///     // e.g. client.proposal(id).await?
+    ///     assert_eq!(id, "prop_1");
+    /// }
+    /// assert_eq!(event.job_id(), Some("job_1"));
+    /// assert_eq!(event.approval_id(), None);
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn proposal_id(&self) -> Option<&str> {
+        match &self.data {
+            EventData::ProposalReceived(p) => p.proposal_id.as_deref().or(self.resource_id()),
+            EventData::ProposalStatusChanged(p) => p.proposal_id.as_deref(),
+            EventData::ContractCreated(c) => c.proposal_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The approval of an `approval.confirmed` event: the payload's `approvalId`, else the
+    /// record's `resourceId` (the docs' example shows it is the approval). `None` for other
+    /// types.
+    pub fn approval_id(&self) -> Option<&str> {
+        match &self.data {
+            EventData::ApprovalConfirmed(a) => a.approval_id.as_deref().or(self.resource_id()),
+            _ => None,
+        }
+    }
+
+    /// The contract the event is about: the payload's `contractId` (`contract.created`,
+    /// `milestone.status_changed`, `payment.pending`, `contract.budget_state_changed`).
+    /// `None` for other types.
+    pub fn contract_id(&self) -> Option<&str> {
+        match &self.data {
+            EventData::ContractCreated(c) => c.contract_id.as_deref(),
+            EventData::MilestoneStatusChanged(m) => m.contract_id.as_deref(),
+            EventData::PaymentPending(p) => p.contract_id.as_deref(),
+            EventData::ContractBudgetStateChanged(b) => b.contract_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The milestone the event is about: the payload's `milestoneId`
+    /// (`milestone.status_changed`, `payment.pending`). `None` for other types.
+    pub fn milestone_id(&self) -> Option<&str> {
+        match &self.data {
+            EventData::MilestoneStatusChanged(m) => m.milestone_id.as_deref(),
+            EventData::PaymentPending(p) => p.milestone_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The conversation of a `message.received` event: the payload's `conversationId`. `None`
+    /// for other types.
+    pub fn conversation_id(&self) -> Option<&str> {
+        match &self.data {
+            EventData::MessageReceived(m) => m.conversation_id.as_deref(),
+            _ => None,
+        }
     }
 
     /// The position right after this event, to save once it is handled.
@@ -261,4 +341,244 @@ pub struct ContractBudgetStateChanged {
     pub remaining_volume: Option<f64>,
     /// Consumed / funded.
     pub consumed_fraction: Option<f64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    /// An event of `kind` whose record names `resource` and `job`, with payload `data`.
+    fn event(kind: &str, resource: Option<&str>, job: Option<&str>, data: Value) -> Event {
+        let mut record = json!({"id": "1", "type": kind, "data": data});
+        if let Some(resource) = resource {
+            record["resourceId"] = json!(resource);
+        }
+        if let Some(job) = job {
+            record["jobId"] = json!(job);
+        }
+        Event::from_raw(serde_json::from_value(record).expect("an event record"))
+    }
+
+    #[test]
+    fn proposal_id_comes_from_the_payload_of_every_type_that_carries_one() {
+        let received = event(
+            "proposal.received",
+            Some("prop_r"),
+            None,
+            json!({"proposalId": "prop_1", "jobId": "job_1"}),
+        );
+        assert_eq!(received.proposal_id(), Some("prop_1"));
+        let changed = event(
+            "proposal.status_changed",
+            None,
+            None,
+            json!({"proposalId": "prop_2", "status": "HIRED"}),
+        );
+        assert_eq!(changed.proposal_id(), Some("prop_2"));
+        let contract = event(
+            "contract.created",
+            None,
+            None,
+            json!({"contractId": "ctr_1", "jobId": "job_1", "proposalId": "prop_3"}),
+        );
+        assert_eq!(contract.proposal_id(), Some("prop_3"));
+    }
+
+    #[test]
+    fn proposal_id_of_a_received_proposal_falls_back_to_the_resource_id_only() {
+        let received = event("proposal.received", Some("prop_r"), None, json!({}));
+        assert_eq!(received.proposal_id(), Some("prop_r"));
+        // The docs do not say what the resource of a status change is.
+        let changed = event("proposal.status_changed", Some("prop_r"), None, json!({}));
+        assert_eq!(changed.proposal_id(), None);
+    }
+
+    #[test]
+    fn proposal_id_is_none_for_a_type_without_a_proposal() {
+        let message = event(
+            "message.received",
+            Some("conv_1"),
+            None,
+            json!({"conversationId": "conv_1", "messageId": "msg_1", "proposalId": "prop_x"}),
+        );
+        assert_eq!(message.proposal_id(), None);
+        let unknown = event(
+            "proposal.renamed",
+            Some("prop_r"),
+            None,
+            json!({"proposalId": "p"}),
+        );
+        assert_eq!(unknown.proposal_id(), None);
+    }
+
+    #[test]
+    fn job_id_prefers_the_record_and_falls_back_to_the_payload() {
+        let both = event(
+            "proposal.received",
+            None,
+            Some("job_record"),
+            json!({"proposalId": "prop_1", "jobId": "job_payload"}),
+        );
+        assert_eq!(both.job_id(), Some("job_record"));
+        let payload_only = event(
+            "contract.created",
+            None,
+            None,
+            json!({"contractId": "ctr_1", "jobId": "job_payload"}),
+        );
+        assert_eq!(payload_only.job_id(), Some("job_payload"));
+        let record_only = event(
+            "approval.confirmed",
+            None,
+            Some("job_record"),
+            json!({"approvalId": "apr_1"}),
+        );
+        assert_eq!(record_only.job_id(), Some("job_record"));
+    }
+
+    #[test]
+    fn job_id_is_none_for_a_type_without_a_job() {
+        let message = event(
+            "message.received",
+            None,
+            None,
+            json!({"conversationId": "conv_1", "jobId": "job_x"}),
+        );
+        assert_eq!(message.job_id(), None);
+    }
+
+    #[test]
+    fn approval_id_comes_from_the_payload_else_the_resource_id() {
+        let confirmed = event(
+            "approval.confirmed",
+            Some("apr_r"),
+            None,
+            json!({"approvalId": "apr_1", "status": "confirmed"}),
+        );
+        assert_eq!(confirmed.approval_id(), Some("apr_1"));
+        let expired = event(
+            "approval.confirmed",
+            Some("apr_r"),
+            None,
+            json!({"status": "expired"}),
+        );
+        assert_eq!(expired.approval_id(), Some("apr_r"));
+    }
+
+    #[test]
+    fn approval_id_is_none_for_a_type_without_an_approval() {
+        let received = event(
+            "proposal.received",
+            Some("prop_1"),
+            None,
+            json!({"proposalId": "prop_1", "approvalId": "apr_x"}),
+        );
+        assert_eq!(received.approval_id(), None);
+    }
+
+    #[test]
+    fn contract_id_comes_from_the_payload_of_every_type_that_carries_one() {
+        for (kind, data) in [
+            (
+                "contract.created",
+                json!({"contractId": "ctr_1", "jobId": "job_1"}),
+            ),
+            (
+                "milestone.status_changed",
+                json!({"milestoneId": "ms_1", "contractId": "ctr_1", "status": "FUNDED"}),
+            ),
+            (
+                "payment.pending",
+                json!({"invoiceId": "inv_1", "milestoneId": "ms_1", "contractId": "ctr_1"}),
+            ),
+            (
+                "contract.budget_state_changed",
+                json!({"contractId": "ctr_1", "previousState": "OK", "state": "LOW"}),
+            ),
+        ] {
+            assert_eq!(
+                event(kind, None, None, data).contract_id(),
+                Some("ctr_1"),
+                "{kind}"
+            );
+        }
+    }
+
+    #[test]
+    fn contract_id_is_none_for_a_type_without_a_contract() {
+        let confirmed = event(
+            "approval.confirmed",
+            Some("apr_1"),
+            None,
+            json!({"approvalId": "apr_1", "contractId": "ctr_x"}),
+        );
+        assert_eq!(confirmed.contract_id(), None);
+    }
+
+    #[test]
+    fn milestone_id_comes_from_the_payload_of_every_type_that_carries_one() {
+        let changed = event(
+            "milestone.status_changed",
+            None,
+            None,
+            json!({"milestoneId": "ms_1", "contractId": "ctr_1"}),
+        );
+        assert_eq!(changed.milestone_id(), Some("ms_1"));
+        let pending = event(
+            "payment.pending",
+            None,
+            None,
+            json!({"invoiceId": "inv_1", "milestoneId": "ms_2"}),
+        );
+        assert_eq!(pending.milestone_id(), Some("ms_2"));
+    }
+
+    #[test]
+    fn milestone_id_is_none_for_a_type_without_a_milestone() {
+        let created = event(
+            "contract.created",
+            None,
+            None,
+            json!({"contractId": "ctr_1", "milestoneId": "ms_x"}),
+        );
+        assert_eq!(created.milestone_id(), None);
+    }
+
+    #[test]
+    fn conversation_id_comes_from_a_received_message() {
+        let message = event(
+            "message.received",
+            None,
+            None,
+            json!({"conversationId": "conv_1", "messageId": "msg_1"}),
+        );
+        assert_eq!(message.conversation_id(), Some("conv_1"));
+    }
+
+    #[test]
+    fn conversation_id_is_none_for_a_type_without_a_conversation() {
+        let received = event(
+            "proposal.received",
+            None,
+            None,
+            json!({"proposalId": "prop_1", "conversationId": "conv_x"}),
+        );
+        assert_eq!(received.conversation_id(), None);
+    }
+
+    #[test]
+    fn an_event_without_a_payload_carries_no_ids_but_the_documented_fallbacks() {
+        let mut record = json!({"id": "1", "type": "payment.pending", "resourceId": "inv_1"});
+        let bare = Event::from_raw(serde_json::from_value(record.clone()).expect("record"));
+        assert_eq!(
+            (bare.contract_id(), bare.milestone_id(), bare.proposal_id()),
+            (None, None, None)
+        );
+        record["type"] = json!("approval.confirmed");
+        record["resourceId"] = json!("apr_1");
+        let approval = Event::from_raw(serde_json::from_value(record).expect("record"));
+        assert_eq!(approval.approval_id(), Some("apr_1"));
+    }
 }
