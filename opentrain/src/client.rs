@@ -179,7 +179,7 @@ impl ClientBuilder {
     }
 
     /// The overall deadline of one call across its attempts and the waits between them
-    /// (default [`DEFAULT_DEADLINE`](crate::DEFAULT_DEADLINE), 120 s). Each attempt's timeout
+    /// (default [`DEFAULT_DEADLINE`](crate::pipeline::DEFAULT_DEADLINE), 120 s). Each attempt's timeout
     /// is cut to what is left of it, so running out during an attempt is that attempt's
     /// [`Error::Timeout`]; a retry wait that would cross it is not started, and the call ends
     /// with the last failure. Per call: [`Client::with_deadline`].

@@ -3,63 +3,56 @@
 //! # The crate
 //!
 //! - [`Client`]: one value for every call, configured like the official CLI
-//!   ([`Client::from_env`]). It dereferences to the generated client, so **every one of the 43
-//!   operations is a builder chain ending in `.send().await`**, named after the snake case of
-//!   its `operationId`, and `?` turns any failure into the one [`Error`].
-//! - [`pipeline`]: what happens to each of those HTTP requests (auth, retries of exactly the
-//!   request that failed, one deadline across attempts, error capture, `tracing`).
-//! - [`paging`]: one cursor paginator for every list, as `futures::Stream`s of pages or items.
-//! - Workflows: [`drafting`], [`agent`] (registration and the claim), [`approvals`] (co-sign
-//!   waits), [`updates`] (the event feed), [`webhooks`] (signature checks).
+//!   ([`Client::from_env`]). **Every operation of the API is one method of it**, named after
+//!   the snake case of its `operationId` and returning the operation's generated [`builder`]:
+//!   set the parameters and the body, end with `.send().await`, and `?` turns any failure into
+//!   the one [`Error`]. There is no other name for an operation.
+//! - What hangs off the operations ([`prelude`] imports the traits): paging on every list
+//!   operation's builder ([`paging::Paginate`]: `.items()`, `.pages()`, `.collect_all()`), the
+//!   messages of a conversation ([`paging::MessagePages`]), and waiting for the human on what a
+//!   money operation returns ([`approvals::WaitForApproval`]: `.wait(&client)`).
+//! - Workflows over several operations: [`Client::post_job`] ([`drafting`]),
+//!   [`agent::register`] and the claim ceremony ([`agent`]), [`Client::follow_updates`]
+//!   ([`updates`]), [`Client::follow_job_changes`] ([`job_changes`]),
+//!   [`approvals::wait_many`], and webhook signature checks ([`webhooks`]).
+//! - [`pipeline`]: what happens to each HTTP request (auth, retries of exactly the request that
+//!   failed, one deadline across attempts, error capture, `tracing`).
 //!
 //! ```no_run
+//! use opentrain::prelude::*;
+//! use futures::TryStreamExt;
+//!
 //! # async fn demo() -> Result<(), opentrain::Error> {
 //! let client = opentrain::Client::from_env()?;
-//! let me = client.me().await?;
+//! let me = client.get_me().send().await?;
+//! println!("{:?}", me.actor);
+//! let mut proposals = client.list_job_proposals().id("job_123").items();
+//! while let Some(proposal) = proposals.try_next().await? {
+//!     println!("{}", proposal.id);
+//! }
 //! client.close_job().id("job_123").send().await?;
-//! println!("{me:?}");
 //! # Ok(()) }
 //! ```
 //!
 //! ## Vocabulary
 //!
-//! A generated operation is `client.<operation_id in snake case>()`. The facade adds the names
-//! below, where a shorter name or a richer result reads better; each is built on its
-//! operation's builder and goes through the same pipeline. Named reads are `async fn`s that
-//! unwrap their one-field wrapper; requests with options end in `.send()`; waits end in
-//! `.wait()`. Five money and publish requests keep their operation's name and take the id as an
-//! argument (their generated builder stays at `client.raw().<operation>()`).
-//!
-//! | facade | operation | gives |
+//! | to | call | gives |
 //! |---|---|---|
-//! | `me()` | `getMe` | [`types::Me`] |
-//! | `job(id)` | `getJob` | [`types::JobSummary`] |
-//! | `job_facets()` | `getJobFacets` | [`types::JobFacets`] |
-//! | `search()` | `searchJobs` | [`JobSearch`] → [`Paginator`] |
-//! | `job_changes(since)` | `getJobChanges` | [`JobChanges`] follower |
-//! | `my_jobs()` | `listMyJobs` | [`MyJobs`] → [`Paginator`] |
-//! | `proposals(job_id)` | `listJobProposals` | [`JobProposals`] → [`Paginator`] |
-//! | `proposal(id)` | `getProposal` | [`types::Proposal`] (unwrapped) |
-//! | `conversations()`, `messages(conversation_id)` | `listMessages` | [`Paginator`]s |
-//! | `contracts()` | `listContracts` | `Vec<`[`types::Contract`]`>` (unwrapped) |
-//! | `contract(id)` | `getContract` | [`types::Contract`] (unwrapped) |
-//! | `freelancer(id_or_slug)` | `getFreelancer` | [`types::FreelancerProfile`] (unwrapped) |
-//! | `approval(id)` | `getApproval` | [`types::Approval`] (unwrapped) |
-//! | `credits()` | `getCredits` | [`types::CreditsOverview`] |
-//! | `credit_ledger()` | `listCreditLedger` | [`Paginator`] |
-//! | `updates()`, `follow_updates(store)` | `pollUpdates` | [`Paginator`], [`updates::Follow`] |
-//! | `capabilities()` | `getCapabilities` | [`types::DraftCapabilities`] |
-//! | `create_draft(input)` | `createJobDraft` | [`drafting::Draft`] |
-//! | `update_draft(job_id, patch)` | `updateJobDraft` | [`drafting::Draft`] |
-//! | `publish_job(job_id).send()` | `publishJob` | [`drafting::Published`] |
-//! | `post_job(text)….publish()` | create, update, publish | [`drafting::Published`] |
-//! | `hire_from_proposal(id, milestone).send()` | `hireFromProposal` | [`approvals::PendingApproval`] |
-//! | `fund_milestone(id).send()` | `fundMilestone` | [`approvals::PendingApproval`] |
-//! | `approve_milestone(id).send()` | `approveMilestone` | [`approvals::PendingApproval`] |
-//! | `end_contract(id).send()` | `endContract` | [`approvals::ContractEnd`] |
+//! | run any operation | `client.<operation_id>()….send()` | `ResponseValue<`[`types`]`::…>` |
+//! | page a list | `client.list_job_proposals().id(..).items()` (also `search_jobs`, `list_my_jobs`, `list_messages`, `list_credit_ledger`, `poll_updates`) | `Stream` of items, [`paging::Paginator`] |
+//! | read a conversation | `client.list_messages().conversation_id(..).messages()` | [`paging::Paginator`]`<`[`types::Message`]`>` |
+//! | wait for a co-sign | `hire_from_proposal` / `fund_milestone` / `approve_milestone` / `end_contract` `….send().await?.wait(&client)` | [`approvals::Outcome`] |
+//! | wait for many | [`approvals::wait_many`] | [`approvals::ManyOutcomes`] |
+//! | post a job from text | [`Client::post_job`]`(text).answer_with(..).publish()` | [`drafting::Published`] |
+//! | read a draft answer | [`drafting::Draft`]`::from(create_job_draft/update_job_draft answer)` | missing fields, publish-readiness |
+//! | follow the feed | [`Client::follow_updates`]`(store)` | [`updates::Follow`] of [`updates::FeedEvent`]s |
+//! | follow marketplace changes | [`Client::follow_job_changes`]`(since)` | [`job_changes::JobChanges`] |
+//! | register an agent | [`agent::register`], then [`agent::Agent::start_claim`] | [`agent::Agent`], [`agent::ClaimCeremony`] |
+//! | check a webhook | [`webhooks`] | the verified event |
 //!
-//! Every other operation is its generated builder, e.g.
-//! `client.send_message().body(..).send().await?` or `client.create_webhook().body(..).send()`.
+//! Request bodies are built with the generated types' builders
+//! (`types::SendMessageRequest::builder().content("Hi")`): every generated struct is
+//! `#[non_exhaustive]`, so a field the spec adds later breaks no code that builds one.
 //!
 //! ## Tracing
 //!

@@ -24,7 +24,7 @@
 //! # async fn demo() -> Result<(), opentrain::Error> {
 //! use opentrain::agent::{self, Registration};
 //! let agent = agent::register(&Registration::default().agent_name("Claude Code")).await?;
-//! let me = agent.client().me().await?; // works at once, with the pre-claim scopes
+//! let me = agent.client().get_me().send().await?; // works at once, with the pre-claim scopes
 //! # let _ = me;
 //! let claim = agent.start_claim("owner@example.com").await?;
 //! if let (Some(uri), Some(code)) = (&claim.verification_uri, &claim.user_code) {

@@ -76,7 +76,7 @@ impl Deadline {
 /// randomised to between half and all of that), and ends with:
 ///
 /// - `Ok(`[`Outcome`]`)` once the approval is confirmed, declined or expired;
-/// - [`Error::ApprovalTimeout`] when `max_wait` (default [`DEFAULT_MAX_WAIT`]) ran out while
+/// - [`Error::ApprovalTimeout`] when `max_wait` (default one hour) ran out while
 ///   it was pending. The last poll happens at the deadline. A status this client does not
 ///   know counts as pending;
 /// - the error of a poll that failed after the client's [`RetryPolicy`](crate::RetryPolicy) (polls are reads, so

@@ -49,7 +49,10 @@ mod patch;
 mod post;
 mod terminal;
 
-pub use answer::{Answer, Answerer, ExampleAnswerer, MapAnswerer, SkipAll};
+pub use answer::{
+    AFunction, AnAnswerer, Answer, Answerer, ExampleAnswerer, FnAnswerer, IntoAnswerer, MapAnswerer,
+    SkipAll,
+};
 pub use draft::{Draft, MissingField, Published};
 pub use error::PostJobError;
 pub use input::DraftInput;

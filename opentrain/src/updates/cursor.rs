@@ -34,7 +34,7 @@ impl Checkpoint {
 
 /// Where a follower keeps its feed position between runs.
 ///
-/// `load` is called once when a [`Follow`] stream starts; `save` each time an event is
+/// `load` is called once when a [`Follow`](super::Follow) stream starts; `save` each time an event is
 /// committed. Implement it for a database row, a key-value store, ...; wrap a failure of your
 /// own in [`CursorStoreError::Other`].
 ///

@@ -4,7 +4,7 @@
 //! [`Client::follow_updates`] turns `GET /updates` (the `poll_updates` operation) into an
 //! endless [`Stream`] of [`FeedEvent`]s, oldest first. It starts after the cursor kept in a
 //! [`CursorStore`] ([`FileCursorStore`], [`MemoryCursorStore`] or your own), drains the feed
-//! page by page, and when the feed is caught up polls it again after a [`Backoff`](crate::Backoff) delay
+//! page by page, and when the feed is caught up polls it again after a [`crate::Backoff`] delay
 //! (1 s doubling to 30 s by default, back to 1 s whenever events arrive).
 //!
 //! **At least once.** An event is yielded *before* its cursor is saved. Nothing is saved until
