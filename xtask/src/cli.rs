@@ -15,10 +15,14 @@ use std::time::Duration;
 pub const USAGE: &str = "\
 usage: cargo xtask spec <command> [options]
        cargo xtask generate [--check] [--spec PATH]
+       cargo xtask public-api [--check]
 
 generate [--check] [--spec PATH]
       write the raw client (opentrain-gen/src/generated/, opentrain-types/src/generated/) from the spec;
       --check: exit 1, listing the stale files, when they differ from what the spec gives
+public-api [--check]
+      list the public API of the opentrain crate (rustdoc JSON) into opentrain/public-api.txt;
+      --check: exit 1, with the difference, when the checked-in list is stale
 
 commands:
   refresh [--url URL] [--out PATH] [--timeout SECS] [--allow-lossy]
@@ -94,6 +98,11 @@ pub enum Command {
         /// `--check`.
         check: bool,
     },
+    /// `public-api`.
+    PublicApi {
+        /// `--check`.
+        check: bool,
+    },
     /// `help`, `--help`, `-h`.
     Help,
 }
@@ -134,6 +143,18 @@ pub fn parse(args: &[String]) -> Result<Command, Error> {
                 spec: spec.unwrap_or_else(default_spec_path),
                 check,
             });
+        }
+        Some("public-api") => {
+            let mut check = false;
+            for arg in it {
+                match arg {
+                    "--check" => check = true,
+                    other => {
+                        return Err(usage(format!("unknown option `{other}` for public-api")));
+                    }
+                }
+            }
+            return Ok(Command::PublicApi { check });
         }
         Some(other) => return Err(usage(format!("unknown task `{other}`"))),
     }
@@ -374,6 +395,9 @@ fn execute(command: Command, out: &mut dyn Write, err: &mut dyn Write) -> Result
             );
             Ok(exit::OK)
         }
+        Command::PublicApi { check } => {
+            crate::public_api::run(&crate::workspace_root(), check, out, err)
+        }
         Command::Check { spec } => {
             let doc = fetch::read_spec_file(&spec)?;
             let violations = opentrain_spec::check(&doc);
@@ -461,6 +485,20 @@ mod tests {
         };
         assert_eq!(url, DEFAULT_URL);
         assert!(out.ends_with("openapi.json"));
+    }
+
+    #[test]
+    fn parses_public_api() {
+        assert_eq!(
+            parse(&args("public-api")).unwrap(),
+            Command::PublicApi { check: false }
+        );
+        assert_eq!(
+            parse(&args("public-api --check")).unwrap(),
+            Command::PublicApi { check: true }
+        );
+        let e = parse(&args("public-api --spec x")).unwrap_err().to_string();
+        assert!(e.contains("unknown option `--spec` for public-api"), "{e}");
     }
 
     #[test]

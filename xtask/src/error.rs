@@ -22,6 +22,11 @@ pub enum Error {
         message: String,
     },
 
+    /// The public API of `opentrain` could not be listed (rustdoc failed, its JSON is missing or
+    /// unreadable).
+    #[error("cannot list the public API of `opentrain`: {0}")]
+    PublicApi(String),
+
     /// The command line could not be understood.
     #[error("{0}\n\n{usage}", usage = crate::cli::USAGE)]
     Usage(String),

@@ -2,8 +2,9 @@
 //! tests share: `spec refresh` (fetch the served spec, convert 3.1 to 3.0.3, canonicalize, gate,
 //! write atomically), `spec drift` (a structural, breaking/additive diff against the committed
 //! `openapi.json`), `spec check` (the generator-constraint gate of [`opentrain_spec::check`]) and
-//! `spec fmt` (rewrite a spec in canonical form), and `generate [--check]` (write, or verify,
-//! the checked-in raw client of `opentrain-gen`).
+//! `spec fmt` (rewrite a spec in canonical form), `generate [--check]` (write, or verify,
+//! the checked-in raw client of `opentrain-gen`) and `public-api [--check]` (write, or verify,
+//! the reviewed list of the `opentrain` crate's public API).
 //!
 //! Every command is a function here ([`refresh::refresh`], [`drift::diff`], [`cli::run`], ...)
 //! so tests call them directly, against local servers and temporary copies of the spec.
@@ -15,6 +16,7 @@ mod error;
 pub mod fetch;
 pub mod fsutil;
 pub mod generate;
+pub mod public_api;
 pub mod refresh;
 
 pub use error::Error;
@@ -48,6 +50,12 @@ pub fn default_spec_path() -> PathBuf {
         Some(p) if p.exists() => p,
         _ => PathBuf::from("openapi.json"),
     }
+}
+
+/// The workspace root: the parent of this crate's directory, fixed at compile time.
+pub fn workspace_root() -> PathBuf {
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
 }
 
 /// The number of operations and of component schemas of a spec, for summaries.
