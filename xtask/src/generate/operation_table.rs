@@ -1,0 +1,311 @@
+//! The operation table, `opentrain-gen/src/generated/operations.rs`: what the spec says of each
+//! operation (method, path, tag, statuses, whether it needs no token, whether its success
+//! carries a secret) joined with what progenitor generated for it (the client method and the
+//! success type, read from the generated code), plus the `for_each_operation!` macro that hands
+//! every operation method to the facade. Every operation must have its client method and every
+//! client method its row, or the generation fails: the transport looks each request up by
+//! method name.
+
+use quote::quote;
+
+/// The operation table: what the spec says of each operation, joined with what progenitor
+/// generated for it (client method and success type, read from the generated code itself).
+pub(super) fn operations_source(
+    doc: &serde_json::Value,
+    file: &syn::File,
+) -> Result<String, String> {
+    let generated = generated_methods(file);
+    let mut rows = Vec::new();
+    let mut lookup = Vec::new();
+    let mut listed = std::collections::BTreeSet::new();
+    for (index, op) in opentrain_spec::operations(doc).into_iter().enumerate() {
+        let id = op.id().unwrap_or_default().to_owned();
+        let method_name = snake_case(&id);
+        let statuses = |success: bool| -> Vec<u16> {
+            op.op
+                .get("responses")
+                .and_then(serde_json::Value::as_object)
+                .map(|r| {
+                    r.keys()
+                        .filter(|k| k.starts_with('2') == success)
+                        .filter_map(|k| k.parse().ok())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let (success, errors) = (statuses(true), statuses(false));
+        // `2XX`-style keys: the hundreds digit of each range.
+        let ranges: Vec<u16> = op
+            .op
+            .get("responses")
+            .and_then(serde_json::Value::as_object)
+            .map(|r| {
+                r.keys()
+                    .filter(|k| k.len() == 3 && k.ends_with("XX"))
+                    .filter_map(|k| k[..1].parse().ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let tag = op
+            .op
+            .pointer("/tags/0")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default();
+        let tokenless = op
+            .op
+            .get("security")
+            .and_then(serde_json::Value::as_array)
+            .is_some_and(Vec::is_empty);
+        let carries_secret = op
+            .op
+            .get("responses")
+            .and_then(serde_json::Value::as_object)
+            .is_some_and(|responses| {
+                responses
+                    .iter()
+                    .filter(|(status, _)| status.starts_with('2'))
+                    .any(|(_, response)| holds_secret(doc, response, 0))
+            });
+        let method = op.method.to_uppercase();
+        let path = op.path;
+        // Every operation of the spec has its client method and every client method its row:
+        // the transport looks each request's operation up by method name, and a request it
+        // could not look up must be impossible, not a silent fallback at run time.
+        let Some(found) = generated.get(&method_name) else {
+            return Err(format!(
+                "operation `{id}` ({method} {path}): progenitor generated no client method \
+                 `{method_name}`; the operation table cannot describe it",
+                method = op.method.to_uppercase(),
+                path = op.path
+            ));
+        };
+        let client_method = method_name.as_str();
+        lookup.push(quote! { #client_method => Some(&OPERATIONS[#index]), });
+        listed.insert(method_name.clone());
+        let (decode, debug) = match found.as_ref() {
+            Some(ty) => {
+                let ty: syn::Type = syn::parse_str(&ty.replace("types ::", "crate::types::"))
+                    .map_err(|e| format!("cannot read the success type of {id}: {e}"))?;
+                (
+                    quote! { Some(|bytes: &[u8]| serde_json::from_slice::<#ty>(bytes).and_then(|v| serde_json::to_value(&v))) },
+                    quote! { Some(|bytes: &[u8]| serde_json::from_slice::<#ty>(bytes).map(|v| format!("{v:?}"))) },
+                )
+            }
+            None => (quote! { None }, quote! { None }),
+        };
+        rows.push(quote! {
+            Operation {
+                operation_id: #id,
+                method: #method,
+                path: #path,
+                tag: #tag,
+                client_method: #client_method,
+                success_statuses: &[#(#success),*],
+                error_statuses: &[#(#errors),*],
+                status_ranges: &[#(#ranges),*],
+                tokenless: #tokenless,
+                carries_secret: #carries_secret,
+                decode_success: #decode,
+                debug_success: #debug,
+            }
+        });
+    }
+    if let Some(stray) = generated.keys().find(|m| !listed.contains(*m)) {
+        return Err(format!(
+            "progenitor generated the client method `{stray}`, which no operationId of the spec \
+             names (its snake case); the operation table cannot describe it"
+        ));
+    }
+    let methods: Vec<&String> = generated.keys().collect();
+    let forwarded = operation_methods(file);
+    let file = quote! {
+        /// Hands `$callback!` every operation method of `Client`, in name order, as
+        /// `#[doc = ..] method => Builder;` entries (the method's doc comment, its name and its
+        /// builder type in `builder`). The `opentrain` facade gives its own `Client` the same
+        /// methods with it, so a new operation of the spec appears there on regeneration.
+        #[doc(hidden)]
+        #[macro_export]
+        macro_rules! for_each_operation {
+            ($callback:ident) => {
+                $callback! { #(#forwarded)* }
+            };
+        }
+
+        /// Every operation of `openapi.json`, in path then method order.
+        pub const OPERATIONS: &[Operation] = &[#(#rows),*];
+        /// The operation methods progenitor generated on `Client`, read from the generated code.
+        pub const CLIENT_METHODS: &[&str] = &[#(#methods),*];
+
+        impl Operation {
+            /// The operation a generated `Client` method runs, by the method's name (what
+            /// progenitor passes to the transport hook as `OperationInfo::operation_id`).
+            /// Every generated method is here: `cargo xtask generate` fails otherwise.
+            pub fn by_client_method(name: &str) -> Option<&'static Operation> {
+                match name {
+                    #(#lookup)*
+                    _ => None,
+                }
+            }
+        }
+    };
+    let file: syn::File =
+        syn::parse2(file).map_err(|e| format!("operation table is invalid: {e}"))?;
+    Ok(prettyplease::unparse(&file))
+}
+
+/// Whether `schema` (a response, a schema, following `$ref`s) holds a `format: password`
+/// string anywhere.
+fn holds_secret(doc: &serde_json::Value, schema: &serde_json::Value, depth: usize) -> bool {
+    use serde_json::Value;
+    if depth > 32 {
+        return false;
+    }
+    match schema {
+        Value::Object(map) => {
+            if map.get("format").and_then(Value::as_str) == Some("password") {
+                return true;
+            }
+            if let Some(target) = map.get("$ref").and_then(Value::as_str) {
+                return target
+                    .strip_prefix('#')
+                    .and_then(|pointer| doc.pointer(pointer))
+                    .is_some_and(|resolved| holds_secret(doc, resolved, depth + 1));
+            }
+            map.iter()
+                .filter(|(key, _)| !matches!(key.as_str(), "example" | "examples" | "description"))
+                .any(|(_, value)| holds_secret(doc, value, depth + 1))
+        }
+        Value::Array(items) => items.iter().any(|v| holds_secret(doc, v, depth + 1)),
+        _ => false,
+    }
+}
+
+/// The `#[doc = ..] method => Builder;` entries of every operation method of the generated
+/// `Client` (a method returning a `builder::` type), in name order.
+fn operation_methods(file: &syn::File) -> Vec<proc_macro2::TokenStream> {
+    use quote::ToTokens;
+    let mut methods = std::collections::BTreeMap::new();
+    for item in &file.items {
+        let syn::Item::Impl(imp) = item else { continue };
+        if imp.trait_.is_some() || imp.self_ty.to_token_stream().to_string() != "Client" {
+            continue;
+        }
+        for it in &imp.items {
+            if let syn::ImplItem::Fn(f) = it
+                && let syn::ReturnType::Type(_, ty) = &f.sig.output
+                && let syn::Type::Path(p) = ty.as_ref()
+                && p.path
+                    .segments
+                    .first()
+                    .is_some_and(|s| s.ident == "builder")
+                && let Some(last) = p.path.segments.last()
+            {
+                let docs = f.attrs.iter().filter(|a| a.path().is_ident("doc"));
+                let (name, builder) = (&f.sig.ident, &last.ident);
+                methods.insert(name.to_string(), quote! { #(#docs)* #name => #builder; });
+            }
+        }
+    }
+    methods.into_values().collect()
+}
+
+/// `Client` method name → the success type its builder's `send` returns (`None` for no body).
+fn generated_methods(file: &syn::File) -> std::collections::BTreeMap<String, Option<String>> {
+    use quote::ToTokens;
+    let mut builder_of = std::collections::BTreeMap::new();
+    let mut success_of = std::collections::BTreeMap::new();
+    for item in &file.items {
+        match item {
+            syn::Item::Impl(imp)
+                if imp.trait_.is_none()
+                    && imp.self_ty.to_token_stream().to_string() == "Client" =>
+            {
+                for it in &imp.items {
+                    if let syn::ImplItem::Fn(f) = it
+                        && let syn::ReturnType::Type(_, ty) = &f.sig.output
+                        && let syn::Type::Path(p) = ty.as_ref()
+                        && p.path
+                            .segments
+                            .first()
+                            .is_some_and(|s| s.ident == "builder")
+                        && let Some(last) = p.path.segments.last()
+                    {
+                        builder_of.insert(f.sig.ident.to_string(), last.ident.to_string());
+                    }
+                }
+            }
+            syn::Item::Mod(m) if m.ident == "builder" => {
+                for it in m.content.iter().flat_map(|(_, items)| items) {
+                    let syn::Item::Impl(imp) = it else { continue };
+                    let syn::Type::Path(p) = imp.self_ty.as_ref() else {
+                        continue;
+                    };
+                    let Some(name) = p.path.segments.last().map(|s| s.ident.to_string()) else {
+                        continue;
+                    };
+                    for f in &imp.items {
+                        if let syn::ImplItem::Fn(f) = f
+                            && f.sig.ident == "send"
+                            && let syn::ReturnType::Type(_, ty) = &f.sig.output
+                        {
+                            success_of.insert(name.clone(), response_value_arg(ty));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    builder_of
+        .into_iter()
+        .map(|(method, builder)| {
+            let ty = success_of.get(&builder).cloned().flatten();
+            (method, ty)
+        })
+        .collect()
+}
+
+/// From `Result<ResponseValue<T>, Error<E>>`, the text of `T` unless it is `()` or `ByteStream`.
+fn response_value_arg(ty: &syn::Type) -> Option<String> {
+    use quote::ToTokens;
+    let syn::Type::Path(result) = ty else {
+        return None;
+    };
+    let syn::PathArguments::AngleBracketed(args) = &result.path.segments.last()?.arguments else {
+        return None;
+    };
+    let syn::GenericArgument::Type(syn::Type::Path(rv)) = args.args.first()? else {
+        return None;
+    };
+    let syn::PathArguments::AngleBracketed(inner) = &rv.path.segments.last()?.arguments else {
+        return None;
+    };
+    let syn::GenericArgument::Type(t) = inner.args.first()? else {
+        return None;
+    };
+    let text = t.to_token_stream().to_string();
+    (text != "()" && text != "ByteStream").then_some(text)
+}
+
+/// progenitor's method name for an operationId (heck's snake case for camelCase ids).
+fn snake_case(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() {
+            let prev_lower =
+                i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            let prev_upper = i > 0 && chars[i - 1].is_ascii_uppercase();
+            if i > 0 && (prev_lower || (prev_upper && next_lower)) {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else if c == '-' || c == ' ' || c == '.' {
+            out.push('_');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
