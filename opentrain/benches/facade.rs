@@ -1,12 +1,12 @@
 //! The facade's two performance goals, measured in one run and printed as ratios:
 //!
-//! (a) throughput of a facade call (`client.me()`, the client as `Client::builder()` makes it:
-//!     30 s attempt timeout, default retries, 120 s deadline) against the same request made
-//!     with plain `reqwest` + `serde_json` into the same generated type, on the facade's own
-//!     `reqwest::Client` (same pool, same timeout), both against a keep-alive HTTP server on
-//!     127.0.0.1 (floor: facade >= 0.95x plain). The generated client on the same pool with
-//!     only the two headers added (no facade pipeline) is measured too, to show where any
-//!     overhead lives. The paths take turns request by request, every path after every other
+//! (a) throughput of a facade call (`client.get_me().send()`, the client as `Client::builder()`
+//!     makes it: 30 s attempt timeout, default retries, 120 s deadline) against the same
+//!     request made with plain `reqwest` + `serde_json` into the same generated type, on a
+//!     `reqwest::Client` configured as the facade configures its own (same timeouts), both
+//!     against a keep-alive HTTP server on 127.0.0.1 (floor: facade >= 0.95x plain). The
+//!     generated client on that same `reqwest::Client` with only the two headers added (no
+//!     facade pipeline) is measured too, to show where any overhead lives. The paths take turns request by request, every path after every other
 //!     equally often, so load on a shared machine hits them alike;
 //! (b) peak memory (VmHWM) of a child process streaming 10,000 and 100,000 ledger entries
 //!     through the paginator in pages of 100 (goal: flat, independent of the item count).
@@ -19,6 +19,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use futures::TryStreamExt;
+use opentrain::paging::Paginate;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
@@ -66,13 +67,13 @@ impl HeadersOnly {
     }
 }
 
-impl opentrain::raw::transport::Pipeline for HeadersOnly {
+impl opentrain_gen::transport::Pipeline for HeadersOnly {
     fn execute<'a>(
         &'a self,
         http: &'a reqwest::Client,
         mut request: reqwest::Request,
-        _operation: &'static opentrain::raw::operations::Operation,
-    ) -> opentrain::raw::transport::BoxFuture<'a, reqwest::Result<reqwest::Response>> {
+        _operation: &'static opentrain_gen::operations::Operation,
+    ) -> opentrain_gen::transport::BoxFuture<'a, reqwest::Result<reqwest::Response>> {
         let headers = request.headers_mut();
         headers.insert(reqwest::header::AUTHORIZATION, self.authorization.clone());
         headers.insert(
@@ -104,11 +105,17 @@ async fn throughput(calls: u32, rounds: usize) {
         .token(TOKEN)
         .build()
         .expect("facade client");
-    let http = client.http().clone();
-    let generated = opentrain::raw::Client::new_with_client(
+    // The `reqwest::Client` the facade builds for itself: the attempt timeout, and the
+    // connect timeout cut to 10 s.
+    let http = reqwest::Client::builder()
+        .timeout(opentrain::DEFAULT_TIMEOUT)
+        .connect_timeout(opentrain::DEFAULT_TIMEOUT.min(Duration::from_secs(10)))
+        .build()
+        .expect("plain client");
+    let generated = opentrain_gen::Client::new_with_client(
         &format!("{base}/api/public/v1"),
         http.clone(),
-        opentrain::raw::transport::Transport::new(HeadersOnly::new()),
+        opentrain_gen::transport::Transport::new(HeadersOnly::new()),
     );
     let url = format!("{base}/api/public/v1/auth/me");
 
@@ -121,7 +128,7 @@ async fn throughput(calls: u32, rounds: usize) {
             .header(reqwest::header::ACCEPT, "application/json")
             .header(
                 "api-version",
-                <opentrain::raw::Client as opentrain::raw::ClientInfo<_>>::api_version(),
+                <opentrain_gen::Client as opentrain_gen::ClientInfo<_>>::api_version(),
             )
             .send()
             .await
@@ -132,7 +139,7 @@ async fn throughput(calls: u32, rounds: usize) {
     };
     // Warm the pool and every code path.
     for _ in 0..50 {
-        client.me().await.expect("facade warm-up");
+        client.get_me().send().await.expect("facade warm-up");
         plain(&http).await;
         generated.get_me().send().await.expect("generated warm-up");
     }
@@ -148,7 +155,7 @@ async fn throughput(calls: u32, rounds: usize) {
                 let start = Instant::now();
                 match path {
                     0 => drop(std::hint::black_box(
-                        client.me().await.expect("facade call"),
+                        client.get_me().send().await.expect("facade call"),
                     )),
                     1 => drop(std::hint::black_box(plain(&http).await)),
                     _ => drop(std::hint::black_box(
@@ -169,7 +176,7 @@ async fn throughput(calls: u32, rounds: usize) {
         "throughput: {rounds} rounds x {calls} sequential GET /auth/me per path, interleaved, median round"
     );
     println!(
-        "  facade client.me()              {:>10.0} req/s",
+        "  facade client.get_me().send()   {:>10.0} req/s",
         median(facade_rps)
     );
     println!(
@@ -239,7 +246,7 @@ async fn child_stream(items: u64) {
         .token(TOKEN)
         .build()
         .expect("facade client");
-    let mut stream = client.credit_ledger().limit(100).items();
+    let mut stream = client.list_credit_ledger().limit(100u64).items();
     let mut seen = 0u64;
     let mut cents = 0i64;
     while let Some(entry) = stream.try_next().await.expect("page") {

@@ -24,9 +24,11 @@ use std::time::{Duration, Instant};
 
 use futures::TryStreamExt;
 use opentrain::agent::{self, AgentConfig, Registration};
-use opentrain::approvals::{Confirmation, Milestone, Outcome};
+use opentrain::approvals::{Confirmation, Outcome, WaitForApproval};
 use opentrain::config::CredentialsFile;
-use opentrain::drafting::{Answer, DraftInput, ExampleAnswerer, MissingField};
+use opentrain::drafting::{Answer, Draft, DraftInput, ExampleAnswerer, MissingField, Published};
+use opentrain::paging::Paginate;
+use opentrain::types::{HireMilestone, HireRequest};
 use opentrain::{Client, Error};
 use opentrain_sandbox::Sandbox;
 
@@ -121,7 +123,7 @@ async fn offline() -> Run {
 async fn live(client: Client) -> Run {
     println!("Using the OpenTrain API at {}.\n", client.base_url());
     step(1, "who am I");
-    let me = client.me().await?;
+    let me = client.get_me().send().await.map_err(Error::from)?;
     let org = me
         .account
         .as_ref()
@@ -130,9 +132,11 @@ async fn live(client: Client) -> Run {
     step(2, "capabilities");
     print_capabilities(&client).await?;
     step(3, "draft from a sentence");
-    let draft = client
-        .create_draft(DraftInput::text(JOB).idempotency_key("opentrain-rs-quickstart-v1"))
-        .await?;
+    let draft = create_draft(
+        &client,
+        DraftInput::text(JOB).idempotency_key("opentrain-rs-quickstart-v1"),
+    )
+    .await?;
     println!(
         "       draft {} is {}publish-ready; review it at {}",
         draft.job_id(),
@@ -150,17 +154,34 @@ async fn live(client: Client) -> Run {
         println!("       still to answer: {}", field.question());
     }
     step(4, "your jobs (first page)");
-    let jobs = client.my_jobs().max_items(10).collect_all().await?;
+    let jobs = client
+        .list_my_jobs()
+        .paginate()
+        .max_items(10)
+        .collect_all()
+        .await?;
     println!("       {} job(s)", jobs.len());
     step(5, "updates feed (first 50 events)");
-    let events = client.updates().max_items(50).collect_all().await?;
+    let events = client
+        .poll_updates()
+        .paginate()
+        .max_items(50)
+        .collect_all()
+        .await?;
     println!("       {} event(s)", events.len());
     println!("\nPublishing and hiring are not run against the real API by this example.");
     Ok(())
 }
 
+/// A draft from `input`: the `create_job_draft` operation, its answer read as a [`Draft`].
+async fn create_draft(client: &Client, input: DraftInput) -> Result<Draft, Error> {
+    let body = input.to_request()?;
+    let envelope = client.create_job_draft().body(body).send().await?;
+    Ok(Draft::from(envelope.into_inner()))
+}
+
 async fn print_capabilities(client: &Client) -> Result<(), Error> {
-    let caps = client.capabilities().await?;
+    let caps = client.get_capabilities().send().await?;
     let flags = serde_json::to_value(&caps.capabilities).unwrap_or_default();
     let on: Vec<&str> = flags
         .as_object()
@@ -181,9 +202,11 @@ async fn run_lifecycle(client: &Client, sandbox: &Sandbox) -> Run {
     print_capabilities(client).await?;
 
     step(4, "draft from a sentence");
-    let draft = client
-        .create_draft(DraftInput::text(JOB).idempotency_key("quickstart-draft-1"))
-        .await?;
+    let draft = create_draft(
+        client,
+        DraftInput::text(JOB).idempotency_key("quickstart-draft-1"),
+    )
+    .await?;
     println!(
         "       draft {}: {} field(s) missing",
         draft.job_id(),
@@ -201,7 +224,15 @@ async fn run_lifecycle(client: &Client, sandbox: &Sandbox) -> Run {
     println!("       {} is publish-ready", ready.job_id());
 
     step(6, "publish");
-    let published = client.publish_job(ready.job_id()).send().await?;
+    let published = Published::from(
+        client
+            .publish_job()
+            .id(ready.job_id())
+            .send()
+            .await
+            .map_err(Error::from)?
+            .into_inner(),
+    );
     println!(
         "       job {} is live at {}",
         published.job_id,
@@ -209,7 +240,11 @@ async fn run_lifecycle(client: &Client, sandbox: &Sandbox) -> Run {
     );
 
     step(7, "list proposals");
-    let proposals = client.proposals(&published.job_id).collect_all().await?;
+    let proposals = client
+        .list_job_proposals()
+        .id(&published.job_id)
+        .collect_all()
+        .await?;
     for p in &proposals {
         let who = p
             .candidate
@@ -229,18 +264,22 @@ async fn run_lifecycle(client: &Client, sandbox: &Sandbox) -> Run {
 
     step(8, "hire (this asks a human to co-sign)");
     let pending = client
-        .hire_from_proposal(
-            &chosen.id,
-            Milestone::usd(150.0)
-                .name("First 2,000 labels")
-                .due_date("2026-12-31"),
+        .hire_from_proposal()
+        .proposal_id(&chosen.id)
+        .body(
+            HireRequest::builder().milestone(
+                HireMilestone::builder()
+                    .amount(150.0)
+                    .name("First 2,000 labels".to_owned())
+                    .due_date("2026-12-31".to_owned()),
+            ),
         )
         .send()
-        .await?;
+        .await
+        .map_err(Error::from)?;
     println!(
         "       approval {} waits at {}",
-        pending.id(),
-        pending.approval_url()
+        pending.approval.id, pending.approval.approval_url
     );
 
     step(9, "wait for the approval");
@@ -252,7 +291,7 @@ async fn run_lifecycle(client: &Client, sandbox: &Sandbox) -> Run {
     // The scripted human: opens the link a moment later and confirms.
     let human = async {
         tokio::time::sleep(Duration::from_millis(600)).await;
-        sandbox.confirm_approval(pending.id())
+        sandbox.confirm_approval(&pending.approval.id)
     };
     let (outcome, confirmed) = tokio::join!(wait, human);
     confirmed?;
@@ -271,7 +310,14 @@ async fn run_lifecycle(client: &Client, sandbox: &Sandbox) -> Run {
     println!("       confirmed");
 
     step(10, "read the contract");
-    let contract = client.contract(&contract_id).await?;
+    let contract = client
+        .get_contract()
+        .contract_id(&contract_id)
+        .send()
+        .await
+        .map_err(Error::from)?
+        .into_inner()
+        .contract;
     println!(
         "       {} ({}) with {} milestone(s)",
         contract.id,
@@ -280,7 +326,7 @@ async fn run_lifecycle(client: &Client, sandbox: &Sandbox) -> Run {
     );
 
     step(11, "poll updates");
-    let events: Vec<_> = client.updates().items().try_collect().await?;
+    let events: Vec<_> = client.poll_updates().items().try_collect().await?;
     let mut by_type: BTreeMap<String, usize> = BTreeMap::new();
     for e in &events {
         *by_type.entry(e.type_.to_string()).or_default() += 1;

@@ -31,7 +31,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "me: request id {:?}",
         opentrain::request_id(me.headers()).unwrap_or_default()
     );
-    let credits = client.credits().await?;
+    let credits = client
+        .get_credits()
+        .send()
+        .await
+        .map_err(opentrain::Error::from)?;
     println!("credits: {:?}", credits.credits);
     Ok(())
 }

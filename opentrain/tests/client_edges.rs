@@ -6,6 +6,7 @@ mod common;
 
 use mockito::Matcher;
 use opentrain::config::Secret;
+use opentrain::paging::Paginate;
 
 #[tokio::test]
 async fn with_token_keeps_the_custom_user_agent_and_sends_the_new_token() {
@@ -27,7 +28,7 @@ async fn with_token_keeps_the_custom_user_agent_and_sends_the_new_token() {
     let second = first
         .with_token(Secret::new("ot_pat_second_token"))
         .unwrap();
-    second.me().await.unwrap();
+    second.get_me().send().await.unwrap();
     me.assert_async().await;
 }
 
@@ -52,7 +53,7 @@ async fn an_updates_page_without_has_more_that_echoes_the_cursor_ends_the_feed()
         .create_async()
         .await;
     let events = common::client(&server)
-        .updates()
+        .poll_updates()
         .collect_all()
         .await
         .unwrap();
@@ -84,7 +85,7 @@ async fn https_is_spoken_by_default() {
         .retry(opentrain::RetryPolicy::none())
         .build()
         .unwrap();
-    let outcome = client.me().await;
+    let outcome = client.get_me().send().await.map_err(opentrain::Error::from);
     assert!(
         matches!(outcome, Err(opentrain::Error::Transport { .. })),
         "{outcome:?}"

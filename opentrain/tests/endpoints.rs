@@ -1,10 +1,11 @@
-//! The named list methods on the wire: the filters each one sends, paging across pages with a
+//! The list operations paged on the wire: the filters each one sends, paging across pages with a
 //! 503 burst in the middle, message mode's unnamed array, and the `/jobs/changes` windows.
 
 mod common;
 
 use futures::TryStreamExt;
 use mockito::Matcher;
+use opentrain::paging::{MessagePages, Paginate};
 use serde_json::{Value, json};
 
 fn fixture(name: &str) -> Value {
@@ -73,9 +74,10 @@ async fn proposals_page_through_three_pages_with_the_status_filter_and_survive_a
         .await;
 
     let ids: Vec<String> = common::client(&server)
-        .proposals("job_7")
+        .list_job_proposals()
+        .id("job_7")
         .status("SHORTLISTED")
-        .limit(2)
+        .limit(2u64)
         .items()
         .map_ok(|p| p.id)
         .try_collect()
@@ -117,8 +119,8 @@ async fn search_sends_every_filter_and_no_token_is_needed() {
         .build()
         .unwrap();
     let jobs = client
-        .search()
-        .query("audio")
+        .search_jobs()
+        .q("audio")
         .category("transcription")
         .language("German")
         .country("DE")
@@ -166,8 +168,10 @@ async fn message_mode_reads_the_one_array_whatever_its_key_and_keeps_the_directi
         .create_async()
         .await;
     let ids: Vec<String> = common::client(&server)
-        .messages("conv_1")
+        .list_messages()
+        .conversation_id("conv_1")
         .direction("newer")
+        .messages()
         .items()
         .map_ok(|m| m.id)
         .try_collect()
@@ -189,7 +193,9 @@ async fn message_mode_with_two_unknown_arrays_is_a_decode_error_not_a_guess() {
         .create_async()
         .await;
     let err = common::client(&server)
-        .messages("conv_1")
+        .list_messages()
+        .conversation_id("conv_1")
+        .messages()
         .collect_all()
         .await
         .unwrap_err();
@@ -214,7 +220,7 @@ async fn conversations_send_the_list_mode_filters() {
         .create_async()
         .await;
     let conversations = common::client(&server)
-        .conversations()
+        .list_messages()
         .filter("proposal")
         .unread_only(true)
         .collect_all()
@@ -224,6 +230,9 @@ async fn conversations_send_the_list_mode_filters() {
     assert_eq!(conversations[0].unread_count, Some(1));
     mock.assert_async().await;
 }
+
+/// The documented cap of changes in one `/jobs/changes` answer (a full window).
+const JOB_CHANGES_CAP: usize = 5_000;
 
 fn changes(since: &str, until: &str, n: usize) -> String {
     let changes: Vec<Value> = (0..n)
@@ -242,7 +251,7 @@ async fn job_changes_catch_up_moves_since_to_until_and_asks_again_after_a_full_w
         .mock("GET", "/api/public/v1/jobs/changes")
         .match_query(Matcher::UrlEncoded("since".into(), t0.into()))
         .with_status(200)
-        .with_body(changes(t0, t1, opentrain::JOB_CHANGES_CAP))
+        .with_body(changes(t0, t1, JOB_CHANGES_CAP))
         .expect(1)
         .create_async()
         .await;
@@ -256,12 +265,12 @@ async fn job_changes_catch_up_moves_since_to_until_and_asks_again_after_a_full_w
         .await;
     let since = t0.parse().unwrap();
     let all: Vec<_> = common::client(&server)
-        .job_changes(since)
+        .follow_job_changes(since)
         .catch_up()
         .try_collect()
         .await
         .unwrap();
-    assert_eq!(all.len(), opentrain::JOB_CHANGES_CAP + 3);
+    assert_eq!(all.len(), JOB_CHANGES_CAP + 3);
     full.assert_async().await;
     rest.assert_async().await;
 }
@@ -291,7 +300,7 @@ async fn job_changes_follow_polls_on_its_interval_and_resumes_from_the_last_unti
     let started = tokio::time::Instant::now();
     let mut stream = Box::pin(
         common::client(&server)
-            .job_changes(t0.parse().unwrap())
+            .follow_job_changes(t0.parse().unwrap())
             .follow(std::time::Duration::from_secs(30)),
     );
     for _ in 0..3 {

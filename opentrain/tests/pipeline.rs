@@ -81,12 +81,16 @@ async fn a_retry_resends_exactly_the_request_that_failed() {
         .expect(1)
         .create_async()
         .await;
-    let draft = client(&server)
-        .create_draft(
-            opentrain::drafting::DraftInput::text("Label 500 images.").idempotency_key("k-1"),
-        )
-        .await
-        .unwrap();
+    let input = opentrain::drafting::DraftInput::text("Label 500 images.").idempotency_key("k-1");
+    let draft = opentrain::drafting::Draft::from(
+        client(&server)
+            .create_job_draft()
+            .body(input.to_request().unwrap())
+            .send()
+            .await
+            .unwrap()
+            .into_inner(),
+    );
     assert!(!draft.job_id().is_empty());
     first.assert_async().await;
     second.assert_async().await;
@@ -102,9 +106,13 @@ async fn a_draft_create_without_an_idempotency_key_is_not_repeated_after_a_502()
         .expect(1)
         .create_async()
         .await;
+    let input = opentrain::drafting::DraftInput::text("Label 500 images.");
     let err = client(&server)
-        .create_draft("Label 500 images.")
+        .create_job_draft()
+        .body(input.to_request().unwrap())
+        .send()
         .await
+        .map_err(Error::from)
         .unwrap_err();
     assert_eq!(err.status(), Some(502));
     once.assert_async().await;
@@ -133,7 +141,7 @@ async fn a_deadline_that_runs_out_during_an_attempt_is_a_real_timeout_of_that_at
         .await
         .unwrap_err();
     // What the generated code got is reqwest's own timeout error, not a stand-in.
-    let opentrain::raw::Error::CommunicationError(source) = &raw else {
+    let opentrain::OperationError::CommunicationError(source) = &raw else {
         panic!("expected the transport error, got {raw:?}");
     };
     assert!(source.is_timeout(), "{source:?}");
@@ -166,7 +174,12 @@ async fn a_retry_wait_that_would_cross_the_deadline_ends_the_call_with_the_last_
         .build()
         .unwrap();
     assert_eq!(client.deadline(), Some(Duration::from_secs(5)));
-    let err = client.credits().await.unwrap_err();
+    let err = client
+        .get_credits()
+        .send()
+        .await
+        .map_err(Error::from)
+        .unwrap_err();
     let api = err
         .api()
         .unwrap_or_else(|| panic!("expected the 429 itself, got {err:?}"));
@@ -271,9 +284,9 @@ async fn silent_server() -> (String, tokio::task::JoinHandle<()>) {
 }
 
 /// `err` is the timeout of one attempt: reqwest's own timeout error, mapped.
-fn assert_attempt_timeout(err: opentrain::raw::Error<opentrain::types::ErrorEnvelope>) {
+fn assert_attempt_timeout(err: opentrain::OperationError<opentrain::types::ErrorEnvelope>) {
     assert!(
-        matches!(&err, opentrain::raw::Error::CommunicationError(e) if e.is_timeout()),
+        matches!(&err, opentrain::OperationError::CommunicationError(e) if e.is_timeout()),
         "expected reqwest's timeout, got {err:?}"
     );
     let err = Error::from(err);

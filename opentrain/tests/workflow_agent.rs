@@ -375,7 +375,7 @@ async fn on_success_the_file_holds_the_new_token_before_wait_returns_and_the_cli
         .expect(1)
         .create_async()
         .await;
-    client.me().await.unwrap();
+    client.get_me().send().await.unwrap();
     me.assert_async().await;
 }
 

@@ -11,9 +11,7 @@ use common::client;
 use common::wire_log::Log;
 use mockito::{Matcher, Mock, ServerGuard};
 use opentrain::Error;
-use opentrain::approvals::{
-    Confirmation, ContractEnd, Milestone, Outcome, PendingApproval, WaitManyOptions, wait_many,
-};
+use opentrain::approvals::{Confirmation, Outcome, WaitForApproval, WaitManyOptions, wait_many};
 use opentrain::types::{self, ApprovalStatus};
 use serde_json::{Value, json};
 use tokio::time::Instant;
@@ -64,10 +62,9 @@ fn read(id: &str, kind: &str, status: &str, result: Value) -> Value {
     json!({"approval": approval(id, kind, status, result)})
 }
 
-fn pending(id: &str, kind: &str) -> PendingApproval {
-    let approval: types::Approval =
-        serde_json::from_value(approval(id, kind, "pending", Value::Null)).unwrap();
-    PendingApproval::from(approval)
+/// What a money request answers with (its 202 body): the approval to wait for.
+fn pending(id: &str, kind: &str) -> types::ApprovalPending {
+    serde_json::from_value(pending_response(id, kind)).unwrap()
 }
 
 fn approval_path(id: &str) -> String {
@@ -141,37 +138,64 @@ async fn the_four_money_requests_send_what_the_docs_show_and_return_pending_appr
     let client = client(&server);
 
     let hired = client
-        .hire_from_proposal(
-            "prop_1",
-            Milestone::usd(300.0)
-                .name("First labeling batch")
-                .description("Label the first 5,000 posts per the guidelines")
-                .due_date("2026-07-01"),
+        .hire_from_proposal()
+        .proposal_id("prop_1")
+        .body(
+            types::HireRequest::builder()
+                .milestone(
+                    types::HireMilestone::builder()
+                        .amount(300.0)
+                        .name("First labeling batch".to_owned())
+                        .description("Label the first 5,000 posts per the guidelines".to_owned())
+                        .due_date("2026-07-01".to_owned()),
+                )
+                .confirm_not_fit_override(Some(true)),
         )
-        .confirm_not_fit_override()
         .send()
         .await
         .unwrap();
-    assert_eq!(hired.id(), "apr_h");
-    assert_eq!(hired.approval_type().as_str(), "proposal_hire");
-    assert_eq!(hired.status(), &ApprovalStatus::Pending);
+    assert_eq!(hired.approval.id, "apr_h");
+    assert_eq!(hired.approval.type_.as_str(), "proposal_hire");
+    assert_eq!(hired.approval.status, ApprovalStatus::Pending);
     assert_eq!(
-        hired.approval_url(),
+        hired.approval.approval_url,
         "https://app.opentrain.ai/approvals/apr_h"
     );
-    assert!(hired.message().unwrap().contains("human must confirm"));
+    assert!(hired.message.contains("human must confirm"));
 
     assert_eq!(
-        client.fund_milestone("ms_1").send().await.unwrap().id(),
+        client
+            .fund_milestone()
+            .milestone_id("ms_1")
+            .send()
+            .await
+            .unwrap()
+            .approval
+            .id,
         "apr_f"
     );
     assert_eq!(
-        client.approve_milestone("ms_1").send().await.unwrap().id(),
+        client
+            .approve_milestone()
+            .milestone_id("ms_1")
+            .send()
+            .await
+            .unwrap()
+            .approval
+            .id,
         "apr_r"
     );
-    let ended = client.end_contract("ctr_1").send().await.unwrap();
-    assert!(!ended.is_ended());
-    assert_eq!(ended.pending().unwrap().id(), "apr_e");
+    let ended = client
+        .end_contract()
+        .contract_id("ctr_1")
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    match ended {
+        types::EndContractResult::ApprovalPending(p) => assert_eq!(p.approval.id, "apr_e"),
+        other => panic!("expected a pending approval, got {other:?}"),
+    }
 
     assert_all(&[hire, fund, release, end]).await;
     insta::assert_yaml_snapshot!(log.sent());
@@ -200,44 +224,23 @@ async fn end_contract_200_ends_at_once_and_202_waits_for_a_human() {
         .create_async()
         .await;
     let client = client(&server);
-    match client.end_contract("ctr_1").send().await.unwrap() {
-        ContractEnd::Ended(ended) => {
+    let end = |id: &'static str| client.end_contract().contract_id(id).send();
+    match end("ctr_1").await.unwrap().into_inner() {
+        types::EndContractResult::ContractEnded(ended) => {
             assert_eq!(ended.contract_id, "ctr_1");
             assert_eq!(ended.status.as_str(), "ended");
         }
         other => panic!("expected Ended, got {other:?}"),
     }
-    match client.end_contract("ctr_2").send().await.unwrap() {
-        ContractEnd::Pending(p) => {
-            assert_eq!(p.id(), "apr_e");
-            assert_eq!(p.approval_type().as_str(), "contract_end");
+    match end("ctr_2").await.unwrap().into_inner() {
+        types::EndContractResult::ApprovalPending(p) => {
+            assert_eq!(p.approval.id, "apr_e");
+            assert_eq!(p.approval.type_.as_str(), "contract_end");
         }
         other => panic!("expected Pending, got {other:?}"),
     }
     direct.assert_async().await;
     cosigned.assert_async().await;
-}
-
-#[tokio::test]
-async fn a_hire_without_a_milestone_name_or_description_is_refused_before_sending() {
-    let mut server = mockito::Server::new_async().await;
-    let post = no_post(&mut server).await;
-    let client = client(&server);
-    let err = client
-        .hire_from_proposal("prop_1", Milestone::usd(300.0))
-        .send()
-        .await
-        .unwrap_err();
-    assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
-    let err = client
-        .hire_from_proposal(" ", Milestone::usd(300.0).name("Batch"))
-        .send()
-        .await
-        .unwrap_err();
-    assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
-    let err = client.fund_milestone("").send().await.unwrap_err();
-    assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
-    post.assert_async().await;
 }
 
 #[tokio::test(start_paused = true)]
@@ -254,9 +257,11 @@ async fn a_money_request_the_server_may_have_seen_is_never_sent_again() {
         .create_async()
         .await;
     let err = client(&server)
-        .fund_milestone("ms_1")
+        .fund_milestone()
+        .milestone_id("ms_1")
         .send()
         .await
+        .map_err(Error::from)
         .unwrap_err();
     assert_eq!(err.status(), Some(503));
     fund.assert_async().await;
@@ -427,7 +432,7 @@ async fn an_approval_already_resolved_is_reported_without_a_request() {
     ))
     .unwrap();
     let started = Instant::now();
-    let outcome = PendingApproval::from(done).wait(&client).await.unwrap();
+    let outcome = done.wait(&client).await.unwrap();
     assert_eq!(
         outcome.confirmation(),
         Some(&Confirmation::ContractEnded {

@@ -13,10 +13,10 @@ use common::wire_log::Log;
 use common::{client, client_with};
 use futures::TryStreamExt;
 use mockito::{Matcher, Mock, ServerGuard};
+use opentrain::Backoff;
 use opentrain::types::ApprovalStatus;
 use opentrain::updates::{
-    Backoff, CursorStore, CursorStoreError, EventData, FileCursorStore, FollowError,
-    MemoryCursorStore,
+    CursorStore, CursorStoreError, EventData, FileCursorStore, FollowError, MemoryCursorStore,
 };
 use serde_json::{Value, json};
 use tests::Scratch;
@@ -96,9 +96,8 @@ async fn follow_yields_events_oldest_first_across_pages_with_the_page_size() {
     )
     .await;
     let mut events = client(&server)
-        .updates()
-        .limit(2)
-        .follow(MemoryCursorStore::new());
+        .follow_updates(MemoryCursorStore::new())
+        .page_size(2);
     let mut seen = Vec::new();
     for _ in 0..3 {
         let item = events.try_next().await.unwrap().unwrap();
@@ -169,9 +168,8 @@ async fn follow_resumes_from_the_stores_cursor_over_start_at() {
     )
     .await;
     let mut events = client(&server)
-        .updates()
-        .start_at("1")
-        .follow(MemoryCursorStore::with_cursor("1043"));
+        .follow_updates(MemoryCursorStore::with_cursor("1043"))
+        .start_at("1");
     assert_eq!(events.try_next().await.unwrap().unwrap().id(), "1044");
     resumed.assert_async().await;
     assert_eq!(log.paths(), ["/api/public/v1/updates?cursor=1043"]);
@@ -190,9 +188,8 @@ async fn start_at_counts_when_the_store_is_empty() {
     )
     .await;
     let mut events = client(&server)
-        .updates()
-        .start_at("900")
-        .follow(MemoryCursorStore::new());
+        .follow_updates(MemoryCursorStore::new())
+        .start_at("900");
     assert_eq!(events.try_next().await.unwrap().unwrap().id(), "901");
     started.assert_async().await;
 }

@@ -107,7 +107,11 @@ async fn a_job_that_is_no_longer_listed_is_told_from_one_that_never_existed() {
         .publish()
         .await
         .unwrap();
-    assert!(client.job(&published.job_id).await.is_ok());
+    let get_job = |id: &str| {
+        let call = client.get_job().id(id);
+        async move { call.send().await.map_err(Error::from) }
+    };
+    assert!(get_job(&published.job_id).await.is_ok());
     client
         .close_job()
         .id(&published.job_id)
@@ -115,14 +119,14 @@ async fn a_job_that_is_no_longer_listed_is_told_from_one_that_never_existed() {
         .await
         .unwrap();
 
-    match client.job(&published.job_id).await {
+    match get_job(&published.job_id).await {
         Err(Error::JobNotListed { job_id, status }) => {
             assert_eq!(job_id, published.job_id);
             assert_eq!(status, "closed");
         }
         other => panic!("expected JobNotListed, got {other:?}"),
     }
-    match client.job("job_never_existed").await {
+    match get_job("job_never_existed").await {
         Err(Error::Api(api)) => assert_eq!((api.status, api.code.as_str()), (404, "NOT_FOUND")),
         other => panic!("expected a 404 envelope, got {other:?}"),
     }

@@ -33,7 +33,7 @@ async fn register_claim_and_wait_hands_over_a_saved_post_claim_client() {
     .unwrap();
     let pre_claim = agent.api_token().clone();
     // The pre-claim token works at once.
-    agent.client().me().await.unwrap();
+    agent.client().get_me().send().await.unwrap();
     let saved = std::fs::read_to_string(scratch.join("cli.json")).unwrap();
     assert!(saved.contains("\"claimToken\""), "{saved}");
 
@@ -58,7 +58,7 @@ async fn register_claim_and_wait_hands_over_a_saved_post_claim_client() {
     assert!(saved.get("claimToken").is_none(), "{saved}");
     let saved_token = saved["apiToken"].as_str().unwrap();
     assert_ne!(saved_token, pre_claim.expose());
-    client.me().await.unwrap();
+    client.get_me().send().await.unwrap();
 
     // The claim revoked the pre-claim token.
     let old = Client::builder()
@@ -66,7 +66,7 @@ async fn register_claim_and_wait_hands_over_a_saved_post_claim_client() {
         .token(pre_claim.expose())
         .build()
         .unwrap();
-    match old.me().await {
+    match old.get_me().send().await.map_err(Error::from) {
         Err(Error::Api(api)) => assert_eq!(api.status, 401),
         other => panic!("the pre-claim token still answers: {other:?}"),
     }

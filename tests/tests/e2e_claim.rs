@@ -87,7 +87,7 @@ async fn the_claimed_token_is_saved_wherever_the_poll_is_dropped() {
             }
         };
         assert_ne!(saved_token(&scratch), pre_claim);
-        client.me().await.unwrap();
+        client.get_me().send().await.unwrap();
     }
 }
 
@@ -123,7 +123,7 @@ async fn a_claim_resumes_from_the_saved_claim_token_in_a_new_process() {
         .wait()
         .await
         .unwrap();
-    client.me().await.unwrap();
+    client.get_me().send().await.unwrap();
     let saved = saved_token(&scratch);
     assert_ne!(
         saved, pre_claim,
@@ -149,7 +149,7 @@ async fn a_claim_resumes_from_an_explicit_claim_token() {
     let ClaimStatus::Claimed(client) = agent.resume_claim().poll().await.unwrap() else {
         panic!("the scripted human confirms on the first poll");
     };
-    client.me().await.unwrap();
+    client.get_me().send().await.unwrap();
     assert!(saved_token(&elsewhere).starts_with("ot_pat_"));
 
     // A value that is not a claim token is refused before anything is sent.

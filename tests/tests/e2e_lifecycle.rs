@@ -8,10 +8,11 @@ use std::time::Duration;
 
 use futures::{StreamExt, TryStreamExt};
 use opentrain::agent::{self, AgentConfig, Registration};
-use opentrain::approvals::{Confirmation, Milestone, Outcome, WaitManyOptions, wait_many};
+use opentrain::approvals::{Confirmation, Outcome, WaitForApproval, WaitManyOptions, wait_many};
 use opentrain::config::CredentialsFile;
-use opentrain::drafting::{DraftInput, ExampleAnswerer, PostJobError};
-use opentrain::types::EventType;
+use opentrain::drafting::{Draft, DraftInput, ExampleAnswerer, PostJobError};
+use opentrain::paging::Paginate;
+use opentrain::types::{self, EventType, HireMilestone, HireRequest};
 use opentrain::updates::FileCursorStore;
 use opentrain::{Client, Error, RetryPolicy};
 use opentrain_sandbox::{Fault, Sandbox};
@@ -47,17 +48,29 @@ async fn publish(client: &Client, text: &str, key: &str) -> Result<String, PostJ
 }
 
 /// Hires `proposal_id` and returns the pending approval.
-async fn hire(client: &Client, proposal_id: &str) -> opentrain::approvals::PendingApproval {
+async fn hire(client: &Client, proposal_id: &str) -> types::ApprovalPending {
     client
-        .hire_from_proposal(
-            proposal_id,
-            Milestone::usd(120.0)
-                .name("First batch")
-                .description("The first 2,000 labels"),
+        .hire_from_proposal()
+        .proposal_id(proposal_id)
+        .body(
+            HireRequest::builder().milestone(
+                HireMilestone::builder()
+                    .amount(120.0)
+                    .name("First batch".to_owned())
+                    .description("The first 2,000 labels".to_owned()),
+            ),
         )
         .send()
         .await
         .unwrap()
+        .into_inner()
+}
+
+/// One draft create (`create_job_draft` with the input's body), read as a [`Draft`].
+async fn create_draft(client: &Client, input: DraftInput) -> Result<Draft, Error> {
+    let body = input.to_request()?;
+    let envelope = client.create_job_draft().body(body).send().await?;
+    Ok(Draft::from(envelope.into_inner()))
 }
 
 #[tokio::test]
@@ -72,7 +85,12 @@ async fn draft_publish_hire_confirm_contract_and_follow_updates() {
         publish(&client, JOB, "e2e-lifecycle-1").await.unwrap(),
         job_id
     );
-    let proposals = client.proposals(&job_id).collect_all().await.unwrap();
+    let proposals = client
+        .list_job_proposals()
+        .id(&job_id)
+        .collect_all()
+        .await
+        .unwrap();
     assert!(!proposals.is_empty(), "publishing seeds proposals");
 
     let pending = hire(&client, &proposals[0].id).await;
@@ -84,7 +102,7 @@ async fn draft_publish_hire_confirm_contract_and_follow_updates() {
         .into_future();
     let human = async {
         tokio::time::sleep(Duration::from_millis(100)).await;
-        sandbox.confirm_approval(pending.id())
+        sandbox.confirm_approval(&pending.approval.id)
     };
     let (outcome, confirmed) = tokio::join!(wait, human);
     confirmed.unwrap();
@@ -99,7 +117,14 @@ async fn draft_publish_hire_confirm_contract_and_follow_updates() {
         } => id,
         other => panic!("not hired: {other:?}"),
     };
-    let contract = client.contract(&contract_id).await.unwrap();
+    let contract = client
+        .get_contract()
+        .contract_id(&contract_id)
+        .send()
+        .await
+        .unwrap()
+        .into_inner()
+        .contract;
     assert_eq!(
         contract.proposal_id.as_deref(),
         Some(proposals[0].id.as_str())
@@ -112,7 +137,7 @@ async fn draft_publish_hire_confirm_contract_and_follow_updates() {
     let mut first = client
         .follow_updates(FileCursorStore::new(&cursor_file))
         .boxed();
-    let total = client.updates().collect_all().await.unwrap().len();
+    let total = client.poll_updates().collect_all().await.unwrap().len();
     let mut seen = Vec::new();
     while seen.len() < total {
         let event = tokio::time::timeout(Duration::from_secs(10), first.next())
@@ -151,7 +176,8 @@ async fn a_503_burst_while_paging_is_retried_without_duplicates_or_gaps() {
         sandbox.add_proposal(&job_id).unwrap();
     }
     let expected: BTreeSet<String> = client
-        .proposals(&job_id)
+        .list_job_proposals()
+        .id(&job_id)
         .collect_all()
         .await
         .unwrap()
@@ -160,7 +186,12 @@ async fn a_503_burst_while_paging_is_retried_without_duplicates_or_gaps() {
         .collect();
     assert!(expected.len() > 20);
 
-    let mut pages = client.proposals(&job_id).limit(5).pages().boxed();
+    let mut pages = client
+        .list_job_proposals()
+        .id(&job_id)
+        .limit(5u64)
+        .pages()
+        .boxed();
     let mut ids: Vec<String> = pages
         .try_next()
         .await
@@ -191,8 +222,7 @@ async fn an_html_502_on_a_write_is_typed_and_the_idempotency_key_prevents_a_seco
 
     // Without a key a draft create is not repeated: the caller gets the typed 502.
     sandbox.fail_next(1, Fault::BadGatewayHtml);
-    let error = client
-        .create_draft(DraftInput::text(JOB))
+    let error = create_draft(&client, DraftInput::text(JOB))
         .await
         .unwrap_err();
     assert_eq!(error.status(), Some(502), "{error:?}");
@@ -201,18 +231,16 @@ async fn an_html_502_on_a_write_is_typed_and_the_idempotency_key_prevents_a_seco
     insta::assert_snapshot!(error.to_string(), @"502: could not decode the response (text/html; charset=utf-8): not JSON: expected value at line 1 column 1 — body: <html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>");
 
     // With a key the facade may repeat it, and the key makes the repeat land on one draft.
-    let before = client.my_jobs().collect_all().await.unwrap().len();
+    let before = client.list_my_jobs().collect_all().await.unwrap().len();
     sandbox.fail_next(1, Fault::BadGatewayHtml);
-    let first = client
-        .create_draft(DraftInput::text(JOB).idempotency_key("e2e-502"))
+    let first = create_draft(&client, DraftInput::text(JOB).idempotency_key("e2e-502"))
         .await
         .unwrap();
-    let again = client
-        .create_draft(DraftInput::text(JOB).idempotency_key("e2e-502"))
+    let again = create_draft(&client, DraftInput::text(JOB).idempotency_key("e2e-502"))
         .await
         .unwrap();
     assert_eq!(first.job_id(), again.job_id());
-    let after = client.my_jobs().collect_all().await.unwrap().len();
+    let after = client.list_my_jobs().collect_all().await.unwrap().len();
     assert_eq!(after, before + 1, "one draft for one key");
 }
 
@@ -225,22 +253,28 @@ async fn declined_and_expired_approvals_resolve_through_wait_and_wait_many() {
         .await
         .unwrap();
     let cursor = client
-        .updates()
+        .poll_updates()
         .collect_all()
         .await
         .unwrap()
         .last()
         .map(|e| e.id.clone());
-    let proposal_a = client.proposals(&job_a).collect_all().await.unwrap()[0]
-        .id
-        .clone();
-    let proposal_b = client.proposals(&job_b).collect_all().await.unwrap()[0]
-        .id
-        .clone();
+    let first_proposal = async |job_id: &str| {
+        client
+            .list_job_proposals()
+            .id(job_id)
+            .collect_all()
+            .await
+            .unwrap()[0]
+            .id
+            .clone()
+    };
+    let proposal_a = first_proposal(&job_a).await;
+    let proposal_b = first_proposal(&job_b).await;
     let declined = hire(&client, &proposal_a).await;
     let expired = hire(&client, &proposal_b).await;
-    sandbox.decline_approval(declined.id()).unwrap();
-    sandbox.expire_approval(expired.id()).unwrap();
+    sandbox.decline_approval(&declined.approval.id).unwrap();
+    sandbox.expire_approval(&expired.approval.id).unwrap();
 
     let outcome = declined
         .wait(&client)
@@ -260,11 +294,11 @@ async fn declined_and_expired_approvals_resolve_through_wait_and_wait_many() {
         .unwrap();
     assert!(many.still_pending.is_empty(), "{many:?}");
     assert!(matches!(
-        many.get(declined.id()),
+        many.get(&declined.approval.id),
         Some(Outcome::Declined { .. })
     ));
     assert!(matches!(
-        many.get(expired.id()),
+        many.get(&expired.approval.id),
         Some(Outcome::Expired { .. })
     ));
     // Waiting never asked for money again: exactly the two hires were POSTed.
@@ -336,14 +370,28 @@ async fn a_claim_required_action_names_where_to_claim() {
     let sandbox = Sandbox::start().await.unwrap();
     let client = owner(&sandbox);
     let job_id = publish(&client, JOB, "e2e-claim").await.unwrap();
-    let proposal = client.proposals(&job_id).collect_all().await.unwrap()[0]
+    let proposal = client
+        .list_job_proposals()
+        .id(&job_id)
+        .collect_all()
+        .await
+        .unwrap()[0]
         .id
         .clone();
     sandbox.set_owner_claimed(false);
     let error = client
-        .hire_from_proposal(&proposal, Milestone::usd(50.0).name("Trial"))
+        .hire_from_proposal()
+        .proposal_id(&proposal)
+        .body(
+            HireRequest::builder().milestone(
+                HireMilestone::builder()
+                    .amount(50.0)
+                    .name("Trial".to_owned()),
+            ),
+        )
         .send()
         .await
+        .map_err(Error::from)
         .unwrap_err();
     assert!(error.needs_claim(), "{error:?}");
     assert!(
@@ -368,10 +416,15 @@ async fn a_slow_server_is_a_typed_timeout() {
         .build()
         .unwrap();
     sandbox.set_delay(Some(Duration::from_millis(600)));
-    let error = client.me().await.unwrap_err();
+    let error = client
+        .get_me()
+        .send()
+        .await
+        .map_err(Error::from)
+        .unwrap_err();
     assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
     assert!(error.is_retryable());
 
     sandbox.set_delay(None);
-    client.me().await.unwrap();
+    client.get_me().send().await.unwrap();
 }

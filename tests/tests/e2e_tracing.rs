@@ -7,10 +7,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use opentrain::agent::{self, AgentConfig, Registration};
-use opentrain::approvals::Milestone;
 use opentrain::config::CredentialsFile;
 use opentrain::drafting::ExampleAnswerer;
-use opentrain::types::{CreateTokenRequest, CreateWebhookRequest, EventType};
+use opentrain::paging::Paginate;
+use opentrain::types::{
+    CreateTokenRequest, CreateWebhookRequest, EventType, HireMilestone, HireRequest,
+};
 use opentrain_sandbox::Sandbox;
 use tests::Scratch;
 use tracing::field::{Field, Visit};
@@ -95,17 +97,31 @@ async fn no_span_or_event_of_a_whole_lifecycle_carries_a_secret() {
         .await
         .unwrap();
     let proposals = client
-        .proposals(&published.job_id)
+        .list_job_proposals()
+        .id(&published.job_id)
         .collect_all()
         .await
         .unwrap();
     let pending = client
-        .hire_from_proposal(&proposals[0].id, Milestone::usd(80.0).name("Trial"))
+        .hire_from_proposal()
+        .proposal_id(&proposals[0].id)
+        .body(
+            HireRequest::builder().milestone(
+                HireMilestone::builder()
+                    .amount(80.0)
+                    .name("Trial".to_owned()),
+            ),
+        )
         .send()
         .await
         .unwrap();
-    sandbox.confirm_approval(pending.id()).unwrap();
-    client.approval(pending.id()).await.unwrap();
+    sandbox.confirm_approval(&pending.approval.id).unwrap();
+    client
+        .get_approval()
+        .approval_id(&pending.approval.id)
+        .send()
+        .await
+        .unwrap();
 
     // Webhooks and tokens need scopes an agent's token lacks: the seeded owner's token has them.
     let owner = opentrain::Client::builder()
