@@ -111,7 +111,10 @@ pub fn approval_notice(pending: &opentrain::types::ApprovalPending) {
         approval.type_,
         approval.status
     );
-    out!("A person must confirm it in the app: {}", approval.approval_url);
+    out!(
+        "A person must confirm it in the app: {}",
+        approval.approval_url
+    );
     if let Some(expires) = approval.expires_at {
         out!("It expires at {}.", expires.to_rfc3339());
     }

@@ -70,7 +70,7 @@ impl Backoff {
     /// The same schedule with `by` added to the first wait and the cap (the claim poll's
     /// `slow_down`: "increase the interval by 5 seconds").
     #[must_use]
-    pub fn lengthen(mut self, by: Duration) -> Self {
+    pub(crate) fn lengthen(mut self, by: Duration) -> Self {
         self.first = self.first.saturating_add(by);
         self.max = self.max.saturating_add(by).max(self.first);
         self

@@ -123,11 +123,17 @@ pub enum Error {
     /// The drafting loop of [`Client::post_job`](crate::Client::post_job) ended without a live
     /// job for a reason of its own (max rounds, an aborted or unusable answer, moderation, the
     /// daily limit, a draft that is not publish-ready). Match the boxed [`PostJobError`] for
-    /// the typed outcome. A plain API failure of the loop converts to [`Error::Api`] instead.
+    /// the typed outcome. A failed request of the loop is that request's own error
+    /// ([`Error::Api`], [`Error::Transport`], ...) instead.
     ///
     /// [`PostJobError`]: crate::drafting::PostJobError
     #[error(transparent)]
     PostJob(Box<crate::drafting::PostJobError>),
+
+    /// A webhook delivery was refused: a missing or malformed signature header, a stale
+    /// timestamp, a signature that does not match, or a body that is not an event record.
+    #[error(transparent)]
+    Webhook(#[from] crate::webhooks::WebhookError),
 
     /// A cursor store of the `/updates` follower could not load or save.
     #[error(transparent)]
@@ -593,21 +599,17 @@ pub fn request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
         .map(str::to_owned)
 }
 
-impl From<crate::drafting::PostJobError> for Error {
-    fn from(error: crate::drafting::PostJobError) -> Self {
-        match error {
-            crate::drafting::PostJobError::Api { error, .. } => *error,
-            other => Error::PostJob(Box::new(other)),
-        }
+/// A token refused by [`Secret::api_token`](crate::Secret::api_token) (or its siblings): a
+/// [`ConfigError::InvalidToken`] for a token given explicitly.
+impl From<opentrain_gen::secret::InvalidSecret> for Error {
+    fn from(invalid: opentrain_gen::secret::InvalidSecret) -> Self {
+        Error::Config(ConfigError::from(invalid))
     }
 }
 
-impl From<crate::updates::FollowError> for Error {
-    fn from(error: crate::updates::FollowError) -> Self {
-        match error {
-            crate::updates::FollowError::Feed(error) => error,
-            crate::updates::FollowError::Store(error) => Error::CursorStore(error),
-        }
+impl From<crate::drafting::PostJobError> for Error {
+    fn from(error: crate::drafting::PostJobError) -> Self {
+        Error::PostJob(Box::new(error))
     }
 }
 

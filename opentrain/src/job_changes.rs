@@ -110,7 +110,6 @@ impl JobChanges {
     }
 }
 
-
 impl Client {
     /// Marketplace changes since a time, window by window, over `GET /jobs/changes`
     /// (tokenless): [`JobChanges::catch_up`] or [`JobChanges::follow`].

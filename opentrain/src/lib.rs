@@ -78,20 +78,23 @@ pub mod webhooks;
 pub use backoff::{Backoff, PollProgress};
 pub use client::{Client, ClientBuilder, DEFAULT_TIMEOUT, USER_AGENT};
 pub use error::{ApiError, Error, request_id};
+/// The one secret type: tokens, claim codes and webhook secrets, never shown by `Debug` or
+/// `Display`.
+pub use opentrain_gen::secret::Secret;
 pub use retry::RetryPolicy;
 
+/// What an operation's `.send()` fails with: `?` in a function returning [`Error`] (or
+/// `Error::from`) turns it into the one [`Error`], decoded by the facade.
+pub use opentrain_gen::Error as OperationError;
+/// What `.send()` gives on success: the decoded body (it dereferences to it;
+/// `.into_inner()` takes it), with the status and headers.
+pub use opentrain_gen::ResponseValue;
 /// The generated builder of every operation (what `client.<operation>()` returns); set its
 /// parameters and body, then `.send()`.
 pub use opentrain_gen::builder;
 /// Every request and response type of the spec (open enums included); every struct is built
 /// with its builder (`types::HireRequest::builder()`).
 pub use opentrain_gen::types;
-/// What `.send()` gives on success: the decoded body (it dereferences to it;
-/// `.into_inner()` takes it), with the status and headers.
-pub use opentrain_gen::ResponseValue;
-/// What an operation's `.send()` fails with: `?` in a function returning [`Error`] (or
-/// `Error::from`) turns it into the one [`Error`], decoded by the facade.
-pub use opentrain_gen::Error as OperationError;
 /// The reqwest this crate uses: build the `reqwest::Client` for
 /// [`ClientBuilder::http_client`] with it.
 pub use reqwest;

@@ -50,7 +50,8 @@ impl<T> Page<T> {
 }
 
 type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-type Fetch<'a, T> = Arc<dyn Fn(PageRequest) -> BoxFuture<'a, Result<Page<T>, Error>> + Send + Sync + 'a>;
+type Fetch<'a, T> =
+    Arc<dyn Fn(PageRequest) -> BoxFuture<'a, Result<Page<T>, Error>> + Send + Sync + 'a>;
 
 /// A lazily paged list. Made from a list operation's builder by [`Paginate::paginate`];
 /// configure it, then stream [`Paginator::pages`] or [`Paginator::items`].
@@ -266,7 +267,8 @@ pub(crate) mod sealed {
         /// What the list holds.
         type Item: Send + 'a;
         /// Sends the operation for one page.
-        fn fetch_page(self, request: PageRequest) -> BoxFuture<'a, Result<Page<Self::Item>, Error>>;
+        fn fetch_page(self, request: PageRequest)
+        -> BoxFuture<'a, Result<Page<Self::Item>, Error>>;
     }
 }
 

@@ -120,7 +120,7 @@ impl RetryPolicy {
 
     /// Whether a request that failed with `error` may be sent again, given what kind of
     /// operation it was. `safe_to_repeat` is true for reads and idempotent writes.
-    pub fn should_retry(&self, error: &Error, safe_to_repeat: bool) -> bool {
+    pub(crate) fn should_retry(&self, error: &Error, safe_to_repeat: bool) -> bool {
         if error.never_reached_server() {
             return matches!(error, Error::Transport { .. });
         }
@@ -136,7 +136,7 @@ impl RetryPolicy {
     /// for (`details.retryAfterSeconds` or a `Retry-After` header in seconds), else the
     /// [`backoff`](Self::backoff) schedule; `None` when the server asked for longer than
     /// [`RetryPolicy::max_server_wait`].
-    pub fn wait_before_next(
+    pub(crate) fn wait_before_next(
         &self,
         attempt: u32,
         server_asked: Option<Duration>,

@@ -29,7 +29,11 @@ pub async fn run(ctx: &Ctx, command: JobsCommand) -> Result<(), CliError> {
         }) => {
             let input = draft_input(&source, external_id, idempotency_key)?;
             let client = ctx.authed()?;
-            let created = client.create_job_draft().body(input.to_request()?).send().await?;
+            let created = client
+                .create_job_draft()
+                .body(input.to_request()?)
+                .send()
+                .await?;
             print_draft(ctx, &Draft::from(created.into_inner()), "created")
         }
         JobsCommand::Draft(DraftCommand::Update { job_id, set }) => {
@@ -145,7 +149,13 @@ pub async fn run(ctx: &Ctx, command: JobsCommand) -> Result<(), CliError> {
             .await
         }
         JobsCommand::Get { id } => {
-            let job = ctx.client()?.get_job().id(id.as_str()).send().await?.into_inner();
+            let job = ctx
+                .client()?
+                .get_job()
+                .id(id.as_str())
+                .send()
+                .await?
+                .into_inner();
             if ctx.json {
                 return output::json(&job);
             }

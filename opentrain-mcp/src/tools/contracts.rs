@@ -305,6 +305,8 @@ async fn end_contract(ctx: &Ctx, params: ContractId) -> Outcome {
             format!("Contract {contract_id} ended (no funded milestones were at stake)."),
             &ended,
         ),
-        types::EndContractResult::ApprovalPending(pending) => approval_output(ctx, "Contract end requested", &pending),
+        types::EndContractResult::ApprovalPending(pending) => {
+            approval_output(ctx, "Contract end requested", &pending)
+        }
     }
 }

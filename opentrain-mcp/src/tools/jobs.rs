@@ -243,7 +243,13 @@ fn draft_summary(verb: &str, draft: &Draft) -> String {
 async fn create_job_draft(ctx: &Ctx, params: CreateJobDraft) -> Outcome {
     let input = draft_input(params)?;
     let body = input.to_request()?;
-    let created = ctx.session.client()?.create_job_draft().body(body).send().await?;
+    let created = ctx
+        .session
+        .client()?
+        .create_job_draft()
+        .body(body)
+        .send()
+        .await?;
     let draft = Draft::from(created.into_inner());
     ToolOutput::new(draft_summary("Created", &draft), draft.envelope())
 }
@@ -275,7 +281,13 @@ async fn update_job_draft_fields(ctx: &Ctx, params: PatchJob) -> Outcome {
 
 async fn publish_job(ctx: &Ctx, params: JobId) -> Outcome {
     let job_id = id(&params.job_id, "jobId")?;
-    let answer = ctx.session.client()?.publish_job().id(job_id).send().await?;
+    let answer = ctx
+        .session
+        .client()?
+        .publish_job()
+        .id(job_id)
+        .send()
+        .await?;
     let published = Published::from(answer.into_inner());
     let mut summary = if published.already_published {
         format!("Job {} was already published.", published.job_id)

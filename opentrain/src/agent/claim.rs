@@ -260,7 +260,7 @@ impl ClaimCeremony {
     /// post-claim token, which is already saved in the credentials file.
     ///
     /// The first poll comes one `interval` after the call; `authorization_pending` keeps it
-    /// going at that pace and every `slow_down` adds [`SLOW_DOWN_STEP`] to the interval.
+    /// going at that pace and every `slow_down` adds 5 seconds to the interval.
     /// Transient failures (timeouts, connection errors, 502/503/504) are sat out at the same
     /// pace, up to the retry policy's attempt count in a row. It ends with:
     ///
@@ -447,14 +447,14 @@ impl ClaimCeremony {
 
 /// Writes the post-claim token: `apiToken` replaced, `claimToken` dropped, `baseUrl` set, other
 /// keys kept. A file that is no longer valid JSON is replaced rather than losing the token.
-fn save_claimed(file: &CredentialsFile, token: &Secret, base_url: &str) -> Result<(), ConfigError> {
+fn save_claimed(file: &CredentialsFile, token: &Secret, base_url: &str) -> Result<(), Error> {
     let apply = |c: &mut Credentials| {
         c.api_token = Some(token.clone());
         c.claim_token = None;
         c.base_url = Some(base_url.to_owned());
     };
     match file.update(apply) {
-        Err(ConfigError::MalformedCredentialsFile { .. }) => {
+        Err(Error::Config(ConfigError::MalformedCredentialsFile { .. })) => {
             let mut fresh = Credentials::default();
             apply(&mut fresh);
             file.save(&fresh, Overwrite::Allow)

@@ -60,11 +60,11 @@ use crate::{Client, Error};
 pub const CLAIM_GRANT_TYPE: &str = "urn:opentrain:agent-auth:grant-type:claim";
 
 /// Where the agent-auth endpoints live under the base URL (outside `/api/public/v1`).
-pub const AGENT_API_PATH: &str = "/api/agent";
+pub(crate) const AGENT_API_PATH: &str = "/api/agent";
 
 /// How much [`ClaimCeremony::wait`] adds to its poll interval on every `slow_down`.
-pub const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
+pub(crate) const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
 
 /// The poll interval used when the claim-start response names none (the OAuth device-flow
 /// default, and the value of the documented example).
-pub const DEFAULT_POLL_INTERVAL: u64 = 5;
+pub(crate) const DEFAULT_POLL_INTERVAL: u64 = 5;

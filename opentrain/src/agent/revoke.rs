@@ -7,7 +7,7 @@ use serde::Deserialize;
 use super::Agent;
 use super::wire::{Body, REVOKE, Reply, post};
 use crate::Client;
-use crate::config::{self, ConfigError, Secret};
+use crate::config::{self, Secret};
 use crate::error::Error;
 
 /// The success body of `POST /api/agent/oauth/revoke`: the docs show an empty object `{}`.
@@ -43,7 +43,7 @@ impl Agent {
                     }
                 })?;
             }
-            Ok::<(), ConfigError>(())
+            Ok::<(), Error>(())
         })
         .await?;
         Ok(())

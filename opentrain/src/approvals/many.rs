@@ -212,4 +212,3 @@ async fn settle(
         Err(_) => Ok(false),
     }
 }
-

@@ -167,4 +167,3 @@ impl<'a> IntoFuture for Wait<'a> {
         Box::pin(self.run())
     }
 }
-

@@ -32,7 +32,7 @@ use super::resolve;
 /// let json = serde_json::to_string(&creds).unwrap();
 /// assert_eq!(json, r#"{"apiToken":"ot_pat_abc_secret"}"#);
 /// assert!(!format!("{creds:?}").contains("secret"));
-/// # Ok::<(), opentrain::config::ConfigError>(())
+/// # Ok::<(), opentrain::Error>(())
 /// ```
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -92,7 +92,7 @@ pub enum Overwrite {
 /// let file = CredentialsFile::locate_from_process_env()?;
 /// // After a completed claim: keep the new API token, drop the claim token.
 /// file.update(|c| c.claim_token = None)?;
-/// # Ok::<(), opentrain::config::ConfigError>(())
+/// # Ok::<(), opentrain::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CredentialsFile {
@@ -111,9 +111,9 @@ impl CredentialsFile {
     /// let env = |k: &str| (k == "HOME").then(|| "/home/ada".to_owned());
     /// let path = CredentialsFile::default_path(&env)?;
     /// assert_eq!(path, Path::new("/home/ada/.config/opentrain/cli.json"));
-    /// # Ok::<(), opentrain::config::ConfigError>(())
+    /// # Ok::<(), opentrain::Error>(())
     /// ```
-    pub fn default_path(env: &dyn Fn(&str) -> Option<String>) -> Result<PathBuf, ConfigError> {
+    pub fn default_path(env: &dyn Fn(&str) -> Option<String>) -> Result<PathBuf, crate::Error> {
         let absolute = |name: &str| {
             env(name)
                 .filter(|v| !v.is_empty())
@@ -130,12 +130,12 @@ impl CredentialsFile {
     }
 
     /// The file at its [default path](Self::default_path).
-    pub fn locate(env: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+    pub fn locate(env: &dyn Fn(&str) -> Option<String>) -> Result<Self, crate::Error> {
         Self::default_path(env).map(Self::at)
     }
 
     /// The file at its [default path](Self::default_path) under the process environment.
-    pub fn locate_from_process_env() -> Result<Self, ConfigError> {
+    pub fn locate_from_process_env() -> Result<Self, crate::Error> {
         Self::locate(&|name| std::env::var(name).ok())
     }
 
@@ -150,24 +150,26 @@ impl CredentialsFile {
     }
 
     /// Reads the file; a missing file is [`ConfigError::MissingCredentialsFile`].
-    pub fn load(&self) -> Result<Credentials, ConfigError> {
-        self.load_optional()?
-            .ok_or_else(|| ConfigError::MissingCredentialsFile {
+    pub fn load(&self) -> Result<Credentials, crate::Error> {
+        self.load_optional()?.ok_or_else(|| {
+            ConfigError::MissingCredentialsFile {
                 path: self.path.clone(),
-            })
+            }
+            .into()
+        })
     }
 
     /// Reads the file; `Ok(None)` when it does not exist. A file that exists but cannot be read
     /// or is not JSON is an error, never `None`.
-    pub fn load_optional(&self) -> Result<Option<Credentials>, ConfigError> {
+    pub fn load_optional(&self) -> Result<Option<Credentials>, crate::Error> {
         let bytes = match fs::read(&self.path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(source) => {
-                return Err(ConfigError::UnreadableCredentialsFile {
+                return Err(crate::Error::from(ConfigError::UnreadableCredentialsFile {
                     path: self.path.clone(),
                     source,
-                });
+                }));
             }
         };
         let json = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
@@ -190,6 +192,7 @@ impl CredentialsFile {
                     }
                 },
             })
+            .map_err(crate::Error::from)
     }
 
     /// Writes `credentials` (unknown keys in [`Credentials::other`] included), atomically: a
@@ -211,23 +214,29 @@ impl CredentialsFile {
     ///     ..Credentials::default()
     /// };
     /// file.save(&creds, Overwrite::Refuse)?;
-    /// # Ok::<(), opentrain::config::ConfigError>(())
+    /// # Ok::<(), opentrain::Error>(())
     /// ```
-    pub fn save(&self, credentials: &Credentials, overwrite: Overwrite) -> Result<(), ConfigError> {
+    pub fn save(
+        &self,
+        credentials: &Credentials,
+        overwrite: Overwrite,
+    ) -> Result<(), crate::Error> {
         if overwrite == Overwrite::Refuse
             && self
                 .load_optional()?
                 .is_some_and(|existing| existing.has_login())
         {
-            return Err(ConfigError::CredentialsExist {
+            return Err(crate::Error::from(ConfigError::CredentialsExist {
                 path: self.path.clone(),
-            });
+            }));
         }
-        self.write_atomically(credentials)
-            .map_err(|source| ConfigError::WriteFailed {
+        self.write_atomically(credentials).map_err(|source| {
+            ConfigError::WriteFailed {
                 path: self.path.clone(),
                 source,
-            })
+            }
+            .into()
+        })
     }
 
     /// Loads the file (or starts from empty credentials when it is missing), lets `change` modify
@@ -238,9 +247,9 @@ impl CredentialsFile {
     /// use opentrain::config::CredentialsFile;
     /// let file = CredentialsFile::locate_from_process_env()?;
     /// let had_claim = file.update(|c| c.claim_token.take().is_some())?;
-    /// # Ok::<(), opentrain::config::ConfigError>(())
+    /// # Ok::<(), opentrain::Error>(())
     /// ```
-    pub fn update<R>(&self, change: impl FnOnce(&mut Credentials) -> R) -> Result<R, ConfigError> {
+    pub fn update<R>(&self, change: impl FnOnce(&mut Credentials) -> R) -> Result<R, crate::Error> {
         let mut credentials = self.load_optional()?.unwrap_or_default();
         let out = change(&mut credentials);
         self.save(&credentials, Overwrite::Allow)?;
@@ -248,7 +257,7 @@ impl CredentialsFile {
     }
 
     /// Deletes the file (logout). Returns whether there was a file to delete.
-    pub fn remove(&self) -> Result<bool, ConfigError> {
+    pub fn remove(&self) -> Result<bool, crate::Error> {
         match fs::remove_file(&self.path) {
             Ok(()) => {
                 sync_dir(&parent_dir(&self.path));
@@ -258,7 +267,8 @@ impl CredentialsFile {
             Err(source) => Err(ConfigError::RemoveFailed {
                 path: self.path.clone(),
                 source,
-            }),
+            }
+            .into()),
         }
     }
 

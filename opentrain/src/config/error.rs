@@ -191,8 +191,8 @@ fn shown_value(value: &Option<String>) -> String {
 
 /// A token checked with [`Secret::api_token`](super::Secret::api_token) (or its siblings) in a
 /// function that reports [`ConfigError`]s: the token was given explicitly.
-impl From<super::InvalidSecret> for ConfigError {
-    fn from(invalid: super::InvalidSecret) -> Self {
+impl From<opentrain_gen::secret::InvalidSecret> for ConfigError {
+    fn from(invalid: opentrain_gen::secret::InvalidSecret) -> Self {
         ConfigError::InvalidToken {
             origin: Source::Explicit,
             expected_prefix: invalid.expected_prefix,

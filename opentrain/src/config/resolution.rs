@@ -6,8 +6,7 @@ use std::path::Path;
 
 use super::base_url::normalize_base_url;
 use super::{
-    API_TOKEN_PREFIX, ConfigError, Credentials, CredentialsFile, DEFAULT_BASE_URL, Secret, Source,
-    api_url,
+    API_TOKEN_PREFIX, Credentials, CredentialsFile, DEFAULT_BASE_URL, Secret, Source, api_url,
 };
 
 #[cfg(doc)]
@@ -26,7 +25,7 @@ pub const BASE_URL_ENV_VARS: [&str; 2] = ["OT_API_BASE_URL", "OPENTRAIN_API_BASE
 pub struct Resolved {
     /// The API token, if any source had one (`ot_pat_…`, validated).
     pub token: Option<Secret>,
-    /// The base URL (validated, without trailing `/`, without [`API_PATH`] appended).
+    /// The base URL (validated, without trailing `/`, without `/api/public/v1` appended).
     pub base_url: String,
     /// Where the token came from ([`Source::None`] when there is none).
     pub token_source: Source,
@@ -35,7 +34,7 @@ pub struct Resolved {
 }
 
 impl Resolved {
-    /// The Public API URL under the resolved base URL (see [`api_url`]).
+    /// The Public API URL under the resolved base URL: the base URL with `/api/public/v1` appended.
     pub fn api_url(&self) -> String {
         api_url(&self.base_url)
     }
@@ -69,13 +68,13 @@ impl Resolved {
 /// assert_eq!(resolved.token_source, Source::Env("OPENTRAIN_API_TOKEN"));
 /// assert_eq!(resolved.base_url, "http://127.0.0.1:8080");
 /// assert_eq!(resolved.api_url(), "http://127.0.0.1:8080/api/public/v1");
-/// # Ok::<(), opentrain::config::ConfigError>(())
+/// # Ok::<(), opentrain::Error>(())
 /// ```
 pub fn resolve(
     explicit_token: Option<&str>,
     explicit_base_url: Option<&str>,
     env: &dyn Fn(&str) -> Option<String>,
-) -> Result<Resolved, ConfigError> {
+) -> Result<Resolved, crate::Error> {
     let file = CredentialsFile::locate(env).ok();
     resolve_with_credentials_file(explicit_token, explicit_base_url, env, file.as_ref())
 }
@@ -85,12 +84,12 @@ pub fn resolve(
 /// ```no_run
 /// let resolved = opentrain::config::resolve_from_process_env(None, None)?;
 /// println!("calling {} with a token from {}", resolved.api_url(), resolved.token_source);
-/// # Ok::<(), opentrain::config::ConfigError>(())
+/// # Ok::<(), opentrain::Error>(())
 /// ```
 pub fn resolve_from_process_env(
     explicit_token: Option<&str>,
     explicit_base_url: Option<&str>,
-) -> Result<Resolved, ConfigError> {
+) -> Result<Resolved, crate::Error> {
     resolve(explicit_token, explicit_base_url, &|name| {
         std::env::var(name).ok()
     })
@@ -103,7 +102,7 @@ pub fn resolve_with_credentials_file(
     explicit_base_url: Option<&str>,
     env: &dyn Fn(&str) -> Option<String>,
     file: Option<&CredentialsFile>,
-) -> Result<Resolved, ConfigError> {
+) -> Result<Resolved, crate::Error> {
     let mut file = LazyFile { file, loaded: None };
 
     let (token, token_source) = if let Some(token) = explicit_token {
@@ -162,7 +161,7 @@ struct LazyFile<'a> {
 }
 
 impl LazyFile<'_> {
-    fn get(&mut self) -> Result<Option<(&Path, &Credentials)>, ConfigError> {
+    fn get(&mut self) -> Result<Option<(&Path, &Credentials)>, crate::Error> {
         let Some(file) = self.file else {
             return Ok(None);
         };

@@ -3,8 +3,8 @@
 //! naming where the token came from.
 
 pub use opentrain_gen::secret::{
-    API_TOKEN_PREFIX, CLAIM_ATTEMPT_PREFIX, CLAIM_TOKEN_PREFIX, InvalidSecret, SECRET_PREFIXES,
-    Secret, WEBHOOK_SECRET_PREFIX,
+    API_TOKEN_PREFIX, CLAIM_ATTEMPT_PREFIX, CLAIM_TOKEN_PREFIX, SECRET_PREFIXES, Secret,
+    WEBHOOK_SECRET_PREFIX,
 };
 
 use super::{ConfigError, Source};

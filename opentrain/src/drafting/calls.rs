@@ -13,7 +13,12 @@ use super::Answerer;
 /// repeat (the server returns the existing draft), so the pipeline retries it like a read.
 pub(super) async fn create(client: &Client, input: DraftInput) -> Result<Draft, Error> {
     let body = input.to_request()?;
-    let envelope = client.create_job_draft().body(body).send().await?.into_inner();
+    let envelope = client
+        .create_job_draft()
+        .body(body)
+        .send()
+        .await?
+        .into_inner();
     Ok(Draft::from(envelope))
 }
 

@@ -1,6 +1,7 @@
-//! How drafting and publishing end when they do not succeed: [`PostJobError`], one variant per
-//! outcome (the loop's own stops, the documented publish refusals, any other API failure), each
-//! with what a caller needs to act on it, and the sorting of a publish failure into them.
+//! How the drafting loop ends when it does not succeed: [`PostJobError`], one variant per
+//! outcome of its own (the loop's stops and the documented publish refusals), each with what a
+//! caller needs to act on it, carried by [`Error::PostJob`]; and the sorting of a publish
+//! failure into them. Any other failure of the loop's requests is the request's own [`Error`].
 
 use serde_json::Value;
 
@@ -12,8 +13,9 @@ use crate::{ApiError, Error};
 #[cfg(doc)]
 use super::Answer;
 
-/// Every way drafting and publishing can end other than success, each with what a caller needs
-/// to act on it.
+/// The drafting loop's own outcomes other than success, each with what a caller needs to act
+/// on it: [`Client::post_job`](crate::Client::post_job) returns them as [`Error::PostJob`]
+/// (a failed request of the loop is that request's own [`Error`] instead).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum PostJobError {
@@ -112,16 +114,6 @@ pub enum PostJobError {
         /// The error envelope.
         error: Box<ApiError>,
     },
-
-    /// Any other failure of a create, PATCH or publish call.
-    #[error("{}{error}", job_id.as_deref().map(|j| format!("job {j}: ")).unwrap_or_default())]
-    Api {
-        /// The draft's job ID, once one exists.
-        job_id: Option<String>,
-        /// The error.
-        #[source]
-        error: Box<Error>,
-    },
 }
 
 fn names(fields: &[MissingField]) -> String {
@@ -147,7 +139,6 @@ impl PostJobError {
             Self::NotPublishReady { job_id, .. }
             | Self::ModerationBlocked { job_id, .. }
             | Self::DailyLimit { job_id, .. } => Some(job_id),
-            Self::Api { job_id, .. } => job_id.as_deref(),
         }
     }
 
@@ -163,26 +154,11 @@ impl PostJobError {
         }
     }
 
-    /// The underlying API error, for the outcomes that come from one.
-    pub fn error(&self) -> Option<&Error> {
-        match self {
-            Self::Api { error, .. } => Some(error),
-            _ => None,
-        }
-    }
-
-    pub(super) fn api(job_id: Option<&str>) -> impl FnOnce(Error) -> Self {
-        let job_id = job_id.map(str::to_owned);
-        move |error| Self::Api {
-            job_id,
-            error: Box::new(error),
-        }
-    }
-
-    /// Sorts a publish failure into its documented outcome.
-    pub(super) fn from_publish(job_id: &str, error: Error) -> Self {
+    /// Sorts a publish failure into its documented outcome ([`Error::PostJob`]); any other
+    /// failure is returned as it is.
+    pub(super) fn from_publish(job_id: &str, error: Error) -> Error {
         let Error::Api(api) = error else {
-            return Self::api(Some(job_id))(error);
+            return error;
         };
         let job_id = job_id.to_owned();
         if api.status == 400
@@ -199,14 +175,16 @@ impl PostJobError {
                 validation: validation.map(Box::new),
                 missing,
                 error: api,
-            };
+            }
+            .into();
         }
         if api.reason() == Some(&ErrorReason::ModerationBlocked) {
             return Self::ModerationBlocked {
                 job_id,
                 reasons: api.moderation_reasons(),
                 error: api,
-            };
+            }
+            .into();
         }
         if api.is_daily_limit()
             && let (Some(limit), Some(window_hours)) = (api.limit(), api.window_hours())
@@ -216,11 +194,9 @@ impl PostJobError {
                 limit,
                 window_hours,
                 error: api,
-            };
+            }
+            .into();
         }
-        Self::Api {
-            job_id: Some(job_id),
-            error: Box::new(Error::Api(api)),
-        }
+        Error::Api(api)
     }
 }

@@ -50,8 +50,8 @@ mod post;
 mod terminal;
 
 pub use answer::{
-    AFunction, AnAnswerer, Answer, Answerer, ExampleAnswerer, FnAnswerer, IntoAnswerer, MapAnswerer,
-    SkipAll,
+    AFunction, AnAnswerer, Answer, Answerer, ExampleAnswerer, FnAnswerer, IntoAnswerer,
+    MapAnswerer, SkipAll,
 };
 pub use draft::{Draft, MissingField, Published};
 pub use error::PostJobError;

@@ -15,7 +15,7 @@ use super::{
     Answer, Answerer, Draft, DraftInput, MissingField, PostJobError, Published, SkipAll,
     fields_patch,
 };
-use crate::Client;
+use crate::{Client, Error};
 
 /// The drafting loop, configured by [`Client::post_job`]; run it with [`PostJob::draft`] or
 /// [`PostJob::publish`].
@@ -39,7 +39,7 @@ impl<A> fmt::Debug for PostJob<A> {
 
 impl PostJob {
     /// Rounds (PATCHes) allowed unless [`PostJob::max_rounds`] says otherwise.
-    pub const DEFAULT_MAX_ROUNDS: u32 = 5;
+    pub(crate) const DEFAULT_MAX_ROUNDS: u32 = 5;
 }
 
 impl<A> PostJob<A> {
@@ -104,7 +104,7 @@ impl<A> PostJob<A> {
         }
     }
 
-    /// At most this many rounds (each one PATCH); default [`PostJob::DEFAULT_MAX_ROUNDS`].
+    /// At most this many rounds (each one PATCH); default 5.
     pub fn max_rounds(mut self, rounds: u32) -> Self {
         self.max_rounds = rounds;
         self
@@ -113,12 +113,12 @@ impl<A> PostJob<A> {
 
 impl<A: Answerer> PostJob<A> {
     /// Runs the loop until the draft is publish-ready and returns it, unpublished.
-    pub async fn draft(mut self) -> Result<Draft, PostJobError> {
+    pub async fn draft(mut self) -> Result<Draft, Error> {
         self.run().await
     }
 
     /// Runs the loop, then publishes the publish-ready draft.
-    pub async fn publish(mut self) -> Result<Published, PostJobError> {
+    pub async fn publish(mut self) -> Result<Published, Error> {
         let draft = self.run().await?;
         let mut published = calls::publish(&self.client, draft.job_id())
             .await
@@ -127,10 +127,8 @@ impl<A: Answerer> PostJob<A> {
         Ok(published)
     }
 
-    async fn run(&mut self) -> Result<Draft, PostJobError> {
-        let mut draft = calls::create(&self.client, self.input.clone())
-            .await
-            .map_err(PostJobError::api(None))?;
+    async fn run(&mut self) -> Result<Draft, Error> {
+        let mut draft = calls::create(&self.client, self.input.clone()).await?;
         let job_id = draft.job_id().to_owned();
         let mut known = HashMap::new();
         let mut skipped: HashSet<String> = HashSet::new();
@@ -145,7 +143,8 @@ impl<A: Answerer> PostJob<A> {
                     rounds,
                     remaining: draft.missing_fields().to_vec(),
                     draft: Box::new(draft),
-                });
+                }
+                .into());
             }
             let pending: Vec<MissingField> = draft
                 .missing_fields()
@@ -157,7 +156,8 @@ impl<A: Answerer> PostJob<A> {
                 return Err(PostJobError::Unanswered {
                     skipped: draft.missing_fields().to_vec(),
                     draft: Box::new(draft),
-                });
+                }
+                .into());
             }
             let mut fields = Map::new();
             for field in &pending {
@@ -169,11 +169,12 @@ impl<A: Answerer> PostJob<A> {
                         return Err(PostJobError::Aborted {
                             field: Box::new(field.clone()),
                             draft: Box::new(draft),
-                        });
+                        }
+                        .into());
                     }
                     Answer::Value(value) => {
                         if let Err(reason) = check_answer(field, &value) {
-                            return Err(reason.into_error(field, value, draft));
+                            return Err(reason.into_error(field, value, draft).into());
                         }
                         for key in field.update_keys() {
                             fields.insert(key.clone(), value.clone());
@@ -184,10 +185,8 @@ impl<A: Answerer> PostJob<A> {
             if fields.is_empty() {
                 continue;
             }
-            let patch = fields_patch(&fields).map_err(PostJobError::api(Some(&job_id)))?;
-            draft = calls::update(&self.client, &job_id, patch)
-                .await
-                .map_err(PostJobError::api(Some(&job_id)))?;
+            let patch = fields_patch(&fields)?;
+            draft = calls::update(&self.client, &job_id, patch).await?;
             rounds += 1;
         }
     }

@@ -24,11 +24,11 @@ impl Checkpoint {
 
     /// Saves this position in `store` (what [`FeedEvent::commit`] does with the follower's
     /// store).
-    pub async fn commit_to<S: CursorStore + ?Sized>(
-        &self,
-        store: &S,
-    ) -> Result<(), CursorStoreError> {
-        store.save(&self.cursor).await
+    pub async fn commit_to<S: CursorStore + ?Sized>(&self, store: &S) -> Result<(), crate::Error> {
+        store
+            .save(&self.cursor)
+            .await
+            .map_err(crate::Error::CursorStore)
     }
 }
 

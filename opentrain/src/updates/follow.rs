@@ -1,7 +1,7 @@
 //! Following the feed: [`Client::follow_updates`] makes a
 //! [`Follow`] stream of [`FeedEvent`]s, each with the means to commit it, driven by a state
 //! machine that loads the cursor, drains the feed page by page and polls again after the
-//! backoff delay; [`FollowError`] is what the stream yields when a poll or the store fails.
+//! backoff delay. The stream yields the crate's one [`Error`] when a poll or the store fails.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -19,19 +19,6 @@ use crate::paging::Paginator;
 use crate::paging::sealed::FetchPage as _;
 use crate::types::PlatformEvent;
 use crate::{Client, Error};
-
-/// Why a [`Follow`] stream yielded an error.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum FollowError {
-    /// A poll of the feed failed after the client's retries ([`Error::is_retryable`] tells
-    /// whether the stream goes on).
-    #[error(transparent)]
-    Feed(#[from] Error),
-    /// The cursor store could not load (the stream ends) or save (from a commit).
-    #[error(transparent)]
-    Store(#[from] CursorStoreError),
-}
 
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 type Committer = Arc<dyn Fn(String) -> BoxFuture<Result<(), CursorStoreError>> + Send + Sync>;
@@ -61,8 +48,10 @@ impl FeedEvent {
     /// Saves this event's position in the follower's store: a restart resumes after it. Call
     /// it once the event is handled, in the order events arrived. Until it returns `Ok`, the
     /// event counts as not delivered and comes again after a restart.
-    pub async fn commit(&self) -> Result<(), CursorStoreError> {
-        (self.committer)(self.event.raw.id.clone()).await
+    pub async fn commit(&self) -> Result<(), Error> {
+        (self.committer)(self.event.raw.id.clone())
+            .await
+            .map_err(Error::CursorStore)
     }
 }
 
@@ -90,10 +79,10 @@ impl Client {
     /// Events are yielded before anything is saved: see the [module docs](crate::updates) for
     /// the commit protocol. Errors:
     /// - a poll that still fails after the client's own retries is yielded as
-    ///   [`FollowError::Feed`]; when the error [is retryable](Error::is_retryable) (a 503, a
+    ///   its [`Error`]; when the error [is retryable](Error::is_retryable) (a 503, a
     ///   timeout, a dropped connection) the stream goes on, polling again from the same position
     ///   after the backoff delay, otherwise (401, 403, a malformed page...) it ends;
-    /// - a failed [`CursorStore::load`] is yielded as [`FollowError::Store`] and ends the
+    /// - a failed [`CursorStore::load`] is yielded as [`Error::CursorStore`] and ends the
     ///   stream.
     ///
     /// ```no_run
@@ -125,7 +114,7 @@ impl Client {
 }
 
 /// The boxed stream a [`Follow`] drives once started.
-type FeedStream = Pin<Box<dyn Stream<Item = Result<FeedEvent, FollowError>> + Send>>;
+type FeedStream = Pin<Box<dyn Stream<Item = Result<FeedEvent, Error>> + Send>>;
 
 /// The endless stream of [`FeedEvent`]s made by [`Client::follow_updates`].
 ///
@@ -173,7 +162,7 @@ impl<S: CursorStore> Follow<S> {
         &self.store
     }
 
-    fn start(&self) -> Pin<Box<dyn Stream<Item = Result<FeedEvent, FollowError>> + Send>> {
+    fn start(&self) -> Pin<Box<dyn Stream<Item = Result<FeedEvent, Error>> + Send>> {
         let for_commits = Arc::clone(&self.store);
         let committer: Committer = Arc::new(move |cursor: String| {
             let store = Arc::clone(&for_commits);
@@ -198,7 +187,7 @@ impl<S: CursorStore> Follow<S> {
 }
 
 impl<S: CursorStore> Stream for Follow<S> {
-    type Item = Result<FeedEvent, FollowError>;
+    type Item = Result<FeedEvent, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
@@ -232,7 +221,7 @@ struct FollowState<S> {
 }
 
 impl<S: CursorStore> FollowState<S> {
-    async fn step(mut self) -> Option<(Result<FeedEvent, FollowError>, Self)> {
+    async fn step(mut self) -> Option<(Result<FeedEvent, Error>, Self)> {
         loop {
             if self.finished {
                 return None;

@@ -15,16 +15,16 @@
 //!
 //! ```no_run
 //! use futures::TryStreamExt;
-//! use opentrain::updates::{EventData, FileCursorStore};
+//! use opentrain::updates::FileCursorStore;
 //!
-//! # async fn demo(client: opentrain::Client) -> Result<(), opentrain::updates::FollowError> {
+//! # async fn demo(client: opentrain::Client) -> Result<(), opentrain::Error> {
 //! let store = FileCursorStore::new("/var/lib/my-agent/opentrain-updates.cursor");
 //! let mut feed = client.follow_updates(store).page_size(100);
 //! while let Some(item) = feed.try_next().await? {
-//!     match &item.data {
-//!         EventData::ProposalReceived(p) => println!("new proposal {:?}", p.proposal_id),
-//!         EventData::ApprovalConfirmed(a) => println!("approval {:?}: {:?}", a.approval_id, a.status),
-//!         other => println!("{} {other:?}", item.event_type()),
+//!     if let Some(proposal) = item.proposal_id() {
+//!         println!("{}: proposal {proposal}", item.event_type());
+//!     } else if let Some(approval) = item.approval_id() {
+//!         println!("{}: approval {approval}", item.event_type());
 //!     }
 //!     // Only now is the event done. Crash before this line and it is delivered again.
 //!     item.commit().await?;
@@ -57,7 +57,7 @@ pub use events::{
     MessageReceived, MilestoneStatusChanged, PaymentPending, ProposalReceived,
     ProposalStatusChanged,
 };
-pub use follow::{FeedEvent, Follow, FollowError};
+pub use follow::{FeedEvent, Follow};
 
 #[cfg(doc)]
 use crate::Client;
