@@ -63,18 +63,6 @@ impl From<opentrain::Error> for CliError {
     }
 }
 
-impl From<opentrain::config::ConfigError> for CliError {
-    fn from(error: opentrain::config::ConfigError) -> Self {
-        CliError::Api(error.into())
-    }
-}
-
-impl From<opentrain::drafting::PostJobError> for CliError {
-    fn from(error: opentrain::drafting::PostJobError) -> Self {
-        CliError::from(opentrain::Error::from(error))
-    }
-}
-
 /// `?` on a generated call: the facade's decoded error.
 impl<E: serde::Serialize> From<opentrain::OperationError<E>> for CliError {
     fn from(error: opentrain::OperationError<E>) -> Self {

@@ -397,8 +397,7 @@ async fn webhooks_create_list_get_delete_and_verify() {
         .duration_since(std::time::UNIX_EPOCH)
         .expect("clock")
         .as_secs() as i64;
-    let signature =
-        opentrain::webhooks::sign(&opentrain::config::Secret::new(secret.clone()), body, now);
+    let signature = opentrain::webhooks::sign(&opentrain::Secret::new(secret.clone()), body, now);
     let path = body_file.display().to_string();
     let env = [("OPENTRAIN_WEBHOOK_SECRET", secret.as_str())];
     let valid = world

@@ -102,7 +102,7 @@ impl Session {
                 self.file.as_ref().ok(),
             ),
         };
-        resolved.map_err(|e| ToolFailure::from(opentrain::Error::from(e)))
+        resolved.map_err(ToolFailure::from)
     }
 
     /// A client with the token in force; a failure naming the onboarding tools when there is

@@ -21,8 +21,8 @@ use tokio::time::Instant;
 /// let waits: Vec<u64> = (0..7).map(|step| approvals.delay(step).as_secs()).collect();
 /// assert_eq!(waits, [2, 4, 8, 16, 32, 60, 60]);
 ///
-/// let claim = Backoff::fixed(Duration::from_secs(5)).lengthen(Duration::from_secs(5));
-/// assert_eq!(claim.delay(3), Duration::from_secs(10));
+/// let claim = Backoff::fixed(Duration::from_secs(5));
+/// assert_eq!(claim.delay(3), Duration::from_secs(5));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Backoff {

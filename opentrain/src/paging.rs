@@ -307,11 +307,14 @@ pages_of!(ListCreditLedger => types::CreditLedgerEntry, |page| Page::new(
     page.next_cursor,
     None
 ));
-pages_of!(PollUpdates => types::PlatformEvent, |page| Page::new(
-    page.events,
-    page.next_cursor,
-    page.has_more
-));
+// An empty page echoes the cursor it was sent; without `hasMore` (optional in the spec) that
+// echo means "caught up", not a repeated cursor.
+pages_of!(PollUpdates => types::PlatformEvent, |page| {
+    let has_more = page
+        .has_more
+        .or_else(|| page.events.is_empty().then_some(false));
+    Page::new(page.events, page.next_cursor, has_more)
+});
 // `GET /messages` without `conversationId` (list mode): your conversations.
 pages_of!(ListMessages => types::ConversationSummary, |page| Page::new(
     page.conversations,
@@ -404,7 +407,10 @@ mod tests {
     use std::sync::Mutex;
 
     /// A fake list of `total` numbers served `per_page` at a time; records every request.
-    fn numbers(total: u32, per_page: u32) -> (Paginator<u32>, Arc<Mutex<Vec<PageRequest>>>) {
+    fn numbers(
+        total: u32,
+        per_page: u32,
+    ) -> (Paginator<'static, u32>, Arc<Mutex<Vec<PageRequest>>>) {
         let log = Arc::new(Mutex::new(Vec::new()));
         let seen = Arc::clone(&log);
         let p = Paginator::from_fn(move |req: PageRequest| {

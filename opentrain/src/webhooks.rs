@@ -280,7 +280,8 @@ pub fn parse_delivery(raw_body: &[u8], delivery_id: Option<&str>) -> Result<Deli
 /// A receiving endpoint's verifier: checks the signature of a request and parses it.
 ///
 /// ```
-/// use opentrain::webhooks::{self, Receiver, Secret};
+/// use opentrain::Secret;
+/// use opentrain::webhooks::{self, Receiver};
 /// use http::HeaderMap;
 ///
 /// let receiver = Receiver::new(Secret::new("whsec_test_secret"));

@@ -5,7 +5,7 @@
 mod common;
 
 use mockito::Matcher;
-use opentrain::config::Secret;
+use opentrain::Secret;
 use opentrain::paging::Paginate;
 
 #[tokio::test]

@@ -7,7 +7,8 @@ mod common;
 mod config_file {
     use std::fs;
 
-    use opentrain::config::{ConfigError, Credentials, CredentialsFile, Overwrite, Secret};
+    use opentrain::Secret;
+    use opentrain::config::{ConfigError, Credentials, CredentialsFile, Overwrite};
     use serde_json::{Value, json};
 
     use tests::Scratch;
@@ -137,7 +138,10 @@ mod config_file {
         let file = dir.file_with("not json at all");
         let err = file.update(|c| c.claim_token = None).unwrap_err();
         assert!(
-            matches!(err, ConfigError::MalformedCredentialsFile { .. }),
+            matches!(
+                err,
+                opentrain::Error::Config(ConfigError::MalformedCredentialsFile { .. })
+            ),
             "{err:?}"
         );
         assert_eq!(fs::read_to_string(file.path()).unwrap(), "not json at all");
@@ -234,7 +238,9 @@ mod config_file {
         let file = CredentialsFile::at(blocker.join("cli.json"));
         let err = file.save(&login(), Overwrite::Allow).unwrap_err();
         match &err {
-            ConfigError::WriteFailed { path, .. } => assert_eq!(path, file.path()),
+            opentrain::Error::Config(ConfigError::WriteFailed { path, .. }) => {
+                assert_eq!(path, file.path())
+            }
             other => panic!("expected WriteFailed, got {other:?}"),
         }
         assert!(!err.to_string().contains("Secret"), "{err}");
@@ -248,7 +254,9 @@ mod config_file {
         let file = dir.file_with(&format!(r#"{{"apiToken":"{PAT}"}}"#));
         let err = file.save(&login(), Overwrite::Refuse).unwrap_err();
         match &err {
-            ConfigError::CredentialsExist { path } => assert_eq!(path, file.path()),
+            opentrain::Error::Config(ConfigError::CredentialsExist { path }) => {
+                assert_eq!(path, file.path())
+            }
             other => panic!("expected CredentialsExist, got {other:?}"),
         }
         assert!(err.to_string().contains("--force"), "{err}");
@@ -261,7 +269,10 @@ mod config_file {
         let file = dir.file_with(&format!(r#"{{"claimToken":"{CLM}"}}"#));
         let err = file.save(&login(), Overwrite::Refuse).unwrap_err();
         assert!(
-            matches!(err, ConfigError::CredentialsExist { .. }),
+            matches!(
+                err,
+                opentrain::Error::Config(ConfigError::CredentialsExist { .. })
+            ),
             "{err:?}"
         );
     }
@@ -280,7 +291,10 @@ mod config_file {
         let file = dir.file_with("{ garbage");
         let err = file.save(&login(), Overwrite::Refuse).unwrap_err();
         assert!(
-            matches!(err, ConfigError::MalformedCredentialsFile { .. }),
+            matches!(
+                err,
+                opentrain::Error::Config(ConfigError::MalformedCredentialsFile { .. })
+            ),
             "{err:?}"
         );
         assert_eq!(fs::read_to_string(file.path()).unwrap(), "{ garbage");
@@ -301,7 +315,9 @@ mod config_file {
         let dir = TempDir::new("missing");
         let file = dir.file();
         match file.load().unwrap_err() {
-            ConfigError::MissingCredentialsFile { path } => assert_eq!(path, file.path()),
+            opentrain::Error::Config(ConfigError::MissingCredentialsFile { path }) => {
+                assert_eq!(path, file.path())
+            }
             other => panic!("expected MissingCredentialsFile, got {other:?}"),
         }
         assert_eq!(file.load_optional().unwrap(), None);
@@ -314,7 +330,9 @@ mod config_file {
         fs::create_dir_all(file.path()).unwrap();
         for err in [file.load().unwrap_err(), file.load_optional().unwrap_err()] {
             match &err {
-                ConfigError::UnreadableCredentialsFile { path, .. } => {
+                opentrain::Error::Config(ConfigError::UnreadableCredentialsFile {
+                    path, ..
+                }) => {
                     assert_eq!(path, file.path());
                 }
                 other => panic!("expected UnreadableCredentialsFile, got {other:?}"),
@@ -330,9 +348,12 @@ mod config_file {
         ));
         let err = file.load().unwrap_err();
         match &err {
-            ConfigError::MalformedCredentialsFile {
-                path, line, column, ..
-            } => {
+            opentrain::Error::Config(ConfigError::MalformedCredentialsFile {
+                path,
+                line,
+                column,
+                ..
+            }) => {
                 assert_eq!(path, file.path());
                 assert_eq!((*line, *column), (2, 6));
             }
@@ -356,7 +377,10 @@ mod config_file {
             let file = dir.file_with(content);
             let err = file.load().unwrap_err();
             assert!(
-                matches!(err, ConfigError::MalformedCredentialsFile { .. }),
+                matches!(
+                    err,
+                    opentrain::Error::Config(ConfigError::MalformedCredentialsFile { .. })
+                ),
                 "{content:?}: {err:?}"
             );
             let shown = format!("{err} {err:?}");
@@ -392,7 +416,7 @@ mod config_file {
         fs::create_dir_all(file.path()).unwrap();
         assert!(matches!(
             file.remove().unwrap_err(),
-            ConfigError::RemoveFailed { .. }
+            opentrain::Error::Config(ConfigError::RemoveFailed { .. })
         ));
     }
 

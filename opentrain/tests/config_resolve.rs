@@ -336,12 +336,17 @@ mod config_resolve {
         let env = fake_env(&[("XDG_CONFIG_HOME", home.xdg())]);
         let err = resolve(None, None, &env).unwrap_err();
         match &err {
-            ConfigError::UnreadableCredentialsFile { path, .. } => assert_eq!(path, &home.file),
+            opentrain::Error::Config(ConfigError::UnreadableCredentialsFile { path, .. }) => {
+                assert_eq!(path, &home.file)
+            }
             other => panic!("expected UnreadableCredentialsFile, got {other:?}"),
         }
         // Needed for the base URL only: still an error.
         let err = resolve(Some(EXPLICIT), None, &env).unwrap_err();
-        assert!(matches!(err, ConfigError::UnreadableCredentialsFile { .. }));
+        assert!(matches!(
+            err,
+            opentrain::Error::Config(ConfigError::UnreadableCredentialsFile { .. })
+        ));
     }
 
     #[test]
@@ -353,9 +358,12 @@ mod config_resolve {
         let env = fake_env(&[("XDG_CONFIG_HOME", home.xdg()), ("OT_API_TOKEN", OT_ENV)]);
         let err = resolve(None, None, &env).unwrap_err();
         match &err {
-            ConfigError::MalformedCredentialsFile {
-                path, line, column, ..
-            } => {
+            opentrain::Error::Config(ConfigError::MalformedCredentialsFile {
+                path,
+                line,
+                column,
+                ..
+            }) => {
                 assert_eq!(path, &home.file);
                 assert_eq!((*line, *column), (3, 3));
             }
@@ -380,16 +388,16 @@ mod config_resolve {
 
     // ----- bad values ------------------------------------------------------------------------
 
-    fn assert_invalid_token(err: ConfigError, want_origin: Source, secret: &str) {
+    fn assert_invalid_token(err: opentrain::Error, want_origin: Source, secret: &str) {
         for shown in [err.to_string(), format!("{err:?}")] {
             assert!(!shown.contains(secret), "secret leaked: {shown}");
         }
         match err {
-            ConfigError::InvalidToken {
+            opentrain::Error::Config(ConfigError::InvalidToken {
                 origin,
                 expected_prefix,
                 ..
-            } => {
+            }) => {
                 assert_eq!(origin, want_origin);
                 assert_eq!(expected_prefix, "ot_pat_");
             }
@@ -470,7 +478,9 @@ mod config_resolve {
         ];
         for (result, want) in cases {
             match result {
-                Err(ConfigError::InvalidBaseUrl { origin, .. }) => assert_eq!(origin, want),
+                Err(opentrain::Error::Config(ConfigError::InvalidBaseUrl { origin, .. })) => {
+                    assert_eq!(origin, want)
+                }
                 other => panic!("expected InvalidBaseUrl from {want:?}, got {other:?}"),
             }
         }
@@ -521,7 +531,10 @@ mod config_resolve {
             vec![("HOME", "relative"), ("XDG_CONFIG_HOME", "also/relative")],
         ] {
             let err = CredentialsFile::default_path(&fake_env(&vars)).unwrap_err();
-            assert!(matches!(err, ConfigError::NoConfigDir), "{vars:?}: {err:?}");
+            assert!(
+                matches!(err, opentrain::Error::Config(ConfigError::NoConfigDir)),
+                "{vars:?}: {err:?}"
+            );
             assert!(err.to_string().contains("set HOME"), "{err}");
         }
     }

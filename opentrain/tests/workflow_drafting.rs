@@ -12,6 +12,15 @@ use opentrain::drafting::{
 };
 use serde_json::{Value, json};
 
+/// The loop's own outcome that `post_job` ended with ([`opentrain::Error::PostJob`]); any other
+/// error fails the test.
+fn loop_outcome(error: opentrain::Error) -> PostJobError {
+    match error {
+        opentrain::Error::PostJob(outcome) => *outcome,
+        other => panic!("post_job failed with another error: {other}"),
+    }
+}
+
 const DRAFTS: &str = "/api/public/v1/job-drafts";
 
 /// One create step on its own: `create_job_draft` with the input's documented body, its answer
@@ -286,16 +295,18 @@ async fn an_enum_answer_outside_enum_values_is_refused_before_any_patch() {
         .expect(0)
         .create_async()
         .await;
-    let err = common::client(&server)
-        .post_job(DESCRIPTION)
-        .answer_with(
-            MapAnswerer::new()
-                .with("pricePerLabel", 0.05)
-                .with("experienceLevel", "SENIOR"),
-        )
-        .draft()
-        .await
-        .unwrap_err();
+    let err = loop_outcome(
+        common::client(&server)
+            .post_job(DESCRIPTION)
+            .answer_with(
+                MapAnswerer::new()
+                    .with("pricePerLabel", 0.05)
+                    .with("experienceLevel", "SENIOR"),
+            )
+            .draft()
+            .await
+            .unwrap_err(),
+    );
     let PostJobError::NotAnEnumValue {
         field,
         value,
@@ -339,12 +350,14 @@ async fn an_enum_answer_of_the_wrong_case_or_type_is_refused_too() {
             .expect(0)
             .create_async()
             .await;
-        let err = common::client(&server)
-            .post_job(DESCRIPTION)
-            .answer_with(MapAnswerer::new().with("experienceLevel", bad.clone()))
-            .draft()
-            .await
-            .unwrap_err();
+        let err = loop_outcome(
+            common::client(&server)
+                .post_job(DESCRIPTION)
+                .answer_with(MapAnswerer::new().with("experienceLevel", bad.clone()))
+                .draft()
+                .await
+                .unwrap_err(),
+        );
         assert!(
             matches!(&err, PostJobError::NotAnEnumValue { value, .. } if *value == bad),
             "{bad}: {err:?}"
@@ -373,15 +386,17 @@ async fn abort_ends_the_loop_and_nothing_of_the_round_is_sent() {
         .expect(0)
         .create_async()
         .await;
-    let err = common::client(&server)
-        .post_job(DESCRIPTION)
-        .answer_with(async |field: &MissingField| match field.field() {
-            "experienceLevel" => Answer::Value("EXPERT".into()),
-            _ => Answer::Abort,
-        })
-        .publish()
-        .await
-        .unwrap_err();
+    let err = loop_outcome(
+        common::client(&server)
+            .post_job(DESCRIPTION)
+            .answer_with(async |field: &MissingField| match field.field() {
+                "experienceLevel" => Answer::Value("EXPERT".into()),
+                _ => Answer::Abort,
+            })
+            .publish()
+            .await
+            .unwrap_err(),
+    );
     let PostJobError::Aborted { field, draft } = &err else {
         panic!("expected Aborted, got {err:?}");
     };
@@ -412,13 +427,15 @@ async fn max_rounds_exhausted_ends_after_exactly_that_many_patches() {
         .expect(2)
         .create_async()
         .await;
-    let err = common::client(&server)
-        .post_job(DESCRIPTION)
-        .answer_with(MapAnswerer::new().with("pricePerLabel", 0.01))
-        .max_rounds(2)
-        .draft()
-        .await
-        .unwrap_err();
+    let err = loop_outcome(
+        common::client(&server)
+            .post_job(DESCRIPTION)
+            .answer_with(MapAnswerer::new().with("pricePerLabel", 0.01))
+            .max_rounds(2)
+            .draft()
+            .await
+            .unwrap_err(),
+    );
     let PostJobError::MaxRounds {
         rounds,
         remaining,
@@ -451,11 +468,13 @@ async fn skipping_every_field_ends_unanswered_without_a_patch() {
         .expect(0)
         .create_async()
         .await;
-    let err = common::client(&server)
-        .post_job(DESCRIPTION)
-        .draft()
-        .await
-        .unwrap_err();
+    let err = loop_outcome(
+        common::client(&server)
+            .post_job(DESCRIPTION)
+            .draft()
+            .await
+            .unwrap_err(),
+    );
     assert!(
         matches!(&err, PostJobError::Unanswered { skipped, .. } if skipped.len() == 1),
         "{err:?}"
@@ -482,11 +501,13 @@ async fn publish_failing(status: usize, body: Value) -> (PostJobError, Mock, Ser
         .expect(1)
         .create_async()
         .await;
-    let err = common::client(&server)
-        .post_job(DESCRIPTION)
-        .publish()
-        .await
-        .unwrap_err();
+    let err = loop_outcome(
+        common::client(&server)
+            .post_job(DESCRIPTION)
+            .publish()
+            .await
+            .unwrap_err(),
+    );
     (err, publish, server)
 }
 
@@ -638,13 +659,15 @@ async fn rerunning_with_the_same_idempotency_key_sends_the_same_key_and_continue
     let client = common::client(&server);
 
     // First run: the person walks away.
-    let first = client
-        .post_job(DESCRIPTION)
-        .idempotency_key("acme-7-v1")
-        .answer_with(async |_: &MissingField| Answer::Abort)
-        .draft()
-        .await
-        .unwrap_err();
+    let first = loop_outcome(
+        client
+            .post_job(DESCRIPTION)
+            .idempotency_key("acme-7-v1")
+            .answer_with(async |_: &MissingField| Answer::Abort)
+            .draft()
+            .await
+            .unwrap_err(),
+    );
     assert_eq!(first.job_id(), Some("job_8"));
 
     // Second run, same key: the same draft is continued, not a second one created.

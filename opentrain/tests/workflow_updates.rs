@@ -16,7 +16,7 @@ use mockito::{Matcher, Mock, ServerGuard};
 use opentrain::Backoff;
 use opentrain::types::ApprovalStatus;
 use opentrain::updates::{
-    CursorStore, CursorStoreError, EventData, FileCursorStore, FollowError, MemoryCursorStore,
+    CursorStore, CursorStoreError, EventData, FileCursorStore, MemoryCursorStore,
 };
 use serde_json::{Value, json};
 use tests::Scratch;
@@ -341,7 +341,7 @@ async fn a_cursor_that_goes_back_is_still_an_error_that_ends_the_stream() {
     // The page that points back is refused whole: paging stops instead of looping.
     let err = events.try_next().await.unwrap_err();
     assert!(
-        matches!(&err, FollowError::Feed(opentrain::Error::RepeatedCursor { cursor }) if cursor == "1000"),
+        matches!(&err, opentrain::Error::RepeatedCursor { cursor } if cursor == "1000"),
         "{err:?}"
     );
     assert!(events.try_next().await.unwrap().is_none());
@@ -375,7 +375,7 @@ async fn a_retryable_feed_error_is_yielded_and_the_poll_is_repeated_from_the_sam
         .backoff(Backoff::fixed(Duration::from_secs(3)));
     let err = events.try_next().await.unwrap_err();
     assert!(
-        matches!(&err, FollowError::Feed(e) if e.status() == Some(503) && e.is_retryable()),
+        matches!(&err, e if e.status() == Some(503) && e.is_retryable()),
         "{err:?}"
     );
     assert_eq!(events.try_next().await.unwrap().unwrap().id(), "1001");
@@ -399,10 +399,7 @@ async fn a_feed_error_that_no_retry_fixes_ends_the_stream() {
         .await;
     let mut events = client(&server).follow_updates(MemoryCursorStore::new());
     let err = events.try_next().await.unwrap_err();
-    assert!(
-        matches!(&err, FollowError::Feed(e) if e.status() == Some(401)),
-        "{err:?}"
-    );
+    assert!(matches!(&err, e if e.status() == Some(401)), "{err:?}");
     assert!(
         events.try_next().await.unwrap().is_none(),
         "the stream ended"
@@ -424,7 +421,7 @@ async fn an_unreadable_cursor_file_ends_the_stream_before_any_request() {
     let mut events = client(&server).follow_updates(FileCursorStore::new(&path));
     let err = events.try_next().await.unwrap_err();
     assert!(
-        matches!(&err, FollowError::Store(CursorStoreError::Malformed { path: p, .. }) if *p == path),
+        matches!(&err, opentrain::Error::CursorStore(CursorStoreError::Malformed { path: p, .. }) if *p == path),
         "{err:?}"
     );
     assert!(events.try_next().await.unwrap().is_none());

@@ -5,8 +5,9 @@
 
 use std::time::Duration;
 
+use opentrain::Secret;
 use opentrain::agent::{self, Agent, AgentConfig, ClaimStatus, Registration};
-use opentrain::config::{CredentialsFile, Secret};
+use opentrain::config::CredentialsFile;
 use opentrain_sandbox::Sandbox;
 use tests::Scratch;
 

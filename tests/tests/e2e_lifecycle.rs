@@ -37,6 +37,10 @@ fn owner(sandbox: &Sandbox) -> Client {
 
 /// Drafts `text`, answers with the examples, publishes; returns the job id.
 async fn publish(client: &Client, text: &str, key: &str) -> Result<String, PostJobError> {
+    let outcome = |error: opentrain::Error| match error {
+        opentrain::Error::PostJob(outcome) => *outcome,
+        other => panic!("post_job failed with another error: {other}"),
+    };
     client
         .post_job(text)
         .idempotency_key(key)
@@ -45,6 +49,7 @@ async fn publish(client: &Client, text: &str, key: &str) -> Result<String, PostJ
         .publish()
         .await
         .map(|p| p.job_id)
+        .map_err(outcome)
 }
 
 /// Hires `proposal_id` and returns the pending approval.

@@ -100,7 +100,8 @@ fn the_secret_type_of_the_generated_types_serializes_the_value_for_the_wire() {
 
 #[tokio::test]
 async fn no_public_facade_type_that_holds_a_secret_prints_it() {
-    use opentrain::config::{Credentials, Secret};
+    use opentrain::Secret;
+    use opentrain::config::Credentials;
 
     let pat = "ot_pat_facade_SuperSecret";
     let clm = "ot_clm_facade_SuperSecret";

@@ -7,8 +7,9 @@ use std::time::Duration;
 use serde_json::json;
 
 use opentrain::Client;
+use opentrain::Secret;
 use opentrain::agent::{self, Agent, ClaimStatus, Registration};
-use opentrain::config::{Overwrite, Secret};
+use opentrain::config::Overwrite;
 
 use crate::cli::AuthCommand;
 use crate::context::Ctx;

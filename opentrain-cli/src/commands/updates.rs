@@ -92,14 +92,14 @@ async fn follow<S: CursorStore>(
         tokio::select! {
             next = stream.next() => {
                 let Some(item) = next else { break };
-                let item = item.map_err(opentrain::Error::from)?;
+                let item = item?;
                 indicator.clear();
                 if ctx.json {
                     output::json_line(&item.event().raw)?;
                 } else {
                     out!("{}", columns(&item.event().raw, &EVENT_COLUMNS));
                 }
-                item.commit().await.map_err(opentrain::Error::from)?;
+                item.commit().await?;
                 seen += 1;
                 if max_events.is_some_and(|max| seen >= max) {
                     break;

@@ -7,7 +7,8 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::json;
 
-use opentrain::config::{Secret, WEBHOOK_SECRET_PREFIX};
+use opentrain::Secret;
+use opentrain::config::WEBHOOK_SECRET_PREFIX;
 use opentrain::types;
 
 use super::body;

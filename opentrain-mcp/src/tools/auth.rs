@@ -2,8 +2,9 @@
 //! `opentrain_claim_status` (the onboarding tools, which work without a token),
 //! `opentrain_auth_status` and `opentrain_capabilities`.
 
+use opentrain::Secret;
 use opentrain::agent::{Agent, ClaimStatus as Poll, Registration};
-use opentrain::config::{ConfigError, Secret};
+use opentrain::config::ConfigError;
 use rmcp::schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::json;

@@ -439,7 +439,7 @@ impl ClaimCeremony {
             config::off_runtime(move || save_claimed(&file, &saved, &base_url)).await
         {
             *self.received.lock().unwrap_or_else(PoisonError::into_inner) = Some(token);
-            return Err(error.into());
+            return Err(error);
         }
         self.agent.client.with_token(token)
     }

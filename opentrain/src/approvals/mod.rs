@@ -172,6 +172,7 @@ mod tests {
     use super::many::resolved_approval_id;
     use super::wait::Polling;
     use super::*;
+    use crate::types::ApprovalStatus;
 
     fn approval(type_: &str, status: &str, result: serde_json::Value) -> types::Approval {
         serde_json::from_value(serde_json::json!({

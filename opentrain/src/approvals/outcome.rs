@@ -134,7 +134,7 @@ pub enum Confirmation {
 }
 
 impl Confirmation {
-    fn of(approval: &types::Approval) -> Self {
+    pub(super) fn of(approval: &types::Approval) -> Self {
         let result = approval.result.clone().unwrap_or_default();
         match &approval.type_ {
             ApprovalType::ProposalHire => Confirmation::Hired {

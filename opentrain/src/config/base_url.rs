@@ -12,13 +12,6 @@ pub const API_PATH: &str = "/api/public/v1";
 
 /// The URL of the Public API under `base`: `base` without trailing `/`, followed by [`API_PATH`]
 /// unless it already ends with it.
-///
-/// ```
-/// use opentrain::config::api_url;
-/// assert_eq!(api_url("https://app.opentrain.ai"), "https://app.opentrain.ai/api/public/v1");
-/// assert_eq!(api_url("http://127.0.0.1:8080/"), "http://127.0.0.1:8080/api/public/v1");
-/// assert_eq!(api_url("https://proxy.example/api/public/v1/"), "https://proxy.example/api/public/v1");
-/// ```
 pub fn api_url(base: &str) -> String {
     let base = base.trim_end_matches('/');
     if base.ends_with(API_PATH) {

@@ -24,7 +24,8 @@ use super::resolve;
 /// other keys (only their names).
 ///
 /// ```
-/// use opentrain::config::{Credentials, Secret};
+/// use opentrain::Secret;
+/// use opentrain::config::Credentials;
 /// let creds = Credentials {
 ///     api_token: Some(Secret::api_token("ot_pat_abc_secret")?),
 ///     ..Credentials::default()
@@ -206,7 +207,8 @@ impl CredentialsFile {
     /// but cannot be read or parsed (so an unknown file is never clobbered).
     ///
     /// ```no_run
-    /// use opentrain::config::{Credentials, CredentialsFile, Overwrite, Secret};
+    /// use opentrain::Secret;
+    /// use opentrain::config::{Credentials, CredentialsFile, Overwrite};
     /// let file = CredentialsFile::locate_from_process_env()?;
     /// let creds = Credentials {
     ///     api_token: Some(Secret::api_token("ot_pat_abc_def")?),

@@ -9,17 +9,20 @@
 //! Each step is its operation (`client.create_job_draft()`, `update_job_draft()`,
 //! `publish_job()`, `get_capabilities()`), whose answers read as a [`Draft`] or [`Published`];
 //! this module adds the whole loop ([`Client::post_job`]), where an [`Answerer`] answers one [`MissingField`] at a time
-//! ([`MapAnswerer`] from a map, [`TerminalAnswerer`] from a person at a terminal, or any async
-//! closure). Every way the loop can end is a [`PostJobError`] variant a caller can match on.
+//! ([`MapAnswerer`] from a map, [`TerminalAnswerer`] from a person at a terminal, or any
+//! closure, plain or async). Every way the loop can stop on its own is a [`PostJobError`]
+//! variant, carried by [`Error::PostJob`](crate::Error::PostJob); a failed request is its own
+//! [`Error`](crate::Error).
 //!
 //! ```no_run
+//! use opentrain::Error;
 //! use opentrain::drafting::{Answer, MissingField, PostJobError};
 //!
-//! # async fn demo(client: opentrain::Client) -> Result<(), Box<dyn std::error::Error>> {
+//! # async fn demo(client: opentrain::Client) -> Result<(), Error> {
 //! let job = client
 //!     .post_job("We need 3 AI trainers to label 10,000 product images into 12 categories.")
 //!     .idempotency_key("acme-batch-7-v1")
-//!     .answer_with(async |field: &MissingField| match field.field() {
+//!     .answer_with(|field: &MissingField| match field.field() {
 //!         "experienceLevel" => Answer::Value("INTERMEDIATE".into()),
 //!         "pricePerLabel" => Answer::Value(0.05.into()),
 //!         _ => Answer::Skip,
@@ -29,9 +32,12 @@
 //!     .await;
 //! match job {
 //!     Ok(published) => println!("live at {:?}", published.job_url),
-//!     Err(PostJobError::ModerationBlocked { reasons, .. }) => eprintln!("blocked: {reasons:?}"),
-//!     Err(PostJobError::MaxRounds { remaining, .. }) => eprintln!("{} fields left", remaining.len()),
-//!     Err(other) => return Err(other.into()),
+//!     Err(Error::PostJob(outcome)) => match *outcome {
+//!         PostJobError::ModerationBlocked { reasons, .. } => eprintln!("blocked: {reasons:?}"),
+//!         PostJobError::MaxRounds { remaining, .. } => eprintln!("{} fields left", remaining.len()),
+//!         other => eprintln!("stopped: {other}"),
+//!     },
+//!     Err(other) => return Err(other),
 //! }
 //! # Ok(()) }
 //! ```

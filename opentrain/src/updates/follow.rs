@@ -276,11 +276,11 @@ impl<S: CursorStore> FollowState<S> {
                     self.pages = None;
                     if !e.is_retryable() {
                         self.finished = true;
-                        return Some((Err(e.into()), self));
+                        return Some((Err(e), self));
                     }
                     // Surface it, then poll again from the same position after the backoff.
                     self.sleep_first = Some(self.next_wait(false));
-                    return Some((Err(e.into()), self));
+                    return Some((Err(e), self));
                 }
                 None => {
                     // Caught up: wait before polling again.

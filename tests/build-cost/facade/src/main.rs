@@ -2,7 +2,7 @@
 
 #[tokio::main]
 async fn main() -> Result<(), opentrain::Error> {
-    let me = opentrain::Client::from_env()?.me().await?;
+    let me = opentrain::Client::from_env()?.get_me().send().await?.into_inner();
     println!("{:?}", me.actor.and_then(|a| a.user_id));
     Ok(())
 }
