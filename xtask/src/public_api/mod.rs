@@ -142,10 +142,14 @@ pub fn report(
 /// process runs under, `$CARGO`) and returns the JSON file it wrote.
 pub fn rustdoc_json(workspace: &Path) -> Result<PathBuf, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let target = target_dir(&cargo, workspace)?;
+    // A directory of its own under the target directory: `RUSTC_BOOTSTRAP` changes how some
+    // dependencies build (their build scripts probe for nightly features), so sharing the
+    // ordinary one would rebuild them on the next ordinary build.
+    let target = target_dir(&cargo, workspace)?.join("public-api");
     let output = Command::new(&cargo)
         .current_dir(workspace)
         .env("RUSTC_BOOTSTRAP", "1")
+        .env("CARGO_TARGET_DIR", &target)
         .args(["rustdoc", "-p", PACKAGE, "--lib", "--"])
         .args(["-Z", "unstable-options", "--output-format", "json"])
         .output()
