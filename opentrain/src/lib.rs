@@ -34,6 +34,52 @@
 //! # Ok(()) }
 //! ```
 //!
+//! ## A first agent
+//!
+//! Post a job, take the first proposal the feed brings, hire from it, wait for the human who
+//! confirms the hire, and read the proposal:
+//!
+//! ```no_run
+//! use futures::TryStreamExt;
+//! use opentrain::drafting::{Answer, MissingField};
+//! use opentrain::prelude::*;
+//! use opentrain::types::{HireMilestone, HireRequest};
+//! use opentrain::updates::MemoryCursorStore;
+//!
+//! # async fn demo() -> Result<(), opentrain::Error> {
+//! let client = opentrain::Client::from_env()?;
+//! let job = client
+//!     .post_job("We need 3 annotators to label 5,000 street photos, $0.05 per label.")
+//!     .answer_with(|field: &MissingField| match field.field() {
+//!         "experienceLevel" => Answer::Value("INTERMEDIATE".into()),
+//!         _ => Answer::Skip,
+//!     })
+//!     .publish()
+//!     .await?;
+//! let mut feed = client.follow_updates(MemoryCursorStore::new());
+//! let proposal_id = loop {
+//!     let Some(event) = feed.try_next().await? else { return Ok(()) };
+//!     event.commit().await?;
+//!     if event.job_id() == Some(job.job_id.as_str()) {
+//!         if let Some(id) = event.proposal_id() {
+//!             break id.to_owned();
+//!         }
+//!     }
+//! };
+//! let milestone = HireMilestone::builder().amount(100.0).name("First batch".to_owned());
+//! let pending = client
+//!     .hire_from_proposal()
+//!     .proposal_id(&proposal_id)
+//!     .body(HireRequest::builder().milestone(milestone))
+//!     .send()
+//!     .await?;
+//! println!("confirm the hire at {}", pending.approval.approval_url);
+//! let outcome = pending.wait(&client).await?;
+//! let proposal = client.get_proposal().proposal_id(&proposal_id).send().await?;
+//! println!("{}: {:?}", outcome.status(), proposal.proposal.status);
+//! # Ok(()) }
+//! ```
+//!
 //! ## Vocabulary
 //!
 //! | to | call | gives |
