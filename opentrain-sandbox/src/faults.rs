@@ -71,6 +71,10 @@ pub struct RecordedRequest {
     pub body: String,
     /// The status the sandbox answered with.
     pub status: u16,
+    /// The `x-request-id` the answer carried, if any.
+    pub request_id: Option<String>,
+    /// When the request arrived, on the sandbox clock.
+    pub at: chrono::DateTime<chrono::Utc>,
 }
 
 /// Replaces every secret-looking value (`ot_pat_…`, `ot_clm_…`, `ot_cat_…`, `whsec_…`) by
@@ -115,6 +119,7 @@ pub(crate) async fn observe(State(app): State<App>, request: Request, next: Next
     if let Some(delay) = delay {
         tokio::time::sleep(delay).await;
     }
+    let at = app.now();
     let method = parts.method.to_string();
     let path = parts.uri.path().to_owned();
     let query = parts.uri.query().map(redact);
@@ -147,6 +152,12 @@ pub(crate) async fn observe(State(app): State<App>, request: Request, next: Next
         token_id,
         body: body_text,
         status: response.status().as_u16(),
+        request_id: response
+            .headers()
+            .get(crate::errors::REQUEST_ID_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+        at,
     };
     app.inner
         .recorded

@@ -2,7 +2,8 @@
 //! chromedriver's WebDriver HTTP JSON API with plain reqwest calls, opens a claim's
 //! `verification_uri`, types a wrong and then the right code and submits (the claim gets
 //! confirmed), then opens the `approvalUrl` of a hire request and clicks Confirm (the approval
-//! gets confirmed).
+//! gets confirmed), then opens the overview at `/` (the job, the contract, the feed, the
+//! journal) and follows its link to the job's page.
 //!
 //! Needs `/usr/bin/chromium` and `/usr/bin/chromedriver` (`apt-get install chromium
 //! chromium-driver`; `.ci/run` installs them). Without them the test fails when `CI` is set and
@@ -405,5 +406,23 @@ async fn a_person_claims_the_account_and_confirms_a_hire_in_a_real_browser() {
         approval_status(&sandbox, &id).await == "confirmed"
     })
     .await;
+
+    // The overview: the job, the contract the hire made, the feed and the journal; then the
+    // job's page through its link.
+    browser.open(&format!("{}/", sandbox.base_url())).await;
+    browser.wait_for_text("Request journal").await;
+    let overview = browser.source().await;
+    assert!(
+        overview.contains("Spanish Sentiment Labeling"),
+        "{overview}"
+    );
+    assert!(overview.contains("Contracts (1)"), "{overview}");
+    assert!(overview.contains("approval.confirmed"), "{overview}");
+    browser.screenshot("overview").await;
+    browser.click("a[href^='/jobs/job_']").await;
+    browser.wait_for_text("Proposals (").await;
+    let job = browser.source().await;
+    assert!(job.contains("INTERMEDIATE"), "{job}");
+    browser.screenshot("job").await;
     browser.close().await;
 }

@@ -288,3 +288,102 @@ async fn pages_take_no_queued_fault_and_are_not_recorded() {
     let paths: Vec<String> = sandbox.requests().into_iter().map(|r| r.path).collect();
     assert_eq!(paths, ["/api/public/v1/auth/me"]);
 }
+
+/// Publishes a draft titled `title` and returns (job id, the publish answer).
+async fn published_job(sandbox: &Sandbox, title: &str) -> (String, serde_json::Value) {
+    let (status, draft) = api(
+        sandbox,
+        "POST",
+        "/job-drafts",
+        Some(serde_json::json!({
+            "rawJobDescription": "We need 3 annotators to label 5,000 images at $0.05 per label."
+        })),
+    )
+    .await;
+    assert_eq!(status, 201, "{draft}");
+    let job = draft["jobId"].as_str().unwrap().to_owned();
+    let (status, patched) = api(
+        sandbox,
+        "PATCH",
+        &format!("/job-drafts/{job}"),
+        Some(serde_json::json!({ "jobTitle": title, "experienceLevel": "INTERMEDIATE" })),
+    )
+    .await;
+    assert_eq!(status, 200, "{patched}");
+    let (status, published) = api(sandbox, "POST", &format!("/jobs/{job}/publish"), None).await;
+    assert_eq!(status, 200, "{published}");
+    (job, published)
+}
+
+#[tokio::test]
+async fn the_job_url_opens_the_job_page_with_its_fields_and_proposals_escaped() {
+    let sandbox = sandbox().await;
+    let (job, published) = published_job(&sandbox, "<b>Street</b> photos").await;
+    let url = published["jobUrl"].as_str().unwrap();
+    assert_eq!(url, format!("{}/jobs/{job}", sandbox.base_url()));
+    let page = get_page(url).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert_eq!(page.content_type, HTML);
+    assert!(page.body.contains("&lt;b&gt;Street&lt;/b&gt; photos"));
+    assert!(!page.body.contains("<b>Street"), "{}", page.body);
+    assert!(page.body.contains("OPEN"));
+    // The sandbox sends two proposals on publish; the page lists both with their bids.
+    let (_, list) = api(&sandbox, "GET", &format!("/jobs/{job}/proposals"), None).await;
+    for proposal in list["proposals"].as_array().unwrap() {
+        assert!(page.body.contains(proposal["id"].as_str().unwrap()));
+    }
+    assert!(page.body.contains("Proposals (2)"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn an_unknown_job_is_a_404_page() {
+    let sandbox = sandbox().await;
+    let page = get_page(&format!("{}/jobs/job_nope", sandbox.base_url())).await;
+    assert_eq!(page.status, 404);
+    assert_eq!(page.content_type, HTML);
+    assert!(page.body.contains("job_nope"));
+}
+
+#[tokio::test]
+async fn the_overview_shows_accounts_jobs_approvals_events_and_the_journal_without_tokens() {
+    let sandbox = sandbox().await;
+    let approval = hire_request(&sandbox, "First batch", 120.0).await;
+    let approval_id = approval["id"].as_str().unwrap();
+    // An error answer carries a request id; the journal shows it.
+    let (status, missing) = api(&sandbox, "GET", "/proposals/prop_nope", None).await;
+    assert_eq!(status, 404, "{missing}");
+    let request_id = missing["requestId"].as_str().unwrap().to_owned();
+    let page = get_page(&format!("{}/", sandbox.base_url())).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert_eq!(page.content_type, HTML);
+    // The job, linked to its page; the pending approval, linked to its page.
+    assert!(
+        page.body.contains("Spanish Sentiment Labeling"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("href=\"/jobs/job_"));
+    assert!(
+        page.body
+            .contains(&format!("href=\"/approvals/{approval_id}\""))
+    );
+    assert!(page.body.contains("Pending approvals (1)"));
+    // The feed's events and the journal of the requests, newest first.
+    assert!(page.body.contains("proposal.received"));
+    let journal = &page.body[page.body.find("Request journal").unwrap()..];
+    let hire = journal
+        .find("/hire")
+        .expect("the hire request is in the journal");
+    let create = journal
+        .find("POST /api/public/v1/job-drafts")
+        .expect("the draft create is in the journal");
+    assert!(hire < create, "newest first");
+    assert!(
+        journal.contains(&request_id),
+        "request ids are shown: {journal}"
+    );
+    // Never a secret.
+    for secret in ["ot_pat_", "ot_clm_", "ot_cat_", "whsec_", sandbox.token()] {
+        assert!(!page.body.contains(secret), "the overview shows {secret}");
+    }
+}

@@ -87,7 +87,12 @@ input[type=text]{width:100%;padding:.65rem .8rem;font:1.5rem/1.2 ui-monospace,Me
 button{flex:1;padding:.7rem 1rem;font:inherit;font-weight:600;border-radius:8px;border:1px solid transparent;cursor:pointer}\
 .primary{background:#2952cc;color:#fff}\
 .secondary{background:#fff;color:#7f1d1d;border-color:#e2b4b4}\
-.foot{margin:1.5rem 0 0;font-size:.85rem;color:#5b6478}";
+.foot{margin:1.5rem 0 0;font-size:.85rem;color:#5b6478}\
+h2{margin:1.75rem 0 .5rem;font-size:1.1rem}\
+.records{list-style:none;padding:0;margin:0 0 1rem}\
+.records li{padding:.4rem 0;border-bottom:1px solid #eceef2;overflow-wrap:anywhere}\
+.muted{color:#5b6478;font-size:.9rem}\
+code{font:.9em ui-monospace,Menlo,monospace}";
 
 /// A whole page: `title` (escaped here) and `body`, markup the caller built from escaped
 /// values.

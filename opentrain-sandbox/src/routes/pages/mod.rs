@@ -1,6 +1,8 @@
-//! The HTML pages a person opens from the links the API hands out: the claim page behind a
-//! claim's `verification_uri` (`/claim?token=ot_cat_...`) and the approval page behind every
-//! `approvalUrl` (`/approvals/{approvalId}`). They stand in for the OpenTrain app's own pages:
+//! The HTML pages a person opens from the links the API hands out: the overview at `/` (what
+//! every agent did, with the request journal), the job page behind every `jobUrl`
+//! (`/jobs/{id}`), the claim page behind a claim's `verification_uri`
+//! (`/claim?token=ot_cat_...`) and the approval page behind every `approvalUrl`
+//! (`/approvals/{approvalId}`). They stand in for the OpenTrain app's own pages:
 //! the claim page confirms a claim exactly as [`crate::Sandbox::confirm_claim`] does, the
 //! approval page's buttons do what [`crate::Sandbox::confirm_approval`] and
 //! [`crate::Sandbox::decline_approval`] do. They are not API routes (no `openapi.json`
@@ -18,10 +20,14 @@ use crate::app::App;
 mod approval;
 mod claim;
 pub(crate) mod html;
+mod job;
+mod overview;
 
 /// The page routes (method, path template, handler), listed apart from the API's.
 pub(crate) fn routes() -> Vec<Route> {
     vec![
+        ("GET", "/", get(overview::show)),
+        ("GET", "/jobs/{id}", get(job::show)),
         ("GET", "/claim", get(claim::show)),
         ("POST", "/claim", post(claim::submit)),
         ("GET", "/approvals/{approvalId}", get(approval::show)),

@@ -1,0 +1,75 @@
+//! The job page behind every `jobUrl`, `draftUrl` and `reviewUrl` the sandbox hands out
+//! (`/jobs/{id}`): the job's status and fields as the drafting loop left them, and the
+//! proposals on it with their trainer, status and bid. Rendered with maud (every value
+//! escaped); a job that does not exist is a 404 page.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use maud::html;
+
+use super::{html, problem};
+use crate::app::App;
+
+/// `GET /jobs/{id}`: one job and its proposals.
+pub(crate) async fn show(State(app): State<App>, Path(id): Path<String>) -> Response {
+    let st = app.state();
+    let market = &st.market;
+    let Some(job) = market.jobs.iter().find(|j| j.id == id) else {
+        return problem(
+            StatusCode::NOT_FOUND,
+            "Job not found",
+            &format!("The sandbox has no job {id}. The overview at / lists every job."),
+        );
+    };
+    let proposals: Vec<_> = market.proposals.iter().filter(|p| p.job_id == id).collect();
+    let title = job.text("jobTitle").unwrap_or("Untitled draft").to_owned();
+    let body = html! {
+        p.muted { a href="/" { "← Overview" } }
+        dl.facts {
+            dt { "Job" } dd { code { (job.id) } }
+            dt { "Status" } dd { (job.status) }
+            @if let Some(company) = &job.company { dt { "Company" } dd { (company) } }
+            dt { "Created" } dd { (job.created_at.to_rfc3339()) }
+            @if let Some(at) = job.published_at { dt { "Published" } dd { (at.to_rfc3339()) } }
+        }
+        h2 { "Fields" }
+        @if job.fields.is_empty() { p.muted { "No field is set yet." } }
+        dl.facts {
+            @for (key, value) in &job.fields {
+                dt { (key) }
+                dd {
+                    @match value {
+                        serde_json::Value::String(text) => (text),
+                        other => code { (other) },
+                    }
+                }
+            }
+        }
+        h2 { "Proposals (" (proposals.len()) ")" }
+        @if proposals.is_empty() { p.muted { "No proposal yet." } }
+        ul.records {
+            @for proposal in &proposals {
+                @let trainer = market.freelancers.iter().find(|f| f.id == proposal.freelancer_id);
+                li {
+                    strong {
+                        @match trainer {
+                            Some(t) => { (t.first_name) " " (t.last_initial) "." },
+                            None => { "A trainer" },
+                        }
+                    }
+                    " · " (proposal.status)
+                    @if let Some(amount) = proposal.bid_amount {
+                        " · $" (format!("{amount:.2}"))
+                        @if let Some(unit) = proposal.bid_unit { " " (unit) }
+                    }
+                    " " span.muted {
+                        code { (proposal.id) }
+                        @if let Some(contract) = &proposal.contract_id { " · contract " code { (contract) } }
+                    }
+                }
+            }
+        }
+    };
+    html::respond(StatusCode::OK, &title, &body.into_string())
+}
