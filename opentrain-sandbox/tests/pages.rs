@@ -387,3 +387,45 @@ async fn the_overview_shows_accounts_jobs_approvals_events_and_the_journal_witho
         assert!(!page.body.contains(secret), "the overview shows {secret}");
     }
 }
+
+#[tokio::test]
+async fn a_form_sent_from_another_origin_is_refused_and_changes_nothing() {
+    let sandbox = sandbox().await;
+    let approval = hire_request(&sandbox, "First batch", 120.0).await;
+    let id = approval["id"].as_str().unwrap();
+    let url = approval["approvalUrl"].as_str().unwrap();
+    let response = common::http()
+        .post(url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("origin", "https://evil.example")
+        .body("decision=confirm")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 403);
+    assert_eq!(approval_status(&sandbox, id).await, "pending");
+    // A browser's Fetch Metadata saying another site sent it is refused too, whatever Origin.
+    let response = common::http()
+        .post(url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "cross-site")
+        .header("origin", "null")
+        .body("decision=confirm")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 403);
+    assert_eq!(approval_status(&sandbox, id).await, "pending");
+    // The same form from the sandbox's own origin goes through.
+    let own = sandbox.base_url().to_owned();
+    let response = common::http()
+        .post(url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("origin", own)
+        .body("decision=confirm")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(approval_status(&sandbox, id).await, "confirmed");
+}

@@ -21,6 +21,7 @@ mod approval;
 mod claim;
 pub(crate) mod html;
 mod job;
+mod origin;
 mod overview;
 
 /// The page routes (method, path template, handler), listed apart from the API's.
@@ -35,13 +36,16 @@ pub(crate) fn routes() -> Vec<Route> {
     ]
 }
 
-/// The router of the pages: no fault or recording middleware, HTML answers for a wrong method.
+/// The router of the pages: no fault or recording middleware, HTML answers for a wrong method,
+/// and state-changing requests from another origin refused ([`origin`]).
 pub(crate) fn router() -> Router<App> {
     let mut router = Router::new();
     for (_, path, handler) in routes() {
         router = router.route(path, handler);
     }
-    router.method_not_allowed_fallback(no_method)
+    router
+        .method_not_allowed_fallback(no_method)
+        .layer(axum::middleware::from_fn(origin::same_origin_only))
 }
 
 /// A page saying why the request could not be served.
