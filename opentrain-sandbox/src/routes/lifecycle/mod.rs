@@ -6,7 +6,7 @@
 //! live in `controls.rs` as methods of [`crate::Sandbox`].
 
 use axum::routing::{get, patch, post};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use opentrain_gen::types::error::ConversionError;
 use opentrain_gen::types::{
     ApprovalResult, ApprovalStatus, ApprovalType, ContractPaymentType, ContractStatus,
@@ -27,10 +27,7 @@ mod proposals;
 mod seed;
 
 pub(crate) use controls::settle;
-pub(crate) use money::{Outcome, auto_confirm};
-
-/// How long a co-sign approval stays pending (the docs say about 72 hours).
-pub(crate) const APPROVAL_TTL_HOURS: i64 = 72;
+pub(crate) use money::{Outcome, auto_confirm, settle_expiry};
 
 /// A draft or a job (the API uses one id for both: a draft becomes the job when published).
 #[derive(Clone, Debug)]
@@ -534,25 +531,6 @@ pub(crate) fn add_applicant(
         now,
     )?;
     Ok(Some(id))
-}
-
-/// When a pending approval's window has passed, marks it expired (the docs' lazy expiry) and
-/// records its `approval.confirmed` event. Returns whether it changed.
-pub(crate) fn settle_expiry(st: &mut State, approval_id: &str, now: DateTime<Utc>) -> bool {
-    let due = st
-        .market
-        .approval(approval_id)
-        .is_some_and(|a| a.status == ApprovalStatus::Pending && a.expires_at <= now);
-    if due {
-        money::resolve(st, approval_id, money::Outcome::Expire, now).is_ok()
-    } else {
-        false
-    }
-}
-
-/// The approval window's end for an approval created at `now`.
-pub(crate) fn approval_expiry(now: DateTime<Utc>) -> DateTime<Utc> {
-    now + Duration::hours(APPROVAL_TTL_HOURS)
 }
 
 /// The lifecycle's routes.
