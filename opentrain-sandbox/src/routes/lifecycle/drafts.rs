@@ -286,9 +286,9 @@ pub(crate) async fn capabilities(
     let strings = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
     let enums = DraftEnums::try_from(
         DraftEnums::builder()
-            .data_volume_unit(strings(&parse::DATA_VOLUME_UNITS))
-            .experience_level(strings(&parse::EXPERIENCE_LEVELS))
-            .payment_type(strings(&parse::PAYMENT_TYPES)),
+            .data_volume_unit(strings(parse::DATA_VOLUME_UNITS))
+            .experience_level(strings(parse::EXPERIENCE_LEVELS))
+            .payment_type(strings(parse::PAYMENT_TYPES)),
     )?;
     let draft = DraftContract::try_from(
         DraftContract::builder()
