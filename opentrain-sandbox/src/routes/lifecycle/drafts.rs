@@ -79,7 +79,8 @@ fn format_of(value: Option<&Value>, field: &str) -> Result<ImportFormat, ApiErro
         ApiError::bad_field(
             field,
             format!(
-                "{field} must be one of text, opentrain_canonical, schema_org_job_posting, indeed_xml, hr_xml."
+                "{field} must be one of {}.",
+                ImportFormat::DOCUMENTED.join(", ")
             ),
         )
     })
@@ -293,13 +294,13 @@ pub(crate) async fn capabilities(
     let draft = DraftContract::try_from(
         DraftContract::builder()
             .enums(Some(enums))
-            .import_formats(vec![
-                ImportFormat::Text,
-                ImportFormat::OpentrainCanonical,
-                ImportFormat::SchemaOrgJobPosting,
-                ImportFormat::IndeedXml,
-                ImportFormat::HrXml,
-            ])
+            // Every documented format: `format_of` accepts each of them.
+            .import_formats(
+                ImportFormat::DOCUMENTED
+                    .iter()
+                    .map(|f| ImportFormat::from(*f))
+                    .collect::<Vec<_>>(),
+            )
             .update_keys(strings(&parse::UPDATE_KEYS)),
     )?;
     ok(&DraftCapabilities::try_from(

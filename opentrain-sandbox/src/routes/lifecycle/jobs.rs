@@ -350,15 +350,9 @@ fn counts(market: &Market, job_id: &str) -> Result<ProposalCounts, ConversionErr
     )
 }
 
-/// The status values `GET /jobs/mine` accepts.
-const MINE_STATUSES: [&str; 6] = [
-    "DRAFT",
-    "OPEN",
-    "ONGOING",
-    "COMPLETED",
-    "ARCHIVED",
-    "PENDING_APPROVAL",
-];
+/// The status values `GET /jobs/mine` accepts: the documented values of the generated
+/// [`JobStatus`] (the filter accepts exactly those `JobStatus::from` knows).
+const MINE_STATUSES: &[&str] = JobStatus::DOCUMENTED;
 
 /// `GET /jobs/mine`: your jobs, drafts included, newest first.
 pub(crate) async fn mine(

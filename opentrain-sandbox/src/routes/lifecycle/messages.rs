@@ -9,8 +9,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use opentrain_gen::types::error::ConversionError;
 use opentrain_gen::types::{
-    ConversationLastMessage, ConversationSummary, ErrorReason, Message, MessagesPage, Scope,
-    SentMessage,
+    ConversationFilter, ConversationLastMessage, ConversationSummary, ErrorReason, Message,
+    MessageDirection, MessagesPage, Scope, SentMessage,
 };
 use serde_json::{Value, json};
 
@@ -34,6 +34,13 @@ fn invalid(field: &str, message: &str) -> ApiError {
         vec![json!({ "code": "invalid_enum_value", "path": [field], "message": message })],
     )
     .with(|d| d.field = Some(field.to_owned()))
+}
+
+/// The zod-like message of an enum refusal, e.g. `Expected 'older' | 'newer'`, from the
+/// documented values of the generated enum.
+fn expected(values: &[&str]) -> String {
+    let quoted: Vec<String> = values.iter().map(|v| format!("'{v}'")).collect();
+    format!("Expected {}", quoted.join(" | "))
 }
 
 /// Whether a trainer's message still waits for the employer: no employer message follows it
@@ -142,10 +149,15 @@ pub(crate) async fn list(
     let cursor = params.get("cursor").map(String::as_str);
     let market = &st.market;
     if let Some(conversation_id) = params.get("conversationId").filter(|c| !c.is_empty()) {
-        let newer = match params.get("direction").map(String::as_str) {
-            None | Some("older") => false,
-            Some("newer") => true,
-            Some(_) => return Err(invalid("direction", "Expected 'older' | 'newer'")),
+        let newer = match params.get("direction").map(MessageDirection::from) {
+            None | Some(MessageDirection::Older) => false,
+            Some(MessageDirection::Newer) => true,
+            Some(_) => {
+                return Err(invalid(
+                    "direction",
+                    &expected(MessageDirection::DOCUMENTED),
+                ));
+            }
         };
         let c = my_conversation(market, conversation_id, &p.account_id)?;
         let mut thread: Vec<&Msg> = market
@@ -174,11 +186,11 @@ pub(crate) async fn list(
                 .extra(extra),
         )?);
     }
-    let bucket = match params.get("filter").map(String::as_str) {
-        None | Some("all") => None,
-        Some("job") => Some("job"),
-        Some("proposal") => Some("proposal"),
-        Some(_) => return Err(invalid("filter", "Expected 'all' | 'job' | 'proposal'")),
+    let bucket = match params.get("filter").map(ConversationFilter::from) {
+        None | Some(ConversationFilter::All) => None,
+        Some(ConversationFilter::Job) => Some("job"),
+        Some(ConversationFilter::Proposal) => Some("proposal"),
+        Some(_) => return Err(invalid("filter", &expected(ConversationFilter::DOCUMENTED))),
     };
     let unread_only = match params.get("unreadOnly").map(String::as_str) {
         None | Some("false") | Some("0") => false,
@@ -291,4 +303,23 @@ pub(crate) async fn send(
         StatusCode::CREATED,
         &SentMessage::try_from(SentMessage::builder().message(view).ok(true))?,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use opentrain_gen::types::{ConversationFilter, MessageDirection};
+
+    use super::expected;
+
+    #[test]
+    fn enum_refusals_quote_the_generated_values_as_zod_does() {
+        assert_eq!(
+            expected(MessageDirection::DOCUMENTED),
+            "Expected 'older' | 'newer'"
+        );
+        assert_eq!(
+            expected(ConversationFilter::DOCUMENTED),
+            "Expected 'all' | 'job' | 'proposal'"
+        );
+    }
 }

@@ -19,16 +19,9 @@ use crate::app::App;
 use crate::errors::ApiError;
 use crate::routes::{Params, limit, ok, page, params, with_status};
 
-/// The status values the proposal filter accepts.
-const PROPOSAL_STATUSES: [&str; 7] = [
-    "UNREVIEWED",
-    "SHORTLISTED",
-    "MAYBE",
-    "HIRED",
-    "DECLINED",
-    "NOT_A_FIT",
-    "RESUME_SENT",
-];
+/// The status values the proposal filter accepts: the documented values of the generated
+/// [`ProposalStatus`].
+const PROPOSAL_STATUSES: &[&str] = ProposalStatus::DOCUMENTED;
 
 /// The display label of a proposal status.
 pub(crate) fn status_label(status: &ProposalStatus) -> String {

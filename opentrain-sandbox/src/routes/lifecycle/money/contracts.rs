@@ -28,16 +28,20 @@ pub(crate) async fn list_contracts(
     let params = params(query)?;
     let (st, p, _) = app.signed_in(&headers)?;
     p.require(Scope::PaymentsRead)?;
-    let status = match params.get("status").map(String::as_str) {
-        None | Some("") => None,
-        Some("active") => Some(ContractStatus::Active),
-        Some("ended") => Some(ContractStatus::Ended),
-        Some(_) => {
-            return Err(ApiError::bad_field(
-                "status",
-                "status must be active or ended.",
-            ));
-        }
+    let status = match params.get("status").filter(|s| !s.is_empty()) {
+        None => None,
+        Some(raw) => match ContractStatus::from(raw) {
+            unknown if unknown.is_unknown() => {
+                return Err(ApiError::bad_field(
+                    "status",
+                    format!(
+                        "status must be {}.",
+                        ContractStatus::DOCUMENTED.join(" or ")
+                    ),
+                ));
+            }
+            known => Some(known),
+        },
     };
     let job_id = params.get("jobId").filter(|j| !j.is_empty());
     if let Some(job_id) = job_id {

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use opentrain_gen::types::error::ConversionError;
 use opentrain_gen::types::{
     ApprovalResult, ApprovalType, ContractPaymentType, ContractStatus, EventType, MilestoneStatus,
-    PlatformEventData, ProposalStatus,
+    PaymentType, PlatformEventData, ProposalStatus,
 };
 
 use super::contracts::end_now;
@@ -66,9 +66,13 @@ pub(super) fn execute(
                 .clone()
                 .ok_or_else(|| invalid("the hire approval has no terms".to_owned()))?;
             let job = st.market.job(&proposal.job_id).cloned();
-            let payment_type = match job.as_ref().and_then(|j| j.text("paymentType")) {
-                Some("PAY_PER_HOUR") => ContractPaymentType::PayPerHour,
-                Some("PAY_PER_LABEL") => ContractPaymentType::PayPerLabel,
+            let payment_type = match job
+                .as_ref()
+                .and_then(|j| j.text("paymentType"))
+                .map(PaymentType::from)
+            {
+                Some(PaymentType::PayPerHour) => ContractPaymentType::PayPerHour,
+                Some(PaymentType::PayPerLabel) => ContractPaymentType::PayPerLabel,
                 _ => ContractPaymentType::FixedPrice,
             };
             let rate = if payment_type == ContractPaymentType::FixedPrice {
