@@ -66,11 +66,13 @@ mod clock;
 mod errors;
 mod events;
 mod faults;
+mod remote;
 mod routes;
 mod sandbox;
 mod serve;
 
 pub use faults::{Fault, RecordedRequest};
+pub use remote::{Decision, Remote, RemoteError};
 pub use routes::{ClaimSummary, DeliveryAttempt, NO_ROUTE_HEADER};
 pub use sandbox::{ControlError, Sandbox, SandboxBuilder};
 pub use serve::{ServeError, StartError};

@@ -1,7 +1,8 @@
 //! The sandbox serves only what the real service serves: every route it registers is an
 //! operation of `openapi.json` (same method, same path template), one of the four agent-auth
-//! endpoints, or one of the HTML pages listed in [`PAGES`] (which stand in for the OpenTrain
-//! app's own pages behind `verification_uri` and `approvalUrl`).
+//! endpoints, one of the HTML pages listed in [`PAGES`] (which stand in for the OpenTrain
+//! app's own pages behind `verification_uri`, `approvalUrl` and `jobUrl`, plus the overview), or
+//! one of the [`CONTROLS`] that play the other sides of the marketplace.
 
 use std::collections::BTreeSet;
 
@@ -29,6 +30,15 @@ const PAGES: [(&str, &str); 6] = [
     ("POST", "/approvals/{approvalId}"),
 ];
 
+/// The control routes: the other sides of the marketplace (trainers, the co-signing human,
+/// moderation), which the real service has no HTTP surface for.
+const CONTROLS: [(&str, &str); 4] = [
+    ("POST", "/sandbox/trainer/proposals"),
+    ("POST", "/sandbox/trainer/replies"),
+    ("POST", "/sandbox/approvals/{approvalId}/{decision}"),
+    ("POST", "/sandbox/moderation/blocked-words"),
+];
+
 /// The routes of `served` that are neither a spec operation, an agent-auth endpoint nor a
 /// listed page.
 fn strays(served: &[ServedRoute]) -> Vec<String> {
@@ -39,6 +49,7 @@ fn strays(served: &[ServedRoute]) -> Vec<String> {
             AGENT_AUTH
                 .iter()
                 .chain(PAGES.iter())
+                .chain(CONTROLS.iter())
                 .map(|(m, p)| ((*m).to_owned(), (*p).to_owned())),
         )
         .collect();
@@ -50,7 +61,7 @@ fn strays(served: &[ServedRoute]) -> Vec<String> {
 }
 
 #[test]
-fn every_served_route_is_a_spec_operation_an_agent_auth_endpoint_or_a_listed_page() {
+fn every_served_route_is_a_spec_operation_an_agent_auth_endpoint_a_listed_page_or_control() {
     let strays = strays(&routes());
     assert!(
         strays.is_empty(),
@@ -103,12 +114,12 @@ fn the_check_catches_a_wrong_method_a_wrong_template_and_an_invented_path() {
 }
 
 #[test]
-fn every_listed_page_is_served_and_only_pages_are_outside_the_api_prefixes() {
+fn every_listed_page_and_control_is_served_and_only_they_are_outside_the_api_prefixes() {
     let all = routes();
-    for (method, path) in PAGES {
+    for (method, path) in PAGES.into_iter().chain(CONTROLS) {
         assert!(
             all.iter().any(|r| r.method == method && r.path == path),
-            "the page {method} {path} is listed but not served"
+            "the page or control {method} {path} is listed but not served"
         );
     }
     let outside: BTreeSet<(&str, &str)> = all
@@ -116,7 +127,7 @@ fn every_listed_page_is_served_and_only_pages_are_outside_the_api_prefixes() {
         .filter(|r| !r.path.starts_with("/api/"))
         .map(|r| (r.method, r.path))
         .collect();
-    assert_eq!(outside, PAGES.into_iter().collect());
+    assert_eq!(outside, PAGES.into_iter().chain(CONTROLS).collect());
 }
 
 #[test]

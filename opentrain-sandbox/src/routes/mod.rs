@@ -19,6 +19,7 @@ use crate::app::App;
 use crate::errors::{ApiError, envelope, json, request_id};
 
 mod account;
+mod controls;
 mod lifecycle;
 mod me;
 mod pages;
@@ -57,11 +58,13 @@ fn table() -> Vec<Route> {
     table
 }
 
-/// Every (method, path template) the sandbox serves: the API's table, then the page routes.
+/// Every (method, path template) the sandbox serves: the API's table, then the page routes,
+/// then the control routes.
 pub(crate) fn served() -> Vec<ServedRoute> {
     table()
         .into_iter()
         .chain(pages::routes())
+        .chain(controls::routes())
         .map(|(method, path, _)| ServedRoute { method, path })
         .collect()
 }
@@ -82,6 +85,7 @@ pub(crate) fn router(app: App) -> Router {
             crate::faults::observe,
         ))
         .merge(pages::router())
+        .merge(controls::router())
         .with_state(app)
 }
 

@@ -26,35 +26,13 @@ impl Sandbox {
     /// publish answers 403 `moderation_blocked`, a live edit 409 `moderation_blocked`. Adds to
     /// the words already blocked.
     pub fn block_words(&self, words: &[&str]) {
-        let mut st = self.app.state();
-        for word in words {
-            let word = word.trim().to_lowercase();
-            if !word.is_empty() && !st.market.blocked_words.contains(&word) {
-                st.market.blocked_words.push(word);
-            }
-        }
+        self.app.block_words(words)
     }
 
     /// A seeded trainer applies to the open job `job_id`; records `proposal.received` and
     /// returns the new proposal's id.
     pub fn add_proposal(&self, job_id: &str) -> Result<String, ControlError> {
-        let now = self.app.now();
-        let mut st = self.app.state();
-        let job = st
-            .market
-            .job(job_id)
-            .ok_or_else(|| ControlError::NotFound {
-                kind: "job",
-                id: job_id.to_owned(),
-            })?;
-        if job.status != opentrain_gen::types::JobStatus::Open {
-            return Err(ControlError::InvalidState(format!(
-                "job {job_id} is {}, not OPEN",
-                job.status
-            )));
-        }
-        add_applicant(&mut st, job_id, now)?
-            .ok_or_else(|| ControlError::InvalidState("no available trainer can apply".to_owned()))
+        self.app.add_proposal(job_id)
     }
 
     /// The human confirms the approval: the action executes (a hire creates the contract and its
@@ -154,8 +132,57 @@ impl Sandbox {
         conversation_id: &str,
         content: &str,
     ) -> Result<String, ControlError> {
-        let now = self.app.now();
-        let mut st = self.app.state();
+        self.app.freelancer_reply(conversation_id, content)
+    }
+}
+
+/// The controls the pages, the control routes and the [`Sandbox`] methods share.
+impl App {
+    /// Makes moderation block any job whose fields contain one of `words` (case-insensitive):
+    /// publish answers 403 `moderation_blocked`, a live edit 409 `moderation_blocked`. Adds to
+    /// the words already blocked.
+    pub(crate) fn block_words(&self, words: &[&str]) {
+        let mut st = self.state();
+        for word in words {
+            let word = word.trim().to_lowercase();
+            if !word.is_empty() && !st.market.blocked_words.contains(&word) {
+                st.market.blocked_words.push(word);
+            }
+        }
+    }
+
+    /// A seeded trainer applies to the open job `job_id`; records `proposal.received` and
+    /// returns the new proposal's id.
+    pub(crate) fn add_proposal(&self, job_id: &str) -> Result<String, ControlError> {
+        let now = self.now();
+        let mut st = self.state();
+        let job = st
+            .market
+            .job(job_id)
+            .ok_or_else(|| ControlError::NotFound {
+                kind: "job",
+                id: job_id.to_owned(),
+            })?;
+        if job.status != opentrain_gen::types::JobStatus::Open {
+            return Err(ControlError::InvalidState(format!(
+                "job {job_id} is {}, not OPEN",
+                job.status
+            )));
+        }
+        add_applicant(&mut st, job_id, now)?
+            .ok_or_else(|| ControlError::InvalidState("no available trainer can apply".to_owned()))
+    }
+
+    /// The trainer of a conversation replies; records `message.received` and returns the
+    /// message id. In a pre-hire thread the employer must have written first (the platform's
+    /// employer-first rule).
+    pub(crate) fn freelancer_reply(
+        &self,
+        conversation_id: &str,
+        content: &str,
+    ) -> Result<String, ControlError> {
+        let now = self.now();
+        let mut st = self.state();
         let conversation = st
             .market
             .conversations

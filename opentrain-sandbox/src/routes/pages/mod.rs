@@ -24,6 +24,8 @@ mod job;
 mod origin;
 mod overview;
 
+pub(crate) use origin::same_origin_only;
+
 /// The page routes (method, path template, handler), listed apart from the API's.
 pub(crate) fn routes() -> Vec<Route> {
     vec![
