@@ -125,6 +125,65 @@ pub enum SandboxCommand {
         #[arg(long)]
         auto_confirm: bool,
     },
+    /// Play a trainer against a running sandbox (`--base-url` is the URL `serve` printed).
+    #[command(subcommand)]
+    Trainer(TrainerCommand),
+    /// Play the human who co-signs approvals in a running sandbox.
+    #[command(subcommand)]
+    Approvals(SandboxApprovalsCommand),
+    /// Play the moderation service of a running sandbox.
+    #[command(subcommand)]
+    Moderation(ModerationCommand),
+}
+
+/// `opentrain sandbox trainer …`.
+#[derive(Debug, Subcommand, Clone)]
+pub enum TrainerCommand {
+    /// A seeded trainer applies to an open job (`proposal.received` fires).
+    Propose {
+        /// The open job to apply to.
+        #[arg(long, value_name = "ID")]
+        job_id: String,
+    },
+    /// The trainer of a conversation replies (`message.received` fires).
+    Reply {
+        /// The conversation to reply in.
+        #[arg(long, value_name = "ID")]
+        conversation_id: String,
+        /// What the trainer writes.
+        #[arg(long)]
+        text: String,
+    },
+}
+
+/// `opentrain sandbox approvals …`.
+#[derive(Debug, Subcommand, Clone)]
+pub enum SandboxApprovalsCommand {
+    /// Confirm a pending approval: the hire, funding, release or end runs.
+    Confirm {
+        /// The approval id.
+        id: String,
+    },
+    /// Decline a pending approval: nothing runs.
+    Decline {
+        /// The approval id.
+        id: String,
+    },
+    /// Let a pending approval run out now: nothing runs.
+    Expire {
+        /// The approval id.
+        id: String,
+    },
+}
+
+/// `opentrain sandbox moderation …`.
+#[derive(Debug, Subcommand, Clone)]
+pub enum ModerationCommand {
+    /// Block jobs containing WORD (case-insensitive): publishing one is refused.
+    Block {
+        /// The word to block.
+        word: String,
+    },
 }
 
 /// `--limit`, `--cursor`, `--all` of every paged list.

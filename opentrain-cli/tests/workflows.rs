@@ -685,3 +685,65 @@ async fn a_wait_on_a_terminal_shows_a_live_line() {
         "{run:#?}"
     );
 }
+
+#[tokio::test]
+async fn the_sandbox_commands_play_the_trainer_the_co_signer_and_moderation() {
+    let world = World::with("cli-sides", Sandbox::builder().proposals_on_publish(0)).await;
+    let job_id = published_job(&world).await;
+
+    // A trainer applies: the proposal is listed and the feed reports it.
+    let proposed = world
+        .run(&[
+            "--json", "sandbox", "trainer", "propose", "--job-id", &job_id,
+        ])
+        .await
+        .json();
+    let proposal_id = proposed["proposalId"]
+        .as_str()
+        .expect("a proposal id")
+        .to_owned();
+    let listed = world.run(&["proposals", "list", "--job-id", &job_id]).await;
+    assert!(listed.ok().contains(&proposal_id), "{listed:#?}");
+    let feed = world.run(&["updates", "poll"]).await;
+    assert!(feed.ok().contains("proposal.received"), "{feed:#?}");
+
+    // The human confirms the hire from the command line.
+    let hire = world
+        .run(&[
+            "proposals",
+            "hire",
+            &proposal_id,
+            "--amount",
+            "80",
+            "--name",
+            "Trial",
+        ])
+        .await;
+    hire.ok();
+    let approval_id = world
+        .sandbox
+        .pending_approvals()
+        .pop()
+        .expect("an approval");
+    let confirmed = world
+        .run(&["sandbox", "approvals", "confirm", &approval_id])
+        .await;
+    assert!(confirmed.ok().contains("confirmed"), "{confirmed:#?}");
+    let read = world
+        .run(&["--json", "approvals", "get", &approval_id])
+        .await
+        .json();
+    assert_eq!(read["approval"]["status"], "confirmed");
+    // Deciding again is refused with the sandbox's reason, exit 1.
+    let again = world
+        .run(&["sandbox", "approvals", "decline", &approval_id])
+        .await;
+    again.fails_with(1);
+    assert!(again.stderr.contains("refused"), "{again:#?}");
+
+    // Moderation blocks a word.
+    let blocked = world
+        .run(&["sandbox", "moderation", "block", "Casino"])
+        .await;
+    assert!(blocked.ok().contains("casino"), "{blocked:#?}");
+}

@@ -3,7 +3,7 @@
 //! `verification_uri`, types a wrong and then the right code and submits (the claim gets
 //! confirmed), then opens the `approvalUrl` of a hire request and clicks Confirm (the approval
 //! gets confirmed), then opens the overview at `/` (the job, the contract, the feed, the
-//! journal) and follows its link to the job's page.
+//! journal), follows its link to the job's page and makes a trainer apply from there.
 //!
 //! Needs `/usr/bin/chromium` and `/usr/bin/chromedriver` (`apt-get install chromium
 //! chromium-driver`; `.ci/run` installs them). Without them the test fails when `CI` is set and
@@ -424,5 +424,12 @@ async fn a_person_claims_the_account_and_confirms_a_hire_in_a_real_browser() {
     let job = browser.source().await;
     assert!(job.contains("INTERMEDIATE"), "{job}");
     browser.screenshot("job").await;
+    // Play a trainer: the button makes one apply, and the page lists the new proposal.
+    let before = job.matches("prop_").count();
+    browser.click("button[value=propose]").await;
+    browser.wait_for_text("A trainer applied").await;
+    let after = browser.source().await;
+    assert!(after.matches("prop_").count() > before, "{after}");
+    browser.screenshot("job-proposed").await;
     browser.close().await;
 }

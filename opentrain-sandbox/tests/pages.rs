@@ -429,3 +429,29 @@ async fn a_form_sent_from_another_origin_is_refused_and_changes_nothing() {
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(approval_status(&sandbox, id).await, "confirmed");
 }
+
+#[tokio::test]
+async fn the_job_pages_button_makes_a_trainer_apply_to_an_open_job_only() {
+    let sandbox = sandbox().await;
+    let (job, published) = published_job(&sandbox, "Street photos").await;
+    let url = published["jobUrl"].as_str().unwrap();
+    let page = post_page(url, "action=propose").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("A trainer applied"), "{}", page.body);
+    assert!(page.body.contains("Proposals (3)"), "{}", page.body);
+    let (_, feed) = api(&sandbox, "GET", "/updates", None).await;
+    let received = feed["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["type"] == "proposal.received")
+        .count();
+    assert_eq!(received, 3, "{feed}");
+    // A closed job takes no proposal: 409, and the page says why.
+    let (status, closed) = api(&sandbox, "POST", &format!("/jobs/{job}/close"), None).await;
+    assert_eq!(status, 200, "{closed}");
+    let refused = post_page(url, "action=propose").await;
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    assert!(refused.body.contains("not OPEN"), "{}", refused.body);
+    assert_eq!(post_page(url, "action=dance").await.status, 400);
+}

@@ -21,9 +21,10 @@ const AGENT_AUTH: [(&str, &str); 4] = [
 /// claim page behind a claim's `verification_uri` (`/claim?token=ot_cat_...`, its form posts
 /// back to the same URL) and the approval page behind every `approvalUrl` (its Confirm and
 /// Decline buttons post back to it). A new page must be added here on purpose.
-const PAGES: [(&str, &str); 6] = [
+const PAGES: [(&str, &str); 7] = [
     ("GET", "/"),
     ("GET", "/jobs/{id}"),
+    ("POST", "/jobs/{id}"),
     ("GET", "/claim"),
     ("POST", "/claim"),
     ("GET", "/approvals/{approvalId}"),

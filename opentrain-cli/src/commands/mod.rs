@@ -4,6 +4,7 @@
 mod account;
 mod auth;
 mod contracts;
+mod controls;
 mod jobs;
 mod messages;
 mod proposals;
@@ -52,7 +53,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Team(command) => account::team(&ctx, command).await,
         Command::Tokens(command) => account::tokens(&ctx, command).await,
         Command::Mcp(args) => serve::mcp(args).await,
-        Command::Sandbox(command) => serve::sandbox(command).await,
+        Command::Sandbox(command) => serve::sandbox(&ctx, command).await,
     }
 }
 

@@ -1,8 +1,11 @@
 //! The two long-running servers of the command: `opentrain mcp` (the MCP server of the
 //! `opentrain-mcp` crate over stdio) and `opentrain sandbox serve` (the embedded sandbox as a
-//! server until Ctrl-C, its base URL on the first line of stdout).
+//! server until Ctrl-C, its base URL on the first line of stdout); the other `sandbox`
+//! subcommands drive a running one (`controls`).
 
+use super::controls;
 use crate::cli::{McpArgs, SandboxCommand};
+use crate::context::Ctx;
 use crate::error::CliError;
 
 /// `opentrain mcp [--sandbox]`: serves the official MCP server's tools on stdin/stdout until
@@ -18,8 +21,13 @@ pub async fn mcp(args: McpArgs) -> Result<(), CliError> {
 }
 
 /// `opentrain sandbox serve [--port N] [--auto-confirm]`.
-pub async fn sandbox(command: SandboxCommand) -> Result<(), CliError> {
-    let SandboxCommand::Serve { port, auto_confirm } = command;
+pub async fn sandbox(ctx: &Ctx, command: SandboxCommand) -> Result<(), CliError> {
+    let (port, auto_confirm) = match command {
+        SandboxCommand::Serve { port, auto_confirm } => (port, auto_confirm),
+        SandboxCommand::Trainer(command) => return controls::trainer(ctx, command).await,
+        SandboxCommand::Approvals(command) => return controls::approvals(ctx, command).await,
+        SandboxCommand::Moderation(command) => return controls::moderation(ctx, command).await,
+    };
     let sandbox = opentrain_sandbox::Sandbox::builder()
         .port(port.unwrap_or(0))
         .auto_confirm(auto_confirm)

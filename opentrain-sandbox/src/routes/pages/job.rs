@@ -1,18 +1,67 @@
 //! The job page behind every `jobUrl`, `draftUrl` and `reviewUrl` the sandbox hands out
 //! (`/jobs/{id}`): the job's status and fields as the drafting loop left them, and the
-//! proposals on it with their trainer, status and bid. Rendered with maud (every value
-//! escaped); a job that does not exist is a 404 page.
+//! proposals on it with their trainer, status and bid, and a button that makes a seeded
+//! trainer apply to an open job (what `opentrain sandbox trainer propose` and
+//! [`crate::Sandbox::add_proposal`] do). Rendered with maud (every value escaped); a job that
+//! does not exist is a 404 page.
 
+use std::collections::HashMap;
+
+use axum::Form;
+use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use maud::html;
+use maud::{Markup, html};
+use opentrain_gen::types::JobStatus;
 
-use super::{html, problem};
+use super::html::{self, Tone};
+use super::problem;
 use crate::app::App;
 
 /// `GET /jobs/{id}`: one job and its proposals.
 pub(crate) async fn show(State(app): State<App>, Path(id): Path<String>) -> Response {
+    render(&app, &id, StatusCode::OK, None)
+}
+
+/// `POST /jobs/{id}` with `action=propose`: a seeded trainer applies to the open job; the page
+/// shows the new proposal (409 when the job is not open or no trainer is left).
+pub(crate) async fn act(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    form: Result<Form<HashMap<String, String>>, FormRejection>,
+) -> Response {
+    let action = form
+        .ok()
+        .and_then(|Form(fields)| fields.get("action").cloned());
+    if action.as_deref() != Some("propose") {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "Unknown action",
+            "This form only knows action=propose. Use the button on the job's page.",
+        );
+    }
+    match app.add_proposal(&id) {
+        Ok(proposal) => render(
+            &app,
+            &id,
+            StatusCode::OK,
+            Some((
+                Tone::Success,
+                format!("A trainer applied: proposal {proposal}."),
+            )),
+        ),
+        Err(e) => render(
+            &app,
+            &id,
+            StatusCode::CONFLICT,
+            Some((Tone::Error, e.to_string())),
+        ),
+    }
+}
+
+/// The job page with an optional notice on top.
+fn render(app: &App, id: &str, status: StatusCode, notice: Option<(Tone, String)>) -> Response {
     let st = app.state();
     let market = &st.market;
     let Some(job) = market.jobs.iter().find(|j| j.id == id) else {
@@ -23,9 +72,12 @@ pub(crate) async fn show(State(app): State<App>, Path(id): Path<String>) -> Resp
         );
     };
     let proposals: Vec<_> = market.proposals.iter().filter(|p| p.job_id == id).collect();
+    let notice: Option<Markup> =
+        notice.map(|(tone, message)| maud::PreEscaped(html::notice(tone, &message)));
     let title = job.text("jobTitle").unwrap_or("Untitled draft").to_owned();
     let body = html! {
         p.muted { a href="/" { "← Overview" } }
+        @if let Some(notice) = notice { (notice) }
         dl.facts {
             dt { "Job" } dd { code { (job.id) } }
             dt { "Status" } dd { (job.status) }
@@ -47,6 +99,11 @@ pub(crate) async fn show(State(app): State<App>, Path(id): Path<String>) -> Resp
             }
         }
         h2 { "Proposals (" (proposals.len()) ")" }
+        @if job.status == JobStatus::Open {
+            form method="post" action={ "/jobs/" (job.id) } {
+                button.primary type="submit" name="action" value="propose" { "Make a trainer apply" }
+            }
+        }
         @if proposals.is_empty() { p.muted { "No proposal yet." } }
         ul.records {
             @for proposal in &proposals {
@@ -71,5 +128,5 @@ pub(crate) async fn show(State(app): State<App>, Path(id): Path<String>) -> Resp
             }
         }
     };
-    html::respond(StatusCode::OK, &title, &body.into_string())
+    html::respond(status, &title, &body.into_string())
 }

@@ -31,6 +31,7 @@ pub(crate) fn routes() -> Vec<Route> {
     vec![
         ("GET", "/", get(overview::show)),
         ("GET", "/jobs/{id}", get(job::show)),
+        ("POST", "/jobs/{id}", post(job::act)),
         ("GET", "/claim", get(claim::show)),
         ("POST", "/claim", post(claim::submit)),
         ("GET", "/approvals/{approvalId}", get(approval::show)),
