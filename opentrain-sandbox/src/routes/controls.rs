@@ -61,14 +61,10 @@ impl ControlError {
     }
 }
 
-/// The JSON body, or a 400 naming what the route expects.
-fn body<T: for<'de> Deserialize<'de>>(bytes: &Bytes, expected: &str) -> Result<T, Response> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        failure(
-            StatusCode::BAD_REQUEST,
-            format!("the body must be a JSON object {expected} ({e})"),
-        )
-    })
+/// The JSON body, or the 400 message naming what the route expects.
+fn body<T: for<'de> Deserialize<'de>>(bytes: &Bytes, expected: &str) -> Result<T, String> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| format!("the body must be a JSON object {expected} ({e})"))
 }
 
 #[derive(Deserialize)]
@@ -82,7 +78,7 @@ struct Propose {
 async fn propose(State(app): State<App>, bytes: Bytes) -> Response {
     let Propose { job_id } = match body(&bytes, r#"{"jobId": "job_..."}"#) {
         Ok(body) => body,
-        Err(bad) => return bad,
+        Err(message) => return failure(StatusCode::BAD_REQUEST, message),
     };
     match app.add_proposal(&job_id) {
         Ok(id) => respond(StatusCode::CREATED, &json!({ "proposalId": id })),
@@ -105,7 +101,7 @@ async fn reply(State(app): State<App>, bytes: Bytes) -> Response {
         text,
     } = match body(&bytes, r#"{"conversationId": "conv_...", "text": "..."}"#) {
         Ok(body) => body,
-        Err(bad) => return bad,
+        Err(message) => return failure(StatusCode::BAD_REQUEST, message),
     };
     if text.trim().is_empty() {
         return failure(StatusCode::BAD_REQUEST, "the reply's text is empty");
@@ -159,7 +155,7 @@ struct Block {
 async fn block(State(app): State<App>, bytes: Bytes) -> Response {
     let Block { word } = match body(&bytes, r#"{"word": "..."}"#) {
         Ok(body) => body,
-        Err(bad) => return bad,
+        Err(message) => return failure(StatusCode::BAD_REQUEST, message),
     };
     if word.trim().is_empty() {
         return failure(StatusCode::BAD_REQUEST, "the word is empty");
