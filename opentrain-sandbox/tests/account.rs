@@ -1054,6 +1054,21 @@ async fn a_delivery_is_signed_and_carries_exactly_one_event_record() {
     assert_eq!(attempts[0].event_id, event_id);
     assert_eq!((attempts[0].status, attempts[0].attempt), (Some(200), 1));
     assert!(attempts[0].succeeded);
+    assert_eq!(attempts[0].signature, header("x-opentrain-signature"));
+    // The overview lists the delivery with its status and signature header, never the secret.
+    let overview = reqwest::get(format!("{}/", sandbox.base_url()))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let deliveries = &overview[overview.find("Webhook deliveries").unwrap()..];
+    assert!(deliveries.contains(&attempts[0].signature), "{deliveries}");
+    assert!(deliveries.contains("<strong>200</strong>"), "{deliveries}");
+    assert!(
+        !overview.contains(&secret),
+        "the overview shows the webhook secret"
+    );
 }
 
 #[tokio::test]

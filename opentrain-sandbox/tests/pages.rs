@@ -455,3 +455,155 @@ async fn the_job_pages_button_makes_a_trainer_apply_to_an_open_job_only() {
     assert!(refused.body.contains("not OPEN"), "{}", refused.body);
     assert_eq!(post_page(url, "action=dance").await.status, 400);
 }
+
+#[tokio::test]
+async fn proposal_conversation_and_contract_pages_follow_a_hire() {
+    let sandbox = sandbox().await;
+    let approval = hire_request(&sandbox, "First batch", 120.0).await;
+    let id = approval["id"].as_str().unwrap();
+    let proposal = approval["proposalId"].as_str().unwrap().to_owned();
+    let base = sandbox.base_url().to_owned();
+    post_page(&format!("{base}/approvals/{id}"), "decision=confirm").await;
+    let proposal_page = get_page(&format!("{base}/proposals/{proposal}")).await;
+    assert_eq!(proposal_page.status, 200, "{}", proposal_page.body);
+    assert!(
+        proposal_page.body.contains("HIRED"),
+        "{}",
+        proposal_page.body
+    );
+    let contract = approval_contract(&sandbox, id).await;
+    assert!(
+        proposal_page
+            .body
+            .contains(&format!("href=\"/contracts/{contract}\""))
+    );
+    let contract_page = get_page(&format!("{base}/contracts/{contract}")).await;
+    assert_eq!(contract_page.status, 200, "{}", contract_page.body);
+    assert!(
+        contract_page.body.contains("First batch"),
+        "{}",
+        contract_page.body
+    );
+    assert!(
+        contract_page.body.contains("ACTIVE_FUNDED"),
+        "{}",
+        contract_page.body
+    );
+    assert!(
+        contract_page
+            .body
+            .contains(&format!("href=\"/approvals/{id}\""))
+    );
+    // The post-hire conversation: the trainer replies from its page.
+    let (_, conversations) = api(&sandbox, "GET", "/messages", None).await;
+    let conversation = conversations["conversations"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let replied = post_page(
+        &format!("{base}/conversations/{conversation}"),
+        "text=Starting+today%21",
+    )
+    .await;
+    assert_eq!(replied.status, 200, "{}", replied.body);
+    assert!(
+        replied.body.contains("The trainer replied"),
+        "{}",
+        replied.body
+    );
+    assert!(replied.body.contains("Starting today!"), "{}", replied.body);
+    let empty = post_page(&format!("{base}/conversations/{conversation}"), "text=").await;
+    assert_eq!(empty.status, 400);
+    assert_eq!(
+        get_page(&format!("{base}/contracts/ctr_nope")).await.status,
+        404
+    );
+}
+
+/// The contract a confirmed hire approval created.
+async fn approval_contract(sandbox: &Sandbox, id: &str) -> String {
+    let (_, read) = api(sandbox, "GET", &format!("/approvals/{id}"), None).await;
+    read["approval"]["contractId"]
+        .as_str()
+        .or_else(|| read["approval"]["result"]["contractId"].as_str())
+        .expect("a contract id")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_billing_page_adds_a_test_card_and_the_checkout_pays_a_top_up() {
+    let sandbox = sandbox().await;
+    sandbox.set_payment_method(false);
+    let base = sandbox.base_url().to_owned();
+    let billing = get_page(&format!("{base}/settings/billing")).await;
+    assert_eq!(billing.status, 200, "{}", billing.body);
+    assert!(
+        billing.body.contains("no payment method"),
+        "{}",
+        billing.body
+    );
+    let (_, me) = api(&sandbox, "GET", "/auth/me", None).await;
+    let account = me["account"]["organizationId"].as_str().unwrap().to_owned();
+    let added = post_page(
+        &format!("{base}/settings/billing"),
+        &format!("account={account}"),
+    )
+    .await;
+    assert_eq!(added.status, 200, "{}", added.body);
+    assert!(
+        added.body.contains("A test card is on file"),
+        "{}",
+        added.body
+    );
+    // The checkout of a top-up: pay it, and the credits land.
+    let (status, top_up) = api(
+        &sandbox,
+        "POST",
+        "/credits/top-ups",
+        Some(serde_json::json!({ "amountUsd": 25 })),
+    )
+    .await;
+    assert_eq!(status, 201, "{top_up}");
+    let checkout = top_up["checkoutUrl"]
+        .as_str()
+        .or_else(|| top_up["topUp"]["checkoutUrl"].as_str())
+        .expect("a checkout URL")
+        .to_owned();
+    let page = get_page(&checkout).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("$25.00") && page.body.contains("PENDING"),
+        "{}",
+        page.body
+    );
+    let paid = post_page(&checkout, "").await;
+    assert_eq!(paid.status, 200, "{}", paid.body);
+    assert!(paid.body.contains("COMPLETED"), "{}", paid.body);
+    assert_eq!(post_page(&checkout, "").await.status, 409);
+    let (_, credits) = api(&sandbox, "GET", "/credits", None).await;
+    assert_eq!(credits["credits"]["availableCents"], 2500, "{credits}");
+}
+
+#[tokio::test]
+async fn a_drafts_url_and_a_listings_slugged_url_open_the_job_page() {
+    let sandbox = sandbox().await;
+    let (status, draft) = api(
+        &sandbox,
+        "POST",
+        "/job-drafts",
+        Some(serde_json::json!({ "rawJobDescription": "Label 1,000 images at $0.05 per label." })),
+    )
+    .await;
+    assert_eq!(status, 201, "{draft}");
+    let job = draft["jobId"].as_str().unwrap();
+    let draft_url = draft["draftUrl"].as_str().expect("a draftUrl");
+    let page = get_page(draft_url).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains(job) && page.body.contains("DRAFT"),
+        "{}",
+        page.body
+    );
+    let slugged = get_page(&format!("{}/jobs/label-images-{job}", sandbox.base_url())).await;
+    assert_eq!(slugged.status, 200, "{}", slugged.body);
+}

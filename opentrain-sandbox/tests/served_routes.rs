@@ -21,10 +21,19 @@ const AGENT_AUTH: [(&str, &str); 4] = [
 /// claim page behind a claim's `verification_uri` (`/claim?token=ot_cat_...`, its form posts
 /// back to the same URL) and the approval page behind every `approvalUrl` (its Confirm and
 /// Decline buttons post back to it). A new page must be added here on purpose.
-const PAGES: [(&str, &str); 7] = [
+const PAGES: [(&str, &str); 16] = [
     ("GET", "/"),
     ("GET", "/jobs/{id}"),
     ("POST", "/jobs/{id}"),
+    ("GET", "/job-post"),
+    ("GET", "/proposals/{id}"),
+    ("GET", "/conversations/{id}"),
+    ("POST", "/conversations/{id}"),
+    ("GET", "/contracts/{id}"),
+    ("GET", "/settings/billing"),
+    ("POST", "/settings/billing"),
+    ("GET", "/checkout/{id}"),
+    ("POST", "/checkout/{id}"),
     ("GET", "/claim"),
     ("POST", "/claim"),
     ("GET", "/approvals/{approvalId}"),

@@ -270,8 +270,35 @@ impl Sandbox {
     /// Errors: [`ControlError::NotFound`] for an unknown id, [`ControlError::InvalidState`]
     /// when the top-up is not PENDING (or its link has expired).
     pub fn complete_top_up(&self, top_up_id: &str) -> Result<(), ControlError> {
+        self.app.complete_top_up(top_up_id)
+    }
+
+    /// Records an `ADJUSTMENT` of `amount_cents` (signed) on the seeded account's ledger, as
+    /// a manual correction by OpenTrain would; returns the entry id.
+    ///
+    /// Errors: [`ControlError::InvalidState`] only if the sandbox could not build the entry (it
+    /// sets every required key, so this does not happen in practice).
+    pub fn adjust_credits(
+        &self,
+        amount_cents: i64,
+        note: Option<&str>,
+    ) -> Result<String, ControlError> {
         let now = self.app.now();
         let mut st = self.app.state();
+        let entry = plain_entry(CreditLedgerEntryType::Adjustment, amount_cents)
+            .note(note.map(str::to_owned));
+        let owner = self.owner_account.clone();
+        Ok(add_ledger_entry(&mut st, &owner, entry, now)?)
+    }
+}
+
+/// The human paying at a top-up's `checkoutUrl`: shared by [`Sandbox::complete_top_up`] and the
+/// checkout page.
+impl App {
+    /// Completes a PENDING top-up: the credits land on the account's ledger (`TOP_UP` entry).
+    pub(crate) fn complete_top_up(&self, top_up_id: &str) -> Result<(), ControlError> {
+        let now = self.now();
+        let mut st = self.state();
         let (account_id, top_up) = st
             .agents
             .credits
@@ -299,23 +326,5 @@ impl Sandbox {
         .top_up_id(Some(top_up_id.to_owned()));
         add_ledger_entry(&mut st, &account_id, entry, now)?;
         Ok(())
-    }
-
-    /// Records an `ADJUSTMENT` of `amount_cents` (signed) on the seeded account's ledger, as
-    /// a manual correction by OpenTrain would; returns the entry id.
-    ///
-    /// Errors: [`ControlError::InvalidState`] only if the sandbox could not build the entry (it
-    /// sets every required key, so this does not happen in practice).
-    pub fn adjust_credits(
-        &self,
-        amount_cents: i64,
-        note: Option<&str>,
-    ) -> Result<String, ControlError> {
-        let now = self.app.now();
-        let mut st = self.app.state();
-        let entry = plain_entry(CreditLedgerEntryType::Adjustment, amount_cents)
-            .note(note.map(str::to_owned));
-        let owner = self.owner_account.clone();
-        Ok(add_ledger_entry(&mut st, &owner, entry, now)?)
     }
 }

@@ -42,6 +42,11 @@ pub(crate) struct Deliveries {
 }
 
 impl Deliveries {
+    /// Every attempt so far, oldest first.
+    pub(crate) fn attempts(&self) -> &[DeliveryAttempt] {
+        &self.attempts
+    }
+
     /// Drops every delivery and recorded attempt of `webhook_id` (its history goes with it).
     pub(crate) fn forget(&mut self, webhook_id: &str) {
         self.queue.retain(|d| d.webhook_id != webhook_id);
@@ -85,6 +90,9 @@ pub struct DeliveryAttempt {
     pub error: Option<String>,
     /// Whether the receiver answered 2xx.
     pub succeeded: bool,
+    /// The `X-OpenTrain-Signature` header the attempt carried (`t=…,v1=…`: a signature, never
+    /// the secret).
+    pub signature: String,
 }
 
 /// What one attempt needs, copied out of the state so no lock is held while sending.
@@ -103,6 +111,7 @@ struct Job {
 /// How one attempt ended.
 struct Outcome {
     job: Job,
+    signature: String,
     status: Option<u16>,
     error: Option<String>,
 }
@@ -203,7 +212,7 @@ async fn send(client: reqwest::Client, job: Job) -> Outcome {
         .header("user-agent", USER_AGENT)
         .header("x-opentrain-event", &job.event_type)
         .header("x-opentrain-delivery", &job.delivery_id)
-        .header("x-opentrain-signature", signature)
+        .header("x-opentrain-signature", &signature)
         .body(job.body.clone())
         .send()
         .await;
@@ -211,9 +220,11 @@ async fn send(client: reqwest::Client, job: Job) -> Outcome {
         Ok(response) => Outcome {
             status: Some(response.status().as_u16()),
             error: None,
+            signature,
             job,
         },
         Err(e) => Outcome {
+            signature,
             status: None,
             error: Some(if e.is_timeout() {
                 "the receiver did not answer within 10 seconds".to_owned()
@@ -293,6 +304,7 @@ fn record(app: &App, outcome: Outcome) {
         status: outcome.status,
         error: outcome.error,
         succeeded,
+        signature: outcome.signature,
     });
     agents.deliveries.queue.retain(|d| !d.done || d.in_flight);
 }

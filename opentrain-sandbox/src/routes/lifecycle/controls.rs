@@ -83,11 +83,7 @@ impl Sandbox {
     /// Gives the seeded employer account a payment method or removes it (without one, hires and
     /// funding answer 409 `payment_method_required`).
     pub fn set_payment_method(&self, on_file: bool) {
-        let mut st = self.app.state();
-        let owner = self.owner_account.clone();
-        if let Some(account) = st.account_mut(&owner) {
-            account.payment_method = on_file;
-        }
+        self.app.set_payment_method(&self.owner_account, on_file);
     }
 
     /// The employer changes a proposal's status in the app (e.g. `SHORTLISTED`, `NOT_A_FIT`);
@@ -231,5 +227,18 @@ impl App {
             now,
         )?;
         Ok(id)
+    }
+
+    /// Gives an account a payment method or removes it (the billing page's button; the seeded
+    /// owner's through [`Sandbox::set_payment_method`]). Returns whether the account exists.
+    pub(crate) fn set_payment_method(&self, account_id: &str, on_file: bool) -> bool {
+        let mut st = self.state();
+        match st.account_mut(account_id) {
+            Some(account) => {
+                account.payment_method = on_file;
+                true
+            }
+            None => false,
+        }
     }
 }

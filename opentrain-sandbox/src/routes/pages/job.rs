@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use axum::Form;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{Markup, html};
@@ -19,9 +19,25 @@ use super::html::{self, Tone};
 use super::problem;
 use crate::app::App;
 
-/// `GET /jobs/{id}`: one job and its proposals.
+/// `GET /jobs/{id}`: one job and its proposals. A marketplace listing's URL puts a slug before
+/// the id (`/jobs/spanish-sentiment-labeling-job_00003`): the id is what follows the last `-`.
 pub(crate) async fn show(State(app): State<App>, Path(id): Path<String>) -> Response {
     render(&app, &id, StatusCode::OK, None)
+}
+
+/// `GET /job-post?jobId=…`: the draft's page (a draft's `draftUrl` and `reviewUrl`).
+pub(crate) async fn draft(
+    State(app): State<App>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    match query.get("jobId") {
+        Some(id) => render(&app, id, StatusCode::OK, None),
+        None => problem(
+            StatusCode::BAD_REQUEST,
+            "Which draft?",
+            "This page needs the draft's id: /job-post?jobId=job_…",
+        ),
+    }
 }
 
 /// `POST /jobs/{id}` with `action=propose`: a seeded trainer applies to the open job; the page
@@ -64,14 +80,20 @@ pub(crate) async fn act(
 fn render(app: &App, id: &str, status: StatusCode, notice: Option<(Tone, String)>) -> Response {
     let st = app.state();
     let market = &st.market;
-    let Some(job) = market.jobs.iter().find(|j| j.id == id) else {
+    let find = |id: &str| market.jobs.iter().find(|j| j.id == id);
+    let found = find(id).or_else(|| id.rsplit_once('-').and_then(|(_, tail)| find(tail)));
+    let Some(job) = found else {
         return problem(
             StatusCode::NOT_FOUND,
             "Job not found",
             &format!("The sandbox has no job {id}. The overview at / lists every job."),
         );
     };
-    let proposals: Vec<_> = market.proposals.iter().filter(|p| p.job_id == id).collect();
+    let proposals: Vec<_> = market
+        .proposals
+        .iter()
+        .filter(|p| p.job_id == job.id)
+        .collect();
     let notice: Option<Markup> =
         notice.map(|(tone, message)| maud::PreEscaped(html::notice(tone, &message)));
     let title = job.text("jobTitle").unwrap_or("Untitled draft").to_owned();
@@ -121,8 +143,9 @@ fn render(app: &App, id: &str, status: StatusCode, notice: Option<(Tone, String)
                         @if let Some(unit) = proposal.bid_unit { " " (unit) }
                     }
                     " " span.muted {
-                        code { (proposal.id) }
-                        @if let Some(contract) = &proposal.contract_id { " · contract " code { (contract) } }
+                        (super::records::link("proposals", &proposal.id))
+                        @if let Some(c) = &proposal.conversation_id { " · " (super::records::link("conversations", c)) }
+                        @if let Some(c) = &proposal.contract_id { " · contract " (super::records::link("contracts", c)) }
                     }
                 }
             }

@@ -1,8 +1,9 @@
 //! The HTML pages a person opens from the links the API hands out: the overview at `/` (what
-//! every agent did, with the request journal), the job page behind every `jobUrl`
-//! (`/jobs/{id}`), the claim page behind a claim's `verification_uri`
-//! (`/claim?token=ot_cat_...`) and the approval page behind every `approvalUrl`
-//! (`/approvals/{approvalId}`). They stand in for the OpenTrain app's own pages:
+//! every agent did, with the request journal), the job page behind every `jobUrl` and
+//! `draftUrl` (`/jobs/{id}`, `/job-post?jobId=`), the pages of proposals, conversations and
+//! contracts, the claim page behind a claim's `verification_uri` (`/claim?token=ot_cat_...`),
+//! the approval page behind every `approvalUrl` (`/approvals/{approvalId}`), the billing page
+//! behind a `billingUrl` and the checkout behind a top-up's `checkoutUrl`. They stand in for the OpenTrain app's own pages:
 //! the claim page confirms a claim exactly as [`crate::Sandbox::confirm_claim`] does, the
 //! approval page's buttons do what [`crate::Sandbox::confirm_approval`] and
 //! [`crate::Sandbox::decline_approval`] do. They are not API routes (no `openapi.json`
@@ -17,12 +18,14 @@ use axum::routing::{get, post};
 use super::Route;
 use crate::app::App;
 
+mod account;
 mod approval;
 mod claim;
 pub(crate) mod html;
 mod job;
 mod origin;
 mod overview;
+mod records;
 
 pub(crate) use origin::same_origin_only;
 
@@ -32,6 +35,15 @@ pub(crate) fn routes() -> Vec<Route> {
         ("GET", "/", get(overview::show)),
         ("GET", "/jobs/{id}", get(job::show)),
         ("POST", "/jobs/{id}", post(job::act)),
+        ("GET", "/job-post", get(job::draft)),
+        ("GET", "/proposals/{id}", get(records::proposal)),
+        ("GET", "/conversations/{id}", get(records::conversation)),
+        ("POST", "/conversations/{id}", post(records::reply)),
+        ("GET", "/contracts/{id}", get(records::contract)),
+        ("GET", "/settings/billing", get(account::billing)),
+        ("POST", "/settings/billing", post(account::add_card)),
+        ("GET", "/checkout/{id}", get(account::checkout)),
+        ("POST", "/checkout/{id}", post(account::pay)),
         ("GET", "/claim", get(claim::show)),
         ("POST", "/claim", post(claim::submit)),
         ("GET", "/approvals/{approvalId}", get(approval::show)),

@@ -1,7 +1,7 @@
 //! The overview at `/`: what every agent did against this sandbox, on one page — the accounts
-//! and their claim state, jobs by status, pending approvals, contracts, the last events of the
-//! feed and the request journal (newest first), each record linking to its page where it has
-//! one. Rendered with maud, which escapes every interpolated value; no token, claim token or
+//! with their claim state and credits, jobs by status, pending approvals, contracts, the last
+//! events of the feed, webhook deliveries with their status and signature header, and the
+//! request journal (newest first), each record linking to its page where it has one. Rendered with maud, which escapes every interpolated value; no token, claim token or
 //! webhook secret is ever shown (the journal names a token by its id only).
 
 use axum::extract::State;
@@ -47,11 +47,16 @@ pub(crate) async fn show(State(app): State<App>) -> Response {
         @if st.accounts.is_empty() { p.muted { "No account yet." } }
         ul.records {
             @for account in &st.accounts {
+                @let credits: i64 = st.agents.credits.ledger.iter()
+                    .filter(|(owner, _)| *owner == account.id)
+                    .map(|(_, entry)| entry.amount_cents)
+                    .sum();
                 li {
                     strong { (account.organization_name) }
                     " · " (if account.claimed { "claimed" } else { "not claimed" })
                     @if let Some(email) = &account.email { " · " (email) }
-                    @if account.payment_method { " · payment method on file" }
+                    " · " (if account.payment_method { "payment method on file" } else { "no payment method" })
+                    " · credits ledger $" (credits / 100) "." (format!("{:02}", credits.rem_euclid(100)))
                 }
             }
         }
@@ -83,7 +88,7 @@ pub(crate) async fn show(State(app): State<App>) -> Response {
             @for contract in &market.contracts {
                 @let milestones = market.milestones.iter().filter(|m| m.contract_id == contract.id).collect::<Vec<_>>();
                 li {
-                    (contract.title) " · " (contract.status)
+                    a href={ "/contracts/" (contract.id) } { (contract.title) } " · " (contract.status)
                     " " span.muted {
                         code { (contract.id) } " · job "
                         a href={ "/jobs/" (contract.job_id) } { code { (contract.job_id) } }
@@ -101,6 +106,23 @@ pub(crate) async fn show(State(app): State<App>) -> Response {
                     @if let Some(resource) = &logged.event.resource_id {
                         " " span.muted { (link_to(resource)) }
                     }
+                }
+            }
+        }
+        h2 { "Webhook deliveries" }
+        @let deliveries = st.agents.deliveries.attempts().iter().rev().take(SHOWN).collect::<Vec<_>>();
+        @if deliveries.is_empty() { p.muted { "No delivery yet (subscribe with POST /webhooks)." } }
+        ul.records {
+            @for d in &deliveries {
+                li {
+                    code { (d.event_type) } " → " (d.webhook_id) " · attempt " (d.attempt) " · "
+                    @match (d.status, &d.error) {
+                        (Some(status), _) => strong { (status) },
+                        (None, Some(error)) => strong { (error) },
+                        (None, None) => "no answer",
+                    }
+                    br;
+                    span.muted { code { (d.signature) } }
                 }
             }
         }
@@ -133,13 +155,17 @@ fn link_to(id: &str) -> Markup {
 
 /// The page of a record id, by its prefix.
 fn page_of_id(id: &str) -> Option<String> {
-    if id.starts_with("job_") {
-        Some(format!("/jobs/{id}"))
-    } else if id.starts_with("apr_") {
-        Some(format!("/approvals/{id}"))
-    } else {
-        None
-    }
+    let kind = [
+        ("job_", "jobs"),
+        ("apr_", "approvals"),
+        ("prop_", "proposals"),
+        ("ctr_", "contracts"),
+        ("conv_", "conversations"),
+    ]
+    .into_iter()
+    .find(|(prefix, _)| id.starts_with(prefix))?
+    .1;
+    Some(format!("/{kind}/{id}"))
 }
 
 /// The page of the record an API path names (`/api/public/v1/jobs/{id}/...`, `/job-drafts/{id}`,
@@ -148,7 +174,9 @@ fn page_of_api_path(path: &str) -> Option<String> {
     let rest = path.strip_prefix(crate::routes::API)?;
     let mut segments = rest.trim_start_matches('/').split('/');
     match (segments.next()?, segments.next()) {
-        ("jobs" | "job-drafts" | "approvals", Some(id)) => page_of_id(id),
+        ("jobs" | "job-drafts" | "approvals" | "proposals" | "contracts", Some(id)) => {
+            page_of_id(id)
+        }
         _ => None,
     }
 }
