@@ -3,7 +3,9 @@
 //! `verification_uri`, types a wrong and then the right code and submits (the claim gets
 //! confirmed), then opens the `approvalUrl` of a hire request and clicks Confirm (the approval
 //! gets confirmed), then opens the overview at `/` (the job, the contract, the feed, the
-//! journal), follows its link to the job's page and makes a trainer apply from there.
+//! journal), follows its link to the job's page, makes a trainer apply from there and through
+//! the control routes (the new proposal shows on the page and in the feed), and opens the
+//! contract's page with its funded milestone.
 //!
 //! Needs `/usr/bin/chromium` and `/usr/bin/chromedriver` (`apt-get install chromium
 //! chromium-driver`; `.ci/run` installs them). Without them the test fails when `CI` is set and
@@ -248,6 +250,31 @@ impl Session<'_> {
         panic!("the page never showed {text:?}; it shows {source}");
     }
 
+    /// Resizes the window (CSS pixels).
+    async fn resize(&self, width: u32, height: u32) {
+        self.call(
+            reqwest::Method::POST,
+            "/window/rect",
+            Some(json!({ "width": width, "height": height })),
+        )
+        .await;
+    }
+
+    /// Whether the page is wider than the window (a sideways scroll on a phone).
+    async fn overflows_sideways(&self) -> bool {
+        let value = self
+            .call(
+                reqwest::Method::POST,
+                "/execute/sync",
+                Some(json!({
+                    "script": "return document.documentElement.scrollWidth > window.innerWidth",
+                    "args": []
+                })),
+            )
+            .await;
+        value.as_bool().unwrap_or(true)
+    }
+
     /// Saves a PNG of the page into `OPENTRAIN_SCREENSHOT_DIR`, when that is set.
     async fn screenshot(&self, name: &str) {
         let Some(dir) = std::env::var_os("OPENTRAIN_SCREENSHOT_DIR") else {
@@ -431,5 +458,43 @@ async fn a_person_claims_the_account_and_confirms_a_hire_in_a_real_browser() {
     let after = browser.source().await;
     assert!(after.matches("prop_").count() > before, "{after}");
     browser.screenshot("job-proposed").await;
+
+    // The command's way (`opentrain sandbox trainer propose` runs `Remote::propose`): the new
+    // proposal shows on the job's page and in the feed.
+    let job_id = approval["jobId"].as_str().unwrap().to_owned();
+    let proposal = opentrain_sandbox::Remote::new(sandbox.base_url())
+        .propose(&job_id)
+        .await
+        .unwrap();
+    browser
+        .open(&format!("{}/jobs/{job_id}", sandbox.base_url()))
+        .await;
+    browser.wait_for_text(&proposal).await;
+    let (_, feed) = common::api(&sandbox, "GET", "/updates", None).await;
+    assert!(
+        feed["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["data"]["proposalId"] == proposal.as_str()),
+        "{feed}"
+    );
+
+    // The contract the confirmed hire made, with its funded first milestone.
+    browser.click("a[href^='/contracts/']").await;
+    browser.wait_for_text("ACTIVE_FUNDED").await;
+    browser.screenshot("contract").await;
+
+    // On a phone-width window the overview and the job's page read without a sideways scroll.
+    browser.resize(390, 844).await;
+    for path in ["/".to_owned(), format!("/jobs/{job_id}")] {
+        browser.open(&format!("{}{path}", sandbox.base_url())).await;
+        browser.wait_for_text("OpenTrain sandbox").await;
+        assert!(
+            !browser.overflows_sideways().await,
+            "{path} is wider than a phone"
+        );
+    }
+    browser.screenshot("job-phone").await;
     browser.close().await;
 }
