@@ -11,7 +11,7 @@ use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use maud::{PreEscaped, html};
+use maud::html;
 use opentrain_gen::types::CreditTopUpStatus;
 
 use super::html::{self, Tone};
@@ -57,7 +57,7 @@ fn render_billing(app: &App, status: StatusCode, notice: Option<(Tone, String)>)
     let st = app.state();
     let body = html! {
         p.muted { a href="/" { "← Overview" } }
-        @if let Some((tone, message)) = &notice { (PreEscaped(html::notice(*tone, message))) }
+        @if let Some((tone, message)) = &notice { (html::notice(*tone, message)) }
         p { "Hiring and funding need a payment method on file. Add a test card; nothing is charged." }
         ul.records {
             @for account in &st.accounts {
@@ -74,7 +74,7 @@ fn render_billing(app: &App, status: StatusCode, notice: Option<(Tone, String)>)
             }
         }
     };
-    html::respond(status, "Billing", &body.into_string())
+    html::respond(status, "Billing", body)
 }
 
 /// `GET /checkout/{id}`.
@@ -120,7 +120,7 @@ fn render_checkout(
     let cents = top_up.amount_cents.unwrap_or(0);
     let body = html! {
         p.muted { a href="/" { "← Overview" } }
-        @if let Some((tone, message)) = &notice { (PreEscaped(html::notice(*tone, message))) }
+        @if let Some((tone, message)) = &notice { (html::notice(*tone, message)) }
         dl.facts {
             dt { "Top-up" } dd { code { (top_up.id) } }
             dt { "Amount" } dd { "$" (cents / 100) "." (format!("{:02}", cents.rem_euclid(100))) }
@@ -133,5 +133,5 @@ fn render_checkout(
             }
         }
     };
-    html::respond(status, "Checkout", &body.into_string())
+    html::respond(status, "Checkout", body)
 }

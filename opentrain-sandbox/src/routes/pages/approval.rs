@@ -5,6 +5,7 @@
 //! [`crate::Sandbox::confirm_approval`] and [`crate::Sandbox::decline_approval`]; an approval
 //! that is no longer pending shows its final status and no buttons. Reading the page applies
 //! lazy expiry, and auto-confirm when it is on, as `GET /approvals/{approvalId}` does.
+//! Rendered with maud (every value escaped).
 
 use std::collections::HashMap;
 
@@ -13,10 +14,11 @@ use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use maud::html;
 use opentrain_gen::types::{ApprovalStatus, ApprovalType, MilestoneStatus};
 
 use super::claim::when;
-use super::html::{self, Tone, escape, facts, notice};
+use super::html::{self, Tone, facts, notice};
 use super::problem;
 use crate::ControlError;
 use crate::app::{App, State as Records};
@@ -152,41 +154,42 @@ fn view(st: &Records, id: &str) -> Option<View> {
     })
 }
 
-/// The page of `view`, with `flash` (an outcome or an error) above the facts.
-fn render(status: StatusCode, id: &str, view: &View, flash: Option<(Tone, &str)>) -> Response {
-    let mut body = String::new();
-    if let Some((tone, message)) = flash {
-        body.push_str(&notice(tone, message));
-    }
-    body.push_str(&format!("<p>{}</p>", escape(&view.lead)));
-    body.push_str(&facts(&view.rows));
-    match view.status {
-        ApprovalStatus::Pending => body.push_str(
-            "<form method=\"post\"><div class=\"actions\"><button class=\"primary\" \
-             type=\"submit\" name=\"decision\" value=\"confirm\">Confirm</button><button \
-             class=\"secondary\" type=\"submit\" name=\"decision\" value=\"decline\">Decline\
-             </button></div></form>",
-        ),
-        ref other => {
-            let message = match other {
-                ApprovalStatus::Confirmed => {
-                    "This approval is confirmed: the action ran. Nothing is left to do."
-                }
-                ApprovalStatus::Declined => {
-                    "This approval was declined: nothing ran. Nothing is left to do."
-                }
-                ApprovalStatus::Expired => {
-                    "This approval expired before anyone acted: nothing ran. The agent can ask \
-                     again."
-                }
-                _ => "This approval is no longer pending.",
-            };
-            if flash.is_none() {
-                body.push_str(&notice(Tone::Info, message));
-            }
+/// What the page says about an approval that is no longer pending.
+fn settled(status: &ApprovalStatus) -> &'static str {
+    match status {
+        ApprovalStatus::Confirmed => {
+            "This approval is confirmed: the action ran. Nothing is left to do."
         }
+        ApprovalStatus::Declined => {
+            "This approval was declined: nothing ran. Nothing is left to do."
+        }
+        ApprovalStatus::Expired => {
+            "This approval expired before anyone acted: nothing ran. The agent can ask again."
+        }
+        _ => "This approval is no longer pending.",
     }
-    html::respond(status, &format!("Approval {id}"), &body)
+}
+
+/// The page of `view`, with `flash` (an outcome or an error) above the facts; without one, a
+/// finished approval says how it ended.
+fn render(status: StatusCode, id: &str, view: &View, flash: Option<(Tone, &str)>) -> Response {
+    let pending = view.status == ApprovalStatus::Pending;
+    let body = html! {
+        @if let Some((tone, message)) = flash { (notice(tone, message)) }
+        p { (view.lead) }
+        (facts(&view.rows))
+        @if pending {
+            form method="post" {
+                div.actions {
+                    button.primary type="submit" name="decision" value="confirm" { "Confirm" }
+                    button.secondary type="submit" name="decision" value="decline" { "Decline" }
+                }
+            }
+        } @else if flash.is_none() {
+            (notice(Tone::Info, settled(&view.status)))
+        }
+    };
+    html::respond(status, &format!("Approval {id}"), body)
 }
 
 fn not_found(id: &str) -> Response {

@@ -4,7 +4,7 @@
 //! agent's next token poll receives the post-claim token); a wrong code shows an error and
 //! confirms nothing; an unknown, replaced or expired link says so. The form posts back to the
 //! page's own URL, so the claim-attempt token travels only in the URL and is never written into
-//! the page.
+//! the page. Rendered with maud (every value escaped).
 
 use std::collections::HashMap;
 
@@ -14,8 +14,9 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
+use maud::html;
 
-use super::html::{self, Tone, escape, facts, notice};
+use super::html::{self, Tone, facts, notice};
 use super::problem;
 use crate::app::{App, State as Records};
 use crate::routes::account::{ClaimRefusal, confirm_registration};
@@ -103,7 +104,7 @@ fn closed(found: &Lookup) -> Response {
         Lookup::Claimed => html::respond(
             StatusCode::OK,
             TITLE,
-            &notice(
+            notice(
                 Tone::Info,
                 "This agent account is already claimed. Nothing is left to do here.",
             ),
@@ -152,24 +153,22 @@ fn form(st: &Records, index: usize, error: Option<&str>, status: StatusCode) -> 
         rows.push(("Your email", attempt.email.clone()));
         rows.push(("Code expires", when(attempt.expires_at)));
     }
-    let mut body = format!(
-        "<p><strong>{}</strong> asks you to claim its OpenTrain account. Claiming makes you \
-         the account's owner and gives the agent a token that can hire, message and manage \
-         the team.</p>",
-        escape(&agent)
-    );
-    body.push_str(&facts(&rows));
-    if let Some(error) = error {
-        body.push_str(&notice(Tone::Error, error));
-    }
-    body.push_str(
-        "<form method=\"post\"><label for=\"user_code\">Enter the 6-digit code the agent \
-         showed you</label><input type=\"text\" id=\"user_code\" name=\"user_code\" \
-         inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"12\" required \
-         autofocus><div class=\"actions\"><button class=\"primary\" type=\"submit\">Claim \
-         the account</button></div></form>",
-    );
-    html::respond(status, TITLE, &body)
+    let body = html! {
+        p {
+            strong { (agent) }
+            " asks you to claim its OpenTrain account. Claiming makes you the account's owner \
+             and gives the agent a token that can hire, message and manage the team."
+        }
+        (facts(&rows))
+        @if let Some(error) = error { (notice(Tone::Error, error)) }
+        form method="post" {
+            label for="user_code" { "Enter the 6-digit code the agent showed you" }
+            input type="text" id="user_code" name="user_code" inputmode="numeric"
+                autocomplete="one-time-code" maxlength="12" required autofocus;
+            div.actions { button.primary type="submit" { "Claim the account" } }
+        }
+    };
+    html::respond(status, TITLE, body)
 }
 
 /// `GET /claim?token=ot_cat_...`: the form, or why there is none.
@@ -238,7 +237,7 @@ pub(crate) async fn submit(
         Ok(()) => html::respond(
             StatusCode::OK,
             "Account claimed",
-            &notice(
+            notice(
                 Tone::Success,
                 "You claimed the agent account. The agent receives its new token on its next \
                  poll; you can close this page.",

@@ -1,26 +1,26 @@
-//! The HTML the pages are made of: one escaping helper ([`escape`]) that every shown value
-//! passes through, the document shell with its inline stylesheet, and the response builder that
-//! answers `text/html; charset=utf-8` with headers that keep the pages private (no caching, no
-//! referrer: the claim page's URL carries the claim-attempt token).
+//! The HTML the pages are made of, built with maud like every page (maud escapes every value it
+//! interpolates): the document shell with its inline stylesheet, the notice box and the facts
+//! list the pages share, and the response builder that answers `text/html; charset=utf-8` with
+//! headers that keep the pages private (no caching, no referrer: the claim page's URL carries
+//! the claim-attempt token).
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use maud::{DOCTYPE, Markup, PreEscaped, Render, html};
 
-/// Escapes `text` for HTML element content and double-quoted attribute values: `&`, `<`, `>`,
-/// `"` and `'` become character references.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
+/// Text the shared pieces show (titles, notices, facts): escaped by maud, and `'` written as
+/// `&#39;` too, so a value stays inert even inside a single-quoted attribute.
+struct Text<'a>(&'a str);
+
+impl Render for Text<'_> {
+    fn render_to(&self, buffer: &mut String) {
+        for (i, part) in self.0.split('\'').enumerate() {
+            if i > 0 {
+                buffer.push_str("&#39;");
+            }
+            part.render_to(buffer);
         }
     }
-    out
 }
 
 /// The tone of a notice box.
@@ -34,36 +34,26 @@ pub(crate) enum Tone {
     Info,
 }
 
-/// A notice box with `message` (escaped here).
-pub(crate) fn notice(tone: Tone, message: &str) -> String {
-    let class = match tone {
-        Tone::Success => "notice success",
-        Tone::Error => "notice error",
-        Tone::Info => "notice info",
+/// A notice box with `message`; an error is an alert, anything else a status.
+pub(crate) fn notice(tone: Tone, message: &str) -> Markup {
+    let (class, role) = match tone {
+        Tone::Success => ("notice success", "status"),
+        Tone::Error => ("notice error", "alert"),
+        Tone::Info => ("notice info", "status"),
     };
-    format!(
-        "<p class=\"{class}\" role=\"{role}\">{}</p>",
-        escape(message),
-        role = if tone == Tone::Error {
-            "alert"
-        } else {
-            "status"
-        }
-    )
+    html! { p class=(class) role=(role) { (Text(message)) } }
 }
 
-/// A definition list of `(label, value)` rows; both are escaped here.
-pub(crate) fn facts(rows: &[(&str, String)]) -> String {
-    let mut out = String::from("<dl class=\"facts\">");
-    for (label, value) in rows {
-        out.push_str(&format!(
-            "<dt>{}</dt><dd>{}</dd>",
-            escape(label),
-            escape(value)
-        ));
+/// A definition list of `(label, value)` rows.
+pub(crate) fn facts(rows: &[(&str, String)]) -> Markup {
+    html! {
+        dl.facts {
+            @for (label, value) in rows {
+                dt { (Text(label)) }
+                dd { (Text(value)) }
+            }
+        }
     }
-    out.push_str("</dl>");
-    out
 }
 
 const STYLE: &str = "\
@@ -94,25 +84,37 @@ h2{margin:1.75rem 0 .5rem;font-size:1.1rem}\
 .muted{color:#5b6478;font-size:.9rem}\
 code{font:.9em ui-monospace,Menlo,monospace}";
 
-/// A whole page: `title` (escaped here) and `body`, markup the caller built from escaped
-/// values.
-pub(crate) fn document(title: &str, body: &str) -> String {
-    format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <meta name=\"referrer\" content=\"no-referrer\">\
-         <title>{title} · OpenTrain sandbox</title><style>{STYLE}</style></head>\
-         <body><main><p class=\"brand\">OpenTrain sandbox</p><h1>{title}</h1>{body}\
-         <p class=\"foot\">This page is served by the local OpenTrain sandbox; nothing here \
-         reaches the real service.</p></main></body></html>\n",
-        title = escape(title),
-    )
+/// A whole page: `title` in the tab and the heading, then `body`.
+pub(crate) fn document(title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="referrer" content="no-referrer";
+                title { (Text(title)) " · OpenTrain sandbox" }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                main {
+                    p.brand { "OpenTrain sandbox" }
+                    h1 { (Text(title)) }
+                    (body)
+                    p.foot {
+                        "This page is served by the local OpenTrain sandbox; nothing here \
+                         reaches the real service."
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// A page response: `status`, `text/html; charset=utf-8`, not cached, no referrer, and a
 /// content security policy that allows only the inline stylesheet and forms posting back to
 /// the sandbox.
-pub(crate) fn respond(status: StatusCode, title: &str, body: &str) -> Response {
+pub(crate) fn respond(status: StatusCode, title: &str, body: Markup) -> Response {
     (
         status,
         [
@@ -133,7 +135,7 @@ pub(crate) fn respond(status: StatusCode, title: &str, body: &str) -> Response {
                 ),
             ),
         ],
-        document(title, body),
+        document(title, body).into_string(),
     )
         .into_response()
 }
@@ -143,20 +145,66 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escape_replaces_every_markup_character() {
+    fn shown_text_escapes_every_markup_character() {
         assert_eq!(
-            escape(r#"<script>alert("x" & 'y')</script>"#),
+            html! { (Text(r#"<script>alert("x" & 'y')</script>"#)) }.into_string(),
             "&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;"
         );
-        assert_eq!(escape("plain text, ünïcode"), "plain text, ünïcode");
+        assert_eq!(
+            html! { (Text("plain text, ünïcode")) }.into_string(),
+            "plain text, ünïcode"
+        );
     }
 
     #[test]
     fn the_shell_escapes_its_title_and_the_helpers_their_values() {
-        let page = document("<b>", &facts(&[("<i>", "<u>".to_owned())]));
+        let page = document("<b>", facts(&[("<i>", "<u>".to_owned())])).into_string();
+        assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
+        assert!(page.contains("<title>&lt;b&gt; · OpenTrain sandbox</title>"));
         assert!(page.contains("<h1>&lt;b&gt;</h1>"));
-        assert!(page.contains("<dt>&lt;i&gt;</dt><dd>&lt;u&gt;</dd>"));
-        assert!(notice(Tone::Error, "<x>").contains("&lt;x&gt;"));
-        assert!(!page.contains("<b>") && !page.contains("<u>"));
+        assert!(page.contains("<dl class=\"facts\"><dt>&lt;i&gt;</dt><dd>&lt;u&gt;</dd></dl>"));
+        assert!(!page.contains("<b>") && !page.contains("<i>") && !page.contains("<u>"));
+        assert!(page.contains(STYLE), "the stylesheet is not escaped");
+    }
+
+    #[test]
+    fn a_notice_escapes_its_message_and_says_its_tone() {
+        assert_eq!(
+            notice(Tone::Error, "<x> & 'y'").into_string(),
+            "<p class=\"notice error\" role=\"alert\">&lt;x&gt; &amp; &#39;y&#39;</p>"
+        );
+        assert_eq!(
+            notice(Tone::Success, "done").into_string(),
+            "<p class=\"notice success\" role=\"status\">done</p>"
+        );
+        assert!(
+            notice(Tone::Info, "i")
+                .into_string()
+                .contains("notice info")
+        );
+    }
+
+    #[test]
+    fn the_body_markup_is_placed_as_built_and_the_headers_keep_the_page_private() {
+        let response = respond(
+            StatusCode::IM_A_TEAPOT,
+            "T",
+            html! { p.muted { "<" em { "kept" } } },
+        );
+        assert_eq!(response.status(), StatusCode::IM_A_TEAPOT);
+        let headers = response.headers();
+        assert_eq!(headers[header::CONTENT_TYPE], "text/html; charset=utf-8");
+        assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+        assert_eq!(headers[header::REFERRER_POLICY], "no-referrer");
+        assert!(
+            headers[header::CONTENT_SECURITY_POLICY]
+                .to_str()
+                .unwrap()
+                .starts_with("default-src 'none'")
+        );
+        let page = document("T", html! { p.muted { "<" em { "kept" } } }).into_string();
+        assert!(
+            page.contains("<h1>T</h1><p class=\"muted\">&lt;<em>kept</em></p><p class=\"foot\">")
+        );
     }
 }

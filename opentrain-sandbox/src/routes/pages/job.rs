@@ -94,8 +94,7 @@ fn render(app: &App, id: &str, status: StatusCode, notice: Option<(Tone, String)
         .iter()
         .filter(|p| p.job_id == job.id)
         .collect();
-    let notice: Option<Markup> =
-        notice.map(|(tone, message)| maud::PreEscaped(html::notice(tone, &message)));
+    let notice: Option<Markup> = notice.map(|(tone, message)| html::notice(tone, &message));
     let title = job.text("jobTitle").unwrap_or("Untitled draft").to_owned();
     let body = html! {
         p.muted { a href="/" { "← Overview" } }
@@ -151,5 +150,5 @@ fn render(app: &App, id: &str, status: StatusCode, notice: Option<(Tone, String)
             }
         }
     };
-    html::respond(status, &title, &body.into_string())
+    html::respond(status, &title, body)
 }

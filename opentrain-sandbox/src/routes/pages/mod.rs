@@ -65,7 +65,7 @@ pub(crate) fn router() -> Router<App> {
 
 /// A page saying why the request could not be served.
 pub(crate) fn problem(status: StatusCode, title: &str, message: &str) -> Response {
-    html::respond(status, title, &html::notice(html::Tone::Error, message))
+    html::respond(status, title, html::notice(html::Tone::Error, message))
 }
 
 async fn no_method(method: Method) -> Response {

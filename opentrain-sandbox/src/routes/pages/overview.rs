@@ -142,7 +142,7 @@ pub(crate) async fn show(State(app): State<App>) -> Response {
             }
         }
     };
-    html::respond(StatusCode::OK, "Overview", &body.into_string())
+    html::respond(StatusCode::OK, "Overview", body)
 }
 
 /// A record id as a link to its page when it has one (jobs and approvals), else as text.

@@ -11,7 +11,7 @@ use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 
 use super::html::{self, Tone};
 use super::problem;
@@ -59,7 +59,7 @@ pub(crate) async fn proposal(State(app): State<App>, Path(id): Path<String>) -> 
             @if let Some(c) = &p.contract_id { dt { "Contract" } dd { (link("contracts", c)) } }
         }
     };
-    html::respond(StatusCode::OK, "Proposal", &body.into_string())
+    html::respond(StatusCode::OK, "Proposal", body)
 }
 
 /// `GET /conversations/{id}`.
@@ -133,7 +133,7 @@ fn render_conversation(
         .collect();
     let body = html! {
         p.muted { a href="/" { "← Overview" } }
-        @if let Some((tone, message)) = &notice { (PreEscaped(html::notice(*tone, message))) }
+        @if let Some((tone, message)) = &notice { (html::notice(*tone, message)) }
         dl.facts {
             dt { "Conversation" } dd { code { (c.id) } }
             dt { "Kind" } dd { (if c.bucket == "proposal" { "pre-hire (proposal)" } else { "post-hire (job)" }) }
@@ -160,7 +160,7 @@ fn render_conversation(
             div.actions { button.primary type="submit" { "Send as " (trainer) } }
         }
     };
-    html::respond(status, "Conversation", &body.into_string())
+    html::respond(status, "Conversation", body)
 }
 
 /// `GET /contracts/{id}`.
@@ -207,5 +207,5 @@ pub(crate) async fn contract(State(app): State<App>, Path(id): Path<String>) -> 
             }
         }
     };
-    html::respond(StatusCode::OK, &c.title, &body.into_string())
+    html::respond(StatusCode::OK, &c.title, body)
 }
