@@ -45,7 +45,7 @@ async fn the_claim_page_shows_the_attempt_escaped_and_never_a_token() {
     assert_eq!(page.content_type, HTML);
     assert!(
         page.body
-            .contains("&lt;script&gt;alert(&#39;agent&#39;)&lt;/script&gt;")
+            .contains("&lt;script&gt;alert('agent')&lt;/script&gt;")
     );
     assert!(!page.body.contains("<script"), "{}", page.body);
     assert!(page.body.contains("Page Labs"));
