@@ -607,3 +607,37 @@ async fn a_drafts_url_and_a_listings_slugged_url_open_the_job_page() {
     let slugged = get_page(&format!("{}/jobs/label-images-{job}", sandbox.base_url())).await;
     assert_eq!(slugged.status, 200, "{}", slugged.body);
 }
+
+#[tokio::test]
+async fn the_overviews_form_blocks_a_word_and_moderation_refuses_the_publish() {
+    let sandbox = sandbox().await;
+    let page = post_page(
+        &format!("{}/settings/moderation", sandbox.base_url()),
+        "word=Casino",
+    )
+    .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Blocked words: casino"), "{}", page.body);
+    let (status, draft) = api(
+        &sandbox,
+        "POST",
+        "/job-drafts",
+        Some(serde_json::json!({
+            "rawJobDescription": "We need 3 annotators to label 5,000 casino screenshots at $0.05 per label."
+        })),
+    )
+    .await;
+    assert_eq!(status, 201, "{draft}");
+    let job = draft["jobId"].as_str().unwrap();
+    api(
+        &sandbox,
+        "PATCH",
+        &format!("/job-drafts/{job}"),
+        Some(
+            serde_json::json!({ "jobTitle": "Casino screens", "experienceLevel": "INTERMEDIATE" }),
+        ),
+    )
+    .await;
+    let (status, refused) = api(&sandbox, "POST", &format!("/jobs/{job}/publish"), None).await;
+    assert_eq!(status, 403, "{refused}");
+}

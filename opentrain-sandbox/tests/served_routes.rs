@@ -21,8 +21,9 @@ const AGENT_AUTH: [(&str, &str); 4] = [
 /// claim page behind a claim's `verification_uri` (`/claim?token=ot_cat_...`, its form posts
 /// back to the same URL) and the approval page behind every `approvalUrl` (its Confirm and
 /// Decline buttons post back to it). A new page must be added here on purpose.
-const PAGES: [(&str, &str); 16] = [
+const PAGES: [(&str, &str); 17] = [
     ("GET", "/"),
+    ("POST", "/settings/moderation"),
     ("GET", "/jobs/{id}"),
     ("POST", "/jobs/{id}"),
     ("GET", "/job-post"),

@@ -33,6 +33,7 @@ pub(crate) use origin::same_origin_only;
 pub(crate) fn routes() -> Vec<Route> {
     vec![
         ("GET", "/", get(overview::show)),
+        ("POST", "/settings/moderation", post(overview::block_word)),
         ("GET", "/jobs/{id}", get(job::show)),
         ("POST", "/jobs/{id}", post(job::act)),
         ("GET", "/job-post", get(job::draft)),

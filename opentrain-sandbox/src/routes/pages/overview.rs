@@ -17,6 +17,30 @@ use crate::app::App;
 /// How many journal entries and feed events the overview shows.
 const SHOWN: usize = 50;
 
+/// `POST /settings/moderation` with `word`: moderation blocks jobs containing the word (what
+/// `opentrain sandbox moderation block` does); shows the overview again.
+pub(crate) async fn block_word(
+    State(app): State<App>,
+    form: Result<
+        axum::Form<std::collections::HashMap<String, String>>,
+        axum::extract::rejection::FormRejection,
+    >,
+) -> Response {
+    let word = form
+        .ok()
+        .and_then(|axum::Form(fields)| fields.get("word").cloned())
+        .unwrap_or_default();
+    if word.trim().is_empty() {
+        return super::problem(
+            StatusCode::BAD_REQUEST,
+            "Which word?",
+            "Type the word to block.",
+        );
+    }
+    app.block_words(&[word.as_str()]);
+    show(State(app)).await
+}
+
 /// `GET /`: the overview.
 pub(crate) async fn show(State(app): State<App>) -> Response {
     // The journal has its own lock; take a copy before locking the state.
@@ -125,6 +149,17 @@ pub(crate) async fn show(State(app): State<App>) -> Response {
                     span.muted { code { (d.signature) } }
                 }
             }
+        }
+        h2 { "Moderation" }
+        p.muted {
+            "Blocked words: "
+            @if market.blocked_words.is_empty() { "none" } @else { (market.blocked_words.join(", ")) }
+            ". A job containing one is refused on publish."
+        }
+        form method="post" action="/settings/moderation" {
+            label for="word" { "Block a word" }
+            input type="text" id="word" name="word";
+            div.actions { button.primary type="submit" { "Block" } }
         }
         h2 { "Request journal" }
         p.muted { "The API requests the sandbox answered, newest first." }
