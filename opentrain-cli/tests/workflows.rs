@@ -6,46 +6,11 @@ mod common;
 
 use std::time::Duration;
 
-use common::{World, id_filters};
+use common::{World, answers, id_filters, published_job};
 use opentrain_sandbox::Sandbox;
 
 const JOB: &str = "We need 3 annotators to label 10,000 product images into 12 categories, \
                    paying $0.05 per label. English speakers.";
-
-/// `--set` arguments answering every missing field of a `--json` draft with the server's
-/// own example (the first enum value when the example is not one).
-fn answers(draft: &serde_json::Value) -> Vec<String> {
-    let mut sets = Vec::new();
-    for field in draft["missingFields"].as_array().into_iter().flatten() {
-        let name = field["field"].as_str().expect("field name");
-        let example = field["example"].as_str().unwrap_or("1");
-        let value = match field["enumValues"].as_array() {
-            Some(values) if !values.iter().any(|v| v == example) => {
-                values[0].as_str().expect("enum value").to_owned()
-            }
-            _ => example.to_owned(),
-        };
-        sets.push("--set".to_owned());
-        sets.push(format!("{name}={value}"));
-    }
-    sets
-}
-
-/// Drafts, answers and publishes a job through the CLI; returns its id.
-async fn published_job(world: &World) -> String {
-    let draft = world
-        .run(&["--json", "jobs", "draft", "create", "--description", JOB])
-        .await
-        .json();
-    let job_id = draft["jobId"].as_str().expect("jobId").to_owned();
-    let mut args = vec!["jobs", "draft", "update", "--job-id", &job_id];
-    let sets = answers(&draft);
-    args.extend(sets.iter().map(String::as_str));
-    let updated = world.run(&args).await;
-    assert!(updated.ok().contains("Publish-ready: yes"), "{updated:#?}");
-    world.run(&["jobs", "publish", &job_id]).await.ok();
-    job_id
-}
 
 #[tokio::test]
 async fn register_claim_and_wait_for_the_claim() {

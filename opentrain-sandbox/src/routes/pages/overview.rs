@@ -99,6 +99,7 @@ pub(crate) async fn show(State(app): State<App>) -> Response {
             }
         }
         h2 { "Pending approvals (" (pending.len()) ")" }
+        @if pending.is_empty() { p.muted { "None waits for a person." } }
         ul.records {
             @for approval in &pending {
                 li {
@@ -123,6 +124,7 @@ pub(crate) async fn show(State(app): State<App>) -> Response {
             }
         }
         h2 { "Last events of the feed" }
+        @if events.is_empty() { p.muted { "No event yet." } }
         ul.records {
             @for logged in &events {
                 li {
