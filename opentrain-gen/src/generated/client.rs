@@ -711,7 +711,7 @@ Mints a new `ot_pat_` personal API token on the account (sub-agent tokens, expir
 Sends a `POST` request to `/tokens`
 
 Arguments:
-- `body`: All fields optional; send `{}` for the defaults.
+- `body`: All fields optional; an empty body (or `{}`) mints a no-expiry token named `API token` with the caller's scopes.
 ```ignore
 let response = client.create_token()
     .body(body)

@@ -925,7 +925,7 @@ pub mod types {
         pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Token name. Default `API token`; must be non-empty and at most 120 characters (else 400).
         #[serde(default = "defaults::create_token_request_name")]
-        pub name: ::std::string::String,
+        pub name: CreateTokenRequestName,
         ///Scopes for the new token; default the calling token's scopes. Each must be covered by a scope the caller holds (`:write` covers its `:read`), else 403; unknown scopes give 400 with `details.unknownScopes` and `details.supportedScopes`.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         #[serde(deserialize_with = "crate::lenient::null_as_default")]
@@ -943,6 +943,69 @@ pub mod types {
     impl CreateTokenRequest {
         pub fn builder() -> builder::CreateTokenRequest {
             Default::default()
+        }
+    }
+    ///Token name. Default `API token`; must be non-empty and at most 120 characters (else 400).
+    #[non_exhaustive]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CreateTokenRequestName(::std::string::String);
+    impl ::std::ops::Deref for CreateTokenRequestName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateTokenRequestName> for ::std::string::String {
+        fn from(value: CreateTokenRequestName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::default::Default for CreateTokenRequestName {
+        fn default() -> Self {
+            CreateTokenRequestName("API token".to_string())
+        }
+    }
+    impl ::std::str::FromStr for CreateTokenRequestName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 120usize {
+                return Err("longer than 120 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateTokenRequestName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CreateTokenRequestName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateTokenRequestName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///Body of POST /credits/top-ups. `amount` is accepted by the server as an alias of `amountUsd`; only `amountUsd` is modelled.
@@ -966,11 +1029,69 @@ pub mod types {
         #[serde(rename = "eventTypes")]
         pub event_types: ::std::vec::Vec<crate::open_enums::EventType>,
         ///Absolute `https` URL, at most 2048 characters; plain `http` only for `localhost` during development.
-        pub url: ::std::string::String,
+        pub url: CreateWebhookRequestUrl,
     }
     impl CreateWebhookRequest {
         pub fn builder() -> builder::CreateWebhookRequest {
             Default::default()
+        }
+    }
+    ///Absolute `https` URL, at most 2048 characters; plain `http` only for `localhost` during development.
+    #[non_exhaustive]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CreateWebhookRequestUrl(::std::string::String);
+    impl ::std::ops::Deref for CreateWebhookRequestUrl {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateWebhookRequestUrl> for ::std::string::String {
+        fn from(value: CreateWebhookRequestUrl) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateWebhookRequestUrl {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 2048usize {
+                return Err("longer than 2048 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateWebhookRequestUrl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CreateWebhookRequestUrl {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateWebhookRequestUrl {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///A newly minted token. The plaintext secret is returned only in this response.
@@ -7550,7 +7671,10 @@ pub mod types {
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<
+                super::CreateTokenRequestName,
+                ::std::string::String,
+            >,
             scopes: ::std::result::Result<
                 ::std::vec::Vec<crate::open_enums::Scope>,
                 ::std::string::String,
@@ -7582,7 +7706,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::CreateTokenRequestName>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -7674,7 +7798,10 @@ pub mod types {
                 ::std::vec::Vec<crate::open_enums::EventType>,
                 ::std::string::String,
             >,
-            url: ::std::result::Result<::std::string::String, ::std::string::String>,
+            url: ::std::result::Result<
+                super::CreateWebhookRequestUrl,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CreateWebhookRequest {
             fn default() -> Self {
@@ -7701,7 +7828,7 @@ pub mod types {
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<super::CreateWebhookRequestUrl>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url = value
@@ -20501,8 +20628,8 @@ pub mod types {
     }
     /// Generation of default values for serde.
     pub mod defaults {
-        pub(super) fn create_token_request_name() -> ::std::string::String {
-            "API token".to_string()
+        pub(super) fn create_token_request_name() -> super::CreateTokenRequestName {
+            super::CreateTokenRequestName("API token".to_string())
         }
     }
     /// Error types.
