@@ -357,9 +357,13 @@ async fn every_documented_body_shape_creates_a_draft_and_other_shapes_are_400() 
         .await;
     assert_eq!(status, 201, "{xml}");
     assert_eq!(xml["normalizedFields"]["languages"], json!(["French"]));
+    // The docs set no minimum: an empty description is an empty draft, not a refusal.
+    let (status, empty) = api
+        .post("/job-drafts", json!({ "rawJobDescription": "" }))
+        .await;
+    assert_eq!(status, 201, "{empty}");
     for bad in [
         json!({}),
-        json!({ "rawJobDescription": "" }),
         json!({ "rawJobDescription": "x", "source": { "text": "y" } }),
         json!({ "format": "pdf", "job": {} }),
         json!({ "format": "hr_xml" }),
@@ -1261,7 +1265,7 @@ async fn money_calls_enforce_scope_claim_feature_payment_method_and_not_a_fit() 
     let proposal = list["proposals"][0]["id"].as_str().unwrap().to_owned();
     let hire = format!("/proposals/{proposal}/hire");
     let (status, err) = api
-        .post(&hire, json!({ "milestone": { "name": "x", "amount": 0 } }))
+        .post(&hire, json!({ "milestone": { "name": "x", "amount": "ten" } }))
         .await;
     assert_eq!(
         (status, err["details"]["field"].clone()),

@@ -113,7 +113,7 @@ pub(crate) async fn create_token(
     let name = match body.get("name") {
         None | Some(serde_json::Value::Null) => "API token".to_owned(),
         Some(serde_json::Value::String(name))
-            if !name.trim().is_empty() && name.chars().count() <= 120 =>
+            if !name.is_empty() && name.chars().count() <= 120 =>
         {
             name.clone()
         }

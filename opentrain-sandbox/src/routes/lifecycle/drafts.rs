@@ -41,22 +41,17 @@ fn optional_string(
 ) -> Result<Option<String>, ApiError> {
     match map.get(key) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if !s.trim().is_empty() => Ok(Some(s.clone())),
+        // Any string is a key (the docs state no format): an empty one is a key like another.
+        Some(Value::String(s)) => Ok(Some(s.clone())),
         Some(_) => Err(ApiError::bad_field(
             field,
-            format!("{field} must be a non-empty string."),
+            format!("{field} must be a string."),
         )),
     }
 }
 
 /// Plain text, checked against the documented limit.
 fn text_import(text: &str, field: &str) -> Result<Imported, ApiError> {
-    if text.trim().is_empty() {
-        return Err(ApiError::bad_field(
-            field,
-            format!("{field} must not be empty."),
-        ));
-    }
     if text.chars().count() > MAX_DESCRIPTION_CHARS {
         return Err(ApiError::bad_field(
             field,
@@ -99,9 +94,15 @@ fn import(
         )
     };
     match format {
-        ImportFormat::Text => match payload.and_then(Value::as_str) {
-            Some(text) => text_import(text, field),
-            None => Err(missing()),
+        // The docs state no minimum and do not say `source.text` is required: no text is an
+        // empty draft, and its validation names what publishing still needs.
+        ImportFormat::Text => match payload {
+            None | Some(Value::Null) => text_import("", field),
+            Some(Value::String(text)) => text_import(text, field),
+            Some(_) => Err(ApiError::bad_field(
+                field,
+                format!("{field} must be a string."),
+            )),
         },
         ImportFormat::OpentrainCanonical => match payload {
             Some(Value::Object(job)) => Ok(parse::import_canonical(job)),
@@ -123,7 +124,9 @@ fn import(
             _ => Err(missing()),
         },
         ImportFormat::IndeedXml | ImportFormat::HrXml => match payload.and_then(Value::as_str) {
-            Some(xml) if !xml.trim().is_empty() => Ok(parse::import_xml(xml)),
+            // No minimum is documented: an empty feed is an empty draft.
+            Some(xml) if xml.trim().is_empty() => text_import("", field),
+            Some(xml) => Ok(parse::import_xml(xml)),
             _ => Err(missing()),
         },
         _ => Err(missing()),
@@ -165,16 +168,18 @@ fn read_create(body: &Map<String, Value>) -> Result<CreateRequest, ApiError> {
             "source.idempotencyKey",
         )?);
         optional_string(source, "externalId", "source.externalId")?;
-        import(&format, source.get("text"), "source.text")?
+        // The docs do not say `source.text` is required (nor what carries another format's
+        // payload inside `source`): no text is an empty draft.
+        match source.get("text") {
+            None | Some(Value::Null) => text_import("", "source.text")?,
+            text => import(&format, text, "source.text")?,
+        }
     } else {
         let format = format_of(body.get("format"), "format")?;
         match format {
-            ImportFormat::Text => {
-                return Err(ApiError::bad_field(
-                    "format",
-                    "Plain text goes in rawJobDescription (or source.text).",
-                ));
-            }
+            // `format` takes the same values as `source.type`; plain text has no payload key
+            // beside it, so `format: "text"` starts an empty draft.
+            ImportFormat::Text => text_import("", "format")?,
             ImportFormat::OpentrainCanonical => import(&format, body.get("job"), "job")?,
             ImportFormat::SchemaOrgJobPosting => import(&format, body.get("jsonLd"), "jsonLd")?,
             _ => import(&format, body.get("xml"), "xml")?,

@@ -242,8 +242,9 @@ pub(crate) async fn send(
     st.require_feature(Feature::MessagingWrites)?;
     p.require_claimed("send messages")?;
     let body = object(&body, false)?;
+    // Any string is an ID (the docs state no format); one that names nothing is a 404 below.
     let conversation_id = match body.get("conversationId") {
-        Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
+        Some(Value::String(s)) => s.clone(),
         _ => {
             return Err(ApiError::issues(
                 "conversationId is required.",
@@ -253,9 +254,8 @@ pub(crate) async fn send(
         }
     };
     let content = match body.get("content") {
-        Some(Value::String(s))
-            if !s.trim().is_empty() && s.chars().count() <= MAX_CONTENT_CHARS =>
-        {
+        // "plain text, 1–10,000 characters": counted as sent, blanks included.
+        Some(Value::String(s)) if !s.is_empty() && s.chars().count() <= MAX_CONTENT_CHARS => {
             s.clone()
         }
         _ => {

@@ -30,7 +30,8 @@ pub(crate) async fn invite(
     p.require_claimed("invite AI trainers")?;
     let body = object(&body, false)?;
     let freelancer_id = match body.get("freelancerId") {
-        Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
+        // Any string is an ID: the docs state no format, and one that names nobody is a 404 below.
+        Some(Value::String(s)) => s.clone(),
         _ => {
             return Err(ApiError::issues(
                 "freelancerId is required: the AI trainer's user ID.",

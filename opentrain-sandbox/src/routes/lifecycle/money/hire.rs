@@ -34,12 +34,10 @@ fn hire_terms(body: &Map<String, Value>) -> Result<(HireTerms, bool), ApiError> 
     let amount = milestone
         .get("amount")
         .and_then(Value::as_f64)
-        .filter(|a| *a > 0.0)
+        // The docs state no minimum or maximum for the hire's amount (unlike a later
+        // milestone's `amountUsd`, "> 0"): any number is taken, and the human sees it.
         .ok_or_else(|| {
-            ApiError::bad_field(
-                "milestone.amount",
-                "milestone.amount must be a number above 0.",
-            )
+            ApiError::bad_field("milestone.amount", "milestone.amount must be a number.")
         })?;
     let name = opt_text(milestone, "name", "milestone.name")?;
     let description = opt_text(milestone, "description", "milestone.description")?;
@@ -49,7 +47,14 @@ fn hire_terms(body: &Map<String, Value>) -> Result<(HireTerms, bool), ApiError> 
             "Give the milestone a name or a description.",
         ));
     }
-    let due = due_date(milestone.get("dueDate"), "milestone.dueDate")?;
+    // The docs state no format for the hire's dueDate ("format rules not stated"): a string
+    // that reads as no date leaves the milestone without one instead of being refused.
+    let due = match milestone.get("dueDate") {
+        Some(Value::String(_)) => {
+            due_date(milestone.get("dueDate"), "milestone.dueDate").unwrap_or(None)
+        }
+        other => due_date(other, "milestone.dueDate")?,
+    };
     let override_not_fit = match body.get("confirmNotFitOverride") {
         None | Some(Value::Null) => false,
         Some(Value::Bool(b)) => *b,
@@ -184,10 +189,6 @@ mod tests {
     fn hire_terms_refuses_each_bad_member_naming_it() {
         assert_eq!(refused_field(json!({})).as_deref(), Some("milestone"));
         assert_eq!(
-            refused_field(json!({"milestone": {"name": "n", "amount": 0}})).as_deref(),
-            Some("milestone.amount")
-        );
-        assert_eq!(
             refused_field(json!({"milestone": {"name": "n", "amount": "10"}})).as_deref(),
             Some("milestone.amount")
         );
@@ -196,9 +197,13 @@ mod tests {
             Some("milestone.name")
         );
         assert_eq!(
-            refused_field(json!({"milestone": {"name": "n", "amount": 10, "dueDate": "soon"}}))
+            refused_field(json!({"milestone": {"name": "n", "amount": 10, "dueDate": 7}}))
                 .as_deref(),
             Some("milestone.dueDate")
+        );
+        assert_eq!(
+            refused_field(json!({"milestone": {"name": "n", "amount": 0, "dueDate": "soon"}})),
+            None
         );
         assert_eq!(
             refused_field(json!({
