@@ -1265,7 +1265,10 @@ async fn money_calls_enforce_scope_claim_feature_payment_method_and_not_a_fit() 
     let proposal = list["proposals"][0]["id"].as_str().unwrap().to_owned();
     let hire = format!("/proposals/{proposal}/hire");
     let (status, err) = api
-        .post(&hire, json!({ "milestone": { "name": "x", "amount": "ten" } }))
+        .post(
+            &hire,
+            json!({ "milestone": { "name": "x", "amount": "ten" } }),
+        )
         .await;
     assert_eq!(
         (status, err["details"]["field"].clone()),

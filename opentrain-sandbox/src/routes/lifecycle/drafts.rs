@@ -172,6 +172,12 @@ fn read_create(body: &Map<String, Value>) -> Result<CreateRequest, ApiError> {
         // payload inside `source`): no text is an empty draft.
         match source.get("text") {
             None | Some(Value::Null) => text_import("", "source.text")?,
+            // A payload that does not read as `type` names is read as plain text: the docs
+            // only show `type: "text"` inside `source`.
+            Some(Value::String(text)) => {
+                import(&format, Some(&Value::String(text.clone())), "source.text")
+                    .or_else(|_| text_import(text, "source.text"))?
+            }
             text => import(&format, text, "source.text")?,
         }
     } else {
