@@ -8,11 +8,6 @@ use serde_json::{Map, Value, json};
 use super::vocab::{DATA_VOLUME_UNITS, EXPERIENCE_LEVELS, PAYMENT_TYPES, UPDATE_KEYS};
 use crate::errors::ApiError;
 
-/// A zod-like issue.
-fn issue(code: &str, path: &str, message: String) -> Value {
-    json!({ "code": code, "path": [path], "message": message })
-}
-
 /// The JSON type name zod would report.
 fn type_name(value: &Value) -> &'static str {
     match value {
@@ -110,15 +105,11 @@ fn check_value(key: &str, value: &Value) -> Result<(), ApiError> {
     match key {
         // The docs state types only (no minimum, no non-empty rule): any string, any number,
         // any whole number is taken as sent, like the schema allows.
-        "jobTitle" | "jobDescription" => {
-            if !value.is_string() {
-                return Err(wrong_type("string"));
-            }
+        "jobTitle" | "jobDescription" if !value.is_string() => {
+            return Err(wrong_type("string"));
         }
-        "pricePerHour" | "pricePerLabel" | "fixedPrice" | "dataVolume" => {
-            if !value.is_number() {
-                return Err(wrong_type("number"));
-            }
+        "pricePerHour" | "pricePerLabel" | "fixedPrice" | "dataVolume" if !value.is_number() => {
+            return Err(wrong_type("number"));
         }
         "headcount" => {
             let whole = value.is_i64()
