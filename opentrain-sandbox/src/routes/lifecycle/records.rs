@@ -446,19 +446,13 @@ impl Market {
 }
 
 #[cfg(test)]
-mod tests {
-    use chrono::DateTime;
-    use opentrain_gen::types::JobStatus;
-    use serde_json::{Value, json};
-
-    use super::{JobRec, Market};
-
-    /// A draft with `fields` (a JSON object literal).
-    fn draft(fields: Value) -> JobRec {
-        let Value::Object(fields) = fields else {
+impl JobRec {
+    /// A draft of `org_00001` with `fields` (a JSON object literal), for the unit tests.
+    pub(crate) fn draft_for_tests(fields: serde_json::Value) -> JobRec {
+        let serde_json::Value::Object(fields) = fields else {
             panic!("fields must be an object");
         };
-        let at = DateTime::from_timestamp(1_780_000_000, 0).expect("a valid timestamp");
+        let at = chrono::DateTime::from_timestamp(1_780_000_000, 0).expect("a valid timestamp");
         JobRec {
             id: "job_00001".to_owned(),
             account_id: "org_00001".to_owned(),
@@ -471,6 +465,18 @@ mod tests {
             idempotency_key: None,
             unmapped: Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::{JobRec, Market};
+
+    /// A draft with `fields` (a JSON object literal).
+    fn draft(fields: Value) -> JobRec {
+        JobRec::draft_for_tests(fields)
     }
 
     #[test]

@@ -205,8 +205,7 @@ pub(crate) fn envelope(job: &JobRec, draft_url: String) -> Result<DraftEnvelope,
 
 #[cfg(test)]
 mod tests {
-    use chrono::DateTime;
-    use opentrain_gen::types::{JobStatus, MissingField};
+    use opentrain_gen::types::MissingField;
     use serde_json::{Value, json};
 
     use super::{envelope, missing_fields, validation};
@@ -214,22 +213,7 @@ mod tests {
 
     /// A draft with `fields` (a JSON object literal).
     fn draft(fields: Value) -> JobRec {
-        let Value::Object(fields) = fields else {
-            panic!("fields must be an object");
-        };
-        let at = DateTime::from_timestamp(1_780_000_000, 0).expect("a valid timestamp");
-        JobRec {
-            id: "job_00001".to_owned(),
-            account_id: "org_00001".to_owned(),
-            company: None,
-            status: JobStatus::Draft,
-            fields,
-            created_at: at,
-            updated_at: at,
-            published_at: None,
-            idempotency_key: None,
-            unmapped: Vec::new(),
-        }
+        JobRec::draft_for_tests(fields)
     }
 
     /// The `field` of each missing-field entry, in order.
