@@ -7,33 +7,16 @@
 
 mod common;
 
-use common::{api, approval_status, hire_request};
+use common::{api, approval_status, draft_and_publish, hire_request};
 use opentrain_sandbox::{Decision, Remote, RemoteError, Sandbox};
 use serde_json::json;
 
-/// Publishes a job of the seeded owner; returns its id.
+/// Publishes a job of the seeded owner; returns its id, or the refused publish's status and body.
 async fn open_job(
     sandbox: &Sandbox,
     description: &str,
 ) -> Result<String, (u16, serde_json::Value)> {
-    let (status, draft) = api(
-        sandbox,
-        "POST",
-        "/job-drafts",
-        Some(json!({ "rawJobDescription": description })),
-    )
-    .await;
-    assert_eq!(status, 201, "{draft}");
-    let job = draft["jobId"].as_str().unwrap().to_owned();
-    let (status, patched) = api(
-        sandbox,
-        "PATCH",
-        &format!("/job-drafts/{job}"),
-        Some(json!({ "jobTitle": "Street photos", "experienceLevel": "INTERMEDIATE" })),
-    )
-    .await;
-    assert_eq!(status, 200, "{patched}");
-    let (status, published) = api(sandbox, "POST", &format!("/jobs/{job}/publish"), None).await;
+    let (job, status, published) = draft_and_publish(sandbox, description, "Street photos").await;
     if status == 200 {
         Ok(job)
     } else {

@@ -9,7 +9,8 @@ mod common;
 use std::time::Duration;
 
 use common::{
-    api, approval_status, get_page, hire_request, poll, post_page, register, start_claim,
+    api, approval_status, draft_and_publish, get_page, hire_request, poll, post_page, register,
+    start_claim,
 };
 use opentrain_sandbox::{Fault, Sandbox};
 
@@ -291,26 +292,12 @@ async fn pages_take_no_queued_fault_and_are_not_recorded() {
 
 /// Publishes a draft titled `title` and returns (job id, the publish answer).
 async fn published_job(sandbox: &Sandbox, title: &str) -> (String, serde_json::Value) {
-    let (status, draft) = api(
+    let (job, status, published) = draft_and_publish(
         sandbox,
-        "POST",
-        "/job-drafts",
-        Some(serde_json::json!({
-            "rawJobDescription": "We need 3 annotators to label 5,000 images at $0.05 per label."
-        })),
+        "We need 3 annotators to label 5,000 images at $0.05 per label.",
+        title,
     )
     .await;
-    assert_eq!(status, 201, "{draft}");
-    let job = draft["jobId"].as_str().unwrap().to_owned();
-    let (status, patched) = api(
-        sandbox,
-        "PATCH",
-        &format!("/job-drafts/{job}"),
-        Some(serde_json::json!({ "jobTitle": title, "experienceLevel": "INTERMEDIATE" })),
-    )
-    .await;
-    assert_eq!(status, 200, "{patched}");
-    let (status, published) = api(sandbox, "POST", &format!("/jobs/{job}/publish"), None).await;
     assert_eq!(status, 200, "{published}");
     (job, published)
 }
@@ -618,26 +605,11 @@ async fn the_overviews_form_blocks_a_word_and_moderation_refuses_the_publish() {
     .await;
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(page.body.contains("Blocked words: casino"), "{}", page.body);
-    let (status, draft) = api(
+    let (_, status, refused) = draft_and_publish(
         &sandbox,
-        "POST",
-        "/job-drafts",
-        Some(serde_json::json!({
-            "rawJobDescription": "We need 3 annotators to label 5,000 casino screenshots at $0.05 per label."
-        })),
+        "We need 3 annotators to label 5,000 casino screenshots at $0.05 per label.",
+        "Casino screens",
     )
     .await;
-    assert_eq!(status, 201, "{draft}");
-    let job = draft["jobId"].as_str().unwrap();
-    api(
-        &sandbox,
-        "PATCH",
-        &format!("/job-drafts/{job}"),
-        Some(
-            serde_json::json!({ "jobTitle": "Casino screens", "experienceLevel": "INTERMEDIATE" }),
-        ),
-    )
-    .await;
-    let (status, refused) = api(&sandbox, "POST", &format!("/jobs/{job}/publish"), None).await;
     assert_eq!(status, 403, "{refused}");
 }

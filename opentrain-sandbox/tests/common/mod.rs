@@ -94,14 +94,18 @@ pub async fn api(sandbox: &Sandbox, method: &str, path: &str, body: Option<Value
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
-/// Publishes a job and asks to hire its newest proposal with a first milestone named
-/// `milestone_name` of `amount` USD; returns the 202's approval object.
-pub async fn hire_request(sandbox: &Sandbox, milestone_name: &str, amount: f64) -> Value {
+/// Drafts `description`, sets `title` and the experience level, and asks to publish the draft;
+/// returns the job id and the publish answer's status and body.
+pub async fn draft_and_publish(
+    sandbox: &Sandbox,
+    description: &str,
+    title: &str,
+) -> (String, u16, Value) {
     let (status, draft) = api(
         sandbox,
         "POST",
         "/job-drafts",
-        Some(json!({ "rawJobDescription": SPANISH })),
+        Some(json!({ "rawJobDescription": description })),
     )
     .await;
     assert_eq!(status, 201, "{draft}");
@@ -110,13 +114,19 @@ pub async fn hire_request(sandbox: &Sandbox, milestone_name: &str, amount: f64) 
         sandbox,
         "PATCH",
         &format!("/job-drafts/{job}"),
-        Some(
-            json!({ "jobTitle": "Spanish Sentiment Labeling", "experienceLevel": "INTERMEDIATE" }),
-        ),
+        Some(json!({ "jobTitle": title, "experienceLevel": "INTERMEDIATE" })),
     )
     .await;
     assert_eq!(status, 200, "{patched}");
     let (status, published) = api(sandbox, "POST", &format!("/jobs/{job}/publish"), None).await;
+    (job, status, published)
+}
+
+/// Publishes a job and asks to hire its newest proposal with a first milestone named
+/// `milestone_name` of `amount` USD; returns the 202's approval object.
+pub async fn hire_request(sandbox: &Sandbox, milestone_name: &str, amount: f64) -> Value {
+    let (job, status, published) =
+        draft_and_publish(sandbox, SPANISH, "Spanish Sentiment Labeling").await;
     assert_eq!(status, 200, "{published}");
     let (status, list) = api(sandbox, "GET", &format!("/jobs/{job}/proposals"), None).await;
     assert_eq!(status, 200, "{list}");
