@@ -72,12 +72,12 @@ pub(crate) fn plain_entry(
         .type_(kind)
 }
 
-/// The balance of `account_id`. The docs give the meaning of each entry type but not the
-/// arithmetic; the sandbox computes: available = the sum of every signed `amountCents` except
-/// `CAPTURE` (held funds paid out leave escrow, not the available balance); reserved = the held
-/// amounts (`-HOLD`) less released ones (`HOLD_RELEASE`) and captured ones (`|CAPTURE|`), never
-/// below zero.
-fn balance(st: &Records, account_id: &str) -> builder::CreditsBalance {
+/// An account's available and reserved credits in cents. The docs give the meaning of each
+/// entry type but not the arithmetic; the sandbox computes: available = the sum of every signed
+/// `amountCents` except `CAPTURE` (held funds paid out leave escrow, not the available balance);
+/// reserved = the held amounts (`-HOLD`) less released ones (`HOLD_RELEASE`) and captured ones
+/// (`|CAPTURE|`), never below zero.
+pub(crate) fn available_and_reserved(st: &Records, account_id: &str) -> (i64, i64) {
     let mut available = 0i64;
     let mut reserved = 0i64;
     let entries = st
@@ -103,6 +103,12 @@ fn balance(st: &Records, account_id: &str) -> builder::CreditsBalance {
             _ => available = available.saturating_add(entry.amount_cents),
         }
     }
+    (available, reserved.max(0))
+}
+
+/// The balance of `account_id`, with its most recent ledger entries.
+fn balance(st: &Records, account_id: &str) -> builder::CreditsBalance {
+    let (available, reserved) = available_and_reserved(st, account_id);
     let recent_entries = st
         .agents
         .credits
@@ -117,7 +123,7 @@ fn balance(st: &Records, account_id: &str) -> builder::CreditsBalance {
         .available_cents(available)
         .currency(Some("usd".to_owned()))
         .recent_entries(recent_entries)
-        .reserved_cents(reserved.max(0))
+        .reserved_cents(reserved)
 }
 
 /// `GET /credits`: `payments:read` + `public_api_credits`; all zeros for an account that never

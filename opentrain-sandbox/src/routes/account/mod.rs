@@ -17,6 +17,7 @@ mod webhooks;
 
 pub use agent_auth::ClaimSummary;
 pub(crate) use agent_auth::{ClaimRefusal, confirm_registration};
+pub(crate) use credits::available_and_reserved;
 pub use delivery::DeliveryAttempt;
 
 /// The account family's records.

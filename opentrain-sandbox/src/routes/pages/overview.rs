@@ -71,16 +71,13 @@ pub(crate) async fn show(State(app): State<App>) -> Response {
         @if st.accounts.is_empty() { p.muted { "No account yet." } }
         ul.records {
             @for account in &st.accounts {
-                @let credits: i64 = st.agents.credits.ledger.iter()
-                    .filter(|(owner, _)| *owner == account.id)
-                    .map(|(_, entry)| entry.amount_cents)
-                    .sum();
+                @let (available, reserved) = crate::routes::account::available_and_reserved(&st, &account.id);
                 li {
                     strong { (account.organization_name) }
                     " · " (if account.claimed { "claimed" } else { "not claimed" })
                     @if let Some(email) = &account.email { " · " (email) }
                     " · " (if account.payment_method { "payment method on file" } else { "no payment method" })
-                    " · credits ledger $" (credits / 100) "." (format!("{:02}", credits.rem_euclid(100)))
+                    " · credits $" (dollars(available)) " available, $" (dollars(reserved)) " reserved"
                 }
             }
         }
@@ -180,6 +177,16 @@ pub(crate) async fn show(State(app): State<App>) -> Response {
         }
     };
     html::respond(StatusCode::OK, "Overview", body)
+}
+
+/// Cents as `12.34`.
+fn dollars(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    format!(
+        "{sign}{}.{:02}",
+        cents.unsigned_abs() / 100,
+        cents.unsigned_abs() % 100
+    )
 }
 
 /// A record id as a link to its page when it has one (jobs and approvals), else as text.
