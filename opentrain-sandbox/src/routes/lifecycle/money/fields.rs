@@ -1,6 +1,6 @@
 //! Readers of the request-body members the hire and milestone bodies share: an optional due
-//! date (date-only or RFC 3339) and an optional non-empty text. A wrong type is a 400 naming the
-//! field.
+//! date (date-only or RFC 3339), an optional text and a required non-empty text. A wrong type
+//! is a 400 naming the field.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Map, Value};
@@ -12,7 +12,12 @@ pub(super) fn due_date(
     value: Option<&Value>,
     field: &str,
 ) -> Result<Option<DateTime<Utc>>, ApiError> {
-    let bad = || ApiError::bad_field(field, format!("{field} must be a date (YYYY-MM-DD)."));
+    let bad = || {
+        ApiError::bad_field(
+            field,
+            format!("{field} must be an ISO 8601 date (YYYY-MM-DD) or date-time."),
+        )
+    };
     match value {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(raw)) => NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
@@ -46,13 +51,28 @@ pub(super) fn opt_text(
     }
 }
 
+/// A required string member that the docs say must be non-empty: whitespace counts as text
+/// (the schema's `minLength: 1` allows it), so only a missing, `null`, non-string or `""`
+/// member is refused.
+pub(super) fn required_text(map: &Map<String, Value>, key: &str) -> Result<String, ApiError> {
+    match map.get(key) {
+        None | Some(Value::Null) => Err(ApiError::bad_field(key, format!("{key} is required."))),
+        Some(Value::String(s)) if s.is_empty() => Err(ApiError::bad_field(
+            key,
+            format!("{key} must be non-empty."),
+        )),
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(_) => Err(ApiError::bad_field(key, format!("{key} must be a string."))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use axum::http::StatusCode;
     use chrono::{DateTime, Utc};
     use serde_json::{Map, Value, json};
 
-    use super::{due_date, opt_text};
+    use super::{due_date, opt_text, required_text};
 
     /// The `details.field` of a refusal.
     fn refused_field<T: std::fmt::Debug>(result: Result<T, crate::errors::ApiError>) -> String {
@@ -107,5 +127,18 @@ mod tests {
             refused_field(opt_text(&map, "number", "m.number")),
             "m.number"
         );
+    }
+
+    #[test]
+    fn required_text_keeps_whitespace_and_refuses_missing_empty_and_non_strings() {
+        let mut map = Map::new();
+        map.insert("newline".into(), json!("\n"));
+        map.insert("empty".into(), json!(""));
+        map.insert("null".into(), Value::Null);
+        map.insert("number".into(), json!(3));
+        assert_eq!(required_text(&map, "newline").ok(), Some("\n".to_owned()));
+        for key in ["empty", "null", "number", "missing"] {
+            assert_eq!(refused_field(required_text(&map, key)), key);
+        }
     }
 }

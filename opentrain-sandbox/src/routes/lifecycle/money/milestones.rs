@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::approvals::{NewApproval, live_approval, open_approval, pending};
 use super::cents;
-use super::fields::{due_date, opt_text};
+use super::fields::{due_date, opt_text, required_text};
 use super::guards::{
     money_write, my_contract, my_milestone, require_active, require_payment_method,
 };
@@ -162,8 +162,7 @@ pub(crate) async fn create_milestone(
     let body = object(&body, false)?;
     let contract = my_contract(&st.market, &id, &p.account_id)?;
     require_active(&contract)?;
-    let description = opt_text(&body, "description", "description")?
-        .ok_or_else(|| ApiError::bad_field("description", "description is required."))?;
+    let description = required_text(&body, "description")?;
     let name = opt_text(&body, "name", "name")?;
     let positive = |key: &str| -> Result<Option<f64>, ApiError> {
         match body.get(key) {

@@ -29,7 +29,35 @@ pub(crate) use views::contract_view;
 /// documented; the employer UI calls the released state "Paid", so the sandbox answers `PAID`.
 pub(crate) const PAID: &str = "PAID";
 
-/// Rounds to cents.
+/// Rounds to cents. The schema puts no ceiling on an amount, so a huge one must still answer a
+/// number: past about 1e15 an `f64` has no cents to round (kept as is), and a sum that
+/// overflowed saturates at the largest finite value instead of becoming JSON `null`.
 fn cents(v: f64) -> f64 {
-    (v * 100.0).round() / 100.0
+    let rounded = (v * 100.0).round() / 100.0;
+    if rounded.is_finite() {
+        rounded
+    } else if v.is_finite() {
+        v
+    } else {
+        f64::MAX.copysign(v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cents;
+
+    #[test]
+    fn cents_rounds_to_two_decimals() {
+        assert_eq!(cents(80.004), 80.0);
+        assert_eq!(cents(0.125), 0.13);
+        assert_eq!(cents(-2.346), -2.35);
+    }
+
+    #[test]
+    fn cents_answers_a_finite_number_for_huge_amounts() {
+        assert_eq!(cents(1e307), 1e307);
+        assert_eq!(cents(f64::INFINITY), f64::MAX);
+        assert_eq!(cents(f64::NEG_INFINITY), -f64::MAX);
+    }
 }

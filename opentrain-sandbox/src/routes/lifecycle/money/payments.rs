@@ -9,6 +9,7 @@ use opentrain_gen::types::{
     PendingPaymentStatus, Scope,
 };
 
+use super::cents;
 use crate::app::App;
 use crate::errors::ApiError;
 use crate::routes::ok;
@@ -51,7 +52,7 @@ pub(crate) async fn pending_payments(
                 .transpose()?;
             PendingPayment::try_from(
                 PendingPayment::builder()
-                    .amount_usd(Some(i.amount_usd))
+                    .amount_usd(Some(cents(i.amount_usd)))
                     .created_at(Some(i.created_at))
                     .id(i.id.clone())
                     .invoice_kind(Some("FUNDING".to_owned()))

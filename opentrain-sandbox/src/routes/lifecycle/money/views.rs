@@ -18,7 +18,7 @@ pub(crate) fn milestone_view(
 ) -> Result<Milestone, ConversionError> {
     Milestone::try_from(
         Milestone::builder()
-            .amount_usd(Some(m.amount_usd))
+            .amount_usd(Some(cents(m.amount_usd)))
             .created_at(Some(m.created_at))
             .description(m.description.clone())
             .due_date(m.due_date)
@@ -63,7 +63,7 @@ pub(crate) fn contract_view(
                 .map(|m| {
                     ContractBudgetActiveMilestone::try_from(
                         ContractBudgetActiveMilestone::builder()
-                            .amount_usd(Some(m.amount_usd))
+                            .amount_usd(Some(cents(m.amount_usd)))
                             .id(Some(m.id.clone()))
                             .name(m.name.clone())
                             .status(Some(m.status.clone()))
