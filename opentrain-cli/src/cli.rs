@@ -94,12 +94,39 @@ pub enum Command {
     /// Personal API tokens.
     #[command(subcommand)]
     Tokens(TokensCommand),
+    /// Call any operation of the API by its operationId (`--list` lists them).
+    ///
+    /// `opentrain api getJob -f id=job_1`: path, query and body fields are checked against the
+    /// spec's operation, and the response body is printed exactly as the server sent it.
+    Api(ApiArgs),
     /// Serve the official MCP server's 41 tools over stdio (add it to an MCP client as
     /// `opentrain mcp`).
     Mcp(McpArgs),
     /// The embedded sandbox: a stand-in for the API on 127.0.0.1 to rehearse against.
     #[command(subcommand)]
     Sandbox(SandboxCommand),
+}
+
+/// `opentrain api`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ApiArgs {
+    /// The operation's operationId, e.g. `getJob` (see `--list`).
+    #[arg(required_unless_present = "list", value_name = "OPERATION_ID")]
+    pub operation: Option<String>,
+    /// A path parameter, query parameter or body member, as `key=value` (repeatable). The value
+    /// is read as the type the spec declares: `limit=5` is a number, an array member takes
+    /// JSON text.
+    #[arg(short = 'f', long = "field", value_name = "KEY=VALUE")]
+    pub fields: Vec<String>,
+    /// The JSON request body from a file, or `-` for stdin; `-f` body members are merged in.
+    #[arg(long, value_name = "FILE|-")]
+    pub input: Option<String>,
+    /// Follow `nextCursor` and print every page's body, one after the other.
+    #[arg(long)]
+    pub paginate: bool,
+    /// List the operations with their method, path and summary.
+    #[arg(long, conflicts_with_all = ["operation", "fields", "input", "paginate"])]
+    pub list: bool,
 }
 
 /// `opentrain mcp`.

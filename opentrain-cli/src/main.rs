@@ -25,12 +25,15 @@
 //! | 4 | an approval ended without confirmation (declined or expired) |
 //!
 //! Beyond the official CLI: `opentrain jobs post` runs the whole drafting loop at the
-//! terminal, and the waits show a live indicator when stdout is a terminal.
+//! terminal, the waits show a live indicator when stdout is a terminal, and `opentrain api
+//! <operationId>` calls any operation of the spec (one a regeneration just added included),
+//! printing the response body exactly as the server sent it.
 
 mod cli;
 mod commands;
 mod context;
 mod error;
+mod input;
 mod output;
 mod progress;
 mod set;

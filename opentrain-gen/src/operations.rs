@@ -1,9 +1,85 @@
 //! The operation table: every operation of `openapi.json` with what the generator made of it.
 //!
-//! `cargo xtask generate` writes [`OPERATIONS`] from the spec (method, path, tag, declared statuses, whether
-//! it is a tokenless read) joined with the generated code (the `Client` method and a decoder for
-//! its success type). Tests use it to prove every operation has a client method and every docs
-//! example decodes; the facade uses it to look up facts by operation (e.g. which are reads).
+//! `cargo xtask generate` writes [`OPERATIONS`] from the spec (method, path, tag, summary, the
+//! parameters and body members with their types, limits and defaults, declared statuses,
+//! whether it is a tokenless read) joined with the generated code (the `Client` method and a
+//! decoder for its success type). Tests use it to prove every operation has a client method and
+//! every docs example decodes; the facade uses it to look up facts by operation (e.g. which are
+//! reads) and to call any operation by name (`Client::operation`).
+
+/// Where a parameter goes in the request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParameterLocation {
+    /// A `{name}` segment of the path template.
+    Path,
+    /// A query-string parameter.
+    Query,
+}
+
+/// The JSON type the spec declares for a parameter or a body field (`Any` where it declares
+/// none, or a composition the table does not flatten).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueKind {
+    /// `type: string`.
+    String,
+    /// `type: integer`.
+    Integer,
+    /// `type: number`.
+    Number,
+    /// `type: boolean`.
+    Boolean,
+    /// `type: array`.
+    Array,
+    /// `type: object`.
+    Object,
+    /// No single declared type.
+    Any,
+}
+
+/// A path or query parameter of an operation, with the spec's type, limits and default.
+#[derive(Clone, Copy, Debug)]
+pub struct Parameter {
+    /// The wire name, e.g. `limit`.
+    pub name: &'static str,
+    /// Path or query.
+    pub location: ParameterLocation,
+    /// The declared type (following `$ref` and a single `allOf`).
+    pub kind: ValueKind,
+    /// Whether the spec requires it.
+    pub required: bool,
+    /// `minimum`, when declared.
+    pub minimum: Option<f64>,
+    /// `maximum`, when declared.
+    pub maximum: Option<f64>,
+    /// `default`, as JSON text, when declared.
+    pub default: Option<&'static str>,
+    /// The documented values of a string enum (empty when not an enum).
+    pub values: &'static [&'static str],
+    /// The spec's description.
+    pub description: &'static str,
+}
+
+/// A top-level member of a JSON request body.
+#[derive(Clone, Copy, Debug)]
+pub struct BodyField {
+    /// The member's name, e.g. `freelancerId`.
+    pub name: &'static str,
+    /// The declared type.
+    pub kind: ValueKind,
+    /// Whether the body schema requires it (in every alternative of a `oneOf`).
+    pub required: bool,
+    /// The spec's description.
+    pub description: &'static str,
+}
+
+/// The JSON request body of an operation.
+#[derive(Clone, Copy, Debug)]
+pub struct RequestBody {
+    /// Whether the spec requires a body.
+    pub required: bool,
+    /// The top-level members the body schema declares (of every alternative of a `oneOf`).
+    pub fields: &'static [BodyField],
+}
 
 /// One operation of the spec.
 #[derive(Clone, Copy, Debug)]
@@ -16,6 +92,12 @@ pub struct Operation {
     pub path: &'static str,
     /// The operation's first tag (its family).
     pub tag: &'static str,
+    /// The spec's one-line summary.
+    pub summary: &'static str,
+    /// The path and query parameters, in spec order.
+    pub parameters: &'static [Parameter],
+    /// The JSON request body, when the operation takes one.
+    pub body: Option<RequestBody>,
     /// The generated `Client` method (progenitor's snake case of the `operationId`).
     pub client_method: &'static str,
     /// The declared 2xx statuses.
@@ -48,6 +130,9 @@ impl Operation {
         method: "POST",
         path: "",
         tag: "",
+        summary: "",
+        parameters: &[],
+        body: None,
         client_method: "",
         success_statuses: &[],
         error_statuses: &[],
@@ -61,6 +146,11 @@ impl Operation {
     /// Looks an operation up by its `operationId`.
     pub fn by_id(operation_id: &str) -> Option<&'static Operation> {
         OPERATIONS.iter().find(|o| o.operation_id == operation_id)
+    }
+
+    /// The parameter named `name`, if the operation has one.
+    pub fn parameter(&self, name: &str) -> Option<&'static Parameter> {
+        self.parameters.iter().find(|p| p.name == name)
     }
 
     /// Whether the method is safe to repeat (GET/HEAD/OPTIONS).

@@ -114,6 +114,7 @@ pub mod config;
 pub mod drafting;
 mod error;
 pub mod job_changes;
+pub mod operations;
 pub mod paging;
 pub mod pipeline;
 pub mod prelude;

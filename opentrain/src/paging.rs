@@ -49,7 +49,7 @@ impl<T> Page<T> {
     }
 }
 
-type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 type Fetch<'a, T> =
     Arc<dyn Fn(PageRequest) -> BoxFuture<'a, Result<Page<T>, Error>> + Send + Sync + 'a>;
 

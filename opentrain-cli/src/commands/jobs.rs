@@ -2,7 +2,6 @@
 //! `post` loop, and the job reads and writes (list, search, get, update, close, invite).
 
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::Path;
 
 use serde_json::json;
 
@@ -226,19 +225,7 @@ pub async fn run(ctx: &Ctx, command: JobsCommand) -> Result<(), CliError> {
 fn read_description(source: &DescriptionSource) -> Result<String, CliError> {
     let text = match (&source.description, &source.description_file) {
         (Some(text), _) => text.clone(),
-        (None, Some(path)) if path == Path::new("-") => {
-            let mut text = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|e| {
-                CliError::usage(format!("cannot read the description from stdin: {e}"))
-            })?;
-            text
-        }
-        (None, Some(path)) => std::fs::read_to_string(path).map_err(|e| {
-            CliError::usage(format!(
-                "cannot read --description-file {}: {e}",
-                path.display()
-            ))
-        })?,
+        (None, Some(path)) => crate::input::read_text(path, "--description-file")?,
         (None, None) => {
             return Err(CliError::usage(
                 "give the job with --description or --description-file",

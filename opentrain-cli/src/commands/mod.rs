@@ -2,6 +2,7 @@
 //! list runner they share ([`list`]).
 
 mod account;
+mod api;
 mod auth;
 mod contracts;
 mod controls;
@@ -52,6 +53,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Webhooks(command) => webhooks::run(&ctx, command).await,
         Command::Team(command) => account::team(&ctx, command).await,
         Command::Tokens(command) => account::tokens(&ctx, command).await,
+        Command::Api(args) => api::run(&ctx, args).await,
         Command::Mcp(args) => serve::mcp(args).await,
         Command::Sandbox(command) => serve::sandbox(&ctx, command).await,
     }

@@ -124,19 +124,7 @@ fn verify(
 ) -> Result<(), CliError> {
     let secret = Secret::with_prefix(secret, WEBHOOK_SECRET_PREFIX)
         .map_err(|e| CliError::usage(format!("--secret: {e}")))?;
-    let raw = if body_file == Path::new("-") {
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
-            .map_err(|e| CliError::usage(format!("cannot read the body from stdin: {e}")))?;
-        bytes
-    } else {
-        std::fs::read(body_file).map_err(|e| {
-            CliError::usage(format!(
-                "cannot read --body-file {}: {e}",
-                body_file.display()
-            ))
-        })?
-    };
+    let raw = crate::input::read_bytes(body_file, "--body-file")?;
     let tolerance = if tolerance == 0 {
         Duration::MAX
     } else {

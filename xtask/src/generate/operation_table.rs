@@ -1,6 +1,6 @@
 //! The operation table, `opentrain-gen/src/generated/operations.rs`: what the spec says of each
-//! operation (method, path, tag, statuses, whether it needs no token, whether its success
-//! carries a secret) joined with what progenitor generated for it (the client method and the
+//! operation (method, path, tag, summary, parameters and body members with their types, limits
+//! and defaults, statuses, whether it needs no token, whether its success carries a secret) joined with what progenitor generated for it (the client method and the
 //! success type, read from the generated code), plus the `for_each_operation!` macro that hands
 //! every operation method to the facade. Every operation must have its client method and every
 //! client method its row, or the generation fails: the transport looks each request up by
@@ -68,6 +68,13 @@ pub(super) fn operations_source(
             });
         let method = op.method.to_uppercase();
         let path = op.path;
+        let summary = op
+            .op
+            .get("summary")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default();
+        let parameters = parameters(doc, op.op)?;
+        let body = request_body(doc, op.op);
         // Every operation of the spec has its client method and every client method its row:
         // the transport looks each request's operation up by method name, and a request it
         // could not look up must be impossible, not a silent fallback at run time.
@@ -99,6 +106,9 @@ pub(super) fn operations_source(
                 method: #method,
                 path: #path,
                 tag: #tag,
+                summary: #summary,
+                parameters: &[#(#parameters),*],
+                body: #body,
                 client_method: #client_method,
                 success_statuses: &[#(#success),*],
                 error_statuses: &[#(#errors),*],
@@ -151,6 +161,171 @@ pub(super) fn operations_source(
     let file: syn::File =
         syn::parse2(file).map_err(|e| format!("operation table is invalid: {e}"))?;
     Ok(prettyplease::unparse(&file))
+}
+
+/// The declared JSON type of `schema` (following `$ref`s and a single-entry `allOf`).
+fn value_kind(doc: &serde_json::Value, schema: &serde_json::Value) -> proc_macro2::TokenStream {
+    let schema = flattened(doc, schema);
+    match schema.get("type").and_then(serde_json::Value::as_str) {
+        Some("string") => quote! { ValueKind::String },
+        Some("integer") => quote! { ValueKind::Integer },
+        Some("number") => quote! { ValueKind::Number },
+        Some("boolean") => quote! { ValueKind::Boolean },
+        Some("array") => quote! { ValueKind::Array },
+        Some("object") => quote! { ValueKind::Object },
+        _ => quote! { ValueKind::Any },
+    }
+}
+
+/// `schema` with its `$ref`s followed and a single-entry `allOf` (a `$ref` with siblings, the
+/// way the spec attaches a default to an enum) looked through.
+fn flattened<'a>(
+    doc: &'a serde_json::Value,
+    schema: &'a serde_json::Value,
+) -> &'a serde_json::Value {
+    let schema = opentrain_spec::resolve(doc, schema);
+    match schema.get("allOf").and_then(serde_json::Value::as_array) {
+        Some(all) if all.len() == 1 => opentrain_spec::resolve(doc, &all[0]),
+        _ => schema,
+    }
+}
+
+fn text<'a>(value: &'a serde_json::Value, key: &str) -> &'a str {
+    value
+        .get(key)
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default()
+}
+
+/// The operation's path and query parameters, with the spec's type, limits and default.
+fn parameters(
+    doc: &serde_json::Value,
+    op: &serde_json::Value,
+) -> Result<Vec<proc_macro2::TokenStream>, String> {
+    let mut out = Vec::new();
+    let listed = op.get("parameters").and_then(serde_json::Value::as_array);
+    for parameter in listed.into_iter().flatten() {
+        let parameter = opentrain_spec::resolve(doc, parameter);
+        let name = text(parameter, "name");
+        let location = match text(parameter, "in") {
+            "path" => quote! { ParameterLocation::Path },
+            "query" => quote! { ParameterLocation::Query },
+            other => {
+                return Err(format!(
+                    "parameter `{name}` is in `{other}`: the operation table describes path and \
+                     query parameters only"
+                ));
+            }
+        };
+        let schema = parameter.get("schema").unwrap_or(&serde_json::Value::Null);
+        let outer = opentrain_spec::resolve(doc, schema);
+        let inner = flattened(doc, schema);
+        let kind = value_kind(doc, schema);
+        let required = parameter
+            .get("required")
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false);
+        let number = |key: &str| match inner.get(key).and_then(serde_json::Value::as_f64) {
+            Some(n) => quote! { Some(#n) },
+            None => quote! { None },
+        };
+        let (minimum, maximum) = (number("minimum"), number("maximum"));
+        let default = match outer.get("default").or_else(|| inner.get("default")) {
+            Some(value) => {
+                let json = value.to_string();
+                quote! { Some(#json) }
+            }
+            None => quote! { None },
+        };
+        let values: Vec<&str> = inner
+            .get("enum")
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(serde_json::Value::as_str)
+            .collect();
+        let description = match text(parameter, "description") {
+            "" => text(inner, "description"),
+            described => described,
+        };
+        out.push(quote! {
+            Parameter {
+                name: #name,
+                location: #location,
+                kind: #kind,
+                required: #required,
+                minimum: #minimum,
+                maximum: #maximum,
+                default: #default,
+                values: &[#(#values),*],
+                description: #description,
+            }
+        });
+    }
+    Ok(out)
+}
+
+/// The operation's JSON request body: whether it is required and its top-level members (of
+/// every alternative of a `oneOf`, required only where every alternative requires them).
+fn request_body(doc: &serde_json::Value, op: &serde_json::Value) -> proc_macro2::TokenStream {
+    let Some(body) = op
+        .get("requestBody")
+        .map(|b| opentrain_spec::resolve(doc, b))
+    else {
+        return quote! { None };
+    };
+    let required = body
+        .get("required")
+        .and_then(serde_json::Value::as_bool)
+        .unwrap_or(false);
+    let schema = body
+        .pointer("/content/application~1json/schema")
+        .map(|s| flattened(doc, s))
+        .unwrap_or(&serde_json::Value::Null);
+    let alternatives: Vec<&serde_json::Value> = match schema
+        .get("oneOf")
+        .or_else(|| schema.get("anyOf"))
+        .and_then(serde_json::Value::as_array)
+    {
+        Some(all) => all.iter().map(|s| flattened(doc, s)).collect(),
+        None => vec![schema],
+    };
+    let mut fields: Vec<(String, proc_macro2::TokenStream, usize, String)> = Vec::new();
+    for alternative in &alternatives {
+        let required: Vec<&str> = alternative
+            .get("required")
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(serde_json::Value::as_str)
+            .collect();
+        let properties = alternative
+            .get("properties")
+            .and_then(serde_json::Value::as_object);
+        for (name, property) in properties.into_iter().flatten() {
+            let counted = usize::from(required.contains(&name.as_str()));
+            match fields.iter_mut().find(|(n, ..)| n == name) {
+                Some(field) => field.2 += counted,
+                None => fields.push((
+                    name.clone(),
+                    value_kind(doc, property),
+                    counted,
+                    match text(property, "description") {
+                        "" => text(flattened(doc, property), "description"),
+                        described => described,
+                    }
+                    .to_owned(),
+                )),
+            }
+        }
+    }
+    let fields = fields.into_iter().map(|(name, kind, count, description)| {
+        let required = count == alternatives.len();
+        quote! {
+            BodyField { name: #name, kind: #kind, required: #required, description: #description }
+        }
+    });
+    quote! { Some(RequestBody { required: #required, fields: &[#(#fields),*] }) }
 }
 
 /// Whether `schema` (a response, a schema, following `$ref`s) holds a `format: password`
