@@ -559,6 +559,50 @@ async fn the_environment_token_wins_and_the_file_is_not_read() {
     );
     let jobs = mcp.ok("opentrain_list_jobs", json!({ "limit": 5 })).await;
     assert!(jobs.structured["jobs"].is_array());
+    // `limit` is documented as a number: 25.0 is 25; a fraction or an out-of-range value is
+    // an isError result naming the range.
+    let search = mcp
+        .ok("opentrain_search_jobs", json!({ "limit": 2.0 }))
+        .await;
+    assert_eq!(search.structured["jobs"].as_array().map(Vec::len), Some(2));
+    for (tool, limit, range) in [
+        (
+            "opentrain_search_jobs",
+            json!(2.5),
+            "between 1 and 50, got 2.5",
+        ),
+        (
+            "opentrain_search_jobs",
+            json!(51),
+            "between 1 and 50, got 51",
+        ),
+        (
+            "opentrain_poll_updates",
+            json!(200.5),
+            "between 1 and 200, got 200.5",
+        ),
+        (
+            "opentrain_list_jobs",
+            json!("25"),
+            "expected a whole number between 1 and 100",
+        ),
+        (
+            "opentrain_list_jobs",
+            json!(-3),
+            "between 1 and 100, got -3",
+        ),
+    ] {
+        let refused = mcp.fails(tool, json!({ "limit": limit })).await;
+        assert_eq!(
+            refused.structured["kind"], "invalid_argument",
+            "{tool} {limit}"
+        );
+        assert!(
+            refused.text.contains(range),
+            "{tool} {limit}: {}",
+            refused.text
+        );
+    }
     mcp.close().await;
 }
 

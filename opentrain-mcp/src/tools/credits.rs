@@ -41,8 +41,8 @@ pub(crate) struct ListLedger {
     /// nextCursor from a previous page
     cursor: Option<String>,
     /// Page size, 1–100 (default 50)
-    #[schemars(range(min = 1, max = 100), extend("default" = 50))]
-    limit: Option<u64>,
+    #[schemars(extend("default" = 50))]
+    limit: Option<super::PageLimit<100>>,
 }
 
 /// Parameters of `opentrain_create_credit_top_up`.
@@ -88,7 +88,7 @@ async fn get_credits(ctx: &Ctx, _params: NoParams) -> Outcome {
 }
 
 async fn list_credit_ledger(ctx: &Ctx, params: ListLedger) -> Outcome {
-    let limit = limit(params.limit, 100, "limit")?;
+    let limit = limit(params.limit);
     let client = ctx.session.client()?;
     let mut request = client.list_credit_ledger();
     if let Some(cursor) = params.cursor.filter(|c| !c.is_empty()) {

@@ -111,8 +111,8 @@ pub(crate) struct ListJobs {
     /// Pagination cursor
     cursor: Option<String>,
     /// Max jobs to return, 1–100 (default 25)
-    #[schemars(range(min = 1, max = 100), extend("default" = 25))]
-    limit: Option<u64>,
+    #[schemars(extend("default" = 25))]
+    limit: Option<super::PageLimit<100>>,
 }
 
 /// Parameters of `opentrain_search_jobs`.
@@ -131,8 +131,7 @@ pub(crate) struct SearchJobs {
     /// Payment type filter (PAY_PER_LABEL, PAY_PER_HOUR or FIXED_PRICE)
     pay_type: Option<String>,
     /// Max results, 1–50
-    #[schemars(range(min = 1, max = 50))]
-    limit: Option<u64>,
+    limit: Option<super::PageLimit<50>>,
     /// Pagination cursor
     cursor: Option<String>,
 }
@@ -347,7 +346,7 @@ async fn close_job(ctx: &Ctx, params: JobId) -> Outcome {
 }
 
 async fn list_jobs(ctx: &Ctx, params: ListJobs) -> Outcome {
-    let limit = limit(params.limit, 100, "limit")?;
+    let limit = limit(params.limit);
     let client = ctx.session.client()?;
     let mut request = client.list_my_jobs();
     if let Some(status) = params.status.filter(|s| !s.is_empty()) {
@@ -371,7 +370,7 @@ async fn list_jobs(ctx: &Ctx, params: ListJobs) -> Outcome {
 }
 
 async fn search_jobs(ctx: &Ctx, params: SearchJobs) -> Outcome {
-    let limit = limit(params.limit, 50, "limit")?;
+    let limit = limit(params.limit);
     let client = ctx.session.client_or_tokenless()?;
     let mut request = client.search_jobs();
     let set = |v: Option<String>| v.filter(|s| !s.is_empty());

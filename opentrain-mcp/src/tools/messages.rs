@@ -61,8 +61,7 @@ pub(crate) struct ReadMessages {
     /// Pagination cursor
     cursor: Option<String>,
     /// Max records, 1–100
-    #[schemars(range(min = 1, max = 100))]
-    limit: Option<u64>,
+    limit: Option<super::PageLimit<100>>,
     /// Message pagination direction (with conversationId)
     direction: Option<Direction>,
     /// Summary filter (without conversationId)
@@ -93,7 +92,7 @@ pub(crate) struct ProposalId {
 }
 
 async fn read_messages(ctx: &Ctx, params: ReadMessages) -> Outcome {
-    let limit = limit(params.limit, 100, "limit")?;
+    let limit = limit(params.limit);
     let client = ctx.session.client()?;
     let mut request = client.list_messages();
     let conversation = params.conversation_id.filter(|c| !c.trim().is_empty());

@@ -251,19 +251,71 @@ pub(crate) fn id<'a>(value: &'a str, param: &str) -> Result<&'a str, ToolFailure
     Ok(trimmed)
 }
 
-/// A page size within its documented range.
-pub(crate) fn limit(
-    value: Option<u64>,
-    max: u64,
-    param: &str,
-) -> Result<Option<NonZeroU64>, ToolFailure> {
-    match value {
-        None => Ok(None),
-        Some(n) if (1..=max).contains(&n) => Ok(NonZeroU64::new(n)),
-        Some(n) => Err(ToolFailure::argument(format!(
-            "`{param}` must be between 1 and {max}, got {n}"
-        ))),
+/// A page size, as the tools reference documents `limit`: a JSON `number` from 1 to `MAX`, so
+/// `25` and `25.0` are both 25. A fraction or a value out of range is refused when the
+/// arguments are read (an argument failure naming the range); the schema says the same.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct PageLimit<const MAX: u64>(NonZeroU64);
+
+impl<const MAX: u64> PageLimit<MAX> {
+    /// The page size.
+    pub(crate) fn get(self) -> NonZeroU64 {
+        self.0
     }
+}
+
+impl<'de, const MAX: u64> Deserialize<'de> for PageLimit<MAX> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Number<const MAX: u64>;
+        impl<const MAX: u64> serde::de::Visitor<'_> for Number<MAX> {
+            type Value = PageLimit<MAX>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "a whole number between 1 and {MAX}")
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Self::Value, E> {
+                NonZeroU64::new(n)
+                    .filter(|n| n.get() <= MAX)
+                    .map(PageLimit)
+                    .ok_or_else(|| E::custom(refusal::<MAX>(&n)))
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Self::Value, E> {
+                u64::try_from(n)
+                    .map_err(|_| E::custom(refusal::<MAX>(&n)))
+                    .and_then(|n| self.visit_u64(n))
+            }
+            fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Self::Value, E> {
+                if n.fract() == 0.0 && (1.0..=MAX as f64).contains(&n) {
+                    // Exact: `n` is a whole number within 1..=MAX.
+                    self.visit_u64(n as u64)
+                } else {
+                    Err(E::custom(refusal::<MAX>(&n)))
+                }
+            }
+        }
+        fn refusal<const MAX: u64>(n: &dyn std::fmt::Display) -> String {
+            format!("`limit` must be a whole number between 1 and {MAX}, got {n}")
+        }
+        deserializer.deserialize_any(Number::<MAX>)
+    }
+}
+
+impl<const MAX: u64> JsonSchema for PageLimit<MAX> {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("PageLimit{MAX}").into()
+    }
+
+    fn json_schema(_: &mut rmcp::schemars::SchemaGenerator) -> rmcp::schemars::Schema {
+        rmcp::schemars::json_schema!({ "type": "number", "minimum": 1, "maximum": MAX })
+    }
+}
+
+/// The page size of an optional `limit` argument.
+pub(crate) fn limit<const MAX: u64>(value: Option<PageLimit<MAX>>) -> Option<NonZeroU64> {
+    value.map(PageLimit::get)
 }
 
 /// A body of the spec built from JSON the tool assembled; a value the spec rejects is an

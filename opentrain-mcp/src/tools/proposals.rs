@@ -63,8 +63,8 @@ pub(crate) struct ListProposals {
     /// Pagination cursor
     cursor: Option<String>,
     /// Max proposals, 1–100 (default 25)
-    #[schemars(range(min = 1, max = 100), extend("default" = 25))]
-    limit: Option<u64>,
+    #[schemars(extend("default" = 25))]
+    limit: Option<super::PageLimit<100>>,
 }
 
 /// Parameters of `opentrain_get_proposal`.
@@ -128,7 +128,7 @@ pub(crate) struct HireProposal {
 
 async fn list_proposals(ctx: &Ctx, params: ListProposals) -> Outcome {
     let job_id = id(&params.job_id, "jobId")?;
-    let limit = limit(params.limit, 100, "limit")?;
+    let limit = limit(params.limit);
     let client = ctx.session.client()?;
     let mut request = client.list_job_proposals().id(job_id);
     if let Some(status) = params.status.filter(|s| !s.is_empty()) {

@@ -25,12 +25,12 @@ pub(crate) struct PollUpdates {
     /// nextCursor from the previous poll; omit on the first poll
     cursor: Option<String>,
     /// Max events, 1–200 (default 50)
-    #[schemars(range(min = 1, max = 200), extend("default" = 50))]
-    limit: Option<u64>,
+    #[schemars(extend("default" = 50))]
+    limit: Option<super::PageLimit<200>>,
 }
 
 async fn poll_updates(ctx: &Ctx, params: PollUpdates) -> Outcome {
-    let limit = limit(params.limit, 200, "limit")?;
+    let limit = limit(params.limit);
     let client = ctx.session.client()?;
     let mut request = client.poll_updates();
     if let Some(cursor) = params.cursor.filter(|c| !c.is_empty()) {
