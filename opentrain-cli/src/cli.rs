@@ -118,7 +118,8 @@ pub struct ApiArgs {
     /// JSON text.
     #[arg(short = 'f', long = "field", value_name = "KEY=VALUE")]
     pub fields: Vec<String>,
-    /// The JSON request body from a file, or `-` for stdin; `-f` body members are merged in.
+    /// The request body from a file, or `-` for stdin: JSON, with `-f` body members merged
+    /// in, or sent as it is where the spec declares a text or binary body.
     #[arg(long, value_name = "FILE|-")]
     pub input: Option<String>,
     /// Follow `nextCursor` and print every page's body, one after the other.

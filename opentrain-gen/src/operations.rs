@@ -72,11 +72,14 @@ pub struct BodyField {
     pub description: &'static str,
 }
 
-/// The JSON request body of an operation.
+/// The request body of an operation.
 #[derive(Clone, Copy, Debug)]
 pub struct RequestBody {
     /// Whether the spec requires a body.
     pub required: bool,
+    /// Its media type: `application/json`, or the first one the spec lists when it takes no
+    /// JSON (`text/plain`, `application/octet-stream`, ...).
+    pub media_type: &'static str,
     /// The top-level members the body schema declares (of every alternative of a `oneOf`).
     pub fields: &'static [BodyField],
 }
@@ -96,7 +99,7 @@ pub struct Operation {
     pub summary: &'static str,
     /// The path and query parameters, in spec order.
     pub parameters: &'static [Parameter],
-    /// The JSON request body, when the operation takes one.
+    /// The request body, when the operation takes one.
     pub body: Option<RequestBody>,
     /// The generated `Client` method (progenitor's snake case of the `operationId`).
     pub client_method: &'static str,

@@ -44,7 +44,16 @@ pub struct OperationCall<'a> {
     operation: &'static Operation,
     path: Vec<(&'static str, String)>,
     query: Vec<(&'static str, String)>,
-    body: Option<Value>,
+    body: Option<Body>,
+}
+
+/// What a call sends as its body.
+#[derive(Clone)]
+enum Body {
+    /// JSON, for an `application/json` body.
+    Json(Value),
+    /// Bytes as given, for a text or binary body.
+    Bytes(Vec<u8>),
 }
 
 impl fmt::Debug for OperationCall<'_> {
@@ -113,29 +122,50 @@ impl<'a> OperationCall<'a> {
         };
         let value = body_value(self.operation, member, value)?;
         match &mut self.body {
-            Some(Value::Object(map)) => {
+            Some(Body::Json(Value::Object(map))) => {
                 map.insert(member.name.to_owned(), value);
             }
             _ => {
                 let mut map = Map::new();
                 map.insert(member.name.to_owned(), value);
-                self.body = Some(Value::Object(map));
+                self.body = Some(Body::Json(Value::Object(map)));
             }
         }
         Ok(self)
     }
 
     /// The whole JSON request body (members set with [`field`](Self::field) afterwards are
-    /// merged into it when it is an object). An operation without a body refuses one.
+    /// merged into it when it is an object). An operation without a JSON body refuses one.
     pub fn body(mut self, body: Value) -> Result<Self, Error> {
-        if self.operation.body.is_none() {
-            return Err(Error::InvalidRequest(format!(
-                "{} takes no request body",
-                self.operation.operation_id
-            )));
+        match self.operation.body {
+            Some(declared) if is_json(declared.media_type) => {
+                self.body = Some(Body::Json(body));
+                Ok(self)
+            }
+            Some(declared) => Err(Error::InvalidRequest(format!(
+                "{} takes a {} body, not JSON: send it with `body_bytes`",
+                self.operation.operation_id, declared.media_type
+            ))),
+            None => Err(self.no_body()),
         }
-        self.body = Some(body);
+    }
+
+    /// A body sent exactly as given, with the media type the spec declares for it (a
+    /// `text/plain` note, an `application/octet-stream` upload, or JSON text that should not
+    /// be re-encoded). An operation without a body refuses one.
+    pub fn body_bytes(mut self, body: impl Into<Vec<u8>>) -> Result<Self, Error> {
+        if self.operation.body.is_none() {
+            return Err(self.no_body());
+        }
+        self.body = Some(Body::Bytes(body.into()));
         Ok(self)
+    }
+
+    fn no_body(&self) -> Error {
+        Error::InvalidRequest(format!(
+            "{} takes no request body",
+            self.operation.operation_id
+        ))
     }
 
     /// Sends the call through the client's pipeline and returns the 2xx response as sent; a
@@ -202,13 +232,24 @@ impl<'a> OperationCall<'a> {
             .request(method, url)
             .header(ACCEPT, "application/json")
             .query(&self.query);
-        if let Some(body) = &self.body {
+        if let (Some(body), Some(declared)) = (&self.body, op.body) {
+            let bytes = match body {
+                Body::Json(value) => serde_json::to_vec(value)
+                    .map_err(|e| Error::InvalidRequest(format!("the body is not JSON: {e}")))?,
+                Body::Bytes(bytes) => bytes.clone(),
+            };
             builder = builder
-                .header(CONTENT_TYPE, "application/json")
-                .body(serde_json::to_vec(body).map_err(|e| Error::InvalidRequest(e.to_string()))?);
+                .header(CONTENT_TYPE, declared.media_type)
+                .body(bytes);
         }
+
         Ok(builder.build()?)
     }
+}
+
+/// Whether `media_type` is JSON (`application/json`, `application/problem+json`, ...).
+fn is_json(media_type: &str) -> bool {
+    media_type == "application/json" || media_type.ends_with("+json")
 }
 
 /// The path, query and body names the operation takes, for messages.

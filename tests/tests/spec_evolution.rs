@@ -9,7 +9,8 @@
 //! 2. the client regenerated from the changed spec builds with every crate of a scratch copy of
 //!    the workspace;
 //! 3. the new operations work through the facade against a local server (the template
-//!    `tests/evolution/evolution_calls.rs`, run in the scratch copy);
+//!    `tests/evolution/evolution_calls.rs`, run in the scratch copy), and from the scratch
+//!    copy's `opentrain api` with no code of the command naming them;
 //! 4. shapes progenitor 0.15 cannot generate are refused by the gate or the generator, with a
 //!    message naming the operation and the parameters.
 //!
@@ -508,20 +509,159 @@ impl ScratchCargo<'_> {
 
 /// The test executable cargo reported building for the test target `name` (its JSON messages).
 fn test_executable(messages: &str, name: &str) -> Option<PathBuf> {
+    artifact_executable(messages, name, "test")
+}
+
+/// The executable of the target `name` of kind `kind` (`test`, `bin`) in cargo's JSON messages:
+/// a `bin` is the program itself, not its unit-test harness (which `--all-targets` builds too).
+fn artifact_executable(messages: &str, name: &str, kind: &str) -> Option<PathBuf> {
     messages
         .lines()
         .filter_map(|line| serde_json::from_str::<Value>(line).ok())
         .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == name)
+        .filter(|m| kind == "test" || m["profile"]["test"] == false)
         .filter(|m| {
             m["target"]["kind"]
                 .as_array()
-                .is_some_and(|k| k.iter().any(|k| k == "test"))
+                .is_some_and(|k| k.iter().any(|k| k == kind))
         })
         .find_map(|m| m["executable"].as_str().map(PathBuf::from))
 }
 
+/// Runs the scratch build's `opentrain` with `args` (and `stdin`), against `base_url` with a
+/// token; returns the exit code, stdout and stderr.
+fn opentrain_api(bin: &Path, base_url: &str, args: &[&str], stdin: &[u8]) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = Command::new(bin)
+        .args(["--base-url", base_url])
+        .args(args)
+        .env_clear()
+        .env("HOME", "/nonexistent")
+        .env("OT_API_TOKEN", "ot_pat_evolution_test")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the scratch opentrain runs");
+    let mut input = child.stdin.take().expect("stdin");
+    // A command that reads no stdin may exit before this is written.
+    let _ = input.write_all(stdin);
+    drop(input);
+    let out = child
+        .wait_with_output()
+        .expect("the scratch opentrain ends");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// `opentrain api` on the operations the changed spec added: listed, their fields checked
+/// against the regenerated operation table (an inline enum query parameter, a JSON body, a
+/// text body), and the bodies printed exactly as sent (the CSV export too). No code of the
+/// command names these operations.
+fn command_calls_the_new_operations(bin: &Path) {
+    let mut server = mockito::Server::new();
+    let url = server.url();
+    let (code, listed, err) = opentrain_api(bin, &url, &["api", "--list"], b"");
+    assert_eq!(code, 0, "{err}");
+    for (id, method, path) in [
+        ("listWidgets", "GET", "/widgets"),
+        ("createWidget", "POST", "/widgets"),
+        ("exportWidgets", "GET", "/widgets/export"),
+        ("putWidgetNote", "PUT", "/widgets/{id}/note"),
+    ] {
+        assert!(
+            listed
+                .lines()
+                .any(|l| l.split_whitespace().take(3).eq([id, method, path])),
+            "{id} is not listed:\n{listed}"
+        );
+    }
+
+    let page = r#"{"items":[{"id":"w_1","name":"Crate","kind":"c"}],"nextCursor":null, "extra":1}"#;
+    let list = server
+        .mock("GET", "/api/public/v1/widgets")
+        .match_query(mockito::Matcher::AllOf(vec![
+            mockito::Matcher::UrlEncoded("status".into(), "archived".into()),
+            mockito::Matcher::UrlEncoded("limit".into(), "10".into()),
+        ]))
+        .match_header("authorization", "Bearer ot_pat_evolution_test")
+        .with_body(page)
+        .create();
+    let args = [
+        "api",
+        "listWidgets",
+        "-f",
+        "status=archived",
+        "-f",
+        "limit=10",
+    ];
+    let (code, out, err) = opentrain_api(bin, &url, &args, b"");
+    assert_eq!(
+        (code, out.as_str()),
+        (0, format!("{page}\n").as_str()),
+        "{err}"
+    );
+    list.assert();
+
+    let create = server
+        .mock("POST", "/api/public/v1/widgets")
+        .match_header("content-type", "application/json")
+        .match_body(mockito::Matcher::Json(
+            serde_json::json!({"name": "Crate", "kind": "a"}),
+        ))
+        .with_status(201)
+        .with_body(r#"{"id":"w_2","name":"Crate"}"#)
+        .create();
+    let args = ["api", "createWidget", "-f", "name=Crate", "-f", "kind=a"];
+    let (code, out, err) = opentrain_api(bin, &url, &args, b"");
+    assert_eq!(
+        (code, out.as_str()),
+        (0, "{\"id\":\"w_2\",\"name\":\"Crate\"}\n"),
+        "{err}"
+    );
+    create.assert();
+
+    let note = server
+        .mock("PUT", "/api/public/v1/widgets/w_2/note")
+        .match_header("content-type", "text/plain")
+        .match_body("fragile, this side up")
+        .with_status(204)
+        .create();
+    let args = ["api", "putWidgetNote", "-f", "id=w_2", "--input", "-"];
+    let (code, _, err) = opentrain_api(bin, &url, &args, b"fragile, this side up");
+    assert_eq!(code, 0, "{err}");
+    note.assert();
+
+    let csv = "id,name\nw_1,Crate\n";
+    let export = server
+        .mock("GET", "/api/public/v1/widgets/export")
+        .with_header("content-type", "text/csv")
+        .with_body(csv)
+        .create();
+    let (code, out, err) = opentrain_api(bin, &url, &["api", "exportWidgets"], b"");
+    assert_eq!((code, out.as_str()), (0, csv), "{err}");
+    export.assert();
+
+    // The regenerated table's limits and names hold for the new operation too.
+    let args = ["api", "listWidgets", "-f", "limit=500"];
+    let (code, _, err) = opentrain_api(bin, &url, &args, b"");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("500 is above the maximum 100"), "{err}");
+    let (code, _, err) =
+        opentrain_api(bin, &url, &["api", "createWidget", "-f", "colour=red"], b"");
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("createWidget takes no field `colour`; it takes: kind, name"),
+        "{err}"
+    );
+}
+
 /// Regenerates the client from the changed spec in a scratch copy of the workspace, builds every
-/// crate there, and calls the new operations through the facade against mockito.
+/// crate there, and calls the new operations through the facade and `opentrain api` against
+/// mockito.
 #[test]
 fn the_regenerated_workspace_builds_and_calls_the_new_operations() {
     let _serial = serial();
@@ -632,8 +772,14 @@ fn the_regenerated_workspace_builds_and_calls_the_new_operations() {
         "the facade test did not report success:\n{}",
         calls.stdout
     );
+
+    let t = Instant::now();
+    let opentrain = artifact_executable(&build.stdout, "opentrain", "bin")
+        .expect("the build reports the opentrain executable");
+    command_calls_the_new_operations(&opentrain);
+    let command_time = t.elapsed();
     println!(
-        "spec evolution: generate {generate_time:.1?}, copy {copy_time:.1?}, build (cargo build --workspace --all-targets) {build_time:.1?}, facade calls (the evolution_calls test) {calls_time:.1?}, total {:.1?}",
+        "spec evolution: generate {generate_time:.1?}, copy {copy_time:.1?}, build (cargo build --workspace --all-targets) {build_time:.1?}, facade calls (the evolution_calls test) {calls_time:.1?}, opentrain api calls {command_time:.1?}, total {:.1?}",
         started.elapsed()
     );
 }

@@ -19,24 +19,30 @@ pub async fn run(ctx: &Ctx, args: ApiArgs) -> Result<(), CliError> {
     let Some(operation_id) = args.operation.as_deref() else {
         return list(ctx);
     };
-    let tokenless =
-        opentrain::operations::Operation::by_id(operation_id).is_some_and(|o| o.tokenless);
-    let client = if tokenless {
+    let operation = opentrain::operations::Operation::by_id(operation_id);
+    let client = if operation.is_some_and(|o| o.tokenless) {
         ctx.client()?
     } else {
         ctx.authed()?
     };
     let mut call = client.operation(operation_id)?;
     if let Some(path) = &args.input {
-        let text = crate::input::read_text(std::path::Path::new(path), "--input")?;
-        let body: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-            CliError::usage(format!(
-                "--input {path} is not JSON (line {}, column {})",
-                e.line(),
-                e.column()
-            ))
-        })?;
-        call = call.body(body)?;
+        let bytes = crate::input::read_bytes(std::path::Path::new(path), "--input")?;
+        let media_type = operation.and_then(|o| o.body).map(|b| b.media_type);
+        call = match media_type {
+            // A text or binary body goes as it is, with the spec's media type.
+            Some(media_type) if !media_type.contains("json") => call.body_bytes(bytes)?,
+            _ => {
+                let body: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+                    CliError::usage(format!(
+                        "--input {path} is not JSON (line {}, column {})",
+                        e.line(),
+                        e.column()
+                    ))
+                })?;
+                call.body(body)?
+            }
+        };
     }
     for field in &args.fields {
         let Some((key, value)) = field.split_once('=') else {

@@ -293,6 +293,7 @@ pub const OPERATIONS: &[Operation] = &[
         ],
         body: Some(RequestBody {
             required: true,
+            media_type: "application/json",
             fields: &[
                 BodyField {
                     name: "amountUsd",
@@ -419,6 +420,7 @@ pub const OPERATIONS: &[Operation] = &[
         parameters: &[],
         body: Some(RequestBody {
             required: true,
+            media_type: "application/json",
             fields: &[
                 BodyField {
                     name: "amountUsd",
@@ -522,6 +524,7 @@ pub const OPERATIONS: &[Operation] = &[
         parameters: &[],
         body: Some(RequestBody {
             required: true,
+            media_type: "application/json",
             fields: &[
                 BodyField {
                     name: "externalId",
@@ -632,6 +635,7 @@ pub const OPERATIONS: &[Operation] = &[
         ],
         body: Some(RequestBody {
             required: true,
+            media_type: "application/json",
             fields: &[
                 BodyField {
                     name: "aiInterviewRequirements",
@@ -1085,6 +1089,7 @@ pub const OPERATIONS: &[Operation] = &[
         ],
         body: Some(RequestBody {
             required: true,
+            media_type: "application/json",
             fields: &[
                 BodyField {
                     name: "aiInterviewRequirements",
@@ -1315,6 +1320,7 @@ pub const OPERATIONS: &[Operation] = &[
         ],
         body: Some(RequestBody {
             required: true,
+            media_type: "application/json",
             fields: &[
                 BodyField {
                     name: "freelancerId",
@@ -1549,6 +1555,7 @@ pub const OPERATIONS: &[Operation] = &[
         parameters: &[],
         body: Some(RequestBody {
             required: true,
+            media_type: "application/json",
             fields: &[
                 BodyField {
                     name: "content",
@@ -1763,6 +1770,7 @@ pub const OPERATIONS: &[Operation] = &[
         ],
         body: Some(RequestBody {
             required: true,
+            media_type: "application/json",
             fields: &[
                 BodyField {
                     name: "confirmNotFitOverride",
@@ -1860,6 +1868,7 @@ pub const OPERATIONS: &[Operation] = &[
         parameters: &[],
         body: Some(RequestBody {
             required: true,
+            media_type: "application/json",
             fields: &[
                 BodyField {
                     name: "email",
@@ -1916,6 +1925,7 @@ pub const OPERATIONS: &[Operation] = &[
         parameters: &[],
         body: Some(RequestBody {
             required: false,
+            media_type: "application/json",
             fields: &[
                 BodyField {
                     name: "expiresAt",
@@ -2065,6 +2075,7 @@ pub const OPERATIONS: &[Operation] = &[
         parameters: &[],
         body: Some(RequestBody {
             required: true,
+            media_type: "application/json",
             fields: &[
                 BodyField {
                     name: "eventTypes",

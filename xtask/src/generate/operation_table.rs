@@ -278,6 +278,16 @@ fn request_body(doc: &serde_json::Value, op: &serde_json::Value) -> proc_macro2:
         .get("required")
         .and_then(serde_json::Value::as_bool)
         .unwrap_or(false);
+    // The JSON media type when the body has one, else the first the spec lists (a text or
+    // binary body: sent as given, with no members to describe).
+    let content = body.get("content").and_then(serde_json::Value::as_object);
+    let media_type = content
+        .and_then(|c| {
+            c.keys()
+                .find(|k| *k == "application/json")
+                .or_else(|| c.keys().next())
+        })
+        .map_or("application/json", String::as_str);
     let schema = body
         .pointer("/content/application~1json/schema")
         .map(|s| flattened(doc, s))
@@ -325,7 +335,9 @@ fn request_body(doc: &serde_json::Value, op: &serde_json::Value) -> proc_macro2:
             BodyField { name: #name, kind: #kind, required: #required, description: #description }
         }
     });
-    quote! { Some(RequestBody { required: #required, fields: &[#(#fields),*] }) }
+    quote! {
+        Some(RequestBody { required: #required, media_type: #media_type, fields: &[#(#fields),*] })
+    }
 }
 
 /// Whether `schema` (a response, a schema, following `$ref`s) holds a `format: password`
