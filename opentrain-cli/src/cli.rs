@@ -99,12 +99,39 @@ pub enum Command {
     /// `opentrain api getJob -f id=job_1`: path, query and body fields are checked against the
     /// spec's operation, and the response body is printed exactly as the server sent it.
     Api(ApiArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    ///
+    /// E.g. `opentrain completions bash > ~/.local/share/bash-completion/completions/opentrain`,
+    /// `opentrain completions zsh > "${fpath[1]}/_opentrain"`,
+    /// `opentrain completions fish > ~/.config/fish/completions/opentrain.fish`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: CompletionShell,
+    },
+    /// Print the manual page (roff).
+    ///
+    /// E.g. `opentrain man > ~/.local/share/man/man1/opentrain.1`, then `man opentrain`.
+    Man,
     /// Serve the official MCP server's 41 tools over stdio (add it to an MCP client as
     /// `opentrain mcp`).
     Mcp(McpArgs),
     /// The embedded sandbox: a stand-in for the API on 127.0.0.1 to rehearse against.
     #[command(subcommand)]
     Sandbox(SandboxCommand),
+}
+
+/// The shells `opentrain completions` writes a script for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CompletionShell {
+    /// Bash.
+    Bash,
+    /// Zsh.
+    Zsh,
+    /// Fish.
+    Fish,
+    /// PowerShell.
+    Powershell,
 }
 
 /// `opentrain api`.

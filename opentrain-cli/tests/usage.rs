@@ -71,3 +71,70 @@ async fn a_bad_base_url_is_a_typed_error() {
     run.fails_with(1);
     assert!(run.stderr.starts_with("Error: "), "{run:#?}");
 }
+
+#[tokio::test]
+async fn completions_are_generated_for_each_shell_from_the_command_definition() {
+    let world = World::new("cli-completions").await;
+    for (shell, marker) in [
+        ("bash", "_opentrain()"),
+        ("zsh", "#compdef opentrain"),
+        ("fish", "complete -c opentrain"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let run = world.run(&["completions", shell]).await;
+        let script = run.ok();
+        assert!(script.contains(marker), "{shell}: {script}");
+        // Commands and flags come from the clap definition, the newest included.
+        for word in ["api", "draft", "base-url", "paginate"] {
+            assert!(script.contains(word), "{shell} completes no `{word}`");
+        }
+    }
+    let run = world.run(&["completions", "tcsh"]).await;
+    run.fails_with(2);
+    assert!(run.stderr.starts_with("Usage error:"), "{run:#?}");
+    assert!(
+        run.stderr.contains("bash, zsh, fish, powershell"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[tokio::test]
+async fn the_manual_page_is_roff_naming_every_command() {
+    let world = World::new("cli-man").await;
+    let run = world.run(&["man"]).await;
+    let page = run.ok();
+    assert!(
+        page.starts_with(".ie \\n(.g .ds Aq"),
+        "{}",
+        &page[..page.len().min(200)]
+    );
+    assert!(page.contains(".TH opentrain 1"), "no title line");
+    assert!(page.contains(".SH NAME"), "no NAME section");
+    for command in ["auth", "jobs", "api", "completions", "sandbox"] {
+        assert!(page.contains(command), "the page does not name `{command}`");
+    }
+    // Where man(1) is installed, it renders the page without a warning.
+    if std::process::Command::new("man")
+        .arg("--version")
+        .output()
+        .is_ok()
+    {
+        let file = world.scratch.join("opentrain.1");
+        std::fs::write(&file, page).unwrap();
+        let rendered = std::process::Command::new("man")
+            .args(["--warnings", "-l"])
+            .arg(&file)
+            .env("MANPAGER", "cat")
+            .env("MANWIDTH", "80")
+            .output()
+            .unwrap();
+        assert!(rendered.status.success(), "{rendered:?}");
+        let text = String::from_utf8_lossy(&rendered.stdout);
+        assert!(text.contains("opentrain"), "{text}");
+        assert!(
+            String::from_utf8_lossy(&rendered.stderr).is_empty(),
+            "{rendered:?}"
+        );
+    }
+}

@@ -10,6 +10,7 @@ mod jobs;
 mod messages;
 mod proposals;
 mod serve;
+mod shell;
 mod updates;
 mod webhooks;
 
@@ -54,6 +55,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Team(command) => account::team(&ctx, command).await,
         Command::Tokens(command) => account::tokens(&ctx, command).await,
         Command::Api(args) => api::run(&ctx, args).await,
+        Command::Completions { shell } => shell::completions(shell),
+        Command::Man => shell::man(),
         Command::Mcp(args) => serve::mcp(args).await,
         Command::Sandbox(command) => serve::sandbox(&ctx, command).await,
     }
