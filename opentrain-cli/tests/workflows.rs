@@ -279,6 +279,15 @@ async fn hire_prints_the_approval_and_wait_reports_the_outcome() {
         .as_str()
         .expect("milestone id")
         .to_owned();
+    // `--json` prints the whole 202 body: the approval and the server's message.
+    let pending = world
+        .run(&["--json", "milestones", "fund", &milestone_id])
+        .await
+        .json();
+    assert_eq!(pending["approval"]["status"], "pending", "{pending}");
+    assert!(pending["approval"]["approvalUrl"].is_string(), "{pending}");
+    assert!(pending["message"].is_string(), "{pending}");
+    // Asking again while it is pending returns the same approval.
     let fund = world.run(&["milestones", "fund", &milestone_id]).await;
     assert!(fund.ok().contains("A person must confirm it"), "{fund:#?}");
     let fund_approval = world

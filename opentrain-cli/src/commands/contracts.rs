@@ -97,7 +97,7 @@ pub async fn run(ctx: &Ctx, command: ContractsCommand) -> Result<(), CliError> {
             }
             types::EndContractResult::ApprovalPending(pending) => {
                 if ctx.json {
-                    return output::json(&pending.approval);
+                    return output::json(&pending);
                 }
                 out!(
                     "Contract {id} has funded milestones, so ending it needs a person's approval."
@@ -158,7 +158,7 @@ pub async fn milestones(ctx: &Ctx, command: MilestonesCommand) -> Result<(), Cli
         }
     };
     if ctx.json {
-        return output::json(&pending.approval);
+        return output::json(&*pending);
     }
     output::approval_notice(&pending);
     Ok(())

@@ -139,7 +139,7 @@ pub async fn run(ctx: &Ctx, command: ProposalsCommand) -> Result<(), CliError> {
                 .send()
                 .await?;
             if ctx.json {
-                return output::json(&pending.approval);
+                return output::json(&*pending);
             }
             output::approval_notice(&pending);
             Ok(())
