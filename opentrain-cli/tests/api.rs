@@ -156,6 +156,14 @@ async fn mistakes_are_usage_errors_naming_what_the_operation_takes() {
         ),
         (&["api", "getJob"], "getJob needs the path parameter `id`"),
         (
+            &["api", "getJobChanges"],
+            "getJobChanges needs the query parameter `since`",
+        ),
+        (
+            &["api", "createWebhook"],
+            "createWebhook needs a request body; members: eventTypes, url",
+        ),
+        (
             &["api", "searchJobs", "-f", "limit=500"],
             "500 is above the maximum 100",
         ),

@@ -214,6 +214,17 @@ impl<'a> OperationCall<'a> {
                 }
             }
         }
+        let missing = op.parameters.iter().find(|p| {
+            p.required
+                && p.location == ParameterLocation::Query
+                && !self.query.iter().any(|(n, _)| *n == p.name)
+        });
+        if let Some(parameter) = missing {
+            return Err(Error::InvalidRequest(format!(
+                "{} needs the query parameter `{}`",
+                op.operation_id, parameter.name
+            )));
+        }
         if let Some(body) = op.body
             && body.required
             && self.body.is_none()
