@@ -1,29 +1,52 @@
 //! What every command shares: the global flags (`--json`, `--base-url`) and the clients built
 //! from them, resolved exactly as `opentrain::Client::from_env` resolves token and base URL.
 
+use std::sync::{Arc, Mutex};
+
 use opentrain::Client;
 use opentrain::agent::AgentConfig;
 use opentrain::config::CredentialsFile;
 
 use crate::error::CliError;
 
-/// The global options of one invocation.
+/// The global options of one invocation, and the client it built (whose last response body
+/// `--json` prints).
 #[derive(Debug, Clone)]
 pub struct Ctx {
     /// `--json`: print the API response instead of the human summary.
     pub json: bool,
     /// `--base-url`: the server root, winning over the environment and the credentials file.
     pub base_url: Option<String>,
+    /// The client built last: it keeps the body of its last response.
+    built: Arc<Mutex<Option<Client>>>,
 }
 
 impl Ctx {
-    /// A client configured like the official CLI (token may be absent: tokenless reads).
+    /// The options of one invocation.
+    pub fn new(json: bool, base_url: Option<String>) -> Self {
+        Ctx {
+            json,
+            base_url,
+            built: Arc::default(),
+        }
+    }
+
+    /// A client configured like the official CLI (token may be absent: tokenless reads). It
+    /// keeps the body of its last response for [`Ctx::last_body`].
     pub fn client(&self) -> Result<Client, CliError> {
-        let mut builder = Client::builder().from_env();
+        let mut builder = Client::builder().from_env().keep_last_body();
         if let Some(url) = &self.base_url {
             builder = builder.base_url(url);
         }
-        Ok(builder.build()?)
+        let client = builder.build()?;
+        *self.built.lock().unwrap_or_else(|p| p.into_inner()) = Some(client.clone());
+        Ok(client)
+    }
+
+    /// The body of the last response of the client built last, exactly as the server sent it.
+    pub fn last_body(&self) -> Option<Vec<u8>> {
+        let built = self.built.lock().unwrap_or_else(|p| p.into_inner());
+        built.as_ref()?.last_body()
     }
 
     /// A client that carries a token; no token at all is a usage error naming the ways to

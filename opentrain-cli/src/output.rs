@@ -6,6 +6,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use crate::context::Ctx;
 use crate::error::{CliError, EXIT_USAGE};
 
 /// Writes one line to stdout; a closed pipe (`| head`) is ignored instead of panicking.
@@ -34,6 +35,19 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<(), CliError> {
     })?;
     out!("{text}");
     Ok(())
+}
+
+/// Prints the API response of the command's last call as pretty JSON (the `--json` output):
+/// the body as the server sent it, fields the spec does not know yet included, and `typed`
+/// (the decoded response) when no body was kept or it is not JSON.
+pub fn sent<T: Serialize + ?Sized>(ctx: &Ctx, typed: &T) -> Result<(), CliError> {
+    match ctx
+        .last_body()
+        .and_then(|body| serde_json::from_slice::<serde_json::Value>(&body).ok())
+    {
+        Some(body) => json(&body),
+        None => json(typed),
+    }
 }
 
 /// Prints `value` as one compact JSON line (the `--json` output of streams).

@@ -211,3 +211,52 @@ async fn mistakes_are_usage_errors_naming_what_the_operation_takes() {
         run.stderr
     );
 }
+
+/// A documented response with a member the spec does not know yet, placeholders filled in.
+fn with_unknown_member(fixture: &str) -> String {
+    let path = format!("{}/../tests/fixtures/{fixture}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(path).expect("fixture");
+    text.replace("<MILESTONE_ID>", "ms_1")
+        .replace("<APPROVAL_ID>", "apr_1")
+        .replace("<CONTRACT_ID>", "ctr_1")
+        .replace("<JOB_ID>", "job_1")
+        .replacen('{', r#"{"notInTheSpec": {"since": "2027"}, "#, 1)
+}
+
+#[tokio::test]
+async fn json_output_of_the_typed_commands_is_the_response_as_sent() {
+    let world = World::new("cli-json-exact").await;
+    let mut server = mockito::Server::new_async().await;
+    let me = with_unknown_member("getMe.json");
+    server
+        .mock("GET", "/api/public/v1/auth/me")
+        .with_header("content-type", "application/json")
+        .with_body(&me)
+        .create_async()
+        .await;
+    let pending = with_unknown_member("fundMilestone.json");
+    server
+        .mock("POST", "/api/public/v1/milestones/ms_1/fund")
+        .with_status(202)
+        .with_header("content-type", "application/json")
+        .with_body(&pending)
+        .create_async()
+        .await;
+    for (args, sent) in [
+        (&["--json", "whoami"][..], &me),
+        (&["--json", "milestones", "fund", "ms_1"], &pending),
+    ] {
+        let run = world
+            .run_with_env(args, &[("OT_API_BASE_URL", &server.url())])
+            .await;
+        let printed = run.json();
+        let sent: serde_json::Value = serde_json::from_str(sent).unwrap();
+        assert_eq!(printed, sent, "{args:?}");
+        assert_eq!(printed["notInTheSpec"]["since"], "2027", "{args:?}");
+    }
+    // The human summary still comes from the typed value.
+    let run = world
+        .run_with_env(&["whoami"], &[("OT_API_BASE_URL", &server.url())])
+        .await;
+    assert!(!run.ok().contains("notInTheSpec"), "{run:#?}");
+}

@@ -116,6 +116,7 @@ impl Session {
             .base_url(&resolved.base_url)
             .token(token.expose())
             .http_client(self.http.clone())
+            .keep_last_body()
             .build()
             .map_err(ToolFailure::from)
     }
@@ -126,7 +127,8 @@ impl Session {
         let resolved = self.resolve()?;
         let mut builder = Client::builder()
             .base_url(&resolved.base_url)
-            .http_client(self.http.clone());
+            .http_client(self.http.clone())
+            .keep_last_body();
         if let Some(token) = &resolved.token {
             builder = builder.token(token.expose());
         }

@@ -43,6 +43,28 @@ impl ToolOutput {
         })
     }
 
+    /// A result carrying the API response exactly as the server sent it: the body `client`
+    /// kept of its last response (the session's clients keep it), fields the spec does not
+    /// know yet included. `response` is the typed value the summary was made from; it is what
+    /// the result carries when no body was kept or the body is not a JSON object.
+    pub fn sent(
+        client: &opentrain::Client,
+        summary: impl Into<String>,
+        response: &impl Serialize,
+    ) -> Result<Self, ToolFailure> {
+        let kept = client
+            .last_body()
+            .and_then(|body| serde_json::from_slice::<Value>(&body).ok())
+            .filter(Value::is_object);
+        match kept {
+            Some(structured) => Ok(Self {
+                summary: summary.into(),
+                structured,
+            }),
+            None => Self::new(summary, response),
+        }
+    }
+
     /// The MCP result: the summary as text content, the response as `structuredContent`.
     pub fn into_result(self) -> CallToolResult {
         let mut result = CallToolResult::success(vec![ContentBlock::text(self.summary)]);

@@ -126,6 +126,7 @@ pub struct ClientBuilder {
     retry: Option<RetryPolicy>,
     deadline: Option<Option<Duration>>,
     http: Option<reqwest::Client>,
+    keep_last_body: bool,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -194,6 +195,19 @@ impl ClientBuilder {
         self
     }
 
+    /// Keep a copy of the body of the last 2xx response, exactly as the server sent it, for
+    /// [`Client::last_body`]: what a tool that prints "the API response" (a `--json` flag, an
+    /// MCP `structuredContent`) prints, with fields the spec does not know yet, while the
+    /// typed value serves its summary. Off by default (no copy is made).
+    ///
+    /// One client per logical call: clients share the slot with their clones
+    /// ([`Client::with_deadline`]), so concurrent calls on one client keep whichever ended
+    /// last. The agent-auth requests (registration, claim) are never kept: they carry tokens.
+    pub fn keep_last_body(mut self) -> Self {
+        self.keep_last_body = true;
+        self
+    }
+
     /// Use this `reqwest::Client` (its TLS, proxy, timeouts and pool) instead of building one.
     /// The token and user agent are still added to every request.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
@@ -236,6 +250,11 @@ impl ClientBuilder {
             self.deadline.unwrap_or(Some(DEFAULT_DEADLINE)),
             attempt_timeout,
         )?;
+        let pipeline = if self.keep_last_body {
+            pipeline.keeping_last_body()
+        } else {
+            pipeline
+        };
         Ok(Client::assemble(
             http,
             resolved.base_url,
@@ -276,6 +295,21 @@ impl Client {
     /// The overall deadline of one call, if any.
     pub fn deadline(&self) -> Option<Duration> {
         self.inner.pipeline.deadline()
+    }
+
+    /// The body of the last 2xx response, exactly as the server sent it, when the client was
+    /// built with [`ClientBuilder::keep_last_body`]; `None` otherwise or before any response.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), opentrain::Error> {
+    /// let client = opentrain::Client::builder().from_env().keep_last_body().build()?;
+    /// let me = client.get_me().send().await?.into_inner();
+    /// let sent = client.last_body().expect("kept");
+    /// println!("{me:?}\n{}", String::from_utf8_lossy(&sent));
+    /// # Ok(()) }
+    /// ```
+    pub fn last_body(&self) -> Option<Vec<u8>> {
+        self.inner.pipeline.last_body().map(|body| body.to_vec())
     }
 
     pub(crate) fn pipeline(&self) -> &Pipeline {

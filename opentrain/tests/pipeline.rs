@@ -329,3 +329,56 @@ async fn an_attempt_that_ends_before_the_deadline_ends_in_its_own_timeout() {
         .unwrap();
     assert_attempt_timeout(client.get_credits().send().await.unwrap_err());
 }
+
+#[tokio::test]
+async fn a_client_that_keeps_the_last_body_hands_back_the_bytes_the_typed_call_decoded() {
+    let mut server = mockito::Server::new_async().await;
+    let body = common::fixture("getApproval.json").replacen('{', r#"{"notInTheSpec": [1, 2], "#, 1);
+    server
+        .mock("GET", "/api/public/v1/approvals/apr_1")
+        .with_header("content-type", "application/json")
+        .with_body(&body)
+        .create_async()
+        .await;
+    let keeping = opentrain::Client::builder()
+        .base_url(server.url())
+        .token(common::TOKEN)
+        .keep_last_body()
+        .build()
+        .unwrap();
+    assert_eq!(keeping.last_body(), None, "nothing before a response");
+    let typed = keeping
+        .get_approval()
+        .approval_id("apr_1")
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    let kept = keeping.last_body().expect("the body is kept");
+    assert_eq!(
+        kept,
+        body.as_bytes(),
+        "exactly as sent, the unknown member included"
+    );
+    // The typed value came from the same bytes.
+    let again: opentrain::types::ApprovalResponse = serde_json::from_slice(&kept).unwrap();
+    assert_eq!(again, typed);
+    // A clone with another deadline shares the slot; the Debug output shows no bytes.
+    assert_eq!(
+        keeping
+            .with_deadline(std::time::Duration::from_secs(5))
+            .last_body(),
+        Some(kept)
+    );
+    assert!(!format!("{keeping:?}").contains("notInTheSpec"));
+
+    // By default nothing is kept.
+    let plain = common::client(&server);
+    plain
+        .get_approval()
+        .approval_id("apr_1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(plain.last_body(), None);
+}

@@ -27,7 +27,7 @@ pub async fn credits(ctx: &Ctx, command: CreditsCommand) -> Result<(), CliError>
         CreditsCommand::Balance => {
             let overview = client.get_credits().send().await?.into_inner();
             if ctx.json {
-                return output::json(&overview);
+                return output::sent(ctx, &overview);
             }
             let c = &overview.credits;
             out!(
@@ -82,7 +82,7 @@ pub async fn credits(ctx: &Ctx, command: CreditsCommand) -> Result<(), CliError>
                 .await?
                 .into_inner();
             if ctx.json {
-                return output::json(&created);
+                return output::sent(ctx, &created);
             }
             out!("Top-up {} started.", columns(&created, &["topUpId"]));
             out!("A person pays at: {}", columns(&created, &["checkoutUrl"]));
@@ -100,7 +100,7 @@ pub async fn credits(ctx: &Ctx, command: CreditsCommand) -> Result<(), CliError>
                 .await?
                 .into_inner();
             if ctx.json {
-                return output::json(&response);
+                return output::sent(ctx, &response);
             }
             record(
                 &response.top_up,
@@ -129,7 +129,7 @@ pub async fn payments(ctx: &Ctx, command: PaymentsCommand) -> Result<(), CliErro
                 .await?
                 .into_inner();
             if ctx.json {
-                return output::json(&list);
+                return output::sent(ctx, &list);
             }
             if list.payments.is_empty() {
                 out!("(none)");
@@ -155,7 +155,7 @@ pub async fn team(ctx: &Ctx, command: TeamCommand) -> Result<(), CliError> {
         TeamCommand::Get => {
             let response = client.get_team().send().await?.into_inner();
             if ctx.json {
-                return output::json(&response);
+                return output::sent(ctx, &response);
             }
             let Some(team) = &response.team else {
                 out!("(no team)");
@@ -182,7 +182,7 @@ pub async fn team(ctx: &Ctx, command: TeamCommand) -> Result<(), CliError> {
                 .await?
                 .into_inner();
             if ctx.json {
-                return output::json(&invited);
+                return output::sent(ctx, &invited);
             }
             out!("Invited {email}.");
             Ok(())
@@ -197,7 +197,7 @@ pub async fn tokens(ctx: &Ctx, command: TokensCommand) -> Result<(), CliError> {
         TokensCommand::List => {
             let list = client.list_tokens().send().await?.into_inner();
             if ctx.json {
-                return output::json(&list);
+                return output::sent(ctx, &list);
             }
             if list.tokens.is_empty() {
                 out!("(none)");
@@ -230,7 +230,7 @@ pub async fn tokens(ctx: &Ctx, command: TokensCommand) -> Result<(), CliError> {
                 note!(
                     "Warning: the response holds the new token; it is shown only once. Store it now."
                 );
-                return output::json(&created);
+                return output::sent(ctx, &created);
             }
             let id = created.metadata.as_ref().and_then(|m| m.id.clone());
             out!("Created token {}.", or_dash(id.as_deref()));
@@ -254,7 +254,7 @@ pub async fn tokens(ctx: &Ctx, command: TokensCommand) -> Result<(), CliError> {
                 .await?
                 .into_inner();
             if ctx.json {
-                return output::json(&revoked);
+                return output::sent(ctx, &revoked);
             }
             out!("Revoked token {}.", columns(&revoked, &["token.id"]));
             Ok(())

@@ -43,7 +43,7 @@ pub async fn whoami(ctx: &Ctx) -> Result<(), CliError> {
     let client = ctx.authed()?;
     let me = client.get_me().send().await?.into_inner();
     if ctx.json {
-        return output::json(&me);
+        return output::sent(ctx, &me);
     }
     let actor = me.actor.as_ref();
     let name = actor.and_then(|a| a.full_name.clone().or_else(|| a.first_name.clone()));

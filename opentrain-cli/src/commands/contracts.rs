@@ -33,7 +33,7 @@ pub async fn run(ctx: &Ctx, command: ContractsCommand) -> Result<(), CliError> {
             }
             let page = call.send().await?.into_inner();
             if ctx.json {
-                return output::json(&page);
+                return output::sent(ctx, &page);
             }
             if page.contracts.is_empty() {
                 out!("(none)");
@@ -57,7 +57,7 @@ pub async fn run(ctx: &Ctx, command: ContractsCommand) -> Result<(), CliError> {
                 .await?
                 .into_inner();
             if ctx.json {
-                return output::json(&response);
+                return output::sent(ctx, &response);
             }
             let contract = &response.contract;
             record(
@@ -90,14 +90,14 @@ pub async fn run(ctx: &Ctx, command: ContractsCommand) -> Result<(), CliError> {
         {
             types::EndContractResult::ContractEnded(ended) => {
                 if ctx.json {
-                    return output::json(&ended);
+                    return output::sent(ctx, &ended);
                 }
                 out!("Contract {} ended.", ended.contract_id);
                 Ok(())
             }
             types::EndContractResult::ApprovalPending(pending) => {
                 if ctx.json {
-                    return output::json(&pending);
+                    return output::sent(ctx, &pending);
                 }
                 out!(
                     "Contract {id} has funded milestones, so ending it needs a person's approval."
@@ -141,7 +141,7 @@ pub async fn milestones(ctx: &Ctx, command: MilestonesCommand) -> Result<(), Cli
                 .await?
                 .into_inner();
             if ctx.json {
-                return output::json(&created);
+                return output::sent(ctx, &created);
             }
             let m = &created.milestone;
             out!(
@@ -158,7 +158,7 @@ pub async fn milestones(ctx: &Ctx, command: MilestonesCommand) -> Result<(), Cli
         }
     };
     if ctx.json {
-        return output::json(&*pending);
+        return output::sent(ctx, &*pending);
     }
     output::approval_notice(&pending);
     Ok(())
@@ -176,7 +176,7 @@ pub async fn approvals(ctx: &Ctx, command: ApprovalsCommand) -> Result<(), CliEr
                 .await?
                 .into_inner();
             if ctx.json {
-                return output::json(&response);
+                return output::sent(ctx, &response);
             }
             print_approval(&response.approval);
             Ok(())

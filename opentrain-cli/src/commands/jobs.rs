@@ -156,7 +156,7 @@ pub async fn run(ctx: &Ctx, command: JobsCommand) -> Result<(), CliError> {
                 .await?
                 .into_inner();
             if ctx.json {
-                return output::json(&job);
+                return output::sent(ctx, &job);
             }
             record(
                 &job,
@@ -177,7 +177,7 @@ pub async fn run(ctx: &Ctx, command: JobsCommand) -> Result<(), CliError> {
         JobsCommand::Close { id } => {
             let closed = ctx.authed()?.close_job().id(&id).send().await?.into_inner();
             if ctx.json {
-                return output::json(&closed);
+                return output::sent(ctx, &closed);
             }
             if closed.already_closed == Some(true) {
                 out!("Job {} was already closed.", closed.job_id);
@@ -205,7 +205,7 @@ pub async fn run(ctx: &Ctx, command: JobsCommand) -> Result<(), CliError> {
                 .await?
                 .into_inner();
             if ctx.json {
-                return output::json(&invite);
+                return output::sent(ctx, &invite);
             }
             out!(
                 "{} {freelancer_id} to job {job_id} (proposal {}).",
@@ -255,7 +255,7 @@ fn draft_input(
 
 fn print_draft(ctx: &Ctx, draft: &Draft, verb: &str) -> Result<(), CliError> {
     if ctx.json {
-        return output::json(draft.envelope());
+        return output::sent(ctx, draft.envelope());
     }
     out!(
         "Draft {} {verb} (status {}).",
@@ -308,7 +308,7 @@ fn describe_draft(draft: &Draft) {
 
 fn print_published(ctx: &Ctx, published: &Published) -> Result<(), CliError> {
     if ctx.json {
-        return output::json(&published.response);
+        return output::sent(ctx, &published.response);
     }
     if published.already_published {
         out!("Job {} was already published.", published.job_id);
@@ -413,7 +413,7 @@ async fn update_published(ctx: &Ctx, job_id: &str, set: &[Assignment]) -> Result
         .await?
         .into_inner();
     if ctx.json {
-        return output::json(&result);
+        return output::sent(ctx, &result);
     }
     out!(
         "Updated job {} (status {}).",

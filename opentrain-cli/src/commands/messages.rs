@@ -84,7 +84,7 @@ pub async fn run(ctx: &Ctx, command: MessagesCommand) -> Result<(), CliError> {
                 .await?
                 .into_inner();
             if ctx.json {
-                return output::json(&sent);
+                return output::sent(ctx, &sent);
             }
             out!("Sent{}.", format!(" message {}", sent.message.id));
             Ok(())
@@ -98,7 +98,7 @@ pub async fn run(ctx: &Ctx, command: MessagesCommand) -> Result<(), CliError> {
                 .await?
                 .into_inner();
             if ctx.json {
-                return output::json(&started);
+                return output::sent(ctx, &started);
             }
             out!("Conversation: {}", columns(&started, &["conversationId"]));
             Ok(())
@@ -127,7 +127,7 @@ async fn read_messages(
         if let Some(d) = direction {
             call = call.direction(d);
         }
-        return output::json(&call.send().await?.into_inner());
+        return output::sent(ctx, &call.send().await?.into_inner());
     }
     let mut call = client.list_messages().conversation_id(&id);
     if let Some(d) = direction {

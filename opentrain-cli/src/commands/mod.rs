@@ -26,10 +26,7 @@ use crate::output;
 
 /// Runs the parsed command.
 pub async fn run(cli: Cli) -> Result<(), CliError> {
-    let ctx = Ctx {
-        json: cli.global.json,
-        base_url: cli.global.base_url,
-    };
+    let ctx = Ctx::new(cli.global.json, cli.global.base_url);
     match cli.command {
         Command::Version => {
             if ctx.json {
@@ -85,7 +82,7 @@ where
     if !paging.all {
         let page = one_page(paging.limit, paging.cursor.clone()).await?;
         if ctx.json {
-            return output::json(&page);
+            return output::sent(ctx, &page);
         }
         let (entries, next) = items(&page);
         if entries.is_empty() {

@@ -85,7 +85,7 @@ pub async fn run(ctx: &Ctx, command: ProposalsCommand) -> Result<(), CliError> {
                     Some(interview) => {
                         output::json(&json!({ "proposal": proposal, "interview": interview }))
                     }
-                    None => output::json(&proposal),
+                    None => output::sent(ctx, &proposal),
                 };
             }
             record(
@@ -139,7 +139,7 @@ pub async fn run(ctx: &Ctx, command: ProposalsCommand) -> Result<(), CliError> {
                 .send()
                 .await?;
             if ctx.json {
-                return output::json(&*pending);
+                return output::sent(ctx, &*pending);
             }
             output::approval_notice(&pending);
             Ok(())
@@ -160,7 +160,7 @@ pub async fn freelancers(ctx: &Ctx, command: FreelancersCommand) -> Result<(), C
                 .into_inner()
                 .freelancer;
             if ctx.json {
-                return output::json(&profile);
+                return output::sent(ctx, &profile);
             }
             record(
                 &profile,

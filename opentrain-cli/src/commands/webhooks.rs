@@ -46,7 +46,7 @@ pub async fn run(ctx: &Ctx, command: WebhooksCommand) -> Result<(), CliError> {
                 note!(
                     "Warning: the response holds the signing secret; it is shown only once. Store it now."
                 );
-                return output::json(&created);
+                return output::sent(ctx, &created);
             }
             out!(
                 "Created webhook {}",
@@ -62,7 +62,7 @@ pub async fn run(ctx: &Ctx, command: WebhooksCommand) -> Result<(), CliError> {
         WebhooksCommand::List => {
             let list = client.list_webhooks().send().await?.into_inner();
             if ctx.json {
-                return output::json(&list);
+                return output::sent(ctx, &list);
             }
             if list.webhooks.is_empty() {
                 out!("(none)");
@@ -80,7 +80,7 @@ pub async fn run(ctx: &Ctx, command: WebhooksCommand) -> Result<(), CliError> {
                 .await?
                 .into_inner();
             if ctx.json {
-                return output::json(&response);
+                return output::sent(ctx, &response);
             }
             record(
                 &response.webhook,
@@ -104,7 +104,7 @@ pub async fn run(ctx: &Ctx, command: WebhooksCommand) -> Result<(), CliError> {
                 .await?
                 .into_inner();
             if ctx.json {
-                return output::json(&deleted);
+                return output::sent(ctx, &deleted);
             }
             out!("Deleted webhook {}.", columns(&deleted.webhook, &["id"]));
             Ok(())

@@ -255,7 +255,8 @@ async fn claim_status(ctx: &Ctx, params: ClaimStatusParams) -> Outcome {
 }
 
 async fn auth_status(ctx: &Ctx, _params: NoParams) -> Outcome {
-    let me = ctx.session.client()?.get_me().send().await?.into_inner();
+    let client = ctx.session.client()?;
+    let me = client.get_me().send().await?.into_inner();
     let value = json_of(&me);
     let mut summary = format!("Authenticated (token from {}).", ctx.session.token_source());
     for (label, pointer) in [
@@ -274,17 +275,12 @@ async fn auth_status(ctx: &Ctx, _params: NoParams) -> Outcome {
         let scopes: Vec<&str> = scopes.iter().filter_map(|s| s.as_str()).collect();
         summary.push_str(&format!(" scopes: {}.", scopes.join(", ")));
     }
-    ToolOutput::new(summary, &me)
+    ToolOutput::sent(&client, summary, &me)
 }
 
 async fn capabilities(ctx: &Ctx, _params: NoParams) -> Outcome {
-    let capabilities = ctx
-        .session
-        .client()?
-        .get_capabilities()
-        .send()
-        .await?
-        .into_inner();
+    let client = ctx.session.client()?;
+    let capabilities = client.get_capabilities().send().await?.into_inner();
     let value = json_of(&capabilities);
     let mut summary = String::from("Drafting capabilities:");
     if let Some(enabled) = shown(&value, "/enabled") {
@@ -310,5 +306,5 @@ async fn capabilities(ctx: &Ctx, _params: NoParams) -> Outcome {
         " The field and enum catalog is in structuredContent (draft). Next: \
          opentrain_create_job_draft.",
     );
-    ToolOutput::new(summary, &capabilities)
+    ToolOutput::sent(&client, summary, &capabilities)
 }

@@ -144,14 +144,13 @@ async fn list_contracts(ctx: &Ctx, params: ListContracts) -> Outcome {
             &["/id", "/status", "/title", "/jobDmConversationId"]
         )
     );
-    ToolOutput::new(summary, &list)
+    ToolOutput::sent(&client, summary, &list)
 }
 
 async fn get_contract(ctx: &Ctx, params: ContractId) -> Outcome {
     let contract_id = id(&params.contract_id, "contractId")?;
-    let contract = ctx
-        .session
-        .client()?
+    let client = ctx.session.client()?;
+    let contract = client
         .get_contract()
         .contract_id(contract_id)
         .send()
@@ -177,7 +176,7 @@ async fn get_contract(ctx: &Ctx, params: ContractId) -> Outcome {
             &["/id", "/name", "/status", "/amountUsd"],
         ));
     }
-    ToolOutput::new(summary, &contract)
+    ToolOutput::sent(&client, summary, &contract)
 }
 
 async fn create_milestone(ctx: &Ctx, params: CreateMilestone) -> Outcome {
@@ -207,9 +206,8 @@ async fn create_milestone(ctx: &Ctx, params: CreateMilestone) -> Outcome {
         fields.insert("dueDate".into(), Value::String(due));
     }
     let request: types::CreateMilestoneRequest = super::body(Value::Object(fields), "milestone")?;
-    let milestone = ctx
-        .session
-        .client()?
+    let client = ctx.session.client()?;
+    let milestone = client
         .create_milestone()
         .contract_id(contract_id)
         .body(request)
@@ -218,7 +216,8 @@ async fn create_milestone(ctx: &Ctx, params: CreateMilestone) -> Outcome {
         .into_inner();
     let value = json_of(&milestone);
     let id = text_at(&value, "/milestone/id").unwrap_or("(not stated)");
-    ToolOutput::new(
+    ToolOutput::sent(
+        &client,
         format!(
             "Created milestone {id} on contract {contract_id} (unfunded; no money moved). Next: \
              opentrain_request_milestone_funding with milestoneId {id}."
@@ -229,26 +228,24 @@ async fn create_milestone(ctx: &Ctx, params: CreateMilestone) -> Outcome {
 
 async fn request_milestone_funding(ctx: &Ctx, params: MilestoneId) -> Outcome {
     let milestone_id = id(&params.milestone_id, "milestoneId")?;
-    let pending = ctx
-        .session
-        .client()?
+    let client = ctx.session.client()?;
+    let pending = client
         .fund_milestone()
         .milestone_id(milestone_id)
         .send()
         .await?;
-    approval_output(ctx, "Funding requested", &pending)
+    approval_output(ctx, &client, "Funding requested", &pending)
 }
 
 async fn request_milestone_approval(ctx: &Ctx, params: MilestoneId) -> Outcome {
     let milestone_id = id(&params.milestone_id, "milestoneId")?;
-    let pending = ctx
-        .session
-        .client()?
+    let client = ctx.session.client()?;
+    let pending = client
         .approve_milestone()
         .milestone_id(milestone_id)
         .send()
         .await?;
-    approval_output(ctx, "Release requested", &pending)
+    approval_output(ctx, &client, "Release requested", &pending)
 }
 
 async fn get_approval(ctx: &Ctx, params: ApprovalId) -> Outcome {
@@ -287,26 +284,26 @@ async fn get_approval(ctx: &Ctx, params: ApprovalId) -> Outcome {
         }
         _ => summary.push_str(" Nothing was executed."),
     }
-    ToolOutput::new(summary, &approval)
+    ToolOutput::sent(&client, summary, &approval)
 }
 
 async fn end_contract(ctx: &Ctx, params: ContractId) -> Outcome {
     let contract_id = id(&params.contract_id, "contractId")?;
-    match ctx
-        .session
-        .client()?
+    let client = ctx.session.client()?;
+    match client
         .end_contract()
         .contract_id(contract_id)
         .send()
         .await?
         .into_inner()
     {
-        types::EndContractResult::ContractEnded(ended) => ToolOutput::new(
+        types::EndContractResult::ContractEnded(ended) => ToolOutput::sent(
+            &client,
             format!("Contract {contract_id} ended (no funded milestones were at stake)."),
             &ended,
         ),
         types::EndContractResult::ApprovalPending(pending) => {
-            approval_output(ctx, "Contract end requested", &pending)
+            approval_output(ctx, &client, "Contract end requested", &pending)
         }
     }
 }

@@ -65,13 +65,8 @@ pub(crate) struct TopUpId {
 }
 
 async fn get_credits(ctx: &Ctx, _params: NoParams) -> Outcome {
-    let credits = ctx
-        .session
-        .client()?
-        .get_credits()
-        .send()
-        .await?
-        .into_inner();
+    let client = ctx.session.client()?;
+    let credits = client.get_credits().send().await?.into_inner();
     let value = json_of(&credits);
     let mut summary = String::from("Credit balance:");
     for (label, pointer) in [
@@ -84,7 +79,7 @@ async fn get_credits(ctx: &Ctx, _params: NoParams) -> Outcome {
         }
     }
     summary.push_str(" details in structuredContent.");
-    ToolOutput::new(summary, &credits)
+    ToolOutput::sent(&client, summary, &credits)
 }
 
 async fn list_credit_ledger(ctx: &Ctx, params: ListLedger) -> Outcome {
@@ -105,7 +100,7 @@ async fn list_credit_ledger(ctx: &Ctx, params: ListLedger) -> Outcome {
         "entries",
         &["/id", "/type", "/amountCents", "/createdAt"],
     );
-    ToolOutput::new(summary, &page)
+    ToolOutput::sent(&client, summary, &page)
 }
 
 async fn create_credit_top_up(ctx: &Ctx, params: CreateTopUp) -> Outcome {
@@ -117,9 +112,8 @@ async fn create_credit_top_up(ctx: &Ctx, params: CreateTopUp) -> Outcome {
     }
     let request: types::CreateTopUpRequest =
         super::body(json!({ "amountUsd": params.amount_usd }), "top-up")?;
-    let created = ctx
-        .session
-        .client()?
+    let client = ctx.session.client()?;
+    let created = client
         .create_top_up()
         .body(request)
         .send()
@@ -128,7 +122,8 @@ async fn create_credit_top_up(ctx: &Ctx, params: CreateTopUp) -> Outcome {
     let value = json_of(&created);
     let id = text_at(&value, "/topUpId").unwrap_or("(not stated)");
     let url = text_at(&value, "/checkoutUrl").unwrap_or("(not stated)");
-    ToolOutput::new(
+    ToolOutput::sent(
+        &client,
         format!(
             "Top-up {id} started: no money has moved. A person must open {url} while signed in \
              and pay (the link expires in about 24 h). Next: opentrain_get_credit_top_up with \
@@ -140,9 +135,8 @@ async fn create_credit_top_up(ctx: &Ctx, params: CreateTopUp) -> Outcome {
 
 async fn get_credit_top_up(ctx: &Ctx, params: TopUpId) -> Outcome {
     let top_up_id = id(&params.top_up_id, "topUpId")?;
-    let top_up = ctx
-        .session
-        .client()?
+    let client = ctx.session.client()?;
+    let top_up = client
         .get_top_up()
         .top_up_id(top_up_id)
         .send()
@@ -150,5 +144,5 @@ async fn get_credit_top_up(ctx: &Ctx, params: TopUpId) -> Outcome {
         .into_inner();
     let value = json_of(&top_up);
     let status = shown(&value, "/topUp/status").unwrap_or_else(|| "(not stated)".into());
-    ToolOutput::new(format!("Top-up {top_up_id} is {status}."), &top_up)
+    ToolOutput::sent(&client, format!("Top-up {top_up_id} is {status}."), &top_up)
 }

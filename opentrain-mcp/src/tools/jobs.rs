@@ -242,15 +242,10 @@ fn draft_summary(verb: &str, draft: &Draft) -> String {
 async fn create_job_draft(ctx: &Ctx, params: CreateJobDraft) -> Outcome {
     let input = draft_input(params)?;
     let body = input.to_request()?;
-    let created = ctx
-        .session
-        .client()?
-        .create_job_draft()
-        .body(body)
-        .send()
-        .await?;
+    let client = ctx.session.client()?;
+    let created = client.create_job_draft().body(body).send().await?;
     let draft = Draft::from(created.into_inner());
-    ToolOutput::new(draft_summary("Created", &draft), draft.envelope())
+    ToolOutput::sent(&client, draft_summary("Created", &draft), draft.envelope())
 }
 
 /// The patch body: a non-empty object of job fields.
@@ -266,27 +261,21 @@ fn patch(params_patch: Map<String, Value>) -> Result<types::JobFieldsPatch, Tool
 async fn update_job_draft_fields(ctx: &Ctx, params: PatchJob) -> Outcome {
     let job_id = id(&params.job_id, "jobId")?;
     let patch = patch(params.patch)?;
-    let updated = ctx
-        .session
-        .client()?
+    let client = ctx.session.client()?;
+    let updated = client
         .update_job_draft()
         .job_id(job_id)
         .body(patch)
         .send()
         .await?;
     let draft = Draft::from(updated.into_inner());
-    ToolOutput::new(draft_summary("Updated", &draft), draft.envelope())
+    ToolOutput::sent(&client, draft_summary("Updated", &draft), draft.envelope())
 }
 
 async fn publish_job(ctx: &Ctx, params: JobId) -> Outcome {
     let job_id = id(&params.job_id, "jobId")?;
-    let answer = ctx
-        .session
-        .client()?
-        .publish_job()
-        .id(job_id)
-        .send()
-        .await?;
+    let client = ctx.session.client()?;
+    let answer = client.publish_job().id(job_id).send().await?;
     let published = Published::from(answer.into_inner());
     let mut summary = if published.already_published {
         format!("Job {} was already published.", published.job_id)
@@ -303,15 +292,14 @@ async fn publish_job(ctx: &Ctx, params: JobId) -> Outcome {
         "\nNext: opentrain_list_proposals as candidates apply (or opentrain_invite_freelancer); \
          opentrain_poll_updates reports new proposals.",
     );
-    ToolOutput::new(summary, &published.response)
+    ToolOutput::sent(&client, summary, &published.response)
 }
 
 async fn update_published_job(ctx: &Ctx, params: PatchJob) -> Outcome {
     let job_id = id(&params.job_id, "jobId")?;
     let patch = patch(params.patch)?;
-    let result = ctx
-        .session
-        .client()?
+    let client = ctx.session.client()?;
+    let result = client
         .update_job()
         .id(job_id)
         .body(patch)
@@ -320,7 +308,8 @@ async fn update_published_job(ctx: &Ctx, params: PatchJob) -> Outcome {
         .into_inner();
     let value = json_of(&result);
     let status = text_at(&value, "/status").unwrap_or("(status not stated)");
-    ToolOutput::new(
+    ToolOutput::sent(
+        &client,
         format!("Updated live job {job_id}; status {status}."),
         &result,
     )
@@ -328,21 +317,15 @@ async fn update_published_job(ctx: &Ctx, params: PatchJob) -> Outcome {
 
 async fn close_job(ctx: &Ctx, params: JobId) -> Outcome {
     let job_id = id(&params.job_id, "jobId")?;
-    let closed = ctx
-        .session
-        .client()?
-        .close_job()
-        .id(job_id)
-        .send()
-        .await?
-        .into_inner();
+    let client = ctx.session.client()?;
+    let closed = client.close_job().id(job_id).send().await?.into_inner();
     let value = json_of(&closed);
     let summary = if value.get("alreadyClosed").and_then(Value::as_bool) == Some(true) {
         format!("Job {job_id} was already closed.")
     } else {
         format!("Closed job {job_id}: it no longer accepts proposals; existing contracts continue.")
     };
-    ToolOutput::new(summary, &closed)
+    ToolOutput::sent(&client, summary, &closed)
 }
 
 async fn list_jobs(ctx: &Ctx, params: ListJobs) -> Outcome {
@@ -366,7 +349,7 @@ async fn list_jobs(ctx: &Ctx, params: ListJobs) -> Outcome {
         "jobs",
         &["/id", "/status", "/title", "/jobUrl"],
     );
-    ToolOutput::new(summary, &page)
+    ToolOutput::sent(&client, summary, &page)
 }
 
 async fn search_jobs(ctx: &Ctx, params: SearchJobs) -> Outcome {
@@ -403,5 +386,5 @@ async fn search_jobs(ctx: &Ctx, params: SearchJobs) -> Outcome {
         "jobs",
         &["/id", "/title", "/pay/paymentType", "/url"],
     );
-    ToolOutput::new(summary, &page)
+    ToolOutput::sent(&client, summary, &page)
 }

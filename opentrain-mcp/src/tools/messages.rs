@@ -136,7 +136,7 @@ async fn read_messages(ctx: &Ctx, params: ReadMessages) -> Outcome {
             &["/id", "/type", "/channelName", "/unreadCount"],
         ),
     };
-    ToolOutput::new(summary, &page)
+    ToolOutput::sent(&client, summary, &page)
 }
 
 async fn send_message(ctx: &Ctx, params: SendMessage) -> Outcome {
@@ -151,9 +151,8 @@ async fn send_message(ctx: &Ctx, params: SendMessage) -> Outcome {
         json!({ "conversationId": conversation_id, "content": params.content }),
         "message",
     )?;
-    let sent = ctx
-        .session
-        .client()?
+    let client = ctx.session.client()?;
+    let sent = client
         .send_message()
         .body(request)
         .send()
@@ -164,14 +163,13 @@ async fn send_message(ctx: &Ctx, params: SendMessage) -> Outcome {
         Some(id) => format!("Sent message {id} to conversation {conversation_id}."),
         None => format!("Sent the message to conversation {conversation_id}."),
     };
-    ToolOutput::new(summary, &sent)
+    ToolOutput::sent(&client, summary, &sent)
 }
 
 async fn start_proposal_conversation(ctx: &Ctx, params: ProposalId) -> Outcome {
     let proposal_id = id(&params.proposal_id, "proposalId")?;
-    let conversation = ctx
-        .session
-        .client()?
+    let client = ctx.session.client()?;
+    let conversation = client
         .start_conversation()
         .proposal_id(proposal_id)
         .send()
@@ -189,5 +187,5 @@ async fn start_proposal_conversation(ctx: &Ctx, params: ProposalId) -> Outcome {
             "Found the existing"
         }
     );
-    ToolOutput::new(summary, &conversation)
+    ToolOutput::sent(&client, summary, &conversation)
 }

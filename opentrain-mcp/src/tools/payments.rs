@@ -12,13 +12,8 @@ releases funds (releasing is opentrain_request_milestone_approval, which a human
 Requires: payments:read. Wraps GET /payments/pending.";
 
 async fn list_pending_payments(ctx: &Ctx, _params: NoParams) -> Outcome {
-    let list = ctx
-        .session
-        .client()?
-        .list_pending_payments()
-        .send()
-        .await?
-        .into_inner();
+    let client = ctx.session.client()?;
+    let list = client.list_pending_payments().send().await?.into_inner();
     let value = json_of(&list);
     let summary = format!(
         "{} pending payment(s):{}",
@@ -29,5 +24,5 @@ async fn list_pending_payments(ctx: &Ctx, _params: NoParams) -> Outcome {
             &["/id", "/status", "/amountUsd", "/job/title"]
         )
     );
-    ToolOutput::new(summary, &list)
+    ToolOutput::sent(&client, summary, &list)
 }

@@ -159,7 +159,7 @@ async fn list_proposals(ctx: &Ctx, params: ListProposals) -> Outcome {
         ),
         next_page(&value)
     );
-    ToolOutput::new(summary, &page)
+    ToolOutput::sent(&client, summary, &page)
 }
 
 async fn get_proposal(ctx: &Ctx, params: GetProposal) -> Outcome {
@@ -171,6 +171,8 @@ async fn get_proposal(ctx: &Ctx, params: GetProposal) -> Outcome {
         .send()
         .await?
         .into_inner();
+    // The proposal as sent (what `structuredContent` carries), and as typed for the summary.
+    let sent_body = ToolOutput::sent(&client, "", &proposal)?.structured;
     let value = json_of(&proposal);
     let mut summary = format!("Proposal {proposal_id}");
     if let Some(status) = shown(&value, "/proposal/status/raw") {
@@ -183,9 +185,9 @@ async fn get_proposal(ctx: &Ctx, params: GetProposal) -> Outcome {
     if !params.include_interview.unwrap_or(false) {
         summary
             .push_str(" Details in structuredContent; includeInterview: true adds the transcript.");
-        return ToolOutput::new(summary, &proposal);
+        return ToolOutput::sent(&client, summary, &proposal);
     }
-    let mut structured = value;
+    let mut structured = sent_body;
     match client.get_interview().proposal_id(proposal_id).send().await {
         Ok(interview) => {
             structured["interview"] = json_of(&interview.into_inner())
@@ -203,14 +205,14 @@ async fn get_proposal(ctx: &Ctx, params: GetProposal) -> Outcome {
             structured["interviewError"] = failure.structured;
         }
     }
+    // Two responses in one object: the proposal as sent, with the interview added.
     ToolOutput::new(summary, &structured)
 }
 
 async fn get_freelancer_profile(ctx: &Ctx, params: FreelancerId) -> Outcome {
     let id_or_slug = id(&params.id_or_slug, "idOrSlug")?;
-    let profile = ctx
-        .session
-        .client()?
+    let client = ctx.session.client()?;
+    let profile = client
         .get_freelancer()
         .id_or_slug(id_or_slug)
         .send()
@@ -222,7 +224,7 @@ async fn get_freelancer_profile(ctx: &Ctx, params: FreelancerId) -> Outcome {
         summary.push_str(&format!(": {title}"));
     }
     summary.push_str(". Names are masked before a hire; details in structuredContent.");
-    ToolOutput::new(summary, &profile)
+    ToolOutput::sent(&client, summary, &profile)
 }
 
 async fn invite_freelancer(ctx: &Ctx, params: InviteFreelancer) -> Outcome {
@@ -230,9 +232,8 @@ async fn invite_freelancer(ctx: &Ctx, params: InviteFreelancer) -> Outcome {
     let freelancer_id = id(&params.freelancer_id, "freelancerId")?;
     let request: types::InviteToJobRequest =
         super::body(json!({ "freelancerId": freelancer_id }), "invite")?;
-    let invite = ctx
-        .session
-        .client()?
+    let client = ctx.session.client()?;
+    let invite = client
         .invite_to_job()
         .id(job_id)
         .body(request)
@@ -249,7 +250,7 @@ async fn invite_freelancer(ctx: &Ctx, params: InviteFreelancer) -> Outcome {
              opentrain_start_proposal_conversation to message them."
         )
     };
-    ToolOutput::new(summary, &invite)
+    ToolOutput::sent(&client, summary, &invite)
 }
 
 async fn hire_proposal(ctx: &Ctx, params: HireProposal) -> Outcome {
@@ -274,21 +275,24 @@ async fn hire_proposal(ctx: &Ctx, params: HireProposal) -> Outcome {
     let body = types::HireRequest::builder()
         .milestone(milestone)
         .confirm_not_fit_override(params.confirm_not_fit_override.filter(|o| *o));
-    let pending = ctx
-        .session
-        .client()?
+    let client = ctx.session.client()?;
+    let pending = client
         .hire_from_proposal()
         .proposal_id(proposal_id)
         .body(body)
         .send()
         .await?;
-    approval_output(ctx, "Hire requested", &pending)
+    approval_output(ctx, &client, "Hire requested", &pending)
 }
 
 /// The result of a money request: the pending approval (`{approval, message}`, the 202 body)
 /// and who must confirm it where.
-pub(crate) fn approval_output(ctx: &Ctx, what: &str, pending: &types::ApprovalPending) -> Outcome {
-    let structured = json_of(pending);
+pub(crate) fn approval_output(
+    ctx: &Ctx,
+    client: &opentrain::Client,
+    what: &str,
+    pending: &types::ApprovalPending,
+) -> Outcome {
     let (approval, message) = (&pending.approval, pending.message.as_str());
     let mut summary = format!(
         "{what}: nothing has happened yet. Approval {} ({}) is {}. A person must open {} while \
@@ -310,5 +314,5 @@ pub(crate) fn approval_output(ctx: &Ctx, what: &str, pending: &types::ApprovalPe
     if ctx.rehearsal.is_some() {
         summary.push_str(" (Sandbox: the scripted human confirms it when you read it.)");
     }
-    ToolOutput::new(summary, &structured)
+    ToolOutput::sent(client, summary, pending)
 }

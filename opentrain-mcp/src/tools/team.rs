@@ -31,12 +31,14 @@ pub(crate) struct InviteMember {
 }
 
 async fn get_team(ctx: &Ctx, _params: NoParams) -> Outcome {
-    let team = ctx.session.client()?.get_team().send().await?.into_inner();
+    let client = ctx.session.client()?;
+    let team = client.get_team().send().await?.into_inner();
     let value = json_of(&team);
     let members = value.get("team").map_or(0, |t| count(t, "members"));
     let invites = value.get("team").map_or(0, |t| count(t, "invites"));
     let name = shown(&value, "/team/organization/name").unwrap_or_else(|| "The team".into());
-    ToolOutput::new(
+    ToolOutput::sent(
+        &client,
         format!("{name}: {members} member(s), {invites} pending invite(s)."),
         &team,
     )
@@ -45,9 +47,8 @@ async fn get_team(ctx: &Ctx, _params: NoParams) -> Outcome {
 async fn invite_team_member(ctx: &Ctx, params: InviteMember) -> Outcome {
     let email = id(&params.email, "email")?;
     let request: types::InviteTeamMemberRequest = super::body(json!({ "email": email }), "invite")?;
-    let result = ctx
-        .session
-        .client()?
+    let client = ctx.session.client()?;
+    let result = client
         .invite_team_member()
         .body(request)
         .send()
@@ -55,5 +56,5 @@ async fn invite_team_member(ctx: &Ctx, params: InviteMember) -> Outcome {
         .into_inner();
     let value = json_of(&result);
     let status = shown(&value, "/status").unwrap_or_else(|| "(not stated)".into());
-    ToolOutput::new(format!("Invited {email}: {status}."), &result)
+    ToolOutput::sent(&client, format!("Invited {email}: {status}."), &result)
 }

@@ -29,33 +29,28 @@ pub(crate) struct TokenId {
 }
 
 async fn list_tokens(ctx: &Ctx, _params: NoParams) -> Outcome {
-    let list = ctx
-        .session
-        .client()?
-        .list_tokens()
-        .send()
-        .await?
-        .into_inner();
+    let client = ctx.session.client()?;
+    let list = client.list_tokens().send().await?.into_inner();
     let value = json_of(&list);
     let summary = format!(
         "{} token(s):{}",
         count(&value, "tokens"),
         list_lines(&value, "tokens", &["/id", "/label", "/status", "/preview"])
     );
-    ToolOutput::new(summary, &list)
+    ToolOutput::sent(&client, summary, &list)
 }
 
 async fn revoke_token(ctx: &Ctx, params: TokenId) -> Outcome {
     let token_id = id(&params.token_id, "tokenId")?;
-    let revoked = ctx
-        .session
-        .client()?
+    let client = ctx.session.client()?;
+    let revoked = client
         .revoke_token()
         .token_id(token_id)
         .send()
         .await?
         .into_inner();
-    ToolOutput::new(
+    ToolOutput::sent(
+        &client,
         format!("Revoked token {token_id}; it no longer authenticates."),
         &revoked,
     )

@@ -61,5 +61,5 @@ async fn poll_updates(ctx: &Ctx, params: PollUpdates) -> Outcome {
             }
         ));
     }
-    ToolOutput::new(summary, &page)
+    ToolOutput::sent(&client, summary, &page)
 }

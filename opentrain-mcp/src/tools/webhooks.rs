@@ -67,9 +67,8 @@ async fn create_webhook(ctx: &Ctx, params: CreateWebhook) -> Outcome {
         json!({ "url": url, "eventTypes": params.event_types }),
         "webhook",
     )?;
-    let created = ctx
-        .session
-        .client()?
+    let client = ctx.session.client()?;
+    let created = client
         .create_webhook()
         .body(request)
         .send()
@@ -77,7 +76,8 @@ async fn create_webhook(ctx: &Ctx, params: CreateWebhook) -> Outcome {
         .into_inner();
     let value = json_of(&created);
     let id = text_at(&value, "/webhook/id").unwrap_or("(not stated)");
-    ToolOutput::new(
+    ToolOutput::sent(
+        &client,
         format!(
             "Created webhook {id} for {url}. Its signing secret is in structuredContent (secret) \
              and is shown only this once: store it now to verify X-OpenTrain-Signature."
@@ -87,27 +87,21 @@ async fn create_webhook(ctx: &Ctx, params: CreateWebhook) -> Outcome {
 }
 
 async fn list_webhooks(ctx: &Ctx, _params: NoParams) -> Outcome {
-    let list = ctx
-        .session
-        .client()?
-        .list_webhooks()
-        .send()
-        .await?
-        .into_inner();
+    let client = ctx.session.client()?;
+    let list = client.list_webhooks().send().await?.into_inner();
     let value = json_of(&list);
     let summary = format!(
         "{} webhook(s):{}",
         count(&value, "webhooks"),
         list_lines(&value, "webhooks", &["/id", "/status", "/url"])
     );
-    ToolOutput::new(summary, &list)
+    ToolOutput::sent(&client, summary, &list)
 }
 
 async fn get_webhook(ctx: &Ctx, params: WebhookId) -> Outcome {
     let webhook_id = id(&params.webhook_id, "webhookId")?;
-    let webhook = ctx
-        .session
-        .client()?
+    let client = ctx.session.client()?;
+    let webhook = client
         .get_webhook()
         .webhook_id(webhook_id)
         .send()
@@ -115,20 +109,24 @@ async fn get_webhook(ctx: &Ctx, params: WebhookId) -> Outcome {
         .into_inner();
     let value = json_of(&webhook);
     let status = shown(&value, "/webhook/status").unwrap_or_else(|| "(not stated)".into());
-    ToolOutput::new(format!("Webhook {webhook_id} is {status}."), &webhook)
+    ToolOutput::sent(
+        &client,
+        format!("Webhook {webhook_id} is {status}."),
+        &webhook,
+    )
 }
 
 async fn delete_webhook(ctx: &Ctx, params: WebhookId) -> Outcome {
     let webhook_id = id(&params.webhook_id, "webhookId")?;
-    let deleted = ctx
-        .session
-        .client()?
+    let client = ctx.session.client()?;
+    let deleted = client
         .delete_webhook()
         .webhook_id(webhook_id)
         .send()
         .await?
         .into_inner();
-    ToolOutput::new(
+    ToolOutput::sent(
+        &client,
         format!("Deleted webhook {webhook_id}; its deliveries stop."),
         &deleted,
     )

@@ -5,6 +5,8 @@
 
 use std::time::Duration;
 
+use bytes::Bytes;
+
 use opentrain_gen::operations::Operation;
 use reqwest::ResponseBuilderExt as _;
 use reqwest::header::RETRY_AFTER;
@@ -95,48 +97,71 @@ fn transport_decision(error: &reqwest::Error, operation: &'static Operation) -> 
     }
 }
 
-/// Reads and decodes a response with an error status, and rebuilds it around the body it read:
-/// the same status, version, headers, URL and bytes.
-async fn read_failure(mut response: reqwest::Response, operation: &'static Operation) -> Attempted {
+/// Reads a response's body and rebuilds the response around it: the same status, version,
+/// headers and URL, the bytes as its body and in its extensions ([`ReadBody`]).
+async fn read_whole(
+    mut response: reqwest::Response,
+) -> reqwest::Result<(reqwest::Response, Bytes)> {
     let status = response.status();
     let version = response.version();
     let url = response.url().clone();
     // Moved out, not copied: reading the body consumes the response.
     let headers = std::mem::take(response.headers_mut());
-    let retry_after = header(&headers, RETRY_AFTER);
-    let content_type = header(&headers, reqwest::header::CONTENT_TYPE);
-    let body = match response.bytes().await {
-        Ok(body) => body,
-        Err(error) => {
-            return Attempted {
-                error: transport_decision(&error, operation),
-                retry_after: None,
-                arrived: Arrived::Transport(error),
-            };
-        }
-    };
-    let error = decode_failure(Failure {
-        status: Some(status.as_u16()),
-        content_type: content_type.as_deref(),
-        request_id: request_id(&headers),
-        retry_after: retry_after.as_deref(),
-        body: &body,
-    });
+    let body = response.bytes().await?;
     // The builder only records the URL here (it cannot fail on it); the rest is set directly.
     let mut rebuilt = http::Response::builder()
         .url(url)
         .extension(ReadBody(body.clone()))
         .body(())
         .unwrap_or_default()
-        .map(|()| reqwest::Body::from(body));
+        .map(|()| reqwest::Body::from(body.clone()));
     *rebuilt.status_mut() = status;
     *rebuilt.version_mut() = version;
     *rebuilt.headers_mut() = headers;
+    Ok((reqwest::Response::from(rebuilt), body))
+}
+
+/// A failed read of a body, as an attempt's failure.
+fn unreadable(error: reqwest::Error, operation: &'static Operation) -> Attempted {
+    Attempted {
+        error: transport_decision(&error, operation),
+        retry_after: None,
+        arrived: Arrived::Transport(error),
+    }
+}
+
+/// Reads a 2xx response whole, for a client that keeps the last body
+/// ([`ClientBuilder::keep_last_body`](crate::ClientBuilder::keep_last_body)): the bytes, and
+/// the response rebuilt around them for the generated code to decode.
+pub(super) async fn read_success(
+    response: reqwest::Response,
+    operation: &'static Operation,
+) -> Result<(reqwest::Response, Bytes), Attempted> {
+    read_whole(response)
+        .await
+        .map_err(|error| unreadable(error, operation))
+}
+
+/// Reads and decodes a response with an error status, and rebuilds it around the body it read.
+async fn read_failure(response: reqwest::Response, operation: &'static Operation) -> Attempted {
+    let (response, body) = match read_whole(response).await {
+        Ok(read) => read,
+        Err(error) => return unreadable(error, operation),
+    };
+    let headers = response.headers();
+    let retry_after = header(headers, RETRY_AFTER);
+    let error = decode_failure(Failure {
+        status: Some(response.status().as_u16()),
+        content_type: header(headers, reqwest::header::CONTENT_TYPE).as_deref(),
+        request_id: request_id(headers),
+        retry_after: retry_after.as_deref(),
+        body: &body,
+    });
     Attempted {
         error,
         retry_after: retry_after
             .and_then(|v| v.trim().parse().ok())
             .map(Duration::from_secs),
-        arrived: Arrived::Response(reqwest::Response::from(rebuilt)),
+        arrived: Arrived::Response(response),
     }
 }

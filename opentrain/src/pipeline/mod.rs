@@ -29,8 +29,10 @@
 mod exchange;
 mod retry_copy;
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use bytes::Bytes;
 use opentrain_gen::operations::Operation;
 use opentrain_gen::transport::{self, BoxFuture};
 use reqwest::header::{AUTHORIZATION, HeaderValue, USER_AGENT};
@@ -80,6 +82,30 @@ pub(crate) struct Pipeline {
     /// The timeout of one attempt, as far as it is known: the caller's own client's timeout
     /// is not readable from outside.
     attempt_timeout: AttemptTimeout,
+    /// Where the body of the last 2xx response goes, when the client keeps it.
+    last_body: Option<LastBody>,
+}
+
+/// The slot of the last 2xx body. Its `Debug` never shows the bytes: a body may carry a
+/// secret (a new token, a webhook secret).
+#[derive(Clone, Default)]
+struct LastBody(Arc<Mutex<Option<Bytes>>>);
+
+impl std::fmt::Debug for LastBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LastBody(..)")
+    }
+}
+
+impl LastBody {
+    fn put(&self, body: Bytes) {
+        // A poisoned lock is still a slot to write to.
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(body);
+    }
+
+    fn get(&self) -> Option<Bytes> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
 }
 
 impl Pipeline {
@@ -106,7 +132,21 @@ impl Pipeline {
             policy,
             deadline,
             attempt_timeout,
+            last_body: None,
         })
+    }
+
+    /// The same pipeline, keeping the body of each 2xx response (the last one wins).
+    pub(crate) fn keeping_last_body(self) -> Self {
+        Self {
+            last_body: Some(LastBody::default()),
+            ..self
+        }
+    }
+
+    /// The body of the last 2xx response, when the pipeline keeps it.
+    pub(crate) fn last_body(&self) -> Option<Bytes> {
+        self.last_body.as_ref()?.get()
     }
 
     /// The same pipeline with another token.
@@ -126,10 +166,12 @@ impl Pipeline {
     }
 
     /// The same pipeline without the `Authorization` header (the agent-auth endpoints take
-    /// their credentials in the body).
+    /// their credentials in the body). It keeps no body: those replies carry tokens and are
+    /// not responses of the spec.
     pub(crate) fn without_token(&self) -> Self {
         Self {
             authorization: None,
+            last_body: None,
             ..self.clone()
         }
     }
@@ -188,6 +230,11 @@ impl Pipeline {
             match outcome {
                 Ok(response) => {
                     call.answered(attempt, &response);
+                    let Some(slot) = &self.last_body else {
+                        return Ok(response);
+                    };
+                    let (response, body) = exchange::read_success(response, operation).await?;
+                    slot.put(body);
                     return Ok(response);
                 }
                 Err(failed) => {
