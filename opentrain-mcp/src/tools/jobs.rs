@@ -319,8 +319,7 @@ async fn close_job(ctx: &Ctx, params: JobId) -> Outcome {
     let job_id = id(&params.job_id, "jobId")?;
     let client = ctx.session.client()?;
     let closed = client.close_job().id(job_id).send().await?.into_inner();
-    let value = json_of(&closed);
-    let summary = if value.get("alreadyClosed").and_then(Value::as_bool) == Some(true) {
+    let summary = if closed.already_closed == Some(true) {
         format!("Job {job_id} was already closed.")
     } else {
         format!("Closed job {job_id}: it no longer accepts proposals; existing contracts continue.")
