@@ -212,36 +212,14 @@ async fn mistakes_are_usage_errors_naming_what_the_operation_takes() {
     );
 }
 
-/// A documented response with a member the spec does not know yet, placeholders filled in.
-fn with_unknown_member(fixture: &str) -> String {
-    let path = format!("{}/../tests/fixtures/{fixture}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(path).expect("fixture");
-    text.replace("<MILESTONE_ID>", "ms_1")
-        .replace("<APPROVAL_ID>", "apr_1")
-        .replace("<CONTRACT_ID>", "ctr_1")
-        .replace("<JOB_ID>", "job_1")
-        .replacen('{', r#"{"notInTheSpec": {"since": "2027"}, "#, 1)
-}
-
 #[tokio::test]
 async fn json_output_of_the_typed_commands_is_the_response_as_sent() {
     let world = World::new("cli-json-exact").await;
-    let mut server = mockito::Server::new_async().await;
-    let me = with_unknown_member("getMe.json");
-    server
-        .mock("GET", "/api/public/v1/auth/me")
-        .with_header("content-type", "application/json")
-        .with_body(&me)
-        .create_async()
-        .await;
-    let pending = with_unknown_member("fundMilestone.json");
-    server
-        .mock("POST", "/api/public/v1/milestones/ms_1/fund")
-        .with_status(202)
-        .with_header("content-type", "application/json")
-        .with_body(&pending)
-        .create_async()
-        .await;
+    let tests::NewerServer {
+        server,
+        me,
+        pending,
+    } = tests::NewerServer::start().await;
     for (args, sent) in [
         (&["--json", "whoami"][..], &me),
         (&["--json", "milestones", "fund", "ms_1"], &pending),

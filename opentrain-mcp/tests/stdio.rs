@@ -828,36 +828,13 @@ fn help_prints_usage_and_a_bad_flag_is_refused() {
     assert_eq!(bad.status.code(), Some(2));
 }
 
-/// A documented response with a member the spec does not know yet, placeholders filled in.
-fn with_unknown_member(fixture: &str) -> String {
-    let path = format!("{}/../tests/fixtures/{fixture}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(path).expect("fixture");
-    let filled = text
-        .replace("<MILESTONE_ID>", "ms_1")
-        .replace("<APPROVAL_ID>", "apr_1")
-        .replace("<CONTRACT_ID>", "ctr_1")
-        .replace("<JOB_ID>", "job_1");
-    filled.replacen('{', r#"{"notInTheSpec": {"since": "2027"}, "#, 1)
-}
-
 #[tokio::test]
 async fn structured_content_is_the_response_as_the_server_sent_it() {
-    let mut server = mockito::Server::new_async().await;
-    let me = with_unknown_member("getMe.json");
-    server
-        .mock("GET", "/api/public/v1/auth/me")
-        .with_header("content-type", "application/json")
-        .with_body(&me)
-        .create_async()
-        .await;
-    let pending = with_unknown_member("fundMilestone.json");
-    server
-        .mock("POST", "/api/public/v1/milestones/ms_1/fund")
-        .with_status(202)
-        .with_header("content-type", "application/json")
-        .with_body(&pending)
-        .create_async()
-        .await;
+    let tests::NewerServer {
+        server,
+        me,
+        pending,
+    } = tests::NewerServer::start().await;
     let mcp = spawn(
         "mcp-exact",
         &[],

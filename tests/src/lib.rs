@@ -24,6 +24,60 @@ pub fn fixtures_dir() -> PathBuf {
     workspace_root().join("tests/fixtures")
 }
 
+/// The docs example `fixture` (e.g. `getMe.json`) as a newer server would send it: its
+/// `<…_ID>` placeholders filled in (`ms_1`, `apr_1`, `ctr_1`, `job_1`) and a first member the
+/// spec does not know, `"notInTheSpec": {"since": "2027"}`. For the tests that check a
+/// response is handed on exactly as sent.
+pub fn fixture_from_a_newer_server(fixture: &str) -> String {
+    let path = fixtures_dir().join(fixture);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    text.replace("<MILESTONE_ID>", "ms_1")
+        .replace("<APPROVAL_ID>", "apr_1")
+        .replace("<CONTRACT_ID>", "ctr_1")
+        .replace("<JOB_ID>", "job_1")
+        .replacen('{', r#"{"notInTheSpec": {"since": "2027"}, "#, 1)
+}
+
+/// A mockito server answering like a newer server ([`fixture_from_a_newer_server`]):
+/// `GET /api/public/v1/auth/me` with `me`, and `POST /api/public/v1/milestones/ms_1/fund`
+/// with the 202 `pending`.
+pub struct NewerServer {
+    /// The server (its `url()` is the base URL to use).
+    pub server: mockito::ServerGuard,
+    /// The `GET /auth/me` body it sends.
+    pub me: String,
+    /// The `POST /milestones/ms_1/fund` 202 body it sends.
+    pub pending: String,
+}
+
+impl NewerServer {
+    /// Starts the server with its two mocks.
+    pub async fn start() -> NewerServer {
+        let mut server = mockito::Server::new_async().await;
+        let me = fixture_from_a_newer_server("getMe.json");
+        server
+            .mock("GET", "/api/public/v1/auth/me")
+            .with_header("content-type", "application/json")
+            .with_body(&me)
+            .create_async()
+            .await;
+        let pending = fixture_from_a_newer_server("fundMilestone.json");
+        server
+            .mock("POST", "/api/public/v1/milestones/ms_1/fund")
+            .with_status(202)
+            .with_header("content-type", "application/json")
+            .with_body(&pending)
+            .create_async()
+            .await;
+        NewerServer {
+            server,
+            me,
+            pending,
+        }
+    }
+}
+
 /// Every fixture as `(file stem, operationId, bytes)`, sorted by file name. A file is named
 /// `<operationId>.json` or `<operationId>.<variant>.json`.
 pub fn fixtures() -> Vec<(String, String, Vec<u8>)> {
