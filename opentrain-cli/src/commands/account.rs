@@ -74,7 +74,7 @@ pub async fn credits(ctx: &Ctx, command: CreditsCommand) -> Result<(), CliError>
             .await
         }
         CreditsCommand::TopUp { amount_usd } => {
-            let request: types::CreateTopUpRequest = body(json!({ "amountUsd": amount_usd }))?;
+            let request = types::CreateTopUpRequest::builder().amount_usd(amount_usd);
             let created = client
                 .create_top_up()
                 .body(request)
@@ -174,7 +174,7 @@ pub async fn team(ctx: &Ctx, command: TeamCommand) -> Result<(), CliError> {
             Ok(())
         }
         TeamCommand::Invite { email } => {
-            let request: types::InviteTeamMemberRequest = body(json!({ "email": email }))?;
+            let request = types::InviteTeamMemberRequest::builder().email(email.clone());
             let invited = client
                 .invite_team_member()
                 .body(request)

@@ -4,14 +4,11 @@
 
 use std::time::Duration;
 
-use serde_json::json;
-
 use std::future::IntoFuture;
 
 use opentrain::approvals::WaitForApproval;
 use opentrain::types;
 
-use super::body;
 use crate::cli::{ApprovalsCommand, ContractsCommand, MilestonesCommand};
 use crate::context::Ctx;
 use crate::error::CliError;
@@ -121,18 +118,12 @@ pub async fn milestones(ctx: &Ctx, command: MilestonesCommand) -> Result<(), Cli
             volume,
             due_date,
         } => {
-            let mut fields = json!({ "description": description });
-            for (key, value) in [
-                ("name", name.map(serde_json::Value::from)),
-                ("amountUsd", amount_usd.map(serde_json::Value::from)),
-                ("volume", volume.map(serde_json::Value::from)),
-                ("dueDate", due_date.map(serde_json::Value::from)),
-            ] {
-                if let Some(value) = value {
-                    fields[key] = value;
-                }
-            }
-            let request: types::CreateMilestoneRequest = body(fields)?;
+            let request = types::CreateMilestoneRequest::builder()
+                .description(description)
+                .name(name)
+                .amount_usd(amount_usd)
+                .volume(volume)
+                .due_date(due_date);
             let created = client
                 .create_milestone()
                 .contract_id(&contract_id)

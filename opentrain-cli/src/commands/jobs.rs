@@ -3,14 +3,12 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use serde_json::json;
-
 use opentrain::Client;
 use opentrain::drafting::{Draft, DraftInput, Published, TerminalAnswerer};
 use opentrain::paging::Paginate;
 use opentrain::types;
 
-use super::{body, list, page_size};
+use super::{list, page_size};
 use crate::cli::{DescriptionSource, DraftCommand, JobsCommand};
 use crate::context::Ctx;
 use crate::error::CliError;
@@ -194,8 +192,7 @@ pub async fn run(ctx: &Ctx, command: JobsCommand) -> Result<(), CliError> {
             job_id,
             freelancer_id,
         } => {
-            let request: types::InviteToJobRequest =
-                body(json!({ "freelancerId": freelancer_id }))?;
+            let request = types::InviteToJobRequest::builder().freelancer_id(freelancer_id.clone());
             let invite = ctx
                 .authed()?
                 .invite_to_job()

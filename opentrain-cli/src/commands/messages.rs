@@ -2,12 +2,11 @@
 //! open a proposal's conversation.
 
 use futures::TryStreamExt;
-use serde_json::json;
 
 use opentrain::paging::{MessagePages, Paginate};
 use opentrain::types;
 
-use super::{body, list, page_size};
+use super::{list, page_size};
 use crate::cli::{MessagesCommand, Paging};
 use crate::context::Ctx;
 use crate::error::CliError;
@@ -72,10 +71,9 @@ pub async fn run(ctx: &Ctx, command: MessagesCommand) -> Result<(), CliError> {
             conversation_id,
             content,
         } => {
-            let request: types::SendMessageRequest = body(json!({
-                "conversationId": conversation_id,
-                "content": content,
-            }))?;
+            let request = types::SendMessageRequest::builder()
+                .conversation_id(conversation_id)
+                .content(content);
             let sent = ctx
                 .authed()?
                 .send_message()

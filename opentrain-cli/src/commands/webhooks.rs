@@ -11,7 +11,6 @@ use opentrain::Secret;
 use opentrain::config::WEBHOOK_SECRET_PREFIX;
 use opentrain::types;
 
-use super::body;
 use crate::cli::WebhooksCommand;
 use crate::context::Ctx;
 use crate::error::CliError;
@@ -34,8 +33,13 @@ pub async fn run(ctx: &Ctx, command: WebhooksCommand) -> Result<(), CliError> {
     let client = ctx.authed()?;
     match command {
         WebhooksCommand::Create { url, events } => {
-            let request: types::CreateWebhookRequest =
-                body(json!({ "url": url, "eventTypes": events }))?;
+            let event_types: Vec<types::EventType> = events
+                .iter()
+                .map(|e| types::EventType::from(e.as_str()))
+                .collect();
+            let request = types::CreateWebhookRequest::builder()
+                .url(url)
+                .event_types(event_types);
             let created = client
                 .create_webhook()
                 .body(request)

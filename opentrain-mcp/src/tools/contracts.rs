@@ -4,7 +4,6 @@
 use opentrain::types;
 use rmcp::schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
 
 use super::proposals::approval_output;
 use super::{Ctx, count, id, json_of, list_lines, shown, text_at};
@@ -191,21 +190,15 @@ async fn create_milestone(ctx: &Ctx, params: CreateMilestone) -> Outcome {
             )));
         }
     }
-    let mut fields = Map::new();
-    fields.insert("description".into(), Value::String(params.description));
-    if let Some(name) = params.name.filter(|n| !n.is_empty()) {
-        fields.insert("name".into(), Value::String(name));
-    }
-    if let Some(amount) = params.amount_usd {
-        fields.insert("amountUsd".into(), json!(amount));
-    }
-    if let Some(volume) = params.volume {
-        fields.insert("volume".into(), json!(volume));
-    }
-    if let Some(due) = params.due_date.filter(|d| !d.is_empty()) {
-        fields.insert("dueDate".into(), Value::String(due));
-    }
-    let request: types::CreateMilestoneRequest = super::body(Value::Object(fields), "milestone")?;
+    let request: types::CreateMilestoneRequest = super::built(
+        types::CreateMilestoneRequest::builder()
+            .description(params.description)
+            .name(params.name.filter(|n| !n.is_empty()))
+            .amount_usd(params.amount_usd)
+            .volume(params.volume)
+            .due_date(params.due_date.filter(|d| !d.is_empty())),
+        "milestone",
+    )?;
     let client = ctx.session.client()?;
     let milestone = client
         .create_milestone()

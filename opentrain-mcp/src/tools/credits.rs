@@ -3,7 +3,6 @@
 use opentrain::types;
 use rmcp::schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::json;
 
 use super::{Ctx, NoParams, id, json_of, limit, page_summary, shown, text_at};
 use crate::results::{Outcome, ToolFailure, ToolOutput};
@@ -110,8 +109,10 @@ async fn create_credit_top_up(ctx: &Ctx, params: CreateTopUp) -> Outcome {
             params.amount_usd
         )));
     }
-    let request: types::CreateTopUpRequest =
-        super::body(json!({ "amountUsd": params.amount_usd }), "top-up")?;
+    let request: types::CreateTopUpRequest = super::built(
+        types::CreateTopUpRequest::builder().amount_usd(params.amount_usd),
+        "top-up",
+    )?;
     let client = ctx.session.client()?;
     let created = client
         .create_top_up()

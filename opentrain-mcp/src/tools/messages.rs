@@ -4,7 +4,6 @@
 use opentrain::types;
 use rmcp::schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::json;
 
 use super::{Ctx, count, id, json_of, limit, next_page, page_summary, text_at};
 use crate::results::{Outcome, ToolFailure, ToolOutput};
@@ -147,8 +146,10 @@ async fn send_message(ctx: &Ctx, params: SendMessage) -> Outcome {
             "content must be 1 to 10,000 characters of text (got {length})"
         )));
     }
-    let request: types::SendMessageRequest = super::body(
-        json!({ "conversationId": conversation_id, "content": params.content }),
+    let request: types::SendMessageRequest = super::built(
+        types::SendMessageRequest::builder()
+            .conversation_id(conversation_id)
+            .content(params.content),
         "message",
     )?;
     let client = ctx.session.client()?;

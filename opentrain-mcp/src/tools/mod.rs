@@ -318,10 +318,20 @@ pub(crate) fn limit<const MAX: u64>(value: Option<PageLimit<MAX>>) -> Option<Non
     value.map(PageLimit::get)
 }
 
-/// A body of the spec built from JSON the tool assembled; a value the spec rejects is an
-/// argument failure.
+/// A body of the spec built from JSON the tool assembled (a patch, an import); a value the
+/// spec rejects is an argument failure.
 pub(crate) fn body<T: DeserializeOwned>(value: Value, what: &str) -> Result<T, ToolFailure> {
     serde_json::from_value(value).map_err(|e| ToolFailure::argument(format!("{what}: {e}")))
+}
+
+/// A body of the spec from its generated builder; a value the spec's type refuses is an
+/// argument failure.
+pub(crate) fn built<B, T>(builder: B, what: &str) -> Result<T, ToolFailure>
+where
+    T: TryFrom<B>,
+    T::Error: std::fmt::Display,
+{
+    T::try_from(builder).map_err(|e| ToolFailure::argument(format!("{what}: {e}")))
 }
 
 /// The JSON value of a typed response, for the summaries.

@@ -4,7 +4,7 @@
 use opentrain::types;
 use rmcp::schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::{Ctx, count, id, json_of, limit, list_lines, next_page, shown, text_at};
 use crate::results::{Outcome, ToolFailure, ToolOutput};
@@ -230,8 +230,10 @@ async fn get_freelancer_profile(ctx: &Ctx, params: FreelancerId) -> Outcome {
 async fn invite_freelancer(ctx: &Ctx, params: InviteFreelancer) -> Outcome {
     let job_id = id(&params.job_id, "jobId")?;
     let freelancer_id = id(&params.freelancer_id, "freelancerId")?;
-    let request: types::InviteToJobRequest =
-        super::body(json!({ "freelancerId": freelancer_id }), "invite")?;
+    let request: types::InviteToJobRequest = super::built(
+        types::InviteToJobRequest::builder().freelancer_id(freelancer_id),
+        "invite",
+    )?;
     let client = ctx.session.client()?;
     let invite = client
         .invite_to_job()

@@ -3,7 +3,6 @@
 use opentrain::types;
 use rmcp::schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::json;
 
 use super::{Ctx, NoParams, count, id, json_of, shown};
 use crate::results::{Outcome, ToolOutput};
@@ -46,7 +45,10 @@ async fn get_team(ctx: &Ctx, _params: NoParams) -> Outcome {
 
 async fn invite_team_member(ctx: &Ctx, params: InviteMember) -> Outcome {
     let email = id(&params.email, "email")?;
-    let request: types::InviteTeamMemberRequest = super::body(json!({ "email": email }), "invite")?;
+    let request: types::InviteTeamMemberRequest = super::built(
+        types::InviteTeamMemberRequest::builder().email(email),
+        "invite",
+    )?;
     let client = ctx.session.client()?;
     let result = client
         .invite_team_member()

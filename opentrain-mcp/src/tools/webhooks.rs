@@ -4,7 +4,6 @@
 use opentrain::types;
 use rmcp::schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::json;
 
 use super::{Ctx, NoParams, count, id, json_of, list_lines, shown, text_at};
 use crate::results::{Outcome, ToolFailure, ToolOutput};
@@ -63,8 +62,15 @@ async fn create_webhook(ctx: &Ctx, params: CreateWebhook) -> Outcome {
             "eventTypes must name at least one event type, e.g. [\"proposal.received\"]",
         ));
     }
-    let request: types::CreateWebhookRequest = super::body(
-        json!({ "url": url, "eventTypes": params.event_types }),
+    let event_types: Vec<types::EventType> = params
+        .event_types
+        .iter()
+        .map(|e| types::EventType::from(e.as_str()))
+        .collect();
+    let request: types::CreateWebhookRequest = super::built(
+        types::CreateWebhookRequest::builder()
+            .url(url)
+            .event_types(event_types),
         "webhook",
     )?;
     let client = ctx.session.client()?;
