@@ -626,11 +626,27 @@ impl From<crate::drafting::PostJobError> for Error {
 ///   status for it); no secret of the body, or of serde's message about it, is quoted;
 /// - a transport failure is [`Error::Transport`], or [`Error::Timeout`] when an attempt's
 ///   timeout or the call's deadline ended it.
+/// A refusal of the generated code in the API's words: progenitor says "conversion to
+/// `CreateWebhookRequest` for body failed: error converting supplied value for url: shorter
+/// than 1 characters", which names a Rust type; the caller wrote the request member `url`.
+fn plain_refusal(message: &str) -> String {
+    let Some((_, why)) = message.split_once(" failed: ") else {
+        return message.to_owned();
+    };
+    match why
+        .strip_prefix("error converting supplied value for ")
+        .and_then(|rest| rest.split_once(": "))
+    {
+        Some((member, problem)) => format!("the request's `{member}` is not valid: {problem}"),
+        None => format!("the request is not valid: {why}"),
+    }
+}
+
 impl<E: serde::Serialize> From<opentrain_gen::Error<E>> for Error {
     fn from(error: opentrain_gen::Error<E>) -> Self {
         use opentrain_gen::Error as Raw;
         match error {
-            Raw::InvalidRequest(message) => Error::InvalidRequest(message),
+            Raw::InvalidRequest(message) => Error::InvalidRequest(plain_refusal(&message)),
             Raw::CommunicationError(e) | Raw::ResponseBodyError(e) | Raw::InvalidUpgrade(e) => {
                 Error::from(e)
             }
@@ -735,5 +751,21 @@ mod snippet_tests {
             s.contains("ot_pat_(redacted)") && s.contains("whsec_(redacted)"),
             "{s}"
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_refusal_of_the_generated_code_names_the_member_not_the_rust_type() {
+        let said = super::plain_refusal(
+            "conversion to `CreateWebhookRequest` for body failed: error converting supplied \
+             value for url: shorter than 1 characters",
+        );
+        assert_eq!(
+            said,
+            "the request's `url` is not valid: shorter than 1 characters"
+        );
+        assert_eq!(super::plain_refusal("something else"), "something else");
     }
 }
