@@ -613,19 +613,6 @@ impl From<crate::drafting::PostJobError> for Error {
     }
 }
 
-/// `?` on any generated call: the one mapping from the generated error to [`Error`], used by
-/// the facade, the command and the MCP server alike.
-///
-/// The pipeline hands the generated code the real final response or transport error, so:
-/// - a documented error status is `ErrorResponse`, whose decoded body goes through the crate's
-///   one error decoder with its status and headers (an envelope is [`Error::Api`], the
-///   unlisted job's body [`Error::JobNotListed`]);
-/// - an undocumented status is `UnexpectedResponse`: the pipeline read its body for the retry
-///   decision and handed the response on with the same bytes, so it is decoded the same way;
-/// - a body that is not what the spec documents is [`Error::Decode`] (progenitor keeps no
-///   status for it); no secret of the body, or of serde's message about it, is quoted;
-/// - a transport failure is [`Error::Transport`], or [`Error::Timeout`] when an attempt's
-///   timeout or the call's deadline ended it.
 /// A refusal of the generated code in the API's words: progenitor says "conversion to
 /// `CreateWebhookRequest` for body failed: error converting supplied value for url: shorter
 /// than 1 characters", which names a Rust type; the caller wrote the request member `url`.
@@ -642,6 +629,19 @@ fn plain_refusal(message: &str) -> String {
     }
 }
 
+/// `?` on any generated call: the one mapping from the generated error to [`Error`], used by
+/// the facade, the command and the MCP server alike.
+///
+/// The pipeline hands the generated code the real final response or transport error, so:
+/// - a documented error status is `ErrorResponse`, whose decoded body goes through the crate's
+///   one error decoder with its status and headers (an envelope is [`Error::Api`], the
+///   unlisted job's body [`Error::JobNotListed`]);
+/// - an undocumented status is `UnexpectedResponse`: the pipeline read its body for the retry
+///   decision and handed the response on with the same bytes, so it is decoded the same way;
+/// - a body that is not what the spec documents is [`Error::Decode`] (progenitor keeps no
+///   status for it); no secret of the body, or of serde's message about it, is quoted;
+/// - a transport failure is [`Error::Transport`], or [`Error::Timeout`] when an attempt's
+///   timeout or the call's deadline ended it.
 impl<E: serde::Serialize> From<opentrain_gen::Error<E>> for Error {
     fn from(error: opentrain_gen::Error<E>) -> Self {
         use opentrain_gen::Error as Raw;
