@@ -138,8 +138,9 @@ pub fn approval_notice(pending: &opentrain::types::ApprovalPending) {
     );
 }
 
-/// The values at `paths` (dotted, e.g. `candidate.displayName`) of `value`'s JSON form, as
-/// `a  b  c` (missing values as `-`): the one-line human form of a list entry.
+/// The values at `paths` (JSON pointers, e.g. `/candidate/displayName`, the path language
+/// the MCP server's summaries use too) of `value`'s JSON form, as `a  b  c` (missing values as
+/// `-`): the one-line human form of a list entry.
 pub fn columns<T: Serialize>(value: &T, paths: &[&str]) -> String {
     let json = serde_json::to_value(value).unwrap_or_default();
     paths
@@ -149,8 +150,8 @@ pub fn columns<T: Serialize>(value: &T, paths: &[&str]) -> String {
         .join("  ")
 }
 
-/// `label: value` lines for the `paths` of `value` that are present: the human form of one
-/// record.
+/// `label: value` lines for the `paths` (JSON pointers) of `value` that are present: the
+/// human form of one record.
 pub fn record<T: Serialize>(value: &T, paths: &[(&str, &str)]) {
     let json = serde_json::to_value(value).unwrap_or_default();
     for (label, path) in paths {
@@ -161,10 +162,8 @@ pub fn record<T: Serialize>(value: &T, paths: &[(&str, &str)]) {
     }
 }
 
-fn lookup<'a>(value: &'a serde_json::Value, path: &str) -> &'a serde_json::Value {
-    path.split('.')
-        .try_fold(value, |v, key| v.get(key))
-        .unwrap_or(&serde_json::Value::Null)
+fn lookup<'a>(value: &'a serde_json::Value, pointer: &str) -> &'a serde_json::Value {
+    value.pointer(pointer).unwrap_or(&serde_json::Value::Null)
 }
 
 fn scalar(value: &serde_json::Value) -> String {
@@ -212,7 +211,7 @@ mod tests {
         assert_eq!(
             columns(
                 &value,
-                &["id", "status", "bid.amountUsd", "tags", "missing"]
+                &["/id", "/status", "/bid/amountUsd", "/tags", "/missing"]
             ),
             "p_1  UNREVIEWED  0.05  a,b  -"
         );

@@ -66,7 +66,7 @@ pub async fn credits(ctx: &Ctx, command: CreditsCommand) -> Result<(), CliError>
                 |e: &types::CreditLedgerEntry| {
                     format!(
                         "{}  {}",
-                        columns(e, &["id", "createdAt", "type"]),
+                        columns(e, &["/id", "/createdAt", "/type"]),
                         dollars(e.amount_cents)
                     )
                 },
@@ -84,11 +84,11 @@ pub async fn credits(ctx: &Ctx, command: CreditsCommand) -> Result<(), CliError>
             if ctx.json {
                 return output::sent(ctx, &created);
             }
-            out!("Top-up {} started.", columns(&created, &["topUpId"]));
-            out!("A person pays at: {}", columns(&created, &["checkoutUrl"]));
+            out!("Top-up {} started.", columns(&created, &["/topUpId"]));
+            out!("A person pays at: {}", columns(&created, &["/checkoutUrl"]));
             out!(
                 "`opentrain credits top-up-status {}` shows when it completes.",
-                columns(&created, &["topUpId"])
+                columns(&created, &["/topUpId"])
             );
             Ok(())
         }
@@ -105,12 +105,12 @@ pub async fn credits(ctx: &Ctx, command: CreditsCommand) -> Result<(), CliError>
             record(
                 &response.top_up,
                 &[
-                    ("Top-up", "id"),
-                    ("Status", "status"),
-                    ("Amount (cents)", "amountCents"),
-                    ("Created", "createdAt"),
-                    ("Completed", "completedAt"),
-                    ("Expires", "expiresAt"),
+                    ("Top-up", "/id"),
+                    ("Status", "/status"),
+                    ("Amount (cents)", "/amountCents"),
+                    ("Created", "/createdAt"),
+                    ("Completed", "/completedAt"),
+                    ("Expires", "/expiresAt"),
                 ],
             );
             Ok(())
@@ -139,7 +139,13 @@ pub async fn payments(ctx: &Ctx, command: PaymentsCommand) -> Result<(), CliErro
                     "{}",
                     columns(
                         p,
-                        &["id", "status", "amountUsd", "job.title", "milestone.name"]
+                        &[
+                            "/id",
+                            "/status",
+                            "/amountUsd",
+                            "/job/title",
+                            "/milestone/name"
+                        ]
                     )
                 );
             }
@@ -163,13 +169,13 @@ pub async fn team(ctx: &Ctx, command: TeamCommand) -> Result<(), CliError> {
             };
             out!(
                 "Organization: {}",
-                columns(team, &["organization.name", "organization.id"])
+                columns(team, &["/organization/name", "/organization/id"])
             );
             for m in &team.members {
-                out!("  member  {}", columns(m, &["name", "email", "role"]));
+                out!("  member  {}", columns(m, &["/name", "/email", "/role"]));
             }
             for i in &team.invites {
-                out!("  invited {}", columns(i, &["email", "expiresAt"]));
+                out!("  invited {}", columns(i, &["/email", "/expiresAt"]));
             }
             Ok(())
         }
@@ -205,7 +211,7 @@ pub async fn tokens(ctx: &Ctx, command: TokensCommand) -> Result<(), CliError> {
             for t in &list.tokens {
                 out!(
                     "{}",
-                    columns(t, &["id", "status", "name", "preview", "lastUsedAt"])
+                    columns(t, &["/id", "/status", "/name", "/preview", "/lastUsedAt"])
                 );
             }
             Ok(())
@@ -256,7 +262,7 @@ pub async fn tokens(ctx: &Ctx, command: TokensCommand) -> Result<(), CliError> {
             if ctx.json {
                 return output::sent(ctx, &revoked);
             }
-            out!("Revoked token {}.", columns(&revoked, &["token.id"]));
+            out!("Revoked token {}.", columns(&revoked, &["/token/id"]));
             Ok(())
         }
     }

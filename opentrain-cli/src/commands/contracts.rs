@@ -40,7 +40,7 @@ pub async fn run(ctx: &Ctx, command: ContractsCommand) -> Result<(), CliError> {
                     "{}",
                     columns(
                         contract,
-                        &["id", "status", "title", "freelancer.displayName"]
+                        &["/id", "/status", "/title", "/freelancer/displayName"]
                     )
                 );
             }
@@ -60,20 +60,20 @@ pub async fn run(ctx: &Ctx, command: ContractsCommand) -> Result<(), CliError> {
             record(
                 contract,
                 &[
-                    ("Contract", "id"),
-                    ("Title", "title"),
-                    ("Status", "status"),
-                    ("Job", "jobId"),
-                    ("AI trainer", "freelancer.displayName"),
-                    ("Payment type", "paymentType"),
-                    ("Rate (USD)", "rateUsd"),
-                    ("Budget state", "budget.state"),
+                    ("Contract", "/id"),
+                    ("Title", "/title"),
+                    ("Status", "/status"),
+                    ("Job", "/jobId"),
+                    ("AI trainer", "/freelancer/displayName"),
+                    ("Payment type", "/paymentType"),
+                    ("Rate (USD)", "/rateUsd"),
+                    ("Budget state", "/budget/state"),
                 ],
             );
             for m in &contract.milestones {
                 out!(
                     "  milestone {}",
-                    columns(m, &["id", "status", "name", "amountUsd"])
+                    columns(m, &["/id", "/status", "/name", "/amountUsd"])
                 );
             }
             Ok(())
@@ -138,7 +138,7 @@ pub async fn milestones(ctx: &Ctx, command: MilestonesCommand) -> Result<(), Cli
             out!(
                 "Created milestone {} on contract {contract_id}: {}",
                 m.id,
-                columns(m, &["status", "name", "amountUsd"])
+                columns(m, &["/status", "/name", "/amountUsd"])
             );
             out!("Fund it with `opentrain milestones fund {}`.", m.id);
             return Ok(());
@@ -192,15 +192,15 @@ fn print_approval(approval: &types::Approval) {
     record(
         approval,
         &[
-            ("Approval", "id"),
-            ("Type", "type"),
-            ("Status", "status"),
-            ("Confirm at", "approvalUrl"),
-            ("Expires", "expiresAt"),
-            ("Resolved", "resolvedAt"),
-            ("Contract", "contractId"),
-            ("Milestone", "milestoneId"),
-            ("Proposal", "proposalId"),
+            ("Approval", "/id"),
+            ("Type", "/type"),
+            ("Status", "/status"),
+            ("Confirm at", "/approvalUrl"),
+            ("Expires", "/expiresAt"),
+            ("Resolved", "/resolvedAt"),
+            ("Contract", "/contractId"),
+            ("Milestone", "/milestoneId"),
+            ("Proposal", "/proposalId"),
         ],
     );
 }
@@ -224,7 +224,7 @@ async fn wait(
         .await?
         .into_inner()
         .approval;
-    let url = columns(&approval, &["approvalUrl"]);
+    let url = columns(&approval, &["/approvalUrl"]);
     // The facade's schedule caps the wait between polls at a minute; a longer first interval
     // asked for on the command line raises the cap with it.
     let waiting = approval
@@ -253,7 +253,7 @@ async fn wait(
                 let what = output::present_fields(result, "kind");
                 out!(
                     "Confirmed ({}){}{what}",
-                    columns(result, &["kind"]).replace('_', " "),
+                    columns(result, &["/kind"]).replace('_', " "),
                     if what.is_empty() { "" } else { ": " }
                 );
             }

@@ -90,7 +90,7 @@ pub async fn run(ctx: &Ctx, command: JobsCommand) -> Result<(), CliError> {
                     None => call.paginate(),
                 },
                 |job: &types::MyJob| {
-                    columns(job, &["id", "status", "title", "proposalCounts.total"])
+                    columns(job, &["/id", "/status", "/title", "/proposalCounts/total"])
                 },
             )
             .await
@@ -141,7 +141,9 @@ pub async fn run(ctx: &Ctx, command: JobsCommand) -> Result<(), CliError> {
                     Some(l) => call.limit(page_size(l)).paginate(),
                     None => call.paginate(),
                 },
-                |job: &types::JobSummary| columns(job, &["id", "title", "pay.paymentType", "url"]),
+                |job: &types::JobSummary| {
+                    columns(job, &["/id", "/title", "/pay/paymentType", "/url"])
+                },
             )
             .await
         }
@@ -159,14 +161,14 @@ pub async fn run(ctx: &Ctx, command: JobsCommand) -> Result<(), CliError> {
             record(
                 &job,
                 &[
-                    ("Job", "id"),
-                    ("Title", "title"),
-                    ("Status", "status"),
-                    ("Company", "companyName"),
-                    ("Pay", "pay.paymentType"),
-                    ("Posted", "datePosted"),
-                    ("URL", "url"),
-                    ("Summary", "summary"),
+                    ("Job", "/id"),
+                    ("Title", "/title"),
+                    ("Status", "/status"),
+                    ("Company", "/companyName"),
+                    ("Pay", "/pay/paymentType"),
+                    ("Posted", "/datePosted"),
+                    ("URL", "/url"),
+                    ("Summary", "/summary"),
                 ],
             );
             Ok(())

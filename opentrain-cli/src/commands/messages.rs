@@ -62,7 +62,7 @@ pub async fn run(ctx: &Ctx, command: MessagesCommand) -> Result<(), CliError> {
                     None => call.paginate(),
                 },
                 |c: &types::ConversationSummary| {
-                    columns(c, &["id", "type", "unreadCount", "lastMessage.content"])
+                    columns(c, &["/id", "/type", "/unreadCount", "/lastMessage/content"])
                 },
             )
             .await
@@ -98,7 +98,7 @@ pub async fn run(ctx: &Ctx, command: MessagesCommand) -> Result<(), CliError> {
             if ctx.json {
                 return output::sent(ctx, &started);
             }
-            out!("Conversation: {}", columns(&started, &["conversationId"]));
+            out!("Conversation: {}", columns(&started, &["/conversationId"]));
             Ok(())
         }
     }
@@ -153,7 +153,7 @@ async fn read_messages(
                 };
                 out!(
                     "{}  {who}: {}",
-                    columns(m, &["createdAt"]),
+                    columns(m, &["/createdAt"]),
                     m.content.as_deref().unwrap_or("")
                 );
             }

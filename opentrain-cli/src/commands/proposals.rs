@@ -49,7 +49,7 @@ pub async fn run(ctx: &Ctx, command: ProposalsCommand) -> Result<(), CliError> {
                 |p: &types::JobProposal| {
                     columns(
                         p,
-                        &["id", "status", "candidate.displayName", "bid.amountUsd"],
+                        &["/id", "/status", "/candidate/displayName", "/bid/amountUsd"],
                     )
                 },
             )
@@ -91,22 +91,22 @@ pub async fn run(ctx: &Ctx, command: ProposalsCommand) -> Result<(), CliError> {
             record(
                 &proposal,
                 &[
-                    ("Proposal", "id"),
-                    ("Status", "status"),
-                    ("Job", "jobId"),
-                    ("Candidate", "candidate.displayName"),
-                    ("Candidate id", "candidate.id"),
-                    ("Bid (USD)", "bid.amountUsd"),
-                    ("Unit", "bid.unit"),
-                    ("Created", "createdAt"),
+                    ("Proposal", "/id"),
+                    ("Status", "/status"),
+                    ("Job", "/jobId"),
+                    ("Candidate", "/candidate/displayName"),
+                    ("Candidate id", "/candidate/id"),
+                    ("Bid (USD)", "/bid/amountUsd"),
+                    ("Unit", "/bid/unit"),
+                    ("Created", "/createdAt"),
                 ],
             );
             if let Some(interview) = interview {
                 record(
                     &interview,
                     &[
-                        ("Interview score", "score"),
-                        ("Interview summary", "summary"),
+                        ("Interview score", "/score"),
+                        ("Interview summary", "/summary"),
                     ],
                 );
             }
@@ -165,14 +165,14 @@ pub async fn freelancers(ctx: &Ctx, command: FreelancersCommand) -> Result<(), C
             record(
                 &profile,
                 &[
-                    ("AI trainer", "id"),
-                    ("Name", "displayName"),
-                    ("Title", "title"),
-                    ("Country", "country"),
-                    ("Hourly rate (USD)", "hourlyRateUsd"),
-                    ("Availability", "availability"),
-                    ("Identity verified", "identityVerified"),
-                    ("Profile", "profilePath"),
+                    ("AI trainer", "/id"),
+                    ("Name", "/displayName"),
+                    ("Title", "/title"),
+                    ("Country", "/country"),
+                    ("Hourly rate (USD)", "/hourlyRateUsd"),
+                    ("Availability", "/availability"),
+                    ("Identity verified", "/identityVerified"),
+                    ("Profile", "/profilePath"),
                 ],
             );
             Ok(())

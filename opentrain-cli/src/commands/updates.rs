@@ -18,7 +18,7 @@ use crate::output::{self, columns};
 use crate::progress::Indicator;
 
 /// The columns of one event in human output.
-const EVENT_COLUMNS: [&str; 5] = ["id", "createdAt", "type", "resourceId", "jobId"];
+const EVENT_COLUMNS: [&str; 5] = ["/id", "/createdAt", "/type", "/resourceId", "/jobId"];
 
 /// Runs `opentrain updates …`.
 pub async fn run(ctx: &Ctx, command: UpdatesCommand) -> Result<(), CliError> {

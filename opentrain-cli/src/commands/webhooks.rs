@@ -17,7 +17,7 @@ use crate::error::CliError;
 use crate::output::{self, columns, record};
 use crate::{note, out};
 
-const WEBHOOK_COLUMNS: [&str; 4] = ["id", "status", "url", "eventTypes"];
+const WEBHOOK_COLUMNS: [&str; 4] = ["/id", "/status", "/url", "/eventTypes"];
 
 /// Runs `opentrain webhooks …`.
 pub async fn run(ctx: &Ctx, command: WebhooksCommand) -> Result<(), CliError> {
@@ -89,13 +89,13 @@ pub async fn run(ctx: &Ctx, command: WebhooksCommand) -> Result<(), CliError> {
             record(
                 &response.webhook,
                 &[
-                    ("Webhook", "id"),
-                    ("Status", "status"),
-                    ("URL", "url"),
-                    ("Events", "eventTypes"),
-                    ("Created", "createdAt"),
-                    ("Disabled", "disabledAt"),
-                    ("Disabled because", "disabledReason"),
+                    ("Webhook", "/id"),
+                    ("Status", "/status"),
+                    ("URL", "/url"),
+                    ("Events", "/eventTypes"),
+                    ("Created", "/createdAt"),
+                    ("Disabled", "/disabledAt"),
+                    ("Disabled because", "/disabledReason"),
                 ],
             );
             Ok(())
@@ -110,7 +110,7 @@ pub async fn run(ctx: &Ctx, command: WebhooksCommand) -> Result<(), CliError> {
             if ctx.json {
                 return output::sent(ctx, &deleted);
             }
-            out!("Deleted webhook {}.", columns(&deleted.webhook, &["id"]));
+            out!("Deleted webhook {}.", columns(&deleted.webhook, &["/id"]));
             Ok(())
         }
         WebhooksCommand::Verify { .. } => Ok(()),
@@ -147,7 +147,10 @@ fn verify(
     }
     out!("Valid signature (signed at unix time {signed_at}).");
     if let Some(event) = event {
-        out!("Event: {}", columns(&event, &["id", "type", "resourceId"]));
+        out!(
+            "Event: {}",
+            columns(&event, &["/id", "/type", "/resourceId"])
+        );
     }
     Ok(())
 }
