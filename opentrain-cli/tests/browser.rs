@@ -11,7 +11,7 @@ mod common;
 #[path = "../../opentrain-sandbox/tests/webdriver/mod.rs"]
 mod webdriver;
 
-use common::{World, published_job};
+use common::{World, propose, published_job};
 use opentrain_sandbox::Sandbox;
 use webdriver::{Driver, Profile, browser_installed};
 
@@ -32,16 +32,7 @@ async fn the_command_drives_the_lifecycle_and_the_pages_show_it() {
     browser.screenshot("cli-overview").await;
 
     // The trainer's side, from the command line.
-    let proposed = world
-        .run(&[
-            "--json", "sandbox", "trainer", "propose", "--job-id", &job_id,
-        ])
-        .await
-        .json();
-    let proposal = proposed["proposalId"]
-        .as_str()
-        .expect("a proposal id")
-        .to_owned();
+    let proposal = propose(&world, &job_id).await;
     browser.open(&format!("{base}/jobs/{job_id}")).await;
     browser.wait_for_text(&proposal).await;
     browser.screenshot("cli-job").await;

@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{World, answers, id_filters, published_job};
+use common::{World, answers, id_filters, propose, published_job};
 use opentrain_sandbox::Sandbox;
 
 const JOB: &str = "We need 3 annotators to label 10,000 product images into 12 categories, \
@@ -666,16 +666,7 @@ async fn the_sandbox_commands_play_the_trainer_the_co_signer_and_moderation() {
     let job_id = published_job(&world).await;
 
     // A trainer applies: the proposal is listed and the feed reports it.
-    let proposed = world
-        .run(&[
-            "--json", "sandbox", "trainer", "propose", "--job-id", &job_id,
-        ])
-        .await
-        .json();
-    let proposal_id = proposed["proposalId"]
-        .as_str()
-        .expect("a proposal id")
-        .to_owned();
+    let proposal_id = propose(&world, &job_id).await;
     let listed = world.run(&["proposals", "list", "--job-id", &job_id]).await;
     assert!(listed.ok().contains(&proposal_id), "{listed:#?}");
     let feed = world.run(&["updates", "poll"]).await;

@@ -123,6 +123,13 @@ pub struct Operation {
     pub debug_success: Option<fn(&[u8]) -> Result<String, serde_json::Error>>,
 }
 
+impl RequestBody {
+    /// Whether the body is JSON (`application/json`, or a `+json` type).
+    pub fn is_json(&self) -> bool {
+        self.media_type == "application/json" || self.media_type.ends_with("+json")
+    }
+}
+
 impl Operation {
     /// What the transport uses for a request whose operation name the table does not know.
     /// No generated request is one (`cargo xtask generate` checks that every client method has

@@ -31,15 +31,9 @@ impl ToolOutput {
     /// A result carrying `response` serialized; a response that cannot be serialized becomes a
     /// failure.
     pub fn new(summary: impl Into<String>, response: &impl Serialize) -> Result<Self, ToolFailure> {
-        let structured = serde_json::to_value(response).map_err(|e| {
-            ToolFailure::local(
-                "encode_failed",
-                format!("the response could not be encoded as JSON: {e}"),
-            )
-        })?;
         Ok(Self {
             summary: summary.into(),
-            structured,
+            structured: encoded(response)?,
         })
     }
 
@@ -52,17 +46,10 @@ impl ToolOutput {
         summary: impl Into<String>,
         response: &impl Serialize,
     ) -> Result<Self, ToolFailure> {
-        let kept = client
-            .last_body()
-            .and_then(|body| serde_json::from_slice::<Value>(&body).ok())
-            .filter(Value::is_object);
-        match kept {
-            Some(structured) => Ok(Self {
-                summary: summary.into(),
-                structured,
-            }),
-            None => Self::new(summary, response),
-        }
+        Ok(Self {
+            summary: summary.into(),
+            structured: sent_body(client, response)?,
+        })
     }
 
     /// The MCP result: the summary as text content, the response as `structuredContent`.
@@ -71,6 +58,32 @@ impl ToolOutput {
         result.structured_content = Some(object(self.structured));
         result
     }
+}
+
+/// The body `client` kept of its last response, as JSON, when it is an object; else
+/// `response` (the typed value) serialized.
+pub(crate) fn sent_body(
+    client: &opentrain::Client,
+    response: &impl Serialize,
+) -> Result<Value, ToolFailure> {
+    let kept = client
+        .last_body()
+        .and_then(|body| serde_json::from_slice::<Value>(&body).ok())
+        .filter(Value::is_object);
+    match kept {
+        Some(body) => Ok(body),
+        None => encoded(response),
+    }
+}
+
+/// `response` as JSON; a value that cannot be encoded is a failure.
+fn encoded(response: &impl Serialize) -> Result<Value, ToolFailure> {
+    serde_json::to_value(response).map_err(|e| {
+        ToolFailure::local(
+            "encode_failed",
+            format!("the response could not be encoded as JSON: {e}"),
+        )
+    })
 }
 
 /// A failed tool call, reported as a tool result with `isError: true`.

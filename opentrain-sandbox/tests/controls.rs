@@ -39,13 +39,7 @@ async fn a_trainer_applies_and_the_proposal_reaches_the_list_and_the_feed() {
     assert!(proposal.starts_with("prop_"), "{proposal}");
     let (_, list) = api(&sandbox, "GET", &format!("/jobs/{job}/proposals"), None).await;
     assert_eq!(list["proposals"][0]["id"], proposal.as_str());
-    let (_, feed) = api(&sandbox, "GET", "/updates", None).await;
-    assert!(
-        feed["events"].as_array().unwrap().iter().any(|e| {
-            e["type"] == "proposal.received" && e["data"]["proposalId"] == proposal.as_str()
-        }),
-        "{feed}"
-    );
+    assert_feed_has(&sandbox, "proposal.received", "proposalId", &proposal).await;
 }
 
 #[tokio::test]
@@ -88,13 +82,7 @@ async fn a_trainer_replies_after_the_employer_wrote_first() {
         .reply(&conversation, "Yes, Monday works.")
         .await
         .unwrap();
-    let (_, feed) = api(&sandbox, "GET", "/updates", None).await;
-    assert!(
-        feed["events"].as_array().unwrap().iter().any(|e| {
-            e["type"] == "message.received" && e["data"]["messageId"] == message.as_str()
-        }),
-        "{feed}"
-    );
+    assert_feed_has(&sandbox, "message.received", "messageId", &message).await;
 }
 
 #[tokio::test]
@@ -175,4 +163,17 @@ async fn a_control_sent_by_another_site_is_refused() {
         .unwrap();
     assert_eq!(response.status().as_u16(), 403);
     assert_eq!(approval_status(&sandbox, id).await, "pending");
+}
+
+/// Asserts that `GET /updates` holds an event of type `kind` whose `data.<key>` is `id`.
+async fn assert_feed_has(sandbox: &Sandbox, kind: &str, key: &str, id: &str) {
+    let (_, feed) = api(sandbox, "GET", "/updates", None).await;
+    assert!(
+        feed["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["type"] == kind && e["data"][key] == id),
+        "no {kind} event with {key} {id}: {feed}"
+    );
 }

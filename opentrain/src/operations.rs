@@ -105,8 +105,7 @@ impl<'a> OperationCall<'a> {
                 ParameterLocation::Path => &mut self.path,
                 ParameterLocation::Query => &mut self.query,
             };
-            list.retain(|(n, _)| *n != parameter.name);
-            list.push((parameter.name, value.to_owned()));
+            replace(list, parameter.name, value.to_owned());
             return Ok(self);
         }
         let member = self
@@ -138,7 +137,7 @@ impl<'a> OperationCall<'a> {
     /// merged into it when it is an object). An operation without a JSON body refuses one.
     pub fn body(mut self, body: Value) -> Result<Self, Error> {
         match self.operation.body {
-            Some(declared) if is_json(declared.media_type) => {
+            Some(declared) if declared.is_json() => {
                 self.body = Some(Body::Json(body));
                 Ok(self)
             }
@@ -258,9 +257,10 @@ impl<'a> OperationCall<'a> {
     }
 }
 
-/// Whether `media_type` is JSON (`application/json`, `application/problem+json`, ...).
-fn is_json(media_type: &str) -> bool {
-    media_type == "application/json" || media_type.ends_with("+json")
+/// Sets `name` to `value` in a list of parameters, replacing an earlier value.
+fn replace(list: &mut Vec<(&'static str, String)>, name: &'static str, value: String) {
+    list.retain(|(n, _)| *n != name);
+    list.push((name, value));
 }
 
 /// The path, query and body names the operation takes, for messages.
@@ -467,18 +467,14 @@ impl<'a> sealed::FetchPage<'a> for OperationCall<'a> {
     ) -> crate::paging::BoxFuture<'a, Result<Page<RawResponse>, Error>> {
         let pages = self.operation.parameter("cursor").is_some();
         let mut call = self;
-        let set = |call: &mut OperationCall<'a>, name: &'static str, value: String| {
-            call.query.retain(|(n, _)| *n != name);
-            call.query.push((name, value));
-        };
         if pages {
             if let Some(cursor) = request.cursor {
-                set(&mut call, "cursor", cursor);
+                replace(&mut call.query, "cursor", cursor);
             }
             if let Some(limit) = request.limit
                 && call.operation.parameter("limit").is_some()
             {
-                set(&mut call, "limit", limit.to_string());
+                replace(&mut call.query, "limit", limit.to_string());
             }
         }
         Box::pin(async move {

@@ -28,10 +28,9 @@ pub async fn run(ctx: &Ctx, args: ApiArgs) -> Result<(), CliError> {
     let mut call = client.operation(operation_id)?;
     if let Some(path) = &args.input {
         let bytes = crate::input::read_bytes(std::path::Path::new(path), "--input")?;
-        let media_type = operation.and_then(|o| o.body).map(|b| b.media_type);
-        call = match media_type {
+        call = match operation.and_then(|o| o.body) {
             // A text or binary body goes as it is, with the spec's media type.
-            Some(media_type) if !media_type.contains("json") => call.body_bytes(bytes)?,
+            Some(declared) if !declared.is_json() => call.body_bytes(bytes)?,
             _ => {
                 let body: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
                     CliError::usage(format!(

@@ -245,3 +245,18 @@ pub async fn published_job(world: &World) -> String {
     world.run(&["jobs", "publish", &job_id]).await.ok();
     job_id
 }
+
+/// A trainer's proposal on `job_id`, made with `opentrain sandbox trainer propose`; returns
+/// its id.
+pub async fn propose(world: &World, job_id: &str) -> String {
+    let proposed = world
+        .run(&[
+            "--json", "sandbox", "trainer", "propose", "--job-id", job_id,
+        ])
+        .await
+        .json();
+    proposed["proposalId"]
+        .as_str()
+        .expect("a proposal id")
+        .to_owned()
+}

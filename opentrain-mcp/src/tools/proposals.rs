@@ -172,7 +172,7 @@ async fn get_proposal(ctx: &Ctx, params: GetProposal) -> Outcome {
         .await?
         .into_inner();
     // The proposal as sent (what `structuredContent` carries), and as typed for the summary.
-    let sent_body = ToolOutput::sent(&client, "", &proposal)?.structured;
+    let sent = crate::results::sent_body(&client, &proposal)?;
     let value = json_of(&proposal);
     let mut summary = format!("Proposal {proposal_id}");
     if let Some(status) = shown(&value, "/proposal/status/raw") {
@@ -187,7 +187,7 @@ async fn get_proposal(ctx: &Ctx, params: GetProposal) -> Outcome {
             .push_str(" Details in structuredContent; includeInterview: true adds the transcript.");
         return ToolOutput::sent(&client, summary, &proposal);
     }
-    let mut structured = sent_body;
+    let mut structured = sent;
     match client.get_interview().proposal_id(proposal_id).send().await {
         Ok(interview) => {
             structured["interview"] = json_of(&interview.into_inner())
