@@ -53,6 +53,10 @@ pub struct Parameter {
     pub maximum: Option<f64>,
     /// `default`, as JSON text, when declared.
     pub default: Option<&'static str>,
+    /// `minLength`, when declared.
+    pub min_length: Option<u64>,
+    /// `maxLength`, when declared.
+    pub max_length: Option<u64>,
     /// The documented values of a string enum (empty when not an enum).
     pub values: &'static [&'static str],
     /// The spec's description.
@@ -68,6 +72,18 @@ pub struct BodyField {
     pub kind: ValueKind,
     /// Whether the body schema requires it (in every alternative of a `oneOf`).
     pub required: bool,
+    /// `minimum`, when declared.
+    pub minimum: Option<f64>,
+    /// `maximum`, when declared.
+    pub maximum: Option<f64>,
+    /// `minLength`, when declared.
+    pub min_length: Option<u64>,
+    /// `maxLength`, when declared.
+    pub max_length: Option<u64>,
+    /// The documented values of a string enum (empty when not an enum).
+    pub values: &'static [&'static str],
+    /// The type of an array's items (`Any` when it is not an array or declares none).
+    pub items: ValueKind,
     /// The spec's description.
     pub description: &'static str,
 }
@@ -121,6 +137,11 @@ pub struct Operation {
     /// (`None` when the operation has no JSON success body); tests use it to prove no secret
     /// prints.
     pub debug_success: Option<fn(&[u8]) -> Result<String, serde_json::Error>>,
+    /// The JSON request body read as the generated body type and written back (`None` when
+    /// the operation takes no JSON body): a body the type refuses (a missing member, a value
+    /// out of its declared range) is the type's error, and what comes back is what the
+    /// generated client would send.
+    pub encode_body: Option<fn(serde_json::Value) -> Result<serde_json::Value, serde_json::Error>>,
 }
 
 impl RequestBody {
@@ -151,11 +172,18 @@ impl Operation {
         carries_secret: false,
         decode_success: None,
         debug_success: None,
+        encode_body: None,
     };
 
     /// Looks an operation up by its `operationId`.
     pub fn by_id(operation_id: &str) -> Option<&'static Operation> {
         OPERATIONS.iter().find(|o| o.operation_id == operation_id)
+    }
+
+    /// The top-level body member named `name`, if the operation's body declares one.
+    pub fn body_field(&self, name: &str) -> Option<&'static BodyField> {
+        self.body
+            .and_then(|body| body.fields.iter().find(|f| f.name == name))
     }
 
     /// The parameter named `name`, if the operation has one.

@@ -584,7 +584,7 @@ async fn the_environment_token_wins_and_the_file_is_not_read() {
         (
             "opentrain_list_jobs",
             json!("25"),
-            "expected a whole number between 1 and 100",
+            "a whole number between 1 and 100, got \"25\"",
         ),
         (
             "opentrain_list_jobs",

@@ -429,6 +429,17 @@ impl RawResponse {
         serde_json::from_slice(&self.body).map_err(|e| self.decode_error(e.to_string()))
     }
 
+    /// The body read through `operation`'s generated success type and written back as JSON:
+    /// the typed value a typed method would return, as JSON, so it carries the fields the spec
+    /// knows and no others (an operation without a JSON success type gives the body as JSON).
+    /// A body the type refuses is [`Error::Decode`].
+    pub fn typed(&self, operation: &Operation) -> Result<Value, Error> {
+        match operation.decode_success {
+            Some(decode) => decode(&self.body).map_err(|e| self.decode_error(e.to_string())),
+            None => self.json(),
+        }
+    }
+
     /// A decode error about this body. It never quotes the body: a success body may carry a
     /// secret.
     fn decode_error(&self, message: String) -> Error {

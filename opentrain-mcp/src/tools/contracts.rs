@@ -6,27 +6,16 @@ use rmcp::schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::proposals::approval_output;
-use super::{Ctx, count, id, json_of, list_lines, shown, text_at};
+use super::{Ctx, id, json_of, shown, text_at};
 use crate::results::{Outcome, ToolFailure, ToolOutput};
 
 catalog! {
-    "opentrain_list_contracts" => list_contracts(ListContracts), Read, LIST_CONTRACTS;
-    "opentrain_get_contract" => get_contract(ContractId), Read, GET_CONTRACT;
     "opentrain_create_milestone" => create_milestone(CreateMilestone), Write, CREATE_MILESTONE;
     "opentrain_request_milestone_funding" => request_milestone_funding(MilestoneId), Write, REQUEST_MILESTONE_FUNDING;
     "opentrain_request_milestone_approval" => request_milestone_approval(MilestoneId), Write, REQUEST_MILESTONE_APPROVAL;
     "opentrain_get_approval" => get_approval(ApprovalId), Read, GET_APPROVAL;
     "opentrain_end_contract" => end_contract(ContractId), Destructive, END_CONTRACT;
 }
-
-const LIST_CONTRACTS: &str = "List contracts (hired AI trainers), each with its milestones, the \
-post-hire job DM conversationId and the masked trainer identity. Requires: payments:read. Next: \
-opentrain_get_contract, opentrain_create_milestone, opentrain_send_message. Wraps GET /contracts.";
-
-const GET_CONTRACT: &str = "Read one contract in detail: status, milestones with funding and \
-approval state, trainer identity, the post-hire job DM conversationId and the budget snapshot \
-(funded vs consumed, state OK/LOW/DEPLETED). Requires: payments:read. Wraps GET \
-/contracts/{contractId}.";
 
 const CREATE_MILESTONE: &str = "Create a new unfunded milestone on a contract. No money moves: \
 call opentrain_request_milestone_funding afterwards. Fixed-price contracts need amountUsd; hourly \
@@ -53,26 +42,6 @@ const END_CONTRACT: &str = "End a contract. With no funded milestones it ends at
 escrow is at stake it returns a pending approval with an approvalUrl a signed-in human must \
 confirm, and no funds move until then. Requires: payments:write, the public_api_payments_write \
 feature and a claimed account. Wraps POST /contracts/{contractId}/end.";
-
-/// Contract status filter.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[schemars(crate = "rmcp::schemars", inline)]
-#[serde(rename_all = "lowercase")]
-pub(crate) enum ContractStatus {
-    Active,
-    Ended,
-}
-
-/// Parameters of `opentrain_list_contracts`.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[schemars(crate = "rmcp::schemars")]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(crate) struct ListContracts {
-    /// Filter to one job
-    job_id: Option<String>,
-    /// Status filter; omit for both
-    status: Option<ContractStatus>,
-}
 
 /// Parameters of the tools that take one contract id.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -118,64 +87,6 @@ pub(crate) struct MilestoneId {
 pub(crate) struct ApprovalId {
     /// Approval id from a hire, fund, approve or end request
     approval_id: String,
-}
-
-async fn list_contracts(ctx: &Ctx, params: ListContracts) -> Outcome {
-    let client = ctx.session.client()?;
-    let mut request = client.list_contracts();
-    if let Some(job_id) = params.job_id.filter(|j| !j.trim().is_empty()) {
-        request = request.job_id(job_id.trim());
-    }
-    if let Some(status) = params.status {
-        request = request.status(match status {
-            ContractStatus::Active => types::ContractStatus::Active,
-            ContractStatus::Ended => types::ContractStatus::Ended,
-        });
-    }
-    let list = request.send().await?.into_inner();
-    let value = json_of(&list);
-    let summary = format!(
-        "{} contract(s):{}",
-        count(&value, "contracts"),
-        list_lines(
-            &value,
-            "contracts",
-            &["/id", "/status", "/title", "/jobDmConversationId"]
-        )
-    );
-    ToolOutput::sent(&client, summary, &list)
-}
-
-async fn get_contract(ctx: &Ctx, params: ContractId) -> Outcome {
-    let contract_id = id(&params.contract_id, "contractId")?;
-    let client = ctx.session.client()?;
-    let contract = client
-        .get_contract()
-        .contract_id(contract_id)
-        .send()
-        .await?
-        .into_inner();
-    let value = json_of(&contract);
-    let mut summary = format!("Contract {contract_id}");
-    if let Some(status) = shown(&value, "/contract/status") {
-        summary.push_str(&format!(", {status}"));
-    }
-    if let Some(budget) = shown(&value, "/contract/budget/state") {
-        summary.push_str(&format!(", budget {budget}"));
-    }
-    let milestones = value
-        .pointer("/contract")
-        .map(|c| count(c, "milestones"))
-        .unwrap_or(0);
-    summary.push_str(&format!(", {milestones} milestone(s):"));
-    if let Some(contract) = value.get("contract") {
-        summary.push_str(&list_lines(
-            contract,
-            "milestones",
-            &["/id", "/name", "/status", "/amountUsd"],
-        ));
-    }
-    ToolOutput::sent(&client, summary, &contract)
 }
 
 async fn create_milestone(ctx: &Ctx, params: CreateMilestone) -> Outcome {

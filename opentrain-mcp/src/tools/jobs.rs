@@ -7,7 +7,7 @@ use rmcp::schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::{Ctx, body, id, json_of, limit, page_summary, text_at};
+use super::{Ctx, body, id, json_of, text_at};
 use crate::results::{Outcome, ToolFailure, ToolOutput};
 
 catalog! {
@@ -15,9 +15,6 @@ catalog! {
     "opentrain_update_job_draft_fields" => update_job_draft_fields(PatchJob), Idempotent, UPDATE_JOB_DRAFT_FIELDS;
     "opentrain_publish_job" => publish_job(JobId), Idempotent, PUBLISH_JOB;
     "opentrain_update_published_job" => update_published_job(PatchJob), Idempotent, UPDATE_PUBLISHED_JOB;
-    "opentrain_close_job" => close_job(JobId), Destructive, CLOSE_JOB;
-    "opentrain_list_jobs" => list_jobs(ListJobs), Read, LIST_JOBS;
-    "opentrain_search_jobs" => search_jobs(SearchJobs), Read, SEARCH_JOBS;
 }
 
 const CREATE_JOB_DRAFT: &str = "Create an unpublished job draft from a full plain-text job \
@@ -45,18 +42,6 @@ const UPDATE_PUBLISHED_JOB: &str = "Update fields on a live published (OPEN) job
 listing is re-checked by moderation; if it is blocked, the job is moved back to draft and the \
 error explains what to fix. For unpublished drafts use opentrain_update_job_draft_fields. \
 Requires: jobs:write and the public_api_job_publishing feature. Wraps PATCH /jobs/{id}.";
-
-const CLOSE_JOB: &str = "Close (archive) a published job so it stops accepting proposals and \
-leaves the public listings. Existing contracts are unaffected. Idempotent: closing an archived job \
-reports alreadyClosed. Requires: jobs:write and the public_api_job_publishing feature. Wraps POST \
-/jobs/{id}/close.";
-
-const LIST_JOBS: &str = "List the account's own jobs (all statuses, newest first), one page at a \
-time; pass the returned nextCursor as cursor for the next page. Requires: jobs:read. Next: \
-opentrain_list_proposals for a job's candidates. Wraps GET /jobs/mine.";
-
-const SEARCH_JOBS: &str = "Search the public OpenTrain job marketplace, useful to calibrate rates \
-and see how similar work is scoped before posting. Works without a token. Wraps GET /jobs.";
 
 /// Parameters of `opentrain_create_job_draft`.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -99,41 +84,6 @@ pub(crate) struct PatchJob {
 pub(crate) struct JobId {
     /// The job id (an unpublished draft to publish, or a published job to close)
     job_id: String,
-}
-
-/// Parameters of `opentrain_list_jobs`.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[schemars(crate = "rmcp::schemars")]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(crate) struct ListJobs {
-    /// Filter: DRAFT, OPEN, ONGOING, COMPLETED, ARCHIVED, or PENDING_APPROVAL
-    status: Option<String>,
-    /// Pagination cursor
-    cursor: Option<String>,
-    /// Max jobs to return, 1–100 (default 25)
-    #[schemars(extend("default" = 25))]
-    limit: Option<super::PageLimit<100>>,
-}
-
-/// Parameters of `opentrain_search_jobs`.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[schemars(crate = "rmcp::schemars")]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(crate) struct SearchJobs {
-    /// Free-text search query
-    q: Option<String>,
-    /// Category filter
-    category: Option<String>,
-    /// Language filter
-    language: Option<String>,
-    /// ISO country code
-    country: Option<String>,
-    /// Payment type filter (PAY_PER_LABEL, PAY_PER_HOUR or FIXED_PRICE)
-    pay_type: Option<String>,
-    /// Max results, 1–50
-    limit: Option<super::PageLimit<50>>,
-    /// Pagination cursor
-    cursor: Option<String>,
 }
 
 /// The draft input of the create parameters: exactly one source.
@@ -313,77 +263,4 @@ async fn update_published_job(ctx: &Ctx, params: PatchJob) -> Outcome {
         format!("Updated live job {job_id}; status {status}."),
         &result,
     )
-}
-
-async fn close_job(ctx: &Ctx, params: JobId) -> Outcome {
-    let job_id = id(&params.job_id, "jobId")?;
-    let client = ctx.session.client()?;
-    let closed = client.close_job().id(job_id).send().await?.into_inner();
-    let summary = if closed.already_closed == Some(true) {
-        format!("Job {job_id} was already closed.")
-    } else {
-        format!("Closed job {job_id}: it no longer accepts proposals; existing contracts continue.")
-    };
-    ToolOutput::sent(&client, summary, &closed)
-}
-
-async fn list_jobs(ctx: &Ctx, params: ListJobs) -> Outcome {
-    let limit = limit(params.limit);
-    let client = ctx.session.client()?;
-    let mut request = client.list_my_jobs();
-    if let Some(status) = params.status.filter(|s| !s.is_empty()) {
-        request = request.status(types::JobStatus::from(status));
-    }
-    if let Some(cursor) = params.cursor.filter(|c| !c.is_empty()) {
-        request = request.cursor(cursor);
-    }
-    if let Some(limit) = limit {
-        request = request.limit(limit);
-    }
-    let page = request.send().await?.into_inner();
-    let value = json_of(&page);
-    let summary = page_summary(
-        &value,
-        "job(s)",
-        "jobs",
-        &["/id", "/status", "/title", "/jobUrl"],
-    );
-    ToolOutput::sent(&client, summary, &page)
-}
-
-async fn search_jobs(ctx: &Ctx, params: SearchJobs) -> Outcome {
-    let limit = limit(params.limit);
-    let client = ctx.session.client_or_tokenless()?;
-    let mut request = client.search_jobs();
-    let set = |v: Option<String>| v.filter(|s| !s.is_empty());
-    if let Some(q) = set(params.q) {
-        request = request.q(q);
-    }
-    if let Some(category) = set(params.category) {
-        request = request.category(category);
-    }
-    if let Some(language) = set(params.language) {
-        request = request.language(language);
-    }
-    if let Some(country) = set(params.country) {
-        request = request.country(country);
-    }
-    if let Some(pay_type) = set(params.pay_type) {
-        request = request.pay_type(types::PaymentType::from(pay_type));
-    }
-    if let Some(cursor) = set(params.cursor) {
-        request = request.cursor(cursor);
-    }
-    if let Some(limit) = limit {
-        request = request.limit(limit);
-    }
-    let page = request.send().await?.into_inner();
-    let value = json_of(&page);
-    let summary = page_summary(
-        &value,
-        "marketplace job(s)",
-        "jobs",
-        &["/id", "/title", "/pay/paymentType", "/url"],
-    );
-    ToolOutput::sent(&client, summary, &page)
 }

@@ -49,14 +49,10 @@ macro_rules! catalog {
 
 mod auth;
 mod contracts;
-mod credits;
 mod jobs;
 mod messages;
-mod payments;
 mod proposals;
-mod team;
-mod tokens;
-mod updates;
+mod table;
 mod webhooks;
 
 /// How many tools the server serves (the official server's 41).
@@ -99,6 +95,11 @@ pub(crate) fn definition<P: JsonSchema + 'static>(
 ) -> Tool {
     let mut schema = (*rmcp::handler::server::common::schema_for_type::<P>()).clone();
     tidy(&mut schema);
+    annotated(Tool::new(name, description, schema), hint)
+}
+
+/// `tool` with the MCP annotations of what it does to the account.
+pub(crate) fn annotated(tool: Tool, hint: Hint) -> Tool {
     let annotations = match hint {
         Hint::Read => ToolAnnotations::new().read_only(true),
         Hint::Idempotent => ToolAnnotations::new()
@@ -108,7 +109,7 @@ pub(crate) fn definition<P: JsonSchema + 'static>(
         Hint::Write => ToolAnnotations::new().read_only(false).destructive(false),
         Hint::Destructive => ToolAnnotations::new().read_only(false).destructive(true),
     };
-    Tool::new(name, description, schema).annotate(annotations.open_world(true))
+    tool.annotate(annotations.open_world(true))
 }
 
 /// Makes a derived schema read like the documented parameters: an optional parameter is its
@@ -169,43 +170,80 @@ fn tidy(schema: &mut JsonObject) {
     }
 }
 
+/// The 41 tools in the order of the official reference: those of the shared table
+/// ([`opentrain_tools::TOOLS`]) and those written here, whose work is more than one operation.
+const REFERENCE: [&str; TOOL_COUNT] = [
+    "opentrain_register_agent",
+    "opentrain_claim_account",
+    "opentrain_claim_status",
+    "opentrain_auth_status",
+    "opentrain_capabilities",
+    "opentrain_create_job_draft",
+    "opentrain_update_job_draft_fields",
+    "opentrain_publish_job",
+    "opentrain_update_published_job",
+    "opentrain_close_job",
+    "opentrain_list_jobs",
+    "opentrain_search_jobs",
+    "opentrain_list_proposals",
+    "opentrain_get_proposal",
+    "opentrain_get_freelancer_profile",
+    "opentrain_invite_freelancer",
+    "opentrain_hire_proposal",
+    "opentrain_read_messages",
+    "opentrain_send_message",
+    "opentrain_start_proposal_conversation",
+    "opentrain_list_contracts",
+    "opentrain_get_contract",
+    "opentrain_create_milestone",
+    "opentrain_request_milestone_funding",
+    "opentrain_request_milestone_approval",
+    "opentrain_get_approval",
+    "opentrain_end_contract",
+    "opentrain_get_credits",
+    "opentrain_list_credit_ledger",
+    "opentrain_create_credit_top_up",
+    "opentrain_get_credit_top_up",
+    "opentrain_poll_updates",
+    "opentrain_create_webhook",
+    "opentrain_list_webhooks",
+    "opentrain_get_webhook",
+    "opentrain_delete_webhook",
+    "opentrain_list_tokens",
+    "opentrain_revoke_token",
+    "opentrain_get_team",
+    "opentrain_invite_team_member",
+    "opentrain_list_pending_payments",
+];
+
 /// Every tool definition, in the order of the official reference.
 pub(crate) fn definitions() -> Vec<Tool> {
-    let mut all = Vec::with_capacity(TOOL_COUNT);
-    all.extend(auth::definitions());
-    all.extend(jobs::definitions());
-    all.extend(proposals::definitions());
-    all.extend(messages::definitions());
-    all.extend(contracts::definitions());
-    all.extend(credits::definitions());
-    all.extend(updates::definitions());
-    all.extend(webhooks::definitions());
-    all.extend(tokens::definitions());
-    all.extend(team::definitions());
-    all.extend(payments::definitions());
-    all
+    let mut written: Vec<Tool> = Vec::new();
+    written.extend(auth::definitions());
+    written.extend(jobs::definitions());
+    written.extend(proposals::definitions());
+    written.extend(messages::definitions());
+    written.extend(contracts::definitions());
+    written.extend(webhooks::definitions());
+    REFERENCE
+        .iter()
+        .filter_map(|name| match opentrain_tools::by_name(name) {
+            Some(tool) => Some(table::definition(tool, name)),
+            None => written.iter().find(|t| t.name == *name).cloned(),
+        })
+        .collect()
 }
 
 /// The names of the 41 tools, in the order of the official reference.
 pub fn tool_names() -> Vec<&'static str> {
-    [
-        auth::NAMES,
-        jobs::NAMES,
-        proposals::NAMES,
-        messages::NAMES,
-        contracts::NAMES,
-        credits::NAMES,
-        updates::NAMES,
-        webhooks::NAMES,
-        tokens::NAMES,
-        team::NAMES,
-        payments::NAMES,
-    ]
-    .concat()
+    REFERENCE.to_vec()
 }
 
 /// Runs the tool `name`; `None` for a name that is not one of the 41.
 pub(crate) async fn dispatch(ctx: &Ctx, name: &str, arguments: JsonObject) -> Option<Outcome> {
+    if let Some(tool) = opentrain_tools::by_name(name) {
+        return Some(table::run(ctx, tool, arguments).await);
+    }
     let has = |names: &[&str]| names.contains(&name);
     if has(auth::NAMES) {
         auth::dispatch(ctx, name, arguments).await
@@ -217,18 +255,8 @@ pub(crate) async fn dispatch(ctx: &Ctx, name: &str, arguments: JsonObject) -> Op
         messages::dispatch(ctx, name, arguments).await
     } else if has(contracts::NAMES) {
         contracts::dispatch(ctx, name, arguments).await
-    } else if has(credits::NAMES) {
-        credits::dispatch(ctx, name, arguments).await
-    } else if has(updates::NAMES) {
-        updates::dispatch(ctx, name, arguments).await
     } else if has(webhooks::NAMES) {
         webhooks::dispatch(ctx, name, arguments).await
-    } else if has(tokens::NAMES) {
-        tokens::dispatch(ctx, name, arguments).await
-    } else if has(team::NAMES) {
-        team::dispatch(ctx, name, arguments).await
-    } else if has(payments::NAMES) {
-        payments::dispatch(ctx, name, arguments).await
     } else {
         None
     }

@@ -6,39 +6,19 @@ use rmcp::schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{Ctx, count, id, json_of, limit, list_lines, next_page, shown, text_at};
+use super::{Ctx, id, json_of, shown, text_at};
 use crate::results::{Outcome, ToolFailure, ToolOutput};
 
 catalog! {
-    "opentrain_list_proposals" => list_proposals(ListProposals), Read, LIST_PROPOSALS;
     "opentrain_get_proposal" => get_proposal(GetProposal), Read, GET_PROPOSAL;
-    "opentrain_get_freelancer_profile" => get_freelancer_profile(FreelancerId), Read, GET_FREELANCER_PROFILE;
-    "opentrain_invite_freelancer" => invite_freelancer(InviteFreelancer), Idempotent, INVITE_FREELANCER;
     "opentrain_hire_proposal" => hire_proposal(HireProposal), Write, HIRE_PROPOSAL;
 }
-
-const LIST_PROPOSALS: &str = "List the proposals (candidates) of one of your jobs with statuses, \
-bids, AI-interview scores and resume match scores: the primary tool to review and rank who to \
-hire. Requires: proposals:read; the job must be yours. Next: opentrain_get_proposal for one \
-candidate in depth, opentrain_start_proposal_conversation to message them, \
-opentrain_hire_proposal to hire. Wraps GET /jobs/{id}/proposals.";
 
 const GET_PROPOSAL: &str = "Read a full proposal evaluation: status, bid, masked candidate, \
 AI-interview score and summary, location/identity verification, labeling assessment and contract \
 state; with includeInterview also the sanitized AI-interview transcript. Requires: \
 proposals:read; the proposal must be on a job you own. Wraps GET /proposals/{proposalId} (and GET \
 /proposals/{proposalId}/interview).";
-
-const GET_FREELANCER_PROFILE: &str = "Read a masked AI trainer profile for candidate evaluation: \
-title, bio, skills, stats (earned, billed hours, job success), work and labeling experience, \
-education, reviews and languages. Names are masked to first name + last initial before a hire; \
-contact details are never returned. Requires: proposals:read. Wraps GET \
-/freelancers/{idOrSlug}.";
-
-const INVITE_FREELANCER: &str = "Invite an AI trainer to one of your published jobs, creating a \
-proposal they can respond to. Idempotent: re-inviting the same person returns the existing \
-proposal with alreadyInvited: true. Requires: proposals:write, the public_api_hiring feature and a \
-claimed account. Wraps POST /jobs/{id}/invites.";
 
 const HIRE_PROPOSAL: &str = "Request a hire from a proposal. This never hires anyone or moves \
 money by itself: it records a pending approval (type proposal_hire) with an approvalUrl that a \
@@ -51,22 +31,6 @@ account and a payment method or covering credit balance. Next: opentrain_get_app
 opentrain_poll_updates (approval.confirmed), then opentrain_list_contracts. Wraps POST \
 /proposals/{proposalId}/hire.";
 
-/// Parameters of `opentrain_list_proposals`.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[schemars(crate = "rmcp::schemars")]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(crate) struct ListProposals {
-    /// Job id to list proposals for
-    job_id: String,
-    /// Filter such as UNREVIEWED, SHORTLISTED, HIRED, or DECLINED
-    status: Option<String>,
-    /// Pagination cursor
-    cursor: Option<String>,
-    /// Max proposals, 1–100 (default 25)
-    #[schemars(extend("default" = 25))]
-    limit: Option<super::PageLimit<100>>,
-}
-
 /// Parameters of `opentrain_get_proposal`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[schemars(crate = "rmcp::schemars")]
@@ -76,26 +40,6 @@ pub(crate) struct GetProposal {
     proposal_id: String,
     /// Also fetch the sanitized AI-interview transcript
     include_interview: Option<bool>,
-}
-
-/// Parameters of `opentrain_get_freelancer_profile`.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[schemars(crate = "rmcp::schemars")]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(crate) struct FreelancerId {
-    /// AI trainer user id or public profile slug
-    id_or_slug: String,
-}
-
-/// Parameters of `opentrain_invite_freelancer`.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[schemars(crate = "rmcp::schemars")]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(crate) struct InviteFreelancer {
-    /// Published job id
-    job_id: String,
-    /// AI trainer user id to invite
-    freelancer_id: String,
 }
 
 /// The first escrow milestone of a hire.
@@ -124,42 +68,6 @@ pub(crate) struct HireProposal {
     milestone: HireMilestone,
     /// Confirm hiring a proposal previously marked "Not a fit"
     confirm_not_fit_override: Option<bool>,
-}
-
-async fn list_proposals(ctx: &Ctx, params: ListProposals) -> Outcome {
-    let job_id = id(&params.job_id, "jobId")?;
-    let limit = limit(params.limit);
-    let client = ctx.session.client()?;
-    let mut request = client.list_job_proposals().id(job_id);
-    if let Some(status) = params.status.filter(|s| !s.is_empty()) {
-        request = request.status(types::ProposalStatus::from(status));
-    }
-    if let Some(cursor) = params.cursor.filter(|c| !c.is_empty()) {
-        request = request.cursor(cursor);
-    }
-    if let Some(limit) = limit {
-        request = request.limit(limit);
-    }
-    let page = request.send().await?.into_inner();
-    let value = json_of(&page);
-    let summary = format!(
-        "{} proposal(s) on job {job_id}:{}{}\nNext: opentrain_get_proposal for details, \
-         opentrain_hire_proposal to hire.",
-        count(&value, "proposals"),
-        list_lines(
-            &value,
-            "proposals",
-            &[
-                "/id",
-                "/status/raw",
-                "/candidate/name",
-                "/candidate/displayName",
-                "/bid/amount"
-            ]
-        ),
-        next_page(&value)
-    );
-    ToolOutput::sent(&client, summary, &page)
 }
 
 async fn get_proposal(ctx: &Ctx, params: GetProposal) -> Outcome {
@@ -207,52 +115,6 @@ async fn get_proposal(ctx: &Ctx, params: GetProposal) -> Outcome {
     }
     // Two responses in one object: the proposal as sent, with the interview added.
     ToolOutput::new(summary, &structured)
-}
-
-async fn get_freelancer_profile(ctx: &Ctx, params: FreelancerId) -> Outcome {
-    let id_or_slug = id(&params.id_or_slug, "idOrSlug")?;
-    let client = ctx.session.client()?;
-    let profile = client
-        .get_freelancer()
-        .id_or_slug(id_or_slug)
-        .send()
-        .await?
-        .into_inner();
-    let value = json_of(&profile);
-    let mut summary = format!("AI trainer profile {id_or_slug}");
-    if let Some(title) = text_at(&value, "/freelancer/title") {
-        summary.push_str(&format!(": {title}"));
-    }
-    summary.push_str(". Names are masked before a hire; details in structuredContent.");
-    ToolOutput::sent(&client, summary, &profile)
-}
-
-async fn invite_freelancer(ctx: &Ctx, params: InviteFreelancer) -> Outcome {
-    let job_id = id(&params.job_id, "jobId")?;
-    let freelancer_id = id(&params.freelancer_id, "freelancerId")?;
-    let request: types::InviteToJobRequest = super::built(
-        types::InviteToJobRequest::builder().freelancer_id(freelancer_id),
-        "invite",
-    )?;
-    let client = ctx.session.client()?;
-    let invite = client
-        .invite_to_job()
-        .id(job_id)
-        .body(request)
-        .send()
-        .await?
-        .into_inner();
-    let value = json_of(&invite);
-    let proposal = text_at(&value, "/proposalId").unwrap_or("(not stated)");
-    let summary = if value.get("alreadyInvited").and_then(Value::as_bool) == Some(true) {
-        format!("{freelancer_id} was already invited to job {job_id}: proposal {proposal}.")
-    } else {
-        format!(
-            "Invited {freelancer_id} to job {job_id}: proposal {proposal}. Next: \
-             opentrain_start_proposal_conversation to message them."
-        )
-    };
-    ToolOutput::sent(&client, summary, &invite)
 }
 
 async fn hire_proposal(ctx: &Ctx, params: HireProposal) -> Outcome {

@@ -40,6 +40,7 @@ const fn agent_operation(operation_id: &'static str, path: &'static str) -> Oper
         carries_secret: true,
         decode_success: None,
         debug_success: None,
+        encode_body: None,
     }
 }
 

@@ -89,7 +89,15 @@ pub(super) fn operations_source(
         let client_method = method_name.as_str();
         lookup.push(quote! { #client_method => Some(&OPERATIONS[#index]), });
         listed.insert(method_name.clone());
-        let (decode, debug) = match found.as_ref() {
+        let encode = match found.body.as_ref() {
+            Some(ty) => {
+                let ty: syn::Type = syn::parse_str(&ty.replace("types ::", "crate::types::"))
+                    .map_err(|e| format!("cannot read the body type of {id}: {e}"))?;
+                quote! { Some(|body: serde_json::Value| serde_json::from_value::<#ty>(body).and_then(|v| serde_json::to_value(&v))) }
+            }
+            None => quote! { None },
+        };
+        let (decode, debug) = match found.success.as_ref() {
             Some(ty) => {
                 let ty: syn::Type = syn::parse_str(&ty.replace("types ::", "crate::types::"))
                     .map_err(|e| format!("cannot read the success type of {id}: {e}"))?;
@@ -117,6 +125,7 @@ pub(super) fn operations_source(
                 carries_secret: #carries_secret,
                 decode_success: #decode,
                 debug_success: #debug,
+                encode_body: #encode,
             }
         });
     }
@@ -190,6 +199,48 @@ fn flattened<'a>(
     }
 }
 
+/// What the spec declares about a value's range: its number bounds, its length bounds, the
+/// values of a string enum and the type of an array's items, as table tokens.
+struct Constraints {
+    minimum: proc_macro2::TokenStream,
+    maximum: proc_macro2::TokenStream,
+    min_length: proc_macro2::TokenStream,
+    max_length: proc_macro2::TokenStream,
+    values: proc_macro2::TokenStream,
+    items: proc_macro2::TokenStream,
+}
+
+fn constraints(doc: &serde_json::Value, schema: &serde_json::Value) -> Constraints {
+    let inner = flattened(doc, schema);
+    let number = |key: &str| match inner.get(key).and_then(serde_json::Value::as_f64) {
+        Some(n) => quote! { Some(#n) },
+        None => quote! { None },
+    };
+    let length = |key: &str| match inner.get(key).and_then(serde_json::Value::as_u64) {
+        Some(n) => quote! { Some(#n) },
+        None => quote! { None },
+    };
+    let values: Vec<&str> = inner
+        .get("enum")
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(serde_json::Value::as_str)
+        .collect();
+    let items = match inner.get("items") {
+        Some(items) => value_kind(doc, items),
+        None => quote! { ValueKind::Any },
+    };
+    Constraints {
+        minimum: number("minimum"),
+        maximum: number("maximum"),
+        min_length: length("minLength"),
+        max_length: length("maxLength"),
+        values: quote! { &[#(#values),*] },
+        items,
+    }
+}
+
 fn text<'a>(value: &'a serde_json::Value, key: &str) -> &'a str {
     value
         .get(key)
@@ -225,11 +276,6 @@ fn parameters(
             .get("required")
             .and_then(serde_json::Value::as_bool)
             .unwrap_or(false);
-        let number = |key: &str| match inner.get(key).and_then(serde_json::Value::as_f64) {
-            Some(n) => quote! { Some(#n) },
-            None => quote! { None },
-        };
-        let (minimum, maximum) = (number("minimum"), number("maximum"));
         let default = match outer.get("default").or_else(|| inner.get("default")) {
             Some(value) => {
                 let json = value.to_string();
@@ -237,13 +283,14 @@ fn parameters(
             }
             None => quote! { None },
         };
-        let values: Vec<&str> = inner
-            .get("enum")
-            .and_then(serde_json::Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(serde_json::Value::as_str)
-            .collect();
+        let Constraints {
+            minimum,
+            maximum,
+            min_length,
+            max_length,
+            values,
+            ..
+        } = constraints(doc, schema);
         let description = match text(parameter, "description") {
             "" => text(inner, "description"),
             described => described,
@@ -257,7 +304,9 @@ fn parameters(
                 minimum: #minimum,
                 maximum: #maximum,
                 default: #default,
-                values: &[#(#values),*],
+                min_length: #min_length,
+                max_length: #max_length,
+                values: #values,
                 description: #description,
             }
         });
@@ -300,7 +349,7 @@ fn request_body(doc: &serde_json::Value, op: &serde_json::Value) -> proc_macro2:
         Some(all) => all.iter().map(|s| flattened(doc, s)).collect(),
         None => vec![schema],
     };
-    let mut fields: Vec<(String, proc_macro2::TokenStream, usize, String)> = Vec::new();
+    let mut fields: Vec<(String, &serde_json::Value, usize, String)> = Vec::new();
     for alternative in &alternatives {
         let required: Vec<&str> = alternative
             .get("required")
@@ -318,7 +367,7 @@ fn request_body(doc: &serde_json::Value, op: &serde_json::Value) -> proc_macro2:
                 Some(field) => field.2 += counted,
                 None => fields.push((
                     name.clone(),
-                    value_kind(doc, property),
+                    property,
                     counted,
                     match text(property, "description") {
                         "" => text(flattened(doc, property), "description"),
@@ -329,12 +378,34 @@ fn request_body(doc: &serde_json::Value, op: &serde_json::Value) -> proc_macro2:
             }
         }
     }
-    let fields = fields.into_iter().map(|(name, kind, count, description)| {
-        let required = count == alternatives.len();
-        quote! {
-            BodyField { name: #name, kind: #kind, required: #required, description: #description }
-        }
-    });
+    let fields = fields
+        .into_iter()
+        .map(|(name, property, count, description)| {
+            let required = count == alternatives.len();
+            let kind = value_kind(doc, property);
+            let Constraints {
+                minimum,
+                maximum,
+                min_length,
+                max_length,
+                values,
+                items,
+            } = constraints(doc, property);
+            quote! {
+                BodyField {
+                    name: #name,
+                    kind: #kind,
+                    required: #required,
+                    minimum: #minimum,
+                    maximum: #maximum,
+                    min_length: #min_length,
+                    max_length: #max_length,
+                    values: #values,
+                    items: #items,
+                    description: #description,
+                }
+            }
+        });
     quote! {
         Some(RequestBody { required: #required, media_type: #media_type, fields: &[#(#fields),*] })
     }
@@ -396,11 +467,20 @@ fn operation_methods(file: &syn::File) -> Vec<proc_macro2::TokenStream> {
     methods.into_values().collect()
 }
 
-/// `Client` method name → the success type its builder's `send` returns (`None` for no body).
-fn generated_methods(file: &syn::File) -> std::collections::BTreeMap<String, Option<String>> {
+/// What progenitor generated for one operation: the success type its builder's `send` returns
+/// (`None` for no body) and the JSON body type its builder's `body` takes (`None` without one).
+#[derive(Clone, Default)]
+struct Generated {
+    success: Option<String>,
+    body: Option<String>,
+}
+
+/// `Client` method name → what progenitor generated for it.
+fn generated_methods(file: &syn::File) -> std::collections::BTreeMap<String, Generated> {
     use quote::ToTokens;
     let mut builder_of = std::collections::BTreeMap::new();
     let mut success_of = std::collections::BTreeMap::new();
+    let mut body_of = std::collections::BTreeMap::new();
     for item in &file.items {
         match item {
             syn::Item::Impl(imp)
@@ -431,11 +511,16 @@ fn generated_methods(file: &syn::File) -> std::collections::BTreeMap<String, Opt
                         continue;
                     };
                     for f in &imp.items {
-                        if let syn::ImplItem::Fn(f) = f
-                            && f.sig.ident == "send"
+                        let syn::ImplItem::Fn(f) = f else { continue };
+                        if f.sig.ident == "send"
                             && let syn::ReturnType::Type(_, ty) = &f.sig.output
                         {
                             success_of.insert(name.clone(), response_value_arg(ty));
+                        }
+                        if f.sig.ident == "body"
+                            && let Some(ty) = try_into_target(&f.sig.generics)
+                        {
+                            body_of.insert(name.clone(), ty);
                         }
                     }
                 }
@@ -446,10 +531,40 @@ fn generated_methods(file: &syn::File) -> std::collections::BTreeMap<String, Opt
     builder_of
         .into_iter()
         .map(|(method, builder)| {
-            let ty = success_of.get(&builder).cloned().flatten();
-            (method, ty)
+            let generated = Generated {
+                success: success_of.get(&builder).cloned().flatten(),
+                body: body_of.get(&builder).cloned(),
+            };
+            (method, generated)
         })
         .collect()
+}
+
+/// From a builder's `body<V>(value: V) where V: TryInto<T>`, the text of `T`.
+fn try_into_target(generics: &syn::Generics) -> Option<String> {
+    use quote::ToTokens;
+    let clause = generics.where_clause.as_ref()?;
+    clause.predicates.iter().find_map(|predicate| {
+        let syn::WherePredicate::Type(typed) = predicate else {
+            return None;
+        };
+        typed.bounds.iter().find_map(|bound| {
+            let syn::TypeParamBound::Trait(bound) = bound else {
+                return None;
+            };
+            let last = bound.path.segments.last()?;
+            if last.ident != "TryInto" {
+                return None;
+            }
+            let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+                return None;
+            };
+            match args.args.first()? {
+                syn::GenericArgument::Type(t) => Some(t.to_token_stream().to_string()),
+                _ => None,
+            }
+        })
+    })
 }
 
 /// From `Result<ResponseValue<T>, Error<E>>`, the text of `T` unless it is `()` or `ByteStream`.

@@ -1,0 +1,113 @@
+//! The tools of the shared table ([`opentrain_tools::TOOLS`]): each one's definition (input
+//! schema from its arguments, typed by the spec) and its run (check the arguments, call the
+//! operation, summarise the typed value, return the body as sent).
+
+use opentrain::operations::ValueKind;
+use opentrain_tools::{Summary, Tool};
+use rmcp::model::{JsonObject, Tool as Definition};
+use serde_json::{Map, Value, json};
+
+use super::{Ctx, Hint, annotated, page_summary};
+use crate::results::{Outcome, ToolFailure, ToolOutput};
+
+/// The MCP definition of a table tool: its arguments as a JSON Schema object whose properties
+/// carry the spec's type, range, length, default and values.
+pub(crate) fn definition(tool: &Tool, name: &'static str) -> Definition {
+    let operation = tool.operation();
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for arg in tool.args {
+        let spec = arg.spec(operation);
+        let mut property = Map::new();
+        property.insert("type".into(), json!(kind(spec.kind)));
+        property.insert("description".into(), json!(arg.doc));
+        if spec.kind == ValueKind::Array {
+            property.insert("items".into(), json!({ "type": kind(spec.items) }));
+        }
+        for (key, value) in [("minimum", spec.minimum), ("maximum", spec.maximum)] {
+            if let Some(n) = value {
+                property.insert(key.into(), number(n));
+            }
+        }
+        for (key, value) in [
+            ("minLength", spec.min_length),
+            ("maxLength", spec.max_length),
+        ] {
+            if let Some(n) = value {
+                property.insert(key.into(), json!(n));
+            }
+        }
+        if let Some(default) = spec
+            .default
+            .and_then(|d| serde_json::from_str::<Value>(d).ok())
+        {
+            property.insert("default".into(), default);
+        }
+        if !spec.values.is_empty() {
+            property.insert("enum".into(), json!(spec.values));
+        }
+        if spec.required {
+            required.push(arg.name);
+        }
+        properties.insert(arg.name.into(), Value::Object(property));
+    }
+    let mut schema = JsonObject::new();
+    schema.insert("type".into(), json!("object"));
+    schema.insert("properties".into(), Value::Object(properties));
+    if !required.is_empty() {
+        schema.insert("required".into(), json!(required));
+    }
+    schema.insert("additionalProperties".into(), json!(false));
+    let hint = match tool.access {
+        opentrain_tools::Access::Read => Hint::Read,
+        opentrain_tools::Access::Idempotent => Hint::Idempotent,
+        opentrain_tools::Access::Write => Hint::Write,
+        opentrain_tools::Access::Destructive => Hint::Destructive,
+    };
+    annotated(Definition::new(name, tool.description, schema), hint)
+}
+
+/// The schema type of a spec type. An integer is declared `number`, as the tools reference
+/// documents its page sizes: `25.0` is 25, and a fraction is refused by the check.
+fn kind(kind: ValueKind) -> &'static str {
+    match kind {
+        ValueKind::String => "string",
+        ValueKind::Integer | ValueKind::Number => "number",
+        ValueKind::Boolean => "boolean",
+        ValueKind::Array => "array",
+        ValueKind::Object => "object",
+        ValueKind::Any => "string",
+    }
+}
+
+/// `10` rather than `10.0` for a whole bound.
+fn number(n: f64) -> Value {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        json!(n as i64)
+    } else {
+        json!(n)
+    }
+}
+
+/// Runs a table tool.
+pub(crate) async fn run(ctx: &Ctx, tool: &Tool, arguments: JsonObject) -> Outcome {
+    let arguments = opentrain_tools::check(tool, arguments)
+        .map_err(|refusal| ToolFailure::argument(refusal.0))?;
+    let client = if tool.tokenless() {
+        ctx.session.client_or_tokenless()?
+    } else {
+        ctx.session.client()?
+    };
+    let reply = tool.call(&client, &arguments).await.map_err(|e| match e {
+        opentrain_tools::CallError::Refused(refusal) => ToolFailure::argument(refusal.0),
+        opentrain_tools::CallError::Api(error) => ToolFailure::from(error),
+    })?;
+    let summary = match tool.summary {
+        Summary::List { noun, key, fields } => page_summary(&reply.typed, noun, key, fields),
+        other => other.lines(&reply.typed, &arguments).join("\n"),
+    };
+    Ok(ToolOutput {
+        summary,
+        structured: reply.sent(),
+    })
+}

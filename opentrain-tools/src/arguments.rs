@@ -1,0 +1,183 @@
+//! The one check of a tool's arguments, for both surfaces: the MCP server hands it the call's
+//! JSON arguments, the command the JSON it read from its flags. Each value is checked against
+//! the spec's type, range and length for the field it fills ([`crate::Arg::spec`]); a name the
+//! tool does not take, a missing required value, a wrong type or a value out of range is a
+//! [`Refusal`] that names the argument and what it takes.
+
+use std::fmt;
+
+use opentrain::operations::ValueKind;
+use serde_json::{Map, Number, Value};
+
+use crate::tool::{Spec, Tool};
+
+/// An argument the tool cannot take, said so that the caller can fix it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal(pub String);
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+/// `given` checked against `tool`'s arguments: strings trimmed (an empty optional one is left
+/// out), whole numbers as integers, every required argument present.
+pub fn check(tool: &Tool, given: Map<String, Value>) -> Result<Map<String, Value>, Refusal> {
+    let operation = tool.operation();
+    let mut checked = Map::new();
+    for (name, value) in given {
+        let Some(arg) = tool.arg(&name) else {
+            let known: Vec<&str> = tool.args.iter().map(|a| a.name).collect();
+            return Err(Refusal(if known.is_empty() {
+                format!("unknown argument `{name}`: this tool takes no arguments")
+            } else {
+                format!(
+                    "unknown argument `{name}`; this tool takes: {}",
+                    known.join(", ")
+                )
+            }));
+        };
+        if value.is_null() {
+            continue;
+        }
+        if let Some(value) = checked_value(arg.name, &arg.spec(operation), value)? {
+            checked.insert(name, value);
+        }
+    }
+    for arg in tool.args {
+        if arg.spec(operation).required && !checked.contains_key(arg.name) {
+            return Err(Refusal(format!("`{}` is required", arg.name)));
+        }
+    }
+    Ok(checked)
+}
+
+fn checked_value(name: &str, spec: &Spec, value: Value) -> Result<Option<Value>, Refusal> {
+    let wrong = |what: &str| Refusal(format!("`{name}` must be {what}, got {value}"));
+    match spec.kind {
+        ValueKind::String => {
+            let Value::String(text) = &value else {
+                return Err(wrong("a string"));
+            };
+            let text = text.trim();
+            if text.is_empty() {
+                return if spec.required {
+                    Err(Refusal(format!("`{name}` must not be empty")))
+                } else {
+                    Ok(None)
+                };
+            }
+            let length = text.chars().count() as u64;
+            if spec.min_length.is_some_and(|min| length < min)
+                || spec.max_length.is_some_and(|max| length > max)
+            {
+                return Err(Refusal(format!(
+                    "`{name}` must be {} characters long, got {length}",
+                    range(
+                        spec.min_length.map(|n| n as f64),
+                        spec.max_length.map(|n| n as f64)
+                    )
+                )));
+            }
+            Ok(Some(Value::String(text.to_owned())))
+        }
+        ValueKind::Integer | ValueKind::Number => {
+            let whole = spec.kind == ValueKind::Integer;
+            let what = if whole { "a whole number" } else { "a number" };
+            let Some(n) = value.as_f64() else {
+                return Err(Refusal(format!(
+                    "`{name}` must be {what} {}, got {value}",
+                    range(spec.minimum, spec.maximum)
+                )));
+            };
+            let in_range = n.is_finite()
+                && spec.minimum.is_none_or(|min| n >= min)
+                && spec.maximum.is_none_or(|max| n <= max);
+            if !in_range || (whole && n.fract() != 0.0) {
+                return Err(Refusal(format!(
+                    "`{name}` must be {what} {}, got {value}",
+                    range(spec.minimum, spec.maximum)
+                )));
+            }
+            if whole {
+                // Exact: `n` is whole and within the declared range.
+                Ok(Some(Value::from(n as i64)))
+            } else {
+                Ok(Some(Number::from_f64(n).map_or(value, Value::Number)))
+            }
+        }
+        ValueKind::Boolean => match value {
+            Value::Bool(_) => Ok(Some(value)),
+            _ => Err(wrong("true or false")),
+        },
+        ValueKind::Array => match value {
+            Value::Array(_) => Ok(Some(value)),
+            _ => Err(wrong("a list")),
+        },
+        ValueKind::Object => match value {
+            Value::Object(_) => Ok(Some(value)),
+            _ => Err(wrong("an object")),
+        },
+        ValueKind::Any => Ok(Some(value)),
+    }
+}
+
+fn range(min: Option<f64>, max: Option<f64>) -> String {
+    match (min, max) {
+        (Some(min), Some(max)) => format!("between {min} and {max}"),
+        (Some(min), None) => format!("at least {min}"),
+        (None, Some(max)) => format!("at most {max}"),
+        (None, None) => "in range".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table;
+    use serde_json::json;
+
+    fn tool(name: &str) -> &'static Tool {
+        table::by_name(name).expect("a tool of the table")
+    }
+
+    fn refused(name: &str, given: Value) -> String {
+        let Value::Object(given) = given else {
+            panic!("arguments are an object")
+        };
+        check(tool(name), given).expect_err("refused").0
+    }
+
+    #[test]
+    fn a_page_limit_is_any_whole_json_number_in_the_documented_range() {
+        let Value::Object(given) = json!({"limit": 25.0, "status": " OPEN "}) else {
+            unreachable!()
+        };
+        let checked = check(tool("opentrain_list_jobs"), given).expect("accepted");
+        assert_eq!(checked["limit"], json!(25));
+        assert_eq!(checked["status"], json!("OPEN"));
+        assert!(
+            refused("opentrain_list_jobs", json!({"limit": 2.5}))
+                .contains("whole number between 1 and 100")
+        );
+        assert!(refused("opentrain_list_jobs", json!({"limit": 0})).contains("got 0"));
+        assert!(refused("opentrain_search_jobs", json!({"limit": 51})).contains("and 50"));
+        assert!(refused("opentrain_list_jobs", json!({"limit": "25"})).contains("a whole number"));
+    }
+
+    #[test]
+    fn unknown_missing_and_empty_arguments_are_named() {
+        assert!(refused("opentrain_list_jobs", json!({"colour": "red"})).contains("`colour`"));
+        assert_eq!(
+            refused("opentrain_get_contract", json!({})),
+            "`contractId` is required"
+        );
+        assert_eq!(
+            refused("opentrain_get_contract", json!({"contractId": "  "})),
+            "`contractId` must not be empty"
+        );
+    }
+}

@@ -1,0 +1,101 @@
+//! Running a tool: its checked arguments become an [`OperationCall`] of its operation (path and
+//! query parameters set by name, body members gathered into the body and passed through the
+//! generated body type), sent through the facade's pipeline. What comes back is the response
+//! exactly as the server sent it, with the typed value its summary reads.
+
+use opentrain::Client;
+use opentrain::operations::{OperationCall, RawResponse};
+use serde_json::{Map, Value};
+
+use crate::arguments::Refusal;
+use crate::tool::Tool;
+
+/// Why a tool did not return a result.
+#[derive(Debug)]
+pub enum CallError {
+    /// An argument the tool cannot take; nothing was sent.
+    Refused(Refusal),
+    /// The facade's error: the API refused, the connection failed, the body did not decode.
+    Api(opentrain::Error),
+}
+
+impl From<Refusal> for CallError {
+    fn from(refusal: Refusal) -> Self {
+        CallError::Refused(refusal)
+    }
+}
+
+impl From<opentrain::Error> for CallError {
+    fn from(error: opentrain::Error) -> Self {
+        match error {
+            // A value the operation table refuses before sending is an argument's fault.
+            opentrain::Error::InvalidRequest(message) => CallError::Refused(Refusal(message)),
+            other => CallError::Api(other),
+        }
+    }
+}
+
+/// One result: the response as sent, and the typed value (the body through the generated
+/// success type, as JSON) the summary reads.
+#[derive(Debug)]
+pub struct Reply {
+    /// The response, body unchanged.
+    pub response: RawResponse,
+    /// The typed value, as JSON.
+    pub typed: Value,
+}
+
+impl Reply {
+    /// The body as the server sent it, as JSON (the typed value when it is not JSON).
+    pub fn sent(&self) -> Value {
+        self.response.json().unwrap_or_else(|_| self.typed.clone())
+    }
+}
+
+impl Tool {
+    /// The call of this tool's operation with `arguments` (already [checked](crate::check)):
+    /// ready to send, or to page with [`opentrain::paging::Paginate`].
+    pub fn request<'a>(
+        &self,
+        client: &'a Client,
+        arguments: &Map<String, Value>,
+    ) -> Result<OperationCall<'a>, CallError> {
+        let operation = self.operation();
+        let mut call = client.operation(operation.operation_id)?;
+        let mut body = Map::new();
+        for (name, value) in arguments {
+            let Some(arg) = self.arg(name) else { continue };
+            if operation.parameter(arg.field).is_some() {
+                let text = match value {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                call = call.field(arg.field, &text)?;
+            } else {
+                body.insert(arg.field.to_owned(), value.clone());
+            }
+        }
+        if let Some(encode) = operation.encode_body {
+            let typed = encode(Value::Object(body))
+                .map_err(|e| Refusal(format!("the request is not valid: {e}")))?;
+            call = call.body(typed)?;
+        }
+        Ok(call)
+    }
+
+    /// Runs the tool with `arguments` (already [checked](crate::check)).
+    pub async fn call(
+        &self,
+        client: &Client,
+        arguments: &Map<String, Value>,
+    ) -> Result<Reply, CallError> {
+        let response = self.request(client, arguments)?.send().await?;
+        self.reply(response)
+    }
+
+    /// The [`Reply`] of one response of this tool's operation (a page of a paged call).
+    pub fn reply(&self, response: RawResponse) -> Result<Reply, CallError> {
+        let typed = response.typed(self.operation())?;
+        Ok(Reply { response, typed })
+    }
+}

@@ -1,0 +1,26 @@
+//! The one table of the operations the `opentrain` command and the MCP server expose, and the
+//! code both run them with.
+//!
+//! Each [`Tool`] of [`TOOLS`] is an MCP tool and a command at once: its name and its command
+//! line, the operation it runs, its arguments (each naming the parameter or body member it
+//! fills, typed, ranged and defaulted by the spec through the generated operation table) and
+//! its [`Summary`]. The MCP server makes each tool's definition, input schema and dispatch from
+//! it; the command its subcommand, flags and output. Running a tool is one path for both:
+//! [`check`] the arguments, [`Tool::call`] the operation through the facade's pipeline (bodies
+//! through the generated body types), summarise the typed value, show the body as sent.
+//!
+//! The tools whose work is more than one operation (the drafting loop, registration and the
+//! claim, hiring with its milestone, waiting on approvals) are written in the surfaces on the
+//! facade's workflows.
+
+mod arguments;
+mod call;
+mod summary;
+mod table;
+mod tool;
+
+pub use arguments::{Refusal, check};
+pub use call::{CallError, Reply};
+pub use summary::{Summary, argument, columns, items, next_cursor, record, shown};
+pub use table::{TOOLS, by_command, by_name};
+pub use tool::{Access, Arg, Flag, Spec, Tool, kebab};

@@ -1,0 +1,151 @@
+//! How a tool's result is summarised, read from the typed response (the body decoded through
+//! the generated type and written back, so a summary sees exactly the fields the spec knows):
+//! a page of items, labelled fields of one record, or a sentence. Both surfaces render the
+//! same [`Summary`]: the command as its human output, the MCP server as the result's text.
+//! Fields are named by JSON pointer (`/pay/paymentType`).
+
+use serde_json::{Map, Value};
+
+/// How a tool's result is summarised.
+#[derive(Clone, Copy, Debug)]
+pub enum Summary {
+    /// A page of a list: one line per item of the array at `key`, with the values at
+    /// `fields` (pointers into the item), and the next cursor.
+    List {
+        /// What the items are, plural form with `(s)`: `job(s)`.
+        noun: &'static str,
+        /// The member holding the items: `jobs`.
+        key: &'static str,
+        /// The values shown for each item.
+        fields: &'static [&'static str],
+    },
+    /// `Label: value` lines for the present `fields` of the object at `at` (`""` for the
+    /// whole response).
+    Record {
+        /// A pointer to the record.
+        at: &'static str,
+        /// Label and pointer (into the record) of each line.
+        fields: &'static [(&'static str, &'static str)],
+    },
+    /// Lines made from the typed response and the tool's arguments.
+    Text(fn(&Value, &Map<String, Value>) -> Vec<String>),
+}
+
+impl Summary {
+    /// The summary's lines, for a result that is not a [`Summary::List`] (whose lines each
+    /// surface lays out itself with [`items`] and [`next_cursor`]).
+    pub fn lines(&self, typed: &Value, arguments: &Map<String, Value>) -> Vec<String> {
+        match self {
+            Summary::List { key, fields, .. } => items(typed, key)
+                .iter()
+                .map(|item| columns(item, fields, "  "))
+                .collect(),
+            Summary::Record { at, fields } => record(at_pointer(typed, at), fields),
+            Summary::Text(lines) => lines(typed, arguments),
+        }
+    }
+}
+
+fn at_pointer<'a>(value: &'a Value, pointer: &str) -> &'a Value {
+    if pointer.is_empty() {
+        value
+    } else {
+        value.pointer(pointer).unwrap_or(&Value::Null)
+    }
+}
+
+/// The items of the array at `key` (none when it is missing or not an array).
+pub fn items<'a>(value: &'a Value, key: &str) -> &'a [Value] {
+    value
+        .get(key)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+}
+
+/// The page's `nextCursor`, when it has a non-empty one.
+pub fn next_cursor(value: &Value) -> Option<&str> {
+    value
+        .get("nextCursor")
+        .and_then(Value::as_str)
+        .filter(|c| !c.is_empty())
+}
+
+/// The value at `pointer` as display text: a string as is, a number or boolean in JSON, an
+/// array's scalars joined by commas, a status shaped `{raw, label}` as its raw value; `None`
+/// when it is missing or `null`.
+pub fn shown(value: &Value, pointer: &str) -> Option<String> {
+    let found = at_pointer(value, pointer);
+    (!found.is_null()).then(|| scalar(found))
+}
+
+fn scalar(value: &Value) -> String {
+    match value {
+        Value::Null => "-".to_owned(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(scalar).collect::<Vec<_>>().join(","),
+        Value::Object(map) => match map.get("raw").or_else(|| map.get("label")) {
+            Some(inner) if !inner.is_object() => scalar(inner),
+            _ => value.to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
+/// The values at `fields` of `item`, missing ones as `-`, joined by `separator`: one item's
+/// line.
+pub fn columns(item: &Value, fields: &[&str], separator: &str) -> String {
+    fields
+        .iter()
+        .map(|f| shown(item, f).unwrap_or_else(|| "-".to_owned()))
+        .collect::<Vec<_>>()
+        .join(separator)
+}
+
+/// `Label: value` for each of `fields` present in `value`.
+pub fn record(value: &Value, fields: &[(&str, &str)]) -> Vec<String> {
+    fields
+        .iter()
+        .filter_map(|(label, pointer)| shown(value, pointer).map(|v| format!("{label}: {v}")))
+        .collect()
+}
+
+/// The string argument `name`, or `""`.
+pub fn argument<'a>(arguments: &'a Map<String, Value>, name: &str) -> &'a str {
+    arguments.get(name).and_then(Value::as_str).unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn values_read_nested_pointers_raw_statuses_and_lists() {
+        let value = json!({
+            "id": "p_1",
+            "status": {"raw": "UNREVIEWED", "label": "Unreviewed"},
+            "bid": {"amountUsd": 0.05},
+            "tags": ["a", "b"],
+        });
+        assert_eq!(
+            columns(
+                &value,
+                &["/id", "/status", "/bid/amountUsd", "/tags", "/missing"],
+                "  "
+            ),
+            "p_1  UNREVIEWED  0.05  a,b  -"
+        );
+        assert_eq!(shown(&value, "/missing"), None);
+    }
+
+    #[test]
+    fn a_record_shows_only_the_present_fields() {
+        let summary = Summary::Record {
+            at: "/approval",
+            fields: &[("Approval", "/id"), ("Result", "/result")],
+        };
+        let typed = json!({"approval": {"id": "ap_1", "result": null}});
+        assert_eq!(summary.lines(&typed, &Map::new()), vec!["Approval: ap_1"]);
+    }
+}

@@ -1,0 +1,709 @@
+//! The table: every tool the command and the MCP server run through one operation, in the order
+//! of the tools reference. An entry is the whole description of its tool: the MCP name and the
+//! command, the operation, the arguments (mapped to the operation's fields; their types, ranges
+//! and defaults come from the spec) and the summary.
+
+use serde_json::{Map, Value};
+
+use crate::summary::{Summary, argument, shown};
+use crate::tool::{Access, Arg, Tool};
+
+/// Every tool of the table.
+pub static TOOLS: &[Tool] = &[
+    Tool {
+        name: Some("opentrain_close_job"),
+        command: Some(("jobs", "close")),
+        operation: "closeJob",
+        access: Access::Destructive,
+        about: "Close a job: it stops taking proposals; contracts continue.",
+        description: CLOSE_JOB,
+        args: &[Arg::new("jobId", "The job id (a published job to close)")
+            .to("id")
+            .positional()],
+        summary: Summary::Text(closed_job),
+    },
+    Tool {
+        name: Some("opentrain_list_jobs"),
+        command: Some(("jobs", "list")),
+        operation: "listMyJobs",
+        access: Access::Read,
+        about: "Your jobs, newest first (GET /jobs/mine).",
+        description: LIST_JOBS,
+        args: &[
+            Arg::new(
+                "status",
+                "Filter: DRAFT, OPEN, ONGOING, COMPLETED, ARCHIVED, or PENDING_APPROVAL",
+            )
+            .open_values(),
+            CURSOR,
+            Arg::new("limit", "Max jobs to return, 1–100 (default 25)"),
+        ],
+        summary: Summary::List {
+            noun: "job(s)",
+            key: "jobs",
+            fields: &["/id", "/status", "/title", "/proposalCounts/total"],
+        },
+    },
+    Tool {
+        name: Some("opentrain_search_jobs"),
+        command: Some(("jobs", "search")),
+        operation: "searchJobs",
+        access: Access::Read,
+        about: "Search the public marketplace (GET /jobs; no token needed).",
+        description: SEARCH_JOBS,
+        args: &[
+            Arg::new("q", "Free-text search query").short('q'),
+            Arg::new("category", "Category filter"),
+            Arg::new("language", "Language filter"),
+            Arg::new("country", "ISO country code"),
+            Arg::new(
+                "payType",
+                "Payment type filter (PAY_PER_LABEL, PAY_PER_HOUR or FIXED_PRICE)",
+            )
+            .open_values(),
+            Arg::new("limit", "Max results, 1–50").max(50.0),
+            CURSOR,
+        ],
+        summary: Summary::List {
+            noun: "marketplace job(s)",
+            key: "jobs",
+            fields: &["/id", "/title", "/pay/paymentType", "/url"],
+        },
+    },
+    Tool {
+        name: None,
+        command: Some(("jobs", "get")),
+        operation: "getJob",
+        access: Access::Read,
+        about: "One public job (GET /jobs/{id}).",
+        description: "",
+        args: &[Arg::new("id", "The job id or slug").positional()],
+        summary: Summary::Record {
+            at: "",
+            fields: &[
+                ("Job", "/id"),
+                ("Title", "/title"),
+                ("Status", "/status"),
+                ("Company", "/companyName"),
+                ("Pay", "/pay/paymentType"),
+                ("Posted", "/datePosted"),
+                ("URL", "/url"),
+                ("Summary", "/summary"),
+            ],
+        },
+    },
+    Tool {
+        name: Some("opentrain_invite_freelancer"),
+        command: Some(("jobs", "invite")),
+        operation: "inviteToJob",
+        access: Access::Idempotent,
+        about: "Invite an AI trainer to a job.",
+        description: INVITE_FREELANCER,
+        args: &[
+            Arg::new("jobId", "Your published job").to("id"),
+            Arg::new("freelancerId", "The AI trainer's user id"),
+        ],
+        summary: Summary::Text(invited_freelancer),
+    },
+    Tool {
+        name: Some("opentrain_list_proposals"),
+        command: Some(("proposals", "list")),
+        operation: "listJobProposals",
+        access: Access::Read,
+        about: "Proposals on a job, newest first.",
+        description: LIST_PROPOSALS,
+        args: &[
+            Arg::new("jobId", "The job whose proposals to list").to("id"),
+            Arg::new(
+                "status",
+                "Filter, e.g. UNREVIEWED, SHORTLISTED, NOT_A_FIT, HIRED",
+            )
+            .open_values(),
+            CURSOR,
+            Arg::new("limit", "Max proposals, 1–100 (default 25)"),
+        ],
+        summary: Summary::List {
+            noun: "proposal(s)",
+            key: "proposals",
+            fields: &["/id", "/status", "/candidate/displayName", "/bid/amountUsd"],
+        },
+    },
+    Tool {
+        name: Some("opentrain_get_freelancer_profile"),
+        command: Some(("freelancers", "get")),
+        operation: "getFreelancer",
+        access: Access::Read,
+        about: "An AI trainer's profile.",
+        description: GET_FREELANCER_PROFILE,
+        args: &[Arg::new(
+            "idOrSlug",
+            "The AI trainer's user id (a proposal's candidate.id) or profile slug",
+        )
+        .positional()],
+        summary: Summary::Record {
+            at: "/freelancer",
+            fields: &[
+                ("AI trainer", "/id"),
+                ("Name", "/displayName"),
+                ("Title", "/title"),
+                ("Country", "/country"),
+                ("Hourly rate (USD)", "/hourlyRateUsd"),
+                ("Availability", "/availability"),
+                ("Identity verified", "/identityVerified"),
+                ("Profile", "/profilePath"),
+            ],
+        },
+    },
+    Tool {
+        name: Some("opentrain_send_message"),
+        command: Some(("messages", "send")),
+        operation: "sendMessage",
+        access: Access::Write,
+        about: "Send a message into a conversation.",
+        description: SEND_MESSAGE,
+        args: &[
+            Arg::new("conversationId", "The conversation to send into"),
+            Arg::new("content", "The message text, 1 to 10,000 characters"),
+        ],
+        summary: Summary::Text(sent_message),
+    },
+    Tool {
+        name: Some("opentrain_start_proposal_conversation"),
+        command: Some(("messages", "start-conversation")),
+        operation: "startConversation",
+        access: Access::Idempotent,
+        about: "Open the conversation of a proposal.",
+        description: START_PROPOSAL_CONVERSATION,
+        args: &[Arg::new("proposalId", "The proposal whose candidate to message").positional()],
+        summary: Summary::Text(started_conversation),
+    },
+    Tool {
+        name: Some("opentrain_list_contracts"),
+        command: Some(("contracts", "list")),
+        operation: "listContracts",
+        access: Access::Read,
+        about: "Your contracts, newest first.",
+        description: LIST_CONTRACTS,
+        args: &[
+            Arg::new("jobId", "Only contracts of this job"),
+            Arg::new("status", "active or ended"),
+        ],
+        summary: Summary::List {
+            noun: "contract(s)",
+            key: "contracts",
+            fields: &["/id", "/status", "/title", "/freelancer/displayName"],
+        },
+    },
+    Tool {
+        name: Some("opentrain_get_contract"),
+        command: Some(("contracts", "get")),
+        operation: "getContract",
+        access: Access::Read,
+        about: "One contract, with its milestones.",
+        description: GET_CONTRACT,
+        args: &[Arg::new("contractId", "The contract id").positional()],
+        summary: Summary::Text(contract),
+    },
+    Tool {
+        name: Some("opentrain_get_credits"),
+        command: Some(("credits", "balance")),
+        operation: "getCredits",
+        access: Access::Read,
+        about: "The credit balance.",
+        description: GET_CREDITS,
+        args: &[],
+        summary: Summary::Text(balance),
+    },
+    Tool {
+        name: Some("opentrain_list_credit_ledger"),
+        command: Some(("credits", "ledger")),
+        operation: "listCreditLedger",
+        access: Access::Read,
+        about: "The credit ledger, newest first.",
+        description: LIST_CREDIT_LEDGER,
+        args: &[
+            Arg::new("cursor", "nextCursor from a previous page"),
+            Arg::new("limit", "Page size, 1–100 (default 50)"),
+        ],
+        summary: Summary::List {
+            noun: "ledger entr(ies)",
+            key: "entries",
+            fields: &["/id", "/createdAt", "/type", "/amountCents"],
+        },
+    },
+    Tool {
+        name: Some("opentrain_create_credit_top_up"),
+        command: Some(("credits", "top-up")),
+        operation: "createTopUp",
+        access: Access::Write,
+        about: "Start a top-up ($10–$10,000); a person pays at the checkout URL.",
+        description: CREATE_CREDIT_TOP_UP,
+        args: &[Arg::new(
+            "amountUsd",
+            "Top-up amount in USD (min $10, max $10,000)",
+        )],
+        summary: Summary::Text(top_up),
+    },
+    Tool {
+        name: Some("opentrain_get_credit_top_up"),
+        command: Some(("credits", "top-up-status")),
+        operation: "getTopUp",
+        access: Access::Read,
+        about: "A top-up's status.",
+        description: GET_CREDIT_TOP_UP,
+        args: &[Arg::new("topUpId", "Top-up id from opentrain_create_credit_top_up").positional()],
+        summary: Summary::Record {
+            at: "/topUp",
+            fields: &[
+                ("Top-up", "/id"),
+                ("Status", "/status"),
+                ("Amount (cents)", "/amountCents"),
+                ("Created", "/createdAt"),
+                ("Completed", "/completedAt"),
+                ("Expires", "/expiresAt"),
+            ],
+        },
+    },
+    Tool {
+        name: Some("opentrain_list_pending_payments"),
+        command: Some(("payments", "pending")),
+        operation: "listPendingPayments",
+        access: Access::Read,
+        about: "Payments waiting on you.",
+        description: LIST_PENDING_PAYMENTS,
+        args: &[],
+        summary: Summary::List {
+            noun: "pending payment(s)",
+            key: "payments",
+            fields: &[
+                "/id",
+                "/status",
+                "/amountUsd",
+                "/job/title",
+                "/milestone/name",
+            ],
+        },
+    },
+    Tool {
+        name: Some("opentrain_poll_updates"),
+        command: Some(("updates", "poll")),
+        operation: "pollUpdates",
+        access: Access::Read,
+        about: "One page of events (or --all up to now).",
+        description: POLL_UPDATES,
+        args: &[
+            Arg::new(
+                "cursor",
+                "nextCursor from the previous poll; omit on the first poll",
+            ),
+            Arg::new("limit", "Max events, 1–200 (default 50)"),
+        ],
+        summary: Summary::List {
+            noun: "event(s)",
+            key: "events",
+            fields: &["/id", "/type", "/resourceId", "/createdAt"],
+        },
+    },
+    Tool {
+        name: Some("opentrain_list_webhooks"),
+        command: Some(("webhooks", "list")),
+        operation: "listWebhooks",
+        access: Access::Read,
+        about: "Your webhook subscriptions.",
+        description: LIST_WEBHOOKS,
+        args: &[],
+        summary: Summary::List {
+            noun: "webhook(s)",
+            key: "webhooks",
+            fields: WEBHOOK_COLUMNS,
+        },
+    },
+    Tool {
+        name: Some("opentrain_get_webhook"),
+        command: Some(("webhooks", "get")),
+        operation: "getWebhook",
+        access: Access::Read,
+        about: "One webhook subscription.",
+        description: GET_WEBHOOK,
+        args: &[Arg::new("webhookId", "The webhook id").positional()],
+        summary: Summary::Record {
+            at: "/webhook",
+            fields: &[
+                ("Webhook", "/id"),
+                ("Status", "/status"),
+                ("URL", "/url"),
+                ("Events", "/eventTypes"),
+                ("Created", "/createdAt"),
+                ("Disabled", "/disabledAt"),
+                ("Disabled because", "/disabledReason"),
+            ],
+        },
+    },
+    Tool {
+        name: Some("opentrain_delete_webhook"),
+        command: Some(("webhooks", "delete")),
+        operation: "deleteWebhook",
+        access: Access::Destructive,
+        about: "Delete a webhook subscription; its deliveries stop.",
+        description: DELETE_WEBHOOK,
+        args: &[Arg::new("webhookId", "The webhook id").positional()],
+        summary: Summary::Text(deleted_webhook),
+    },
+    Tool {
+        name: Some("opentrain_list_tokens"),
+        command: Some(("tokens", "list")),
+        operation: "listTokens",
+        access: Access::Read,
+        about: "Your personal API tokens (previews only).",
+        description: LIST_TOKENS,
+        args: &[],
+        summary: Summary::List {
+            noun: "token(s)",
+            key: "tokens",
+            fields: &["/id", "/status", "/name", "/preview", "/lastUsedAt"],
+        },
+    },
+    Tool {
+        name: Some("opentrain_revoke_token"),
+        command: Some(("tokens", "revoke")),
+        operation: "revokeToken",
+        access: Access::Destructive,
+        about: "Revoke a token by id.",
+        description: REVOKE_TOKEN,
+        args: &[Arg::new("tokenId", "Id of the token to revoke").positional()],
+        summary: Summary::Text(revoked_token),
+    },
+    Tool {
+        name: Some("opentrain_get_team"),
+        command: Some(("team", "get")),
+        operation: "getTeam",
+        access: Access::Read,
+        about: "Members and pending invites.",
+        description: GET_TEAM,
+        args: &[],
+        summary: Summary::Text(team),
+    },
+    Tool {
+        name: Some("opentrain_invite_team_member"),
+        command: Some(("team", "invite")),
+        operation: "inviteTeamMember",
+        access: Access::Idempotent,
+        about: "Invite someone by email.",
+        description: INVITE_TEAM_MEMBER,
+        args: &[Arg::new("email", "Email of the human to invite")],
+        summary: Summary::Text(invited_member),
+    },
+];
+
+/// The columns of a webhook's line.
+pub(crate) const WEBHOOK_COLUMNS: &[&str] = &["/id", "/status", "/url", "/eventTypes"];
+
+/// The `cursor` argument of a paged list.
+const CURSOR: Arg = Arg::new("cursor", "Pagination cursor");
+
+/// The tool named `name` (its MCP name).
+pub fn by_name(name: &str) -> Option<&'static Tool> {
+    TOOLS.iter().find(|t| t.name == Some(name))
+}
+
+/// The tool run by the command `family subcommand`.
+pub fn by_command(family: &str, subcommand: &str) -> Option<&'static Tool> {
+    TOOLS
+        .iter()
+        .find(|t| t.command == Some((family, subcommand)))
+}
+
+fn closed_job(typed: &Value, _: &Map<String, Value>) -> Vec<String> {
+    let id = shown(typed, "/jobId").unwrap_or_default();
+    if typed.get("alreadyClosed") == Some(&Value::Bool(true)) {
+        vec![format!("Job {id} was already closed.")]
+    } else {
+        vec![format!(
+            "Closed job {id} (status {}): it no longer accepts proposals; existing contracts continue.",
+            shown(typed, "/status").unwrap_or_else(|| "-".into())
+        )]
+    }
+}
+
+fn contract(typed: &Value, _: &Map<String, Value>) -> Vec<String> {
+    let contract = typed.get("contract").unwrap_or(&Value::Null);
+    let mut lines = crate::summary::record(
+        contract,
+        &[
+            ("Contract", "/id"),
+            ("Title", "/title"),
+            ("Status", "/status"),
+            ("Job", "/jobId"),
+            ("AI trainer", "/freelancer/displayName"),
+            ("Payment type", "/paymentType"),
+            ("Rate (USD)", "/rateUsd"),
+            ("Budget state", "/budget/state"),
+        ],
+    );
+    for milestone in crate::summary::items(contract, "milestones") {
+        lines.push(format!(
+            "  milestone {}",
+            crate::summary::columns(milestone, &["/id", "/status", "/name", "/amountUsd"], "  ")
+        ));
+    }
+    lines
+}
+
+fn invited_freelancer(typed: &Value, arguments: &Map<String, Value>) -> Vec<String> {
+    let (job, freelancer) = (
+        argument(arguments, "jobId"),
+        argument(arguments, "freelancerId"),
+    );
+    let proposal = shown(typed, "/proposalId").unwrap_or_else(|| "-".into());
+    let verb = if typed.get("alreadyInvited") == Some(&Value::Bool(true)) {
+        "Already invited"
+    } else {
+        "Invited"
+    };
+    vec![format!(
+        "{verb} {freelancer} to job {job} (proposal {proposal})."
+    )]
+}
+
+fn sent_message(typed: &Value, arguments: &Map<String, Value>) -> Vec<String> {
+    let conversation = argument(arguments, "conversationId");
+    match shown(typed, "/message/id") {
+        Some(id) => vec![format!("Sent message {id} to conversation {conversation}.")],
+        None => vec![format!("Sent the message to conversation {conversation}.")],
+    }
+}
+
+fn started_conversation(typed: &Value, _: &Map<String, Value>) -> Vec<String> {
+    let id = shown(typed, "/conversationId").unwrap_or_else(|| "-".into());
+    let created = typed.get("created") == Some(&Value::Bool(true));
+    vec![format!(
+        "Conversation: {id} ({}). Send the first message with it; the candidate cannot reply \
+         before you do.",
+        if created { "new" } else { "existing" }
+    )]
+}
+
+fn top_up(typed: &Value, _: &Map<String, Value>) -> Vec<String> {
+    let id = shown(typed, "/topUpId").unwrap_or_else(|| "-".into());
+    let url = shown(typed, "/checkoutUrl").unwrap_or_else(|| "-".into());
+    vec![
+        format!("Top-up {id} started: no money has moved."),
+        format!("A person pays at: {url} (while signed in; the link expires in about 24 h)."),
+        format!("`opentrain credits top-up-status {id}` shows when it completes."),
+    ]
+}
+
+fn deleted_webhook(typed: &Value, arguments: &Map<String, Value>) -> Vec<String> {
+    let id =
+        shown(typed, "/webhook/id").unwrap_or_else(|| argument(arguments, "webhookId").to_owned());
+    vec![format!("Deleted webhook {id}; its deliveries stop.")]
+}
+
+/// `-$1.05` for `-105` cents.
+fn dollars(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let cents = cents.unsigned_abs();
+    format!("{sign}${}.{:02}", cents / 100, cents % 100)
+}
+
+fn balance(typed: &Value, _: &Map<String, Value>) -> Vec<String> {
+    let cents = |pointer: &str| typed.pointer(pointer).and_then(Value::as_i64).unwrap_or(0);
+    vec![format!(
+        "Available: {}  Reserved: {}  ({})",
+        dollars(cents("/credits/availableCents")),
+        dollars(cents("/credits/reservedCents")),
+        shown(typed, "/credits/currency").unwrap_or_else(|| "usd".into())
+    )]
+}
+
+fn revoked_token(typed: &Value, arguments: &Map<String, Value>) -> Vec<String> {
+    let id = shown(typed, "/token/id").unwrap_or_else(|| argument(arguments, "tokenId").to_owned());
+    vec![format!("Revoked token {id}; it no longer authenticates.")]
+}
+
+fn team(typed: &Value, _: &Map<String, Value>) -> Vec<String> {
+    let Some(team) = typed.get("team").filter(|t| !t.is_null()) else {
+        return vec!["(no team)".to_owned()];
+    };
+    let mut lines = vec![format!(
+        "Organization: {}",
+        crate::summary::columns(team, &["/organization/name", "/organization/id"], "  ")
+    )];
+    for member in crate::summary::items(team, "members") {
+        lines.push(format!(
+            "  member  {}",
+            crate::summary::columns(member, &["/name", "/email", "/role"], "  ")
+        ));
+    }
+    for invite in crate::summary::items(team, "invites") {
+        lines.push(format!(
+            "  invited {}",
+            crate::summary::columns(invite, &["/email", "/expiresAt"], "  ")
+        ));
+    }
+    lines
+}
+
+fn invited_member(typed: &Value, arguments: &Map<String, Value>) -> Vec<String> {
+    let email = argument(arguments, "email");
+    match shown(typed, "/status") {
+        Some(status) => vec![format!("Invited {email}: {status}.")],
+        None => vec![format!("Invited {email}.")],
+    }
+}
+
+const LIST_JOBS: &str = "List the account's own jobs (all statuses, newest first), one page at a \
+time; pass the returned nextCursor as cursor for the next page. Requires: jobs:read. Next: \
+opentrain_list_proposals for a job's candidates. Wraps GET /jobs/mine.";
+
+const SEARCH_JOBS: &str = "Search the public OpenTrain job marketplace, useful to calibrate rates \
+and see how similar work is scoped before posting. Works without a token. Wraps GET /jobs.";
+
+const CLOSE_JOB: &str = "Close (archive) a published job so it stops accepting proposals and \
+leaves the public listings. Existing contracts are unaffected. Idempotent: closing an archived job \
+reports alreadyClosed. Requires: jobs:write and the public_api_job_publishing feature. Wraps POST \
+/jobs/{id}/close.";
+
+const INVITE_FREELANCER: &str = "Invite an AI trainer to one of your published jobs, creating a \
+proposal they can respond to. Idempotent: re-inviting the same person returns the existing \
+proposal with alreadyInvited: true. Requires: proposals:write, the public_api_hiring feature and a \
+claimed account. Wraps POST /jobs/{id}/invites.";
+
+const LIST_PROPOSALS: &str = "List the proposals (candidates) of one of your jobs with statuses, \
+bids, AI-interview scores and resume match scores: the primary tool to review and rank who to \
+hire. Requires: proposals:read; the job must be yours. Next: opentrain_get_proposal for one \
+candidate in depth, opentrain_start_proposal_conversation to message them, \
+opentrain_hire_proposal to hire. Wraps GET /jobs/{id}/proposals.";
+
+const GET_FREELANCER_PROFILE: &str = "Read a masked AI trainer profile for candidate evaluation: \
+title, bio, skills, stats (earned, billed hours, job success), work and labeling experience, \
+education, reviews and languages. Names are masked to first name + last initial before a hire; \
+contact details are never returned. Requires: proposals:read. Wraps GET \
+/freelancers/{idOrSlug}.";
+
+const SEND_MESSAGE: &str = "Send a plain-text message (1 to 10,000 characters) into an existing \
+conversation you take part in, with the same membership, rate-limit and content-policy checks as \
+the app. Never creates conversations: they come from proposals \
+(opentrain_start_proposal_conversation), invites and hires. Requires: messages:write, the \
+public_api_messaging_writes feature and a claimed account. Wraps POST /messages.";
+
+const START_PROPOSAL_CONVERSATION: &str = "Start (or fetch) the pre-hire direct-message thread of \
+a proposal so you can message the candidate before hiring. Idempotent get-or-create; returns the \
+conversationId to use with opentrain_send_message. Employer side only. Requires: messages:write, \
+the public_api_messaging_writes feature and a claimed account. Wraps POST \
+/proposals/{proposalId}/conversation.";
+
+const LIST_CONTRACTS: &str = "List contracts (hired AI trainers), each with its milestones, the \
+post-hire job DM conversationId and the masked trainer identity. Requires: payments:read. Next: \
+opentrain_get_contract, opentrain_create_milestone, opentrain_send_message. Wraps GET /contracts.";
+
+const GET_CONTRACT: &str = "Read one contract in detail: status, milestones with funding and \
+approval state, trainer identity, the post-hire job DM conversationId and the budget snapshot \
+(funded vs consumed, state OK/LOW/DEPLETED). Requires: payments:read. Wraps GET \
+/contracts/{contractId}.";
+
+const GET_CREDITS: &str = "Read the prepaid credit balance: available, reserved (escrow holds) \
+and recent entries. Requires: payments:read and the public_api_credits feature. Wraps GET \
+/credits.";
+
+const LIST_CREDIT_LEDGER: &str = "Page through the credit ledger (top-ups, escrow holds, hold \
+releases, captures, refunds, adjustments), newest first; each entry links its top-up, proposal, \
+contract or milestone ids. Requires: payments:read and the public_api_credits feature. Wraps GET \
+/credits/ledger.";
+
+const CREATE_CREDIT_TOP_UP: &str = "Start a credit top-up of $10 to $10,000. Moves no money: it \
+returns a Stripe checkoutUrl that a signed-in human must open and pay (expires in about 24 h); \
+the balance updates once paid. Requires: payments:write, the public_api_credits feature and a \
+claimed account. Next: opentrain_get_credit_top_up. Wraps POST /credits/top-ups.";
+
+const GET_CREDIT_TOP_UP: &str = "Check a top-up: pending (awaiting the human's payment), \
+completed (credits added), canceled or expired. Requires: payments:read and the \
+public_api_credits feature. Wraps GET /credits/top-ups/{topUpId}.";
+
+const LIST_PENDING_PAYMENTS: &str = "List pending payments on the account. Read-only: never \
+releases funds (releasing is opentrain_request_milestone_approval, which a human confirms). \
+Requires: payments:read. Wraps GET /payments/pending.";
+
+const POLL_UPDATES: &str = "Poll the delta feed of account events (new proposals, proposal \
+status changes, new messages, contracts, milestone changes, pending payments, confirmed \
+approvals, budget state changes) in one cheap call instead of re-reading every resource. Omit \
+cursor on the first poll, then pass the returned nextCursor. Payloads carry ids only: fetch \
+details with the matching read tool. Event visibility follows the token's scopes \
+(proposals:read, messages:read, payments:read). Wraps GET /updates.";
+
+const LIST_WEBHOOKS: &str = "List all webhook subscriptions with URL, event types and status. \
+Signing secrets are never included. Requires: webhooks:manage and the public_api_webhooks \
+feature. Wraps GET /webhooks.";
+
+const GET_WEBHOOK: &str = "Read one webhook subscription: URL, event types, status (ACTIVE or \
+DISABLED) and failure or disable details. The signing secret is never returned; if it is lost, \
+delete and re-create the subscription. Requires: webhooks:manage and the public_api_webhooks \
+feature. Wraps GET /webhooks/{webhookId}.";
+
+const DELETE_WEBHOOK: &str = "Delete a webhook subscription and stop its deliveries. This is \
+also how a DISABLED subscription is resumed: delete it and create a new one (with a new secret). \
+Requires: webhooks:manage and the public_api_webhooks feature. Wraps DELETE \
+/webhooks/{webhookId}.";
+
+const GET_TEAM: &str = "Read the employer team: organization, members with roles and pending \
+email invites. Requires: team:read and the public_api_team feature. Wraps GET /team.";
+
+const INVITE_TEAM_MEMBER: &str = "Invite a human to the employer team by email, giving them \
+shared access to jobs and the team inbox once they accept. Inviting an existing member returns \
+already_member; users with existing accounts are added directly (member_added). Requires: \
+team:write, the public_api_team feature and a claimed account. Wraps POST /team/invites.";
+
+const LIST_TOKENS: &str = "List the account's API tokens with masked previews, scopes, status \
+and last-used times; secrets are never shown. Requires: any valid token (token management needs \
+no specific scope or feature). Wraps GET /tokens.";
+
+const REVOKE_TOKEN: &str = "Revoke an API token by id. Irreversible: the token stops working \
+immediately (revoking the token this server uses ends its access). Wraps DELETE \
+/tokens/{tokenId}.";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use opentrain::operations::Operation;
+
+    #[test]
+    fn every_tool_runs_an_operation_of_the_spec_and_every_argument_fills_one_of_its_fields() {
+        for tool in TOOLS {
+            let label = tool.name.unwrap_or(tool.operation);
+            let operation = Operation::by_id(tool.operation)
+                .unwrap_or_else(|| panic!("{label}: no operation {}", tool.operation));
+            for arg in tool.args {
+                assert!(
+                    operation.parameter(arg.field).is_some()
+                        || operation.body_field(arg.field).is_some(),
+                    "{label}: `{}` fills `{}`, which {} does not have",
+                    arg.name,
+                    arg.field,
+                    tool.operation
+                );
+            }
+            assert!(
+                tool.name.is_some() || tool.command.is_some(),
+                "{label} is neither a tool nor a command"
+            );
+        }
+    }
+
+    #[test]
+    fn names_and_commands_are_unique() {
+        for (i, tool) in TOOLS.iter().enumerate() {
+            for other in &TOOLS[i + 1..] {
+                assert!(
+                    tool.name.is_none() || tool.name != other.name,
+                    "{:?}",
+                    tool.name
+                );
+                assert!(
+                    tool.command.is_none() || tool.command != other.command,
+                    "{:?}",
+                    tool.command
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,264 @@
+//! One entry of the table: a [`Tool`] (its MCP name, its command, the operation it runs, what it
+//! does to the account) and its [`Arg`]s. An argument names the operation's parameter or body
+//! member it fills; its type, range, length, default and values are the spec's, read from the
+//! generated operation table ([`Arg::spec`]), so they are never written here.
+
+use opentrain::operations::{Operation, ValueKind};
+
+use crate::summary::Summary;
+
+/// What a tool does to the account: the MCP tool annotations, and the command's wording.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Reads only.
+    Read,
+    /// Creates or changes something; calling again with the same arguments is harmless.
+    Idempotent,
+    /// Creates or changes something.
+    Write,
+    /// Removes or ends something, or cannot be undone.
+    Destructive,
+}
+
+/// How an argument is given on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flag {
+    /// `--kebab-name VALUE` (a boolean is a switch, an array repeats or takes commas).
+    Long,
+    /// `--kebab-name` with a one-letter alias: `-q`.
+    Short(char),
+    /// A positional value.
+    Positional,
+}
+
+/// One argument of a tool: the MCP parameter `name` (camelCase, the tools reference's), the
+/// command's `--kebab-case` flag or positional, and the operation field it fills.
+#[derive(Clone, Copy, Debug)]
+pub struct Arg {
+    /// The MCP parameter name, e.g. `jobId`; the flag is its kebab case (`--job-id`).
+    pub name: &'static str,
+    /// The operation's path or query parameter, or top-level body member, it fills.
+    pub field: &'static str,
+    /// How the command takes it.
+    pub flag: Flag,
+    /// What it is, for the tool's schema and the command's help.
+    pub doc: &'static str,
+    /// A documented maximum tighter than the spec's (the tools reference caps search at 50).
+    pub maximum: Option<f64>,
+    /// Whether the schema lists the spec's enum values; `false` where the tools reference
+    /// documents a plain string (an open set such as a job status).
+    pub lists_values: bool,
+    /// Whether the schema states the spec's default.
+    pub states_default: bool,
+}
+
+impl Arg {
+    /// The argument `name` filling the operation field of the same name, as a `--flag`.
+    pub const fn new(name: &'static str, doc: &'static str) -> Self {
+        Arg {
+            name,
+            field: name,
+            flag: Flag::Long,
+            doc,
+            maximum: None,
+            lists_values: true,
+            states_default: true,
+        }
+    }
+
+    /// Fills the operation field `field` (the spec's name, when the tool's differs: the tool's
+    /// `jobId` is the path's `id`).
+    pub const fn to(mut self, field: &'static str) -> Self {
+        self.field = field;
+        self
+    }
+
+    /// Taken as a positional value on the command line.
+    pub const fn positional(mut self) -> Self {
+        self.flag = Flag::Positional;
+        self
+    }
+
+    /// With a one-letter alias on the command line.
+    pub const fn short(mut self, letter: char) -> Self {
+        self.flag = Flag::Short(letter);
+        self
+    }
+
+    /// Capped at the documented `maximum`, below the spec's.
+    pub const fn max(mut self, maximum: f64) -> Self {
+        self.maximum = Some(maximum);
+        self
+    }
+
+    /// The schema leaves the spec's enum values out: the set is open.
+    pub const fn open_values(mut self) -> Self {
+        self.lists_values = false;
+        self
+    }
+
+    /// The schema leaves the spec's default out.
+    pub const fn unstated_default(mut self) -> Self {
+        self.states_default = false;
+        self
+    }
+
+    /// What the spec declares for the field this argument fills, in `operation`.
+    pub fn spec(&self, operation: &Operation) -> Spec {
+        if let Some(p) = operation.parameter(self.field) {
+            return Spec {
+                kind: p.kind,
+                items: ValueKind::Any,
+                required: p.required,
+                minimum: p.minimum,
+                maximum: min(p.maximum, self.maximum),
+                min_length: p.min_length,
+                max_length: p.max_length,
+                default: p.default.filter(|_| self.states_default),
+                values: if self.lists_values { p.values } else { &[] },
+            };
+        }
+        match operation.body_field(self.field) {
+            Some(f) => Spec {
+                kind: f.kind,
+                items: f.items,
+                required: f.required,
+                minimum: f.minimum,
+                maximum: min(f.maximum, self.maximum),
+                min_length: f.min_length,
+                max_length: f.max_length,
+                default: None,
+                values: if self.lists_values { f.values } else { &[] },
+            },
+            // The table's own test proves every argument names a field of its operation.
+            None => Spec {
+                kind: ValueKind::Any,
+                items: ValueKind::Any,
+                required: false,
+                minimum: None,
+                maximum: self.maximum,
+                min_length: None,
+                max_length: None,
+                default: None,
+                values: &[],
+            },
+        }
+    }
+}
+
+fn min(spec: Option<f64>, documented: Option<f64>) -> Option<f64> {
+    match (spec, documented) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// What the spec declares for one argument: its JSON type, whether it is required, its range,
+/// length, default (JSON text) and enum values.
+#[derive(Clone, Copy, Debug)]
+pub struct Spec {
+    /// The declared type.
+    pub kind: ValueKind,
+    /// The type of an array's items.
+    pub items: ValueKind,
+    /// Whether the operation requires it.
+    pub required: bool,
+    /// `minimum`.
+    pub minimum: Option<f64>,
+    /// `maximum` (the documented one when tighter).
+    pub maximum: Option<f64>,
+    /// `minLength`.
+    pub min_length: Option<u64>,
+    /// `maxLength`.
+    pub max_length: Option<u64>,
+    /// `default`, as JSON text.
+    pub default: Option<&'static str>,
+    /// The enum values the schema lists.
+    pub values: &'static [&'static str],
+}
+
+/// One tool: the MCP tool and the command it is, the operation it runs, its arguments and how
+/// its result is summarised.
+#[derive(Clone, Copy, Debug)]
+pub struct Tool {
+    /// The MCP tool name (`opentrain_list_jobs`); `None` for a command the MCP server does
+    /// not have.
+    pub name: Option<&'static str>,
+    /// The command: its family and subcommand (`jobs list`); `None` for an MCP-only tool.
+    pub command: Option<(&'static str, &'static str)>,
+    /// The spec's `operationId`.
+    pub operation: &'static str,
+    /// What it does to the account.
+    pub access: Access,
+    /// The command's one-line help.
+    pub about: &'static str,
+    /// The MCP tool description (the tools reference's).
+    pub description: &'static str,
+    /// Its arguments, in the order the schema requires them and the command shows them.
+    pub args: &'static [Arg],
+    /// How the result is summarised.
+    pub summary: Summary,
+}
+
+impl Tool {
+    /// The operation this tool runs (the table's test proves every entry names one).
+    pub fn operation(&self) -> &'static Operation {
+        Operation::by_id(self.operation).unwrap_or(&Operation::UNLISTED)
+    }
+
+    /// Whether the operation needs no token (`security: []`): the tool then runs without one.
+    pub fn tokenless(&self) -> bool {
+        self.operation().tokenless
+    }
+
+    /// The argument `name`, if the tool has it.
+    pub fn arg(&self, name: &str) -> Option<&'static Arg> {
+        self.args.iter().find(|a| a.name == name)
+    }
+
+    /// Whether the tool reads a cursor-paged list (it has a `cursor` argument).
+    pub fn pages(&self) -> bool {
+        self.arg("cursor").is_some()
+    }
+}
+
+/// `jobId` → `job-id`: the command's flag for an argument.
+pub fn kebab(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('-');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_are_the_kebab_case_of_the_parameter() {
+        assert_eq!(kebab("jobId"), "job-id");
+        assert_eq!(kebab("payType"), "pay-type");
+        assert_eq!(kebab("q"), "q");
+    }
+
+    #[test]
+    fn an_argument_takes_the_specs_type_and_range_and_a_tighter_documented_maximum() {
+        let search = Operation::by_id("searchJobs").expect("searchJobs");
+        let limit = Arg::new("limit", "Max results").max(50.0).spec(search);
+        assert_eq!(limit.kind, ValueKind::Integer);
+        assert_eq!((limit.minimum, limit.maximum), (Some(1.0), Some(50.0)));
+        let top_up = Operation::by_id("createTopUp").expect("createTopUp");
+        let amount = Arg::new("amountUsd", "USD").spec(top_up);
+        assert!(amount.required);
+        assert_eq!(
+            (amount.minimum, amount.maximum),
+            (Some(10.0), Some(10000.0))
+        );
+    }
+}
