@@ -40,18 +40,28 @@ mod set;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 
 fn main() -> ExitCode {
     // `opentrain` alone asks for help, as with the official CLI: on stdout, exit 0. A family
     // without its command (`opentrain jobs`) is a usage mistake (help on stderr, exit 2).
     if std::env::args_os().len() <= 1 {
-        let _ = <cli::Cli as clap::CommandFactory>::command().print_help();
+        let _ = cli::command().print_help();
         return ExitCode::SUCCESS;
     }
-    let cli = match cli::Cli::try_parse() {
-        Ok(cli) => cli,
+    let matches = match cli::command().try_get_matches() {
+        Ok(matches) => matches,
         Err(e) => return output::clap_error(&e),
+    };
+    let invocation = match commands::table::find(&matches) {
+        Some((tool, tool_matches)) => match cli::Global::from_arg_matches(&matches) {
+            Ok(global) => commands::Invocation::Table(global, tool, tool_matches.clone()),
+            Err(e) => return output::clap_error(&e),
+        },
+        None => match cli::Cli::from_arg_matches(&matches) {
+            Ok(cli) => commands::Invocation::Written(cli),
+            Err(e) => return output::clap_error(&e),
+        },
     };
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -66,7 +76,7 @@ fn main() -> ExitCode {
             return ExitCode::from(error::EXIT_FAILURE);
         }
     };
-    match runtime.block_on(commands::run(cli)) {
+    match runtime.block_on(commands::run(invocation)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             output::print_error(&e);

@@ -99,3 +99,76 @@ impl Tool {
         Ok(Reply { response, typed })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use crate::{CallError, by_name, check};
+
+    fn arguments(value: Value) -> serde_json::Map<String, Value> {
+        match value {
+            Value::Object(map) => map,
+            _ => unreachable!("arguments are an object"),
+        }
+    }
+
+    fn client(server: &mockito::Server) -> opentrain::Client {
+        opentrain::Client::builder()
+            .base_url(server.url())
+            .token("ot_pat_test")
+            .build()
+            .expect("a client")
+    }
+
+    #[tokio::test]
+    async fn a_tool_sends_path_query_and_body_fields_and_returns_the_body_as_sent() {
+        let mut server = mockito::Server::new_async().await;
+        let sent = r#"{"proposalId":"p_1","alreadyInvited":false,"unknownYet":1}"#;
+        let invite = server
+            .mock("POST", "/api/public/v1/jobs/job_1/invites")
+            .match_body(mockito::Matcher::Json(json!({"freelancerId": "u_1"})))
+            .with_status(200)
+            .with_header("content-type", "application/json")
+            .with_body(sent)
+            .create_async()
+            .await;
+        let tool = by_name("opentrain_invite_freelancer").expect("the tool");
+        let given = check(
+            tool,
+            arguments(json!({"jobId": "job_1", "freelancerId": "u_1"})),
+        )
+        .expect("valid arguments");
+        let reply = tool.call(&client(&server), &given).await.expect("a reply");
+        invite.assert_async().await;
+        assert_eq!(reply.response.body(), sent.as_bytes());
+        assert_eq!(
+            reply.sent()["unknownYet"],
+            1,
+            "the body as sent keeps new fields"
+        );
+        assert!(
+            reply.typed.get("unknownYet").is_none(),
+            "the typed value has the spec's fields only"
+        );
+        assert_eq!(
+            tool.summary.lines(&reply.typed, &given),
+            vec!["Invited u_1 to job job_1 (proposal p_1)."]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_body_the_generated_type_refuses_is_refused_before_sending() {
+        let server = mockito::Server::new_async().await;
+        let tool = by_name("opentrain_send_message").expect("the tool");
+        // Past the argument check (a body member of no declared range), the generated body type
+        // still has the last word: here a content of 10,001 characters.
+        let given = arguments(json!({"conversationId": "c_1", "content": "x".repeat(10_001)}));
+        match tool.call(&client(&server), &given).await {
+            Err(CallError::Refused(refusal)) => {
+                assert!(refusal.0.contains("longer than 10000"), "{refusal}")
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+}

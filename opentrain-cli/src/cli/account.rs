@@ -5,17 +5,9 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
-use super::Paging;
-
 /// `opentrain updates …`
 #[derive(Debug, Subcommand)]
 pub enum UpdatesCommand {
-    /// One page of events (or --all up to now).
-    Poll {
-        /// Paging.
-        #[command(flatten)]
-        paging: Paging,
-    },
     /// Follow the feed, one line per event, until interrupted.
     Follow {
         /// Start after this cursor (an event id).
@@ -47,18 +39,6 @@ pub enum WebhooksCommand {
         )]
         events: Vec<String>,
     },
-    /// Your subscriptions.
-    List,
-    /// One subscription.
-    Get {
-        /// The webhook id.
-        id: String,
-    },
-    /// Delete a subscription.
-    Delete {
-        /// The webhook id.
-        id: String,
-    },
     /// Check a saved delivery's X-OpenTrain-Signature against its raw body.
     Verify {
         /// The file holding the raw request body exactly as received (`-` for stdin).
@@ -84,22 +64,11 @@ pub enum WebhooksCommand {
 
 /// `opentrain team …`
 #[derive(Debug, Subcommand)]
-pub enum TeamCommand {
-    /// Members and pending invites.
-    Get,
-    /// Invite someone by email.
-    Invite {
-        /// Their email address.
-        #[arg(long)]
-        email: String,
-    },
-}
+pub enum TeamCommand {}
 
 /// `opentrain tokens …`
 #[derive(Debug, Subcommand)]
 pub enum TokensCommand {
-    /// Your personal API tokens (previews only).
-    List,
     /// Create a token; prints it once.
     Create {
         /// A name for the token.
@@ -111,10 +80,5 @@ pub enum TokensCommand {
         /// When it expires (RFC 3339).
         #[arg(long, value_name = "TIME")]
         expires_at: Option<String>,
-    },
-    /// Revoke a token by id.
-    Revoke {
-        /// The token id.
-        id: String,
     },
 }

@@ -102,41 +102,6 @@ pub enum JobsCommand {
         #[arg(long, value_name = "N", default_value_t = 5)]
         max_rounds: u32,
     },
-    /// Your jobs (GET /jobs/mine).
-    List {
-        /// Only jobs in this status (DRAFT, OPEN, ONGOING, COMPLETED, ARCHIVED, PENDING_APPROVAL).
-        #[arg(long)]
-        status: Option<String>,
-        /// Paging.
-        #[command(flatten)]
-        paging: Paging,
-    },
-    /// Search the public marketplace (GET /jobs; no token needed).
-    Search {
-        /// Free-text query.
-        #[arg(long, short)]
-        q: Option<String>,
-        /// Category.
-        #[arg(long)]
-        category: Option<String>,
-        /// Language.
-        #[arg(long)]
-        language: Option<String>,
-        /// Country.
-        #[arg(long)]
-        country: Option<String>,
-        /// Pay type.
-        #[arg(long)]
-        pay_type: Option<String>,
-        /// Paging.
-        #[command(flatten)]
-        paging: Paging,
-    },
-    /// One job (GET /jobs/{id}).
-    Get {
-        /// The job id or slug.
-        id: String,
-    },
     /// Change fields of a published job (PATCH /jobs/{id}).
     Update {
         /// The job id.
@@ -145,20 +110,6 @@ pub enum JobsCommand {
         /// A field to set, `key=value` (repeatable); typed by the field's own type.
         #[arg(long = "set", value_name = "KEY=VALUE", required = true, value_parser = crate::set::parse_assignment)]
         set: Vec<Assignment>,
-    },
-    /// Close a job.
-    Close {
-        /// The job id.
-        id: String,
-    },
-    /// Invite an AI trainer to a job.
-    Invite {
-        /// The job id.
-        #[arg(long, value_name = "JOB_ID")]
-        job_id: String,
-        /// The AI trainer's id.
-        #[arg(long, value_name = "ID")]
-        freelancer_id: String,
     },
 }
 
@@ -192,18 +143,6 @@ pub enum DraftCommand {
 /// `opentrain proposals …`
 #[derive(Debug, Subcommand)]
 pub enum ProposalsCommand {
-    /// Proposals on a job.
-    List {
-        /// The job id.
-        #[arg(long, value_name = "JOB_ID")]
-        job_id: String,
-        /// Only proposals in this status.
-        #[arg(long)]
-        status: Option<String>,
-        /// Paging.
-        #[command(flatten)]
-        paging: Paging,
-    },
     /// One proposal.
     Get {
         /// The proposal id.
@@ -236,13 +175,7 @@ pub enum ProposalsCommand {
 
 /// `opentrain freelancers …`
 #[derive(Debug, Subcommand)]
-pub enum FreelancersCommand {
-    /// An AI trainer's profile.
-    Get {
-        /// The id or profile slug.
-        id_or_slug: String,
-    },
-}
+pub enum FreelancersCommand {}
 
 /// `opentrain messages …`
 #[derive(Debug, Subcommand)]
@@ -264,19 +197,5 @@ pub enum MessagesCommand {
         /// Paging.
         #[command(flatten)]
         paging: Paging,
-    },
-    /// Send a message.
-    Send {
-        /// The conversation id.
-        #[arg(long, value_name = "ID")]
-        conversation_id: String,
-        /// The message (max 10,000 characters).
-        #[arg(long)]
-        content: String,
-    },
-    /// Open the conversation of a proposal.
-    StartConversation {
-        /// The proposal id.
-        proposal_id: String,
     },
 }

@@ -2,7 +2,8 @@
 //! enum per family (named after the official CLI and the MCP server's tool groups) in the
 //! submodules: `hiring` (auth, jobs, proposals, freelancers, messages), `money` (contracts,
 //! milestones, approvals, credits, payments), `account` (updates, webhooks, team, tokens),
-//! `sandbox`, and `tools` (api, completions, man, mcp).
+//! `sandbox`, and `tools` (api, completions, man, mcp). The commands that run one operation
+//! come from the shared table of tools, added to their families by `table`.
 
 use clap::{Args, Parser, Subcommand};
 
@@ -10,6 +11,7 @@ mod account;
 mod hiring;
 mod money;
 mod sandbox;
+mod table;
 mod tools;
 
 pub use account::{TeamCommand, TokensCommand, UpdatesCommand, WebhooksCommand};
@@ -22,6 +24,12 @@ pub use money::{
 };
 pub use sandbox::{ModerationCommand, SandboxApprovalsCommand, SandboxCommand, TrainerCommand};
 pub use tools::{ApiArgs, CompletionShell, McpArgs};
+
+/// The whole command line: the derive types here, plus the commands of the shared table
+/// (`opentrain-tools`) in their families.
+pub fn command() -> clap::Command {
+    table::add_to(<Cli as clap::CommandFactory>::command())
+}
 
 const EXIT_CODES: &str = "\
 Exit codes:

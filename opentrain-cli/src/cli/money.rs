@@ -3,25 +3,9 @@
 
 use clap::Subcommand;
 
-use super::Paging;
-
 /// `opentrain contracts …`
 #[derive(Debug, Subcommand)]
 pub enum ContractsCommand {
-    /// Your contracts.
-    List {
-        /// Only this job's contracts.
-        #[arg(long, value_name = "JOB_ID")]
-        job_id: Option<String>,
-        /// active or ended.
-        #[arg(long)]
-        status: Option<String>,
-    },
-    /// One contract.
-    Get {
-        /// The contract id.
-        id: String,
-    },
     /// End a contract; with funded milestones a person must confirm the approval.
     End {
         /// The contract id.
@@ -88,31 +72,8 @@ pub enum ApprovalsCommand {
 
 /// `opentrain credits …`
 #[derive(Debug, Subcommand)]
-pub enum CreditsCommand {
-    /// The balance.
-    Balance,
-    /// The ledger.
-    Ledger {
-        /// Paging.
-        #[command(flatten)]
-        paging: Paging,
-    },
-    /// Start a top-up ($10–$10,000); a person pays at the checkout URL.
-    TopUp {
-        /// The amount in USD.
-        #[arg(long, value_name = "USD")]
-        amount_usd: f64,
-    },
-    /// A top-up's status.
-    TopUpStatus {
-        /// The top-up id.
-        id: String,
-    },
-}
+pub enum CreditsCommand {}
 
 /// `opentrain payments …`
 #[derive(Debug, Subcommand)]
-pub enum PaymentsCommand {
-    /// Payments waiting on you.
-    Pending,
-}
+pub enum PaymentsCommand {}

@@ -1,4 +1,5 @@
-//! The money side: `opentrain contracts …` (list, get, end), `opentrain milestones …`
+//! The money side: `opentrain contracts end` (list and get come from the shared table of
+//! tools), `opentrain milestones …`
 //! (create, fund, approve) and `opentrain approvals …` (get, and a live wait). Every money
 //! request prints the approval URL a person must confirm; waiting only reads.
 
@@ -20,64 +21,6 @@ use crate::progress::{Indicator, NextPoll, clock};
 pub async fn run(ctx: &Ctx, command: ContractsCommand) -> Result<(), CliError> {
     let client = ctx.authed()?;
     match command {
-        ContractsCommand::List { job_id, status } => {
-            let mut call = client.list_contracts();
-            if let Some(job_id) = job_id {
-                call = call.job_id(job_id);
-            }
-            if let Some(status) = status {
-                call = call.status(types::ContractStatus::from(status.as_str()));
-            }
-            let page = call.send().await?.into_inner();
-            if ctx.json {
-                return output::sent(ctx, &page);
-            }
-            if page.contracts.is_empty() {
-                out!("(none)");
-            }
-            for contract in &page.contracts {
-                out!(
-                    "{}",
-                    columns(
-                        contract,
-                        &["/id", "/status", "/title", "/freelancer/displayName"]
-                    )
-                );
-            }
-            Ok(())
-        }
-        ContractsCommand::Get { id } => {
-            let response = client
-                .get_contract()
-                .contract_id(&id)
-                .send()
-                .await?
-                .into_inner();
-            if ctx.json {
-                return output::sent(ctx, &response);
-            }
-            let contract = &response.contract;
-            record(
-                contract,
-                &[
-                    ("Contract", "/id"),
-                    ("Title", "/title"),
-                    ("Status", "/status"),
-                    ("Job", "/jobId"),
-                    ("AI trainer", "/freelancer/displayName"),
-                    ("Payment type", "/paymentType"),
-                    ("Rate (USD)", "/rateUsd"),
-                    ("Budget state", "/budget/state"),
-                ],
-            );
-            for m in &contract.milestones {
-                out!(
-                    "  milestone {}",
-                    columns(m, &["/id", "/status", "/name", "/amountUsd"])
-                );
-            }
-            Ok(())
-        }
         ContractsCommand::End { id } => match client
             .end_contract()
             .contract_id(&id)

@@ -1,18 +1,16 @@
 //! `opentrain jobs …`: drafts (create, update with typed `--set`), publish, the interactive
-//! `post` loop, and the job reads and writes (list, search, get, update, close, invite).
+//! `post` loop and `update` with typed `--set` (list, search, get, close and invite come from
+//! the shared table of tools).
 
 use std::io::{BufRead, IsTerminal, Write};
 
 use opentrain::Client;
 use opentrain::drafting::{Draft, DraftInput, Published, TerminalAnswerer};
-use opentrain::paging::Paginate;
-use opentrain::types;
 
-use super::{list, page_size};
 use crate::cli::{DescriptionSource, DraftCommand, JobsCommand};
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::output::{self, columns, or_dash, record};
+use crate::output::{self, or_dash};
 use crate::set::{Assignment, FieldHints, build_patch};
 use crate::{note, out};
 
@@ -64,159 +62,7 @@ pub async fn run(ctx: &Ctx, command: JobsCommand) -> Result<(), CliError> {
             let input = draft_input(&source, external_id, idempotency_key)?;
             post(ctx, input, yes, max_rounds).await
         }
-        JobsCommand::List { status, paging } => {
-            let client = ctx.authed()?;
-            let mut call = client.list_my_jobs();
-            if let Some(status) = status {
-                call = call.status(types::JobStatus::from(status.as_str()));
-            }
-            let first = call.clone();
-            list(
-                ctx,
-                &paging,
-                |limit, cursor| async move {
-                    let mut call = first;
-                    if let Some(l) = limit {
-                        call = call.limit(page_size(l));
-                    }
-                    if let Some(cursor) = cursor {
-                        call = call.cursor(cursor);
-                    }
-                    Ok(call.send().await?.into_inner())
-                },
-                |page: &types::MyJobPage| (page.jobs.iter().collect(), page.next_cursor.as_deref()),
-                |limit| match limit {
-                    Some(l) => call.limit(page_size(l)).paginate(),
-                    None => call.paginate(),
-                },
-                |job: &types::MyJob| {
-                    columns(job, &["/id", "/status", "/title", "/proposalCounts/total"])
-                },
-            )
-            .await
-        }
-        JobsCommand::Search {
-            q,
-            category,
-            language,
-            country,
-            pay_type,
-            paging,
-        } => {
-            let client = ctx.client()?;
-            let mut call = client.search_jobs();
-            if let Some(v) = q {
-                call = call.q(v);
-            }
-            if let Some(v) = category {
-                call = call.category(v);
-            }
-            if let Some(v) = language {
-                call = call.language(v);
-            }
-            if let Some(v) = country {
-                call = call.country(v);
-            }
-            if let Some(v) = pay_type {
-                call = call.pay_type(types::PaymentType::from(v.as_str()));
-            }
-            let first = call.clone();
-            list(
-                ctx,
-                &paging,
-                |limit, cursor| async move {
-                    let mut call = first;
-                    if let Some(l) = limit {
-                        call = call.limit(page_size(l));
-                    }
-                    if let Some(cursor) = cursor {
-                        call = call.cursor(cursor);
-                    }
-                    Ok(call.send().await?.into_inner())
-                },
-                |page: &types::JobSearchPage| {
-                    (page.jobs.iter().collect(), page.next_cursor.as_deref())
-                },
-                |limit| match limit {
-                    Some(l) => call.limit(page_size(l)).paginate(),
-                    None => call.paginate(),
-                },
-                |job: &types::JobSummary| {
-                    columns(job, &["/id", "/title", "/pay/paymentType", "/url"])
-                },
-            )
-            .await
-        }
-        JobsCommand::Get { id } => {
-            let job = ctx
-                .client()?
-                .get_job()
-                .id(id.as_str())
-                .send()
-                .await?
-                .into_inner();
-            if ctx.json {
-                return output::sent(ctx, &job);
-            }
-            record(
-                &job,
-                &[
-                    ("Job", "/id"),
-                    ("Title", "/title"),
-                    ("Status", "/status"),
-                    ("Company", "/companyName"),
-                    ("Pay", "/pay/paymentType"),
-                    ("Posted", "/datePosted"),
-                    ("URL", "/url"),
-                    ("Summary", "/summary"),
-                ],
-            );
-            Ok(())
-        }
         JobsCommand::Update { job_id, set } => update_published(ctx, &job_id, &set).await,
-        JobsCommand::Close { id } => {
-            let closed = ctx.authed()?.close_job().id(&id).send().await?.into_inner();
-            if ctx.json {
-                return output::sent(ctx, &closed);
-            }
-            if closed.already_closed == Some(true) {
-                out!("Job {} was already closed.", closed.job_id);
-            } else {
-                out!(
-                    "Closed job {} (status {}).",
-                    closed.job_id,
-                    or_dash(closed.status.as_ref())
-                );
-            }
-            Ok(())
-        }
-        JobsCommand::Invite {
-            job_id,
-            freelancer_id,
-        } => {
-            let request = types::InviteToJobRequest::builder().freelancer_id(freelancer_id.clone());
-            let invite = ctx
-                .authed()?
-                .invite_to_job()
-                .id(&job_id)
-                .body(request)
-                .send()
-                .await?
-                .into_inner();
-            if ctx.json {
-                return output::sent(ctx, &invite);
-            }
-            out!(
-                "{} {freelancer_id} to job {job_id} (proposal {}).",
-                if invite.already_invited == Some(true) {
-                    "Already invited"
-                } else {
-                    "Invited"
-                },
-                invite.proposal_id
-            );
-            Ok(())
-        }
     }
 }
 

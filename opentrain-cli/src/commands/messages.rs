@@ -1,5 +1,5 @@
-//! `opentrain messages …`: read conversations or one conversation's messages, send a message,
-//! open a proposal's conversation.
+//! `opentrain messages read`: conversations, or one conversation's messages (send and
+//! start-conversation come from the shared table of tools).
 
 use futures::TryStreamExt;
 
@@ -66,40 +66,6 @@ pub async fn run(ctx: &Ctx, command: MessagesCommand) -> Result<(), CliError> {
                 },
             )
             .await
-        }
-        MessagesCommand::Send {
-            conversation_id,
-            content,
-        } => {
-            let request = types::SendMessageRequest::builder()
-                .conversation_id(conversation_id)
-                .content(content);
-            let sent = ctx
-                .authed()?
-                .send_message()
-                .body(request)
-                .send()
-                .await?
-                .into_inner();
-            if ctx.json {
-                return output::sent(ctx, &sent);
-            }
-            out!("Sent{}.", format!(" message {}", sent.message.id));
-            Ok(())
-        }
-        MessagesCommand::StartConversation { proposal_id } => {
-            let started = ctx
-                .authed()?
-                .start_conversation()
-                .proposal_id(&proposal_id)
-                .send()
-                .await?
-                .into_inner();
-            if ctx.json {
-                return output::sent(ctx, &started);
-            }
-            out!("Conversation: {}", columns(&started, &["/conversationId"]));
-            Ok(())
         }
     }
 }

@@ -11,6 +11,7 @@ mod messages;
 mod proposals;
 mod serve;
 mod shell;
+pub mod table;
 mod updates;
 mod webhooks;
 
@@ -24,8 +25,28 @@ use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output;
 
+/// What the command line asked for: a command of the shared table of tools, or one written
+/// here.
+pub enum Invocation {
+    /// A table command: the global flags, the tool and its own matches.
+    Table(
+        crate::cli::Global,
+        &'static opentrain_tools::Tool,
+        clap::ArgMatches,
+    ),
+    /// A command written here.
+    Written(Cli),
+}
+
 /// Runs the parsed command.
-pub async fn run(cli: Cli) -> Result<(), CliError> {
+pub async fn run(invocation: Invocation) -> Result<(), CliError> {
+    let cli = match invocation {
+        Invocation::Table(global, tool, matches) => {
+            let ctx = Ctx::new(global.json, global.base_url);
+            return table::run(&ctx, tool, &matches).await;
+        }
+        Invocation::Written(cli) => cli,
+    };
     let ctx = Ctx::new(cli.global.json, cli.global.base_url);
     match cli.command {
         Command::Version => {
@@ -40,16 +61,16 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Auth(command) => auth::run(&ctx, command).await,
         Command::Jobs(command) => jobs::run(&ctx, command).await,
         Command::Proposals(command) => proposals::run(&ctx, command).await,
-        Command::Freelancers(command) => proposals::freelancers(&ctx, command).await,
+        Command::Freelancers(command) => match command {},
         Command::Messages(command) => messages::run(&ctx, command).await,
         Command::Contracts(command) => contracts::run(&ctx, command).await,
         Command::Milestones(command) => contracts::milestones(&ctx, command).await,
         Command::Approvals(command) => contracts::approvals(&ctx, command).await,
-        Command::Credits(command) => account::credits(&ctx, command).await,
-        Command::Payments(command) => account::payments(&ctx, command).await,
+        Command::Credits(command) => match command {},
+        Command::Payments(command) => match command {},
         Command::Updates(command) => updates::run(&ctx, command).await,
         Command::Webhooks(command) => webhooks::run(&ctx, command).await,
-        Command::Team(command) => account::team(&ctx, command).await,
+        Command::Team(command) => match command {},
         Command::Tokens(command) => account::tokens(&ctx, command).await,
         Command::Api(args) => api::run(&ctx, args).await,
         Command::Completions { shell } => shell::completions(shell),

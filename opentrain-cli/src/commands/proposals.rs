@@ -1,60 +1,18 @@
-//! `opentrain proposals …` (list, get with the AI interview, hire) and
-//! `opentrain freelancers get`.
+//! `opentrain proposals get` (with the AI interview) and `proposals hire` (list, and
+//! `freelancers get`, come from the shared table of tools).
 
 use serde_json::json;
 
-use opentrain::paging::Paginate;
 use opentrain::types;
 
-use super::{list, page_size};
-use crate::cli::{FreelancersCommand, ProposalsCommand};
+use crate::cli::ProposalsCommand;
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::output::{self, columns, record};
+use crate::output::{self, record};
 
 /// Runs `opentrain proposals …`.
 pub async fn run(ctx: &Ctx, command: ProposalsCommand) -> Result<(), CliError> {
     match command {
-        ProposalsCommand::List {
-            job_id,
-            status,
-            paging,
-        } => {
-            let client = ctx.authed()?;
-            let mut call = client.list_job_proposals().id(&job_id);
-            if let Some(status) = status {
-                call = call.status(types::ProposalStatus::from(status.as_str()));
-            }
-            let first = call.clone();
-            list(
-                ctx,
-                &paging,
-                |limit, cursor| async move {
-                    let mut call = first;
-                    if let Some(l) = limit {
-                        call = call.limit(page_size(l));
-                    }
-                    if let Some(cursor) = cursor {
-                        call = call.cursor(cursor);
-                    }
-                    Ok(call.send().await?.into_inner())
-                },
-                |page: &types::JobProposalPage| {
-                    (page.proposals.iter().collect(), page.next_cursor.as_deref())
-                },
-                |limit| match limit {
-                    Some(l) => call.limit(page_size(l)).paginate(),
-                    None => call.paginate(),
-                },
-                |p: &types::JobProposal| {
-                    columns(
-                        p,
-                        &["/id", "/status", "/candidate/displayName", "/bid/amountUsd"],
-                    )
-                },
-            )
-            .await
-        }
         ProposalsCommand::Get {
             id,
             include_interview,
@@ -142,39 +100,6 @@ pub async fn run(ctx: &Ctx, command: ProposalsCommand) -> Result<(), CliError> {
                 return output::sent(ctx, &*pending);
             }
             output::approval_notice(&pending);
-            Ok(())
-        }
-    }
-}
-
-/// Runs `opentrain freelancers …`.
-pub async fn freelancers(ctx: &Ctx, command: FreelancersCommand) -> Result<(), CliError> {
-    match command {
-        FreelancersCommand::Get { id_or_slug } => {
-            let profile = ctx
-                .authed()?
-                .get_freelancer()
-                .id_or_slug(&id_or_slug)
-                .send()
-                .await?
-                .into_inner()
-                .freelancer;
-            if ctx.json {
-                return output::sent(ctx, &profile);
-            }
-            record(
-                &profile,
-                &[
-                    ("AI trainer", "/id"),
-                    ("Name", "/displayName"),
-                    ("Title", "/title"),
-                    ("Country", "/country"),
-                    ("Hourly rate (USD)", "/hourlyRateUsd"),
-                    ("Availability", "/availability"),
-                    ("Identity verified", "/identityVerified"),
-                    ("Profile", "/profilePath"),
-                ],
-            );
             Ok(())
         }
     }

@@ -4,14 +4,12 @@
 
 use std::io::Write;
 
-use clap::CommandFactory;
-
-use crate::cli::{Cli, CompletionShell};
+use crate::cli::CompletionShell;
 use crate::error::CliError;
 
 /// `opentrain completions <shell>`: the completion script on stdout.
 pub fn completions(shell: CompletionShell) -> Result<(), CliError> {
-    let mut command = Cli::command();
+    let mut command = crate::cli::command();
     let mut script = Vec::new();
     let shell = match shell {
         CompletionShell::Bash => clap_complete::Shell::Bash,
@@ -26,7 +24,7 @@ pub fn completions(shell: CompletionShell) -> Result<(), CliError> {
 /// `opentrain man`: the manual page on stdout.
 pub fn man() -> Result<(), CliError> {
     let mut page = Vec::new();
-    clap_mangen::Man::new(Cli::command())
+    clap_mangen::Man::new(crate::cli::command())
         .render(&mut page)
         .map_err(|source| CliError::Io {
             what: "cannot render the manual page".into(),

@@ -1,15 +1,13 @@
-//! `opentrain updates …`: one page of the event feed (`poll`), or `follow` it as a stream
+//! `opentrain updates follow` (`poll` comes from the shared table of tools): follow the event
+//! feed as a stream
 //! (one line per event, resumable from a cursor file) with a live indicator on a terminal.
 
 use std::time::Duration;
 
 use futures::StreamExt;
 
-use opentrain::paging::Paginate;
-use opentrain::types;
 use opentrain::updates::{CursorStore, FileCursorStore, MemoryCursorStore};
 
-use super::{list, page_size};
 use crate::cli::UpdatesCommand;
 use crate::context::Ctx;
 use crate::error::CliError;
@@ -24,35 +22,6 @@ const EVENT_COLUMNS: [&str; 5] = ["/id", "/createdAt", "/type", "/resourceId", "
 pub async fn run(ctx: &Ctx, command: UpdatesCommand) -> Result<(), CliError> {
     let client = ctx.authed()?;
     match command {
-        UpdatesCommand::Poll { paging } => {
-            let c = client.clone();
-            list(
-                ctx,
-                &paging,
-                |limit, cursor| async move {
-                    let mut call = c.poll_updates();
-                    if let Some(l) = limit {
-                        call = call.limit(page_size(l));
-                    }
-                    if let Some(cursor) = cursor {
-                        call = call.cursor(cursor);
-                    }
-                    Ok(call.send().await?.into_inner())
-                },
-                |page: &types::UpdatesPage| {
-                    (page.events.iter().collect(), page.next_cursor.as_deref())
-                },
-                |limit| {
-                    let mut call = client.poll_updates();
-                    if let Some(l) = limit {
-                        call = call.limit(page_size(l));
-                    }
-                    call.paginate()
-                },
-                |e: &types::PlatformEvent| columns(e, &EVENT_COLUMNS),
-            )
-            .await
-        }
         UpdatesCommand::Follow {
             cursor,
             cursor_file,

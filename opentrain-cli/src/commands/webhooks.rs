@@ -1,5 +1,5 @@
-//! `opentrain webhooks …`: create (the signing secret is printed once, with a warning),
-//! list, get, delete, and `verify`, which checks a saved delivery's `X-OpenTrain-Signature`
+//! `opentrain webhooks …`: create (the signing secret is printed once, with a warning) and
+//! `verify` (list, get and delete come from the shared table of tools), which checks a saved delivery's `X-OpenTrain-Signature`
 //! against its raw body with `opentrain::webhooks::verify`.
 
 use std::path::Path;
@@ -14,7 +14,7 @@ use opentrain::types;
 use crate::cli::WebhooksCommand;
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::output::{self, columns, record};
+use crate::output::{self, columns};
 use crate::{note, out};
 
 const WEBHOOK_COLUMNS: [&str; 4] = ["/id", "/status", "/url", "/eventTypes"];
@@ -61,56 +61,6 @@ pub async fn run(ctx: &Ctx, command: WebhooksCommand) -> Result<(), CliError> {
                 "Warning: this is the only time the secret is shown. Store it now; if it is lost, \
                  delete the webhook and create a new one."
             );
-            Ok(())
-        }
-        WebhooksCommand::List => {
-            let list = client.list_webhooks().send().await?.into_inner();
-            if ctx.json {
-                return output::sent(ctx, &list);
-            }
-            if list.webhooks.is_empty() {
-                out!("(none)");
-            }
-            for w in &list.webhooks {
-                out!("{}", columns(w, &WEBHOOK_COLUMNS));
-            }
-            Ok(())
-        }
-        WebhooksCommand::Get { id } => {
-            let response = client
-                .get_webhook()
-                .webhook_id(&id)
-                .send()
-                .await?
-                .into_inner();
-            if ctx.json {
-                return output::sent(ctx, &response);
-            }
-            record(
-                &response.webhook,
-                &[
-                    ("Webhook", "/id"),
-                    ("Status", "/status"),
-                    ("URL", "/url"),
-                    ("Events", "/eventTypes"),
-                    ("Created", "/createdAt"),
-                    ("Disabled", "/disabledAt"),
-                    ("Disabled because", "/disabledReason"),
-                ],
-            );
-            Ok(())
-        }
-        WebhooksCommand::Delete { id } => {
-            let deleted = client
-                .delete_webhook()
-                .webhook_id(&id)
-                .send()
-                .await?
-                .into_inner();
-            if ctx.json {
-                return output::sent(ctx, &deleted);
-            }
-            out!("Deleted webhook {}.", columns(&deleted.webhook, &["/id"]));
             Ok(())
         }
         WebhooksCommand::Verify { .. } => Ok(()),

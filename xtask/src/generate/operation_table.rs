@@ -89,7 +89,9 @@ pub(super) fn operations_source(
         let client_method = method_name.as_str();
         lookup.push(quote! { #client_method => Some(&OPERATIONS[#index]), });
         listed.insert(method_name.clone());
-        let encode = match found.body.as_ref() {
+        // Only a generated type is a JSON body: a text or binary body's builder takes
+        // `reqwest::Body`, sent as given.
+        let encode = match found.body.as_ref().filter(|ty| ty.starts_with("types ::")) {
             Some(ty) => {
                 let ty: syn::Type = syn::parse_str(&ty.replace("types ::", "crate::types::"))
                     .map_err(|e| format!("cannot read the body type of {id}: {e}"))?;

@@ -1,0 +1,164 @@
+//! Running a command of the shared table: its flags read into the tool's arguments, the one
+//! check and call of `opentrain-tools`, then `--json` prints the body exactly as the server
+//! sent it and the human output is the tool's summary (a list one line per item, `--all`
+//! following `nextCursor`).
+
+use clap::{ArgMatches, FromArgMatches};
+use futures::TryStreamExt;
+use opentrain::operations::ValueKind;
+use opentrain::paging::Paginate;
+use opentrain_tools::{CallError, Summary, Tool, columns, items, next_cursor};
+use serde_json::{Map, Value};
+
+use crate::cli::Paging;
+use crate::context::Ctx;
+use crate::error::CliError;
+use crate::{out, output};
+
+/// The table tool the command line names, with its matches: `None` for every other command.
+pub fn find(matches: &ArgMatches) -> Option<(&'static Tool, &ArgMatches)> {
+    let (family, family_matches) = matches.subcommand()?;
+    let (name, tool_matches) = family_matches.subcommand()?;
+    opentrain_tools::by_command(family, name).map(|tool| (tool, tool_matches))
+}
+
+/// Runs the table tool `tool` with its command line `matches`.
+pub async fn run(ctx: &Ctx, tool: &Tool, matches: &ArgMatches) -> Result<(), CliError> {
+    let paging = if tool.pages() {
+        Some(Paging::from_arg_matches(matches).map_err(|e| CliError::usage(e.to_string()))?)
+    } else {
+        None
+    };
+    let arguments = opentrain_tools::check(tool, given(tool, matches, paging.as_ref())?)
+        .map_err(|refusal| CliError::usage(refusal.0))?;
+    let client = if tool.tokenless() {
+        ctx.client()?
+    } else {
+        ctx.authed()?
+    };
+    if let (Some(paging), Summary::List { key, fields, .. }) = (&paging, tool.summary)
+        && paging.all
+    {
+        return every_page(ctx, tool, &client, &arguments, key, fields).await;
+    }
+    let reply = tool.call(&client, &arguments).await.map_err(failure)?;
+    if ctx.json {
+        return output::json(&reply.sent());
+    }
+    match tool.summary {
+        Summary::List { key, fields, .. } => {
+            let entries = items(&reply.typed, key);
+            if entries.is_empty() {
+                out!("(none)");
+            }
+            for entry in entries {
+                out!("{}", columns(entry, fields, "  "));
+            }
+            if let Some(next) = next_cursor(&reply.typed) {
+                out!(
+                    "next cursor: {next}  (--cursor {next} for the next page, --all for every page)"
+                );
+            }
+        }
+        summary => {
+            for line in summary.lines(&reply.typed, &arguments) {
+                out!("{line}");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Every page of a list: its items printed as they arrive, or with `--json` one JSON array of
+/// the items as the server sent them.
+async fn every_page(
+    ctx: &Ctx,
+    tool: &Tool,
+    client: &opentrain::Client,
+    arguments: &Map<String, Value>,
+    key: &str,
+    fields: &[&str],
+) -> Result<(), CliError> {
+    let mut pages = tool
+        .request(client, arguments)
+        .map_err(failure)?
+        .paginate()
+        .items();
+    let (mut all, mut count) = (Vec::new(), 0usize);
+    while let Some(page) = pages.try_next().await? {
+        if ctx.json {
+            let sent = page.json()?;
+            all.extend(items(&sent, key).iter().cloned());
+            continue;
+        }
+        let reply = tool.reply(page).map_err(failure)?;
+        for entry in items(&reply.typed, key) {
+            out!("{}", columns(entry, fields, "  "));
+            count += 1;
+        }
+    }
+    if ctx.json {
+        return output::json(&all);
+    }
+    if count == 0 {
+        out!("(none)");
+    }
+    Ok(())
+}
+
+fn failure(error: CallError) -> CliError {
+    match error {
+        CallError::Refused(refusal) => CliError::usage(refusal.0),
+        CallError::Api(error) => error.into(),
+    }
+}
+
+/// The tool's arguments as the command line gave them, as JSON of the spec's types.
+fn given(
+    tool: &Tool,
+    matches: &ArgMatches,
+    paging: Option<&Paging>,
+) -> Result<Map<String, Value>, CliError> {
+    let operation = tool.operation();
+    let mut given = Map::new();
+    if let Some(paging) = paging {
+        if let Some(limit) = paging.limit {
+            given.insert("limit".into(), Value::from(limit));
+        }
+        if let Some(cursor) = &paging.cursor {
+            given.insert("cursor".into(), Value::from(cursor.as_str()));
+        }
+    }
+    for arg in tool.args {
+        if paging.is_some() && matches!(arg.name, "cursor" | "limit") {
+            continue;
+        }
+        let flag = opentrain_tools::kebab(arg.name);
+        let value = match arg.spec(operation).kind {
+            ValueKind::Boolean => matches.get_flag(arg.name).then_some(Value::Bool(true)),
+            ValueKind::Array => matches
+                .get_many::<String>(arg.name)
+                .map(|values| Value::Array(values.map(|v| Value::from(v.as_str())).collect())),
+            ValueKind::Integer | ValueKind::Number => match matches.get_one::<String>(arg.name) {
+                Some(text) => Some(
+                    text.trim()
+                        .parse::<f64>()
+                        .ok()
+                        .and_then(serde_json::Number::from_f64)
+                        .map(Value::Number)
+                        .ok_or_else(|| {
+                            CliError::usage(format!("--{flag} must be a number, got `{text}`"))
+                        })?,
+                ),
+                None => None,
+            },
+            _ => matches
+                .get_one::<String>(arg.name)
+                .map(|v| Value::from(v.as_str())),
+        };
+        if let Some(value) = value {
+            given.insert(arg.name.to_owned(), value);
+        }
+    }
+    Ok(given)
+}
