@@ -116,26 +116,13 @@ pub fn print_error(error: &CliError) {
     };
 }
 
-/// Prints the money-request notice: the approval URL and that a person must confirm it.
+/// Prints the money-request notice: the approval, where a person confirms it in the app, and
+/// how to wait for it (the table's one notice, in the command's words).
 pub fn approval_notice(pending: &opentrain::types::ApprovalPending) {
-    let approval = &pending.approval;
-    out!(
-        "Approval {} ({}) is {}.",
-        approval.id,
-        approval.type_,
-        approval.status
-    );
-    out!(
-        "A person must confirm it in the app: {}",
-        approval.approval_url
-    );
-    if let Some(expires) = approval.expires_at {
-        out!("It expires at {}.", expires.to_rfc3339());
+    let typed = serde_json::to_value(pending).unwrap_or_default();
+    for line in opentrain_tools::approval_notice(&typed, opentrain_tools::Surface::Command) {
+        out!("{line}");
     }
-    out!(
-        "Nothing happens until then; `opentrain approvals wait {}` waits for it.",
-        approval.id
-    );
 }
 
 /// The values at `paths` (JSON pointers, e.g. `/candidate/displayName`, the path language

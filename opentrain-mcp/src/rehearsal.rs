@@ -60,6 +60,28 @@ impl Rehearsal {
         pending.iter().any(|id| id == approval_id)
             && self.sandbox.confirm_approval(approval_id).is_ok()
     }
+
+    /// What the scripted human does before the tool running `operation`: reading a pending
+    /// approval (`getApproval`) confirms it first. The note for the summary when they acted.
+    pub(crate) fn before(
+        &self,
+        operation: &str,
+        arguments: &serde_json::Map<String, serde_json::Value>,
+    ) -> Option<&'static str> {
+        let approval_id = arguments.get("approvalId")?.as_str()?;
+        (operation == "getApproval" && self.confirm_if_pending(approval_id))
+            .then_some("(Sandbox: the scripted human just confirmed it.)")
+    }
+
+    /// The note for a result that leaves an approval pending (`typed` is the typed response):
+    /// how the scripted human will confirm it.
+    pub(crate) fn after(&self, typed: &serde_json::Value) -> Option<&'static str> {
+        (typed
+            .pointer("/approval/status")
+            .and_then(serde_json::Value::as_str)
+            == Some("pending"))
+        .then_some("(Sandbox: the scripted human confirms it when you read it.)")
+    }
 }
 
 /// A directory only this user can read, removed on drop.

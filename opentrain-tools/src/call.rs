@@ -152,7 +152,8 @@ mod tests {
             "the typed value has the spec's fields only"
         );
         assert_eq!(
-            tool.summary.lines(&reply.typed, &given),
+            tool.summary
+                .lines(&reply.typed, &given, crate::Surface::Command),
             vec!["Invited u_1 to job job_1 (proposal p_1)."]
         );
     }

@@ -21,6 +21,8 @@ mod tool;
 
 pub use arguments::{Refusal, check};
 pub use call::{CallError, Reply};
-pub use summary::{Summary, argument, columns, items, next_cursor, record, shown};
+pub use summary::{
+    Summary, Surface, approval_notice, argument, columns, items, next_cursor, record, shown,
+};
 pub use table::{TOOLS, by_command, by_name};
 pub use tool::{Access, Arg, Flag, Spec, Tool, kebab};

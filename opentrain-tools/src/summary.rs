@@ -27,21 +27,37 @@ pub enum Summary {
         /// Label and pointer (into the record) of each line.
         fields: &'static [(&'static str, &'static str)],
     },
-    /// Lines made from the typed response and the tool's arguments.
-    Text(fn(&Value, &Map<String, Value>) -> Vec<String>),
+    /// Lines made from the typed response and the tool's arguments, naming the next step in
+    /// the words of the [`Surface`] they are for.
+    Text(fn(&Value, &Map<String, Value>, Surface) -> Vec<String>),
+}
+
+/// Which surface a summary is for: the next step is a command line on one, a tool call on the
+/// other.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Surface {
+    /// The `opentrain` command's human output.
+    Command,
+    /// The MCP server's result text.
+    Mcp,
 }
 
 impl Summary {
     /// The summary's lines, for a result that is not a [`Summary::List`] (whose lines each
     /// surface lays out itself with [`items`] and [`next_cursor`]).
-    pub fn lines(&self, typed: &Value, arguments: &Map<String, Value>) -> Vec<String> {
+    pub fn lines(
+        &self,
+        typed: &Value,
+        arguments: &Map<String, Value>,
+        surface: Surface,
+    ) -> Vec<String> {
         match self {
             Summary::List { key, fields, .. } => items(typed, key)
                 .iter()
                 .map(|item| columns(item, fields, "  "))
                 .collect(),
             Summary::Record { at, fields } => record(at_pointer(typed, at), fields),
-            Summary::Text(lines) => lines(typed, arguments),
+            Summary::Text(lines) => lines(typed, arguments, surface),
         }
     }
 }
@@ -110,6 +126,35 @@ pub fn record(value: &Value, fields: &[(&str, &str)]) -> Vec<String> {
         .collect()
 }
 
+/// The notice of a money request that waits on a person (the typed 202 body, an
+/// `ApprovalPending`): the approval, where a person confirms it, when it expires, and how to
+/// follow it.
+pub fn approval_notice(typed: &Value, surface: Surface) -> Vec<String> {
+    let approval = typed.get("approval").unwrap_or(&Value::Null);
+    let text = |pointer: &str| shown(approval, pointer).unwrap_or_else(|| "-".to_owned());
+    let id = text("/id");
+    let mut lines = vec![
+        format!("Approval {id} ({}) is {}.", text("/type"), text("/status")),
+        format!(
+            "A person must confirm it in the app: {}",
+            text("/approvalUrl")
+        ),
+    ];
+    if let Some(at) = shown(approval, "/expiresAt") {
+        lines.push(format!("It expires at {at}."));
+    }
+    lines.push(match surface {
+        Surface::Command => {
+            format!("Nothing happens until then; `opentrain approvals wait {id}` waits for it.")
+        }
+        Surface::Mcp => format!(
+            "Nothing happens until then. Next: opentrain_get_approval with approvalId {id} (or \
+             watch opentrain_poll_updates for approval.confirmed)."
+        ),
+    });
+    lines
+}
+
 /// The string argument `name`, or `""`.
 pub fn argument<'a>(arguments: &'a Map<String, Value>, name: &str) -> &'a str {
     arguments.get(name).and_then(Value::as_str).unwrap_or("")
@@ -146,6 +191,9 @@ mod tests {
             fields: &[("Approval", "/id"), ("Result", "/result")],
         };
         let typed = json!({"approval": {"id": "ap_1", "result": null}});
-        assert_eq!(summary.lines(&typed, &Map::new()), vec!["Approval: ap_1"]);
+        assert_eq!(
+            summary.lines(&typed, &Map::new(), Surface::Command),
+            vec!["Approval: ap_1"]
+        );
     }
 }

@@ -5,11 +5,21 @@
 
 use serde_json::{Map, Value};
 
-use crate::summary::{Summary, argument, shown};
+use crate::summary::{Summary, Surface, approval_notice, argument, columns, record, shown};
 use crate::tool::{Access, Arg, Tool};
 
 /// Every tool of the table.
 pub static TOOLS: &[Tool] = &[
+    Tool {
+        name: Some("opentrain_capabilities"),
+        command: None,
+        operation: "getCapabilities",
+        access: Access::Read,
+        about: "Which drafting features are on, and the draft's field and enum catalog.",
+        description: CAPABILITIES,
+        args: &[],
+        summary: Summary::Text(capabilities),
+    },
     Tool {
         name: Some("opentrain_close_job"),
         command: Some(("jobs", "close")),
@@ -205,6 +215,70 @@ pub static TOOLS: &[Tool] = &[
         summary: Summary::Text(contract),
     },
     Tool {
+        name: Some("opentrain_create_milestone"),
+        command: Some(("milestones", "create")),
+        operation: "createMilestone",
+        access: Access::Write,
+        about: "Add an unfunded milestone to a contract.",
+        description: CREATE_MILESTONE,
+        args: &[
+            Arg::new("contractId", "Contract to add the milestone to"),
+            Arg::new("description", "Description of the work to be delivered"),
+            Arg::new("name", "Short milestone name"),
+            Arg::new("amountUsd", "Milestone amount in USD"),
+            Arg::new(
+                "volume",
+                "Unit volume (e.g. label count) for per-unit milestones",
+            ),
+            Arg::new("dueDate", "Due date (ISO 8601)"),
+        ],
+        summary: Summary::Text(created_milestone),
+    },
+    Tool {
+        name: Some("opentrain_request_milestone_funding"),
+        command: Some(("milestones", "fund")),
+        operation: "fundMilestone",
+        access: Access::Write,
+        about: "Request funding of a milestone; a person must confirm the approval.",
+        description: REQUEST_MILESTONE_FUNDING,
+        args: &[MILESTONE_ID],
+        summary: Summary::Text(approval_requested),
+    },
+    Tool {
+        name: Some("opentrain_request_milestone_approval"),
+        command: Some(("milestones", "approve")),
+        operation: "approveMilestone",
+        access: Access::Write,
+        about: "Request release of a milestone's escrow; a person must confirm the approval.",
+        description: REQUEST_MILESTONE_APPROVAL,
+        args: &[MILESTONE_ID],
+        summary: Summary::Text(approval_requested),
+    },
+    Tool {
+        name: Some("opentrain_get_approval"),
+        command: Some(("approvals", "get")),
+        operation: "getApproval",
+        access: Access::Read,
+        about: "One approval: pending, confirmed (with its result), declined or expired.",
+        description: GET_APPROVAL,
+        args: &[Arg::new(
+            "approvalId",
+            "Approval id from a hire, fund, approve or end request",
+        )
+        .positional()],
+        summary: Summary::Text(approval),
+    },
+    Tool {
+        name: Some("opentrain_end_contract"),
+        command: Some(("contracts", "end")),
+        operation: "endContract",
+        access: Access::Destructive,
+        about: "End a contract; with funded milestones a person must confirm the approval.",
+        description: END_CONTRACT,
+        args: &[Arg::new("contractId", "The contract id").positional()],
+        summary: Summary::Text(ended_contract),
+    },
+    Tool {
         name: Some("opentrain_get_credits"),
         command: Some(("credits", "balance")),
         operation: "getCredits",
@@ -398,6 +472,13 @@ pub static TOOLS: &[Tool] = &[
 /// The columns of a webhook's line.
 pub(crate) const WEBHOOK_COLUMNS: &[&str] = &["/id", "/status", "/url", "/eventTypes"];
 
+/// The milestone of a money request.
+const MILESTONE_ID: Arg = Arg::new(
+    "milestoneId",
+    "The milestone (to fund: NOT_FUNDED; to release: ACTIVE_FUNDED)",
+)
+.positional();
+
 /// The `cursor` argument of a paged list.
 const CURSOR: Arg = Arg::new("cursor", "Pagination cursor");
 
@@ -413,7 +494,7 @@ pub fn by_command(family: &str, subcommand: &str) -> Option<&'static Tool> {
         .find(|t| t.command == Some((family, subcommand)))
 }
 
-fn closed_job(typed: &Value, _: &Map<String, Value>) -> Vec<String> {
+fn closed_job(typed: &Value, _: &Map<String, Value>, _: Surface) -> Vec<String> {
     let id = shown(typed, "/jobId").unwrap_or_default();
     if typed.get("alreadyClosed") == Some(&Value::Bool(true)) {
         vec![format!("Job {id} was already closed.")]
@@ -425,7 +506,7 @@ fn closed_job(typed: &Value, _: &Map<String, Value>) -> Vec<String> {
     }
 }
 
-fn contract(typed: &Value, _: &Map<String, Value>) -> Vec<String> {
+fn contract(typed: &Value, _: &Map<String, Value>, _: Surface) -> Vec<String> {
     let contract = typed.get("contract").unwrap_or(&Value::Null);
     let mut lines = crate::summary::record(
         contract,
@@ -449,7 +530,7 @@ fn contract(typed: &Value, _: &Map<String, Value>) -> Vec<String> {
     lines
 }
 
-fn invited_freelancer(typed: &Value, arguments: &Map<String, Value>) -> Vec<String> {
+fn invited_freelancer(typed: &Value, arguments: &Map<String, Value>, _: Surface) -> Vec<String> {
     let (job, freelancer) = (
         argument(arguments, "jobId"),
         argument(arguments, "freelancerId"),
@@ -465,7 +546,7 @@ fn invited_freelancer(typed: &Value, arguments: &Map<String, Value>) -> Vec<Stri
     )]
 }
 
-fn sent_message(typed: &Value, arguments: &Map<String, Value>) -> Vec<String> {
+fn sent_message(typed: &Value, arguments: &Map<String, Value>, _: Surface) -> Vec<String> {
     let conversation = argument(arguments, "conversationId");
     match shown(typed, "/message/id") {
         Some(id) => vec![format!("Sent message {id} to conversation {conversation}.")],
@@ -473,7 +554,7 @@ fn sent_message(typed: &Value, arguments: &Map<String, Value>) -> Vec<String> {
     }
 }
 
-fn started_conversation(typed: &Value, _: &Map<String, Value>) -> Vec<String> {
+fn started_conversation(typed: &Value, _: &Map<String, Value>, _: Surface) -> Vec<String> {
     let id = shown(typed, "/conversationId").unwrap_or_else(|| "-".into());
     let created = typed.get("created") == Some(&Value::Bool(true));
     vec![format!(
@@ -483,7 +564,7 @@ fn started_conversation(typed: &Value, _: &Map<String, Value>) -> Vec<String> {
     )]
 }
 
-fn top_up(typed: &Value, _: &Map<String, Value>) -> Vec<String> {
+fn top_up(typed: &Value, _: &Map<String, Value>, _: Surface) -> Vec<String> {
     let id = shown(typed, "/topUpId").unwrap_or_else(|| "-".into());
     let url = shown(typed, "/checkoutUrl").unwrap_or_else(|| "-".into());
     vec![
@@ -493,10 +574,111 @@ fn top_up(typed: &Value, _: &Map<String, Value>) -> Vec<String> {
     ]
 }
 
-fn deleted_webhook(typed: &Value, arguments: &Map<String, Value>) -> Vec<String> {
+fn deleted_webhook(typed: &Value, arguments: &Map<String, Value>, _: Surface) -> Vec<String> {
     let id =
         shown(typed, "/webhook/id").unwrap_or_else(|| argument(arguments, "webhookId").to_owned());
     vec![format!("Deleted webhook {id}; its deliveries stop.")]
+}
+
+fn created_milestone(
+    typed: &Value,
+    arguments: &Map<String, Value>,
+    surface: Surface,
+) -> Vec<String> {
+    let contract = argument(arguments, "contractId");
+    let milestone = typed.get("milestone").unwrap_or(&Value::Null);
+    let id = shown(milestone, "/id").unwrap_or_else(|| "-".into());
+    vec![
+        format!(
+            "Created milestone {id} on contract {contract}: {} (unfunded; no money moved).",
+            columns(milestone, &["/status", "/name", "/amountUsd"], "  ")
+        ),
+        match surface {
+            Surface::Command => format!("Fund it with `opentrain milestones fund {id}`."),
+            Surface::Mcp => {
+                format!("Next: opentrain_request_milestone_funding with milestoneId {id}.")
+            }
+        },
+    ]
+}
+
+fn approval_requested(typed: &Value, _: &Map<String, Value>, surface: Surface) -> Vec<String> {
+    approval_notice(typed, surface)
+}
+
+fn approval(typed: &Value, _: &Map<String, Value>, surface: Surface) -> Vec<String> {
+    let approval = typed.get("approval").unwrap_or(&Value::Null);
+    let mut lines = record(
+        approval,
+        &[
+            ("Approval", "/id"),
+            ("Type", "/type"),
+            ("Status", "/status"),
+            ("Confirm at", "/approvalUrl"),
+            ("Expires", "/expiresAt"),
+            ("Resolved", "/resolvedAt"),
+            ("Contract", "/contractId"),
+            ("Milestone", "/milestoneId"),
+            ("Proposal", "/proposalId"),
+        ],
+    );
+    match approval.get("status").and_then(Value::as_str) {
+        Some("pending") => lines.push(
+            "A person must still confirm it in the app; nothing has happened yet.".to_owned(),
+        ),
+        Some("confirmed") => {
+            if let Some(result) = approval.get("result").filter(|r| !r.is_null()) {
+                lines.push(format!("Result: {result}"));
+            }
+            if surface == Surface::Mcp {
+                lines.push("Next: opentrain_list_contracts / opentrain_get_contract.".to_owned());
+            }
+        }
+        _ => lines.push("Nothing was executed.".to_owned()),
+    }
+    lines
+}
+
+fn ended_contract(typed: &Value, arguments: &Map<String, Value>, surface: Surface) -> Vec<String> {
+    let contract = argument(arguments, "contractId");
+    if typed.get("approval").is_some() {
+        let mut lines = vec![format!(
+            "Contract {contract} has funded milestones, so ending it needs a person's approval."
+        )];
+        lines.extend(approval_notice(typed, surface));
+        lines
+    } else {
+        vec![format!("Contract {contract} ended.")]
+    }
+}
+
+fn capabilities(typed: &Value, _: &Map<String, Value>, surface: Surface) -> Vec<String> {
+    let mut summary = String::from("Drafting capabilities:");
+    if let Some(enabled) = shown(typed, "/enabled") {
+        summary.push_str(&format!(" enabled: {enabled};"));
+    }
+    if let Some(flags) = typed.get("capabilities").and_then(Value::as_object) {
+        let with = |on: bool| -> Vec<&str> {
+            flags
+                .iter()
+                .filter(|(_, v)| v.as_bool() == Some(on))
+                .map(|(k, _)| k.as_str())
+                .collect()
+        };
+        summary.push_str(&format!(
+            " on: {}; off: {}.",
+            with(true).join(", "),
+            with(false).join(", ")
+        ));
+    }
+    if let Some(feature) = shown(typed, "/featureKey") {
+        summary.push_str(&format!(" Feature key: {feature}."));
+    }
+    summary.push_str(" The field and enum catalog is in the response (draft).");
+    if surface == Surface::Mcp {
+        summary.push_str(" Next: opentrain_create_job_draft.");
+    }
+    vec![summary]
 }
 
 /// `-$1.05` for `-105` cents.
@@ -506,7 +688,7 @@ fn dollars(cents: i64) -> String {
     format!("{sign}${}.{:02}", cents / 100, cents % 100)
 }
 
-fn balance(typed: &Value, _: &Map<String, Value>) -> Vec<String> {
+fn balance(typed: &Value, _: &Map<String, Value>, _: Surface) -> Vec<String> {
     let cents = |pointer: &str| typed.pointer(pointer).and_then(Value::as_i64).unwrap_or(0);
     vec![format!(
         "Available: {}  Reserved: {}  ({})",
@@ -516,12 +698,12 @@ fn balance(typed: &Value, _: &Map<String, Value>) -> Vec<String> {
     )]
 }
 
-fn revoked_token(typed: &Value, arguments: &Map<String, Value>) -> Vec<String> {
+fn revoked_token(typed: &Value, arguments: &Map<String, Value>, _: Surface) -> Vec<String> {
     let id = shown(typed, "/token/id").unwrap_or_else(|| argument(arguments, "tokenId").to_owned());
     vec![format!("Revoked token {id}; it no longer authenticates.")]
 }
 
-fn team(typed: &Value, _: &Map<String, Value>) -> Vec<String> {
+fn team(typed: &Value, _: &Map<String, Value>, _: Surface) -> Vec<String> {
     let Some(team) = typed.get("team").filter(|t| !t.is_null()) else {
         return vec!["(no team)".to_owned()];
     };
@@ -544,7 +726,7 @@ fn team(typed: &Value, _: &Map<String, Value>) -> Vec<String> {
     lines
 }
 
-fn invited_member(typed: &Value, arguments: &Map<String, Value>) -> Vec<String> {
+fn invited_member(typed: &Value, arguments: &Map<String, Value>, _: Surface) -> Vec<String> {
     let email = argument(arguments, "email");
     match shown(typed, "/status") {
         Some(status) => vec![format!("Invited {email}: {status}.")],
@@ -660,6 +842,37 @@ no specific scope or feature). Wraps GET /tokens.";
 const REVOKE_TOKEN: &str = "Revoke an API token by id. Irreversible: the token stops working \
 immediately (revoking the token this server uses ends its access). Wraps DELETE \
 /tokens/{tokenId}.";
+
+const CAPABILITIES: &str = "Discover which job-drafting features are enabled for the account, \
+plus the job field and enum catalog (the authoritative update keys and allowed values). Use it \
+before drafting. Requires: any valid token and the public_api_job_drafting feature. Next: \
+opentrain_create_job_draft. Wraps GET /job-drafts/capabilities.";
+
+const CREATE_MILESTONE: &str = "Create a new unfunded milestone on a contract. No money moves: \
+call opentrain_request_milestone_funding afterwards. Fixed-price contracts need amountUsd; hourly \
+and per-label contracts need volume. Requires: payments:write, the public_api_payments_write \
+feature and a claimed account. Wraps POST /contracts/{contractId}/milestones.";
+
+const REQUEST_MILESTONE_FUNDING: &str = "Request escrow funding for a milestone. Moves no money: \
+it returns a pending approval with an approvalUrl that a signed-in human must open and confirm \
+(expires in about 72 h). Requires: payments:write, the public_api_payments_write feature, a \
+claimed account and a payment method on file. Next: opentrain_get_approval or \
+opentrain_poll_updates (approval.confirmed). Wraps POST /milestones/{milestoneId}/fund.";
+
+const REQUEST_MILESTONE_APPROVAL: &str = "Request approval (payment release) of a funded \
+(ACTIVE_FUNDED) milestone. Like funding, this only creates a pending approval with an approvalUrl \
+(about 72 h to confirm); no money moves until a signed-in human confirms it. Requires: \
+payments:write, the public_api_payments_write feature and a claimed account. Next: \
+opentrain_get_approval. Wraps POST /milestones/{milestoneId}/approve.";
+
+const GET_APPROVAL: &str = "Check a co-sign approval (hire, milestone funding or release, \
+contract end): pending, confirmed, declined or expired, plus what it produced once confirmed (the \
+contract id of a hire, ...). Requires: payments:read. Wraps GET /approvals/{approvalId}.";
+
+const END_CONTRACT: &str = "End a contract. With no funded milestones it ends at once; if funded \
+escrow is at stake it returns a pending approval with an approvalUrl a signed-in human must \
+confirm, and no funds move until then. Requires: payments:write, the public_api_payments_write \
+feature and a claimed account. Wraps POST /contracts/{contractId}/end.";
 
 #[cfg(test)]
 mod tests {

@@ -5,58 +5,15 @@ use clap::Subcommand;
 
 /// `opentrain contracts …`
 #[derive(Debug, Subcommand)]
-pub enum ContractsCommand {
-    /// End a contract; with funded milestones a person must confirm the approval.
-    End {
-        /// The contract id.
-        id: String,
-    },
-}
+pub enum ContractsCommand {}
 
 /// `opentrain milestones …`
 #[derive(Debug, Subcommand)]
-pub enum MilestonesCommand {
-    /// Add a milestone to a contract.
-    Create {
-        /// The contract id.
-        #[arg(long, value_name = "ID")]
-        contract_id: String,
-        /// What the milestone covers.
-        #[arg(long)]
-        description: String,
-        /// Its name.
-        #[arg(long)]
-        name: Option<String>,
-        /// Its amount in USD.
-        #[arg(long, value_name = "USD")]
-        amount_usd: Option<f64>,
-        /// Its volume (labels, hours...).
-        #[arg(long)]
-        volume: Option<f64>,
-        /// Its due date (ISO 8601).
-        #[arg(long, value_name = "DATE")]
-        due_date: Option<String>,
-    },
-    /// Request funding of a milestone; a person must confirm the approval.
-    Fund {
-        /// The milestone id.
-        id: String,
-    },
-    /// Request release of a milestone's escrow; a person must confirm the approval.
-    Approve {
-        /// The milestone id.
-        id: String,
-    },
-}
+pub enum MilestonesCommand {}
 
 /// `opentrain approvals …`
 #[derive(Debug, Subcommand)]
 pub enum ApprovalsCommand {
-    /// One approval.
-    Get {
-        /// The approval id.
-        id: String,
-    },
     /// Wait until a person confirms, declines or lets the approval expire.
     Wait {
         /// The approval id.

@@ -3,8 +3,8 @@
 
 mod account;
 mod api;
+mod approvals;
 mod auth;
-mod contracts;
 mod controls;
 mod jobs;
 mod messages;
@@ -63,9 +63,9 @@ pub async fn run(invocation: Invocation) -> Result<(), CliError> {
         Command::Proposals(command) => proposals::run(&ctx, command).await,
         Command::Freelancers(command) => match command {},
         Command::Messages(command) => messages::run(&ctx, command).await,
-        Command::Contracts(command) => contracts::run(&ctx, command).await,
-        Command::Milestones(command) => contracts::milestones(&ctx, command).await,
-        Command::Approvals(command) => contracts::approvals(&ctx, command).await,
+        Command::Contracts(command) => match command {},
+        Command::Milestones(command) => match command {},
+        Command::Approvals(command) => approvals::approvals(&ctx, command).await,
         Command::Credits(command) => match command {},
         Command::Payments(command) => match command {},
         Command::Updates(command) => updates::run(&ctx, command).await,

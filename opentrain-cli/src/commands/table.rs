@@ -7,7 +7,7 @@ use clap::{ArgMatches, FromArgMatches};
 use futures::TryStreamExt;
 use opentrain::operations::ValueKind;
 use opentrain::paging::Paginate;
-use opentrain_tools::{CallError, Summary, Tool, columns, items, next_cursor};
+use opentrain_tools::{CallError, Summary, Surface, Tool, columns, items, next_cursor};
 use serde_json::{Map, Value};
 
 use crate::cli::Paging;
@@ -61,7 +61,7 @@ pub async fn run(ctx: &Ctx, tool: &Tool, matches: &ArgMatches) -> Result<(), Cli
             }
         }
         summary => {
-            for line in summary.lines(&reply.typed, &arguments) {
+            for line in summary.lines(&reply.typed, &arguments, Surface::Command) {
                 out!("{line}");
             }
         }

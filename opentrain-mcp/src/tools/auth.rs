@@ -9,7 +9,7 @@ use rmcp::schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Ctx, NoParams, json_of, shown, text_at};
+use super::{Ctx, NoParams, json_of, shown};
 use crate::results::{Outcome, ToolFailure, ToolOutput};
 
 catalog! {
@@ -17,7 +17,6 @@ catalog! {
     "opentrain_claim_account" => claim_account(ClaimAccount), Write, CLAIM_ACCOUNT;
     "opentrain_claim_status" => claim_status(ClaimStatusParams), Read, CLAIM_STATUS;
     "opentrain_auth_status" => auth_status(NoParams), Read, AUTH_STATUS;
-    "opentrain_capabilities" => capabilities(NoParams), Read, CAPABILITIES;
 }
 
 const REGISTER_AGENT: &str = "Register a brand-new anonymous OpenTrain agent account; no \
@@ -44,11 +43,6 @@ the poll interval; slow_down means you are polling too fast, wait longer. Wraps 
 const AUTH_STATUS: &str = "Confirm that the configured token authenticates, and see the \
 account (organization, kind, role), the acting user and the token's granted scopes. Requires: \
 any valid token. Wraps GET /auth/me.";
-
-const CAPABILITIES: &str = "Discover which job-drafting features are enabled for the account, \
-plus the job field and enum catalog (the authoritative update keys and allowed values). Use it \
-before drafting. Requires: any valid token and the public_api_job_drafting feature. Next: \
-opentrain_create_job_draft. Wraps GET /job-drafts/capabilities.";
 
 /// Parameters of `opentrain_register_agent`.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -276,35 +270,4 @@ async fn auth_status(ctx: &Ctx, _params: NoParams) -> Outcome {
         summary.push_str(&format!(" scopes: {}.", scopes.join(", ")));
     }
     ToolOutput::sent(&client, summary, &me)
-}
-
-async fn capabilities(ctx: &Ctx, _params: NoParams) -> Outcome {
-    let client = ctx.session.client()?;
-    let capabilities = client.get_capabilities().send().await?.into_inner();
-    let value = json_of(&capabilities);
-    let mut summary = String::from("Drafting capabilities:");
-    if let Some(enabled) = shown(&value, "/enabled") {
-        summary.push_str(&format!(" enabled: {enabled};"));
-    }
-    if let Some(flags) = value.get("capabilities").and_then(|c| c.as_object()) {
-        let on: Vec<&str> = flags
-            .iter()
-            .filter(|(_, v)| v.as_bool() == Some(true))
-            .map(|(k, _)| k.as_str())
-            .collect();
-        let off: Vec<&str> = flags
-            .iter()
-            .filter(|(_, v)| v.as_bool() == Some(false))
-            .map(|(k, _)| k.as_str())
-            .collect();
-        summary.push_str(&format!(" on: {}; off: {}.", on.join(", "), off.join(", ")));
-    }
-    if let Some(feature) = text_at(&value, "/featureKey") {
-        summary.push_str(&format!(" Feature key: {feature}."));
-    }
-    summary.push_str(
-        " The field and enum catalog is in structuredContent (draft). Next: \
-         opentrain_create_job_draft.",
-    );
-    ToolOutput::sent(&client, summary, &capabilities)
 }

@@ -48,7 +48,6 @@ macro_rules! catalog {
 }
 
 mod auth;
-mod contracts;
 mod jobs;
 mod messages;
 mod proposals;
@@ -223,7 +222,6 @@ pub(crate) fn definitions() -> Vec<Tool> {
     written.extend(jobs::definitions());
     written.extend(proposals::definitions());
     written.extend(messages::definitions());
-    written.extend(contracts::definitions());
     written.extend(webhooks::definitions());
     REFERENCE
         .iter()
@@ -253,8 +251,6 @@ pub(crate) async fn dispatch(ctx: &Ctx, name: &str, arguments: JsonObject) -> Op
         proposals::dispatch(ctx, name, arguments).await
     } else if has(messages::NAMES) {
         messages::dispatch(ctx, name, arguments).await
-    } else if has(contracts::NAMES) {
-        contracts::dispatch(ctx, name, arguments).await
     } else if has(webhooks::NAMES) {
         webhooks::dispatch(ctx, name, arguments).await
     } else {

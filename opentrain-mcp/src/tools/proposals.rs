@@ -151,32 +151,20 @@ async fn hire_proposal(ctx: &Ctx, params: HireProposal) -> Outcome {
 
 /// The result of a money request: the pending approval (`{approval, message}`, the 202 body)
 /// and who must confirm it where.
-pub(crate) fn approval_output(
+fn approval_output(
     ctx: &Ctx,
     client: &opentrain::Client,
     what: &str,
     pending: &types::ApprovalPending,
 ) -> Outcome {
-    let (approval, message) = (&pending.approval, pending.message.as_str());
-    let mut summary = format!(
-        "{what}: nothing has happened yet. Approval {} ({}) is {}. A person must open {} while \
-         signed in to OpenTrain and confirm it",
-        approval.id, approval.type_, approval.status, approval.approval_url
+    let typed = super::json_of(pending);
+    let mut summary = format!("{what}: nothing has happened yet. ");
+    summary.push_str(
+        &opentrain_tools::approval_notice(&typed, opentrain_tools::Surface::Mcp).join("\n"),
     );
-    match approval.expires_at {
-        Some(at) => summary.push_str(&format!(" before {}.", at.to_rfc3339())),
-        None => summary.push('.'),
-    }
-    if !message.is_empty() {
-        summary.push_str(&format!(" OpenTrain says: {message}"));
-    }
-    summary.push_str(&format!(
-        "\nNext: opentrain_get_approval with approvalId {} (or watch opentrain_poll_updates for \
-         approval.confirmed).",
-        approval.id
-    ));
-    if ctx.rehearsal.is_some() {
-        summary.push_str(" (Sandbox: the scripted human confirms it when you read it.)");
+    if let Some(note) = ctx.rehearsal.as_ref().and_then(|r| r.after(&typed)) {
+        summary.push(' ');
+        summary.push_str(note);
     }
     ToolOutput::sent(client, summary, pending)
 }

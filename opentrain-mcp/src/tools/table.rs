@@ -3,7 +3,7 @@
 //! operation, summarise the typed value, return the body as sent).
 
 use opentrain::operations::ValueKind;
-use opentrain_tools::{Summary, Tool};
+use opentrain_tools::{Summary, Surface, Tool};
 use rmcp::model::{JsonObject, Tool as Definition};
 use serde_json::{Map, Value, json};
 
@@ -98,14 +98,30 @@ pub(crate) async fn run(ctx: &Ctx, tool: &Tool, arguments: JsonObject) -> Outcom
     } else {
         ctx.session.client()?
     };
+    // In `--sandbox` mode the scripted human may act first (reading a pending approval
+    // confirms it).
+    let rehearsed = ctx
+        .rehearsal
+        .as_ref()
+        .and_then(|r| r.before(tool.operation, &arguments));
     let reply = tool.call(&client, &arguments).await.map_err(|e| match e {
         opentrain_tools::CallError::Refused(refusal) => ToolFailure::argument(refusal.0),
         opentrain_tools::CallError::Api(error) => ToolFailure::from(error),
     })?;
-    let summary = match tool.summary {
+    let mut summary = match tool.summary {
         Summary::List { noun, key, fields } => page_summary(&reply.typed, noun, key, fields),
-        other => other.lines(&reply.typed, &arguments).join("\n"),
+        other => other
+            .lines(&reply.typed, &arguments, Surface::Mcp)
+            .join("\n"),
     };
+    let notes = [
+        rehearsed,
+        ctx.rehearsal.as_ref().and_then(|r| r.after(&reply.typed)),
+    ];
+    for note in notes.into_iter().flatten() {
+        summary.push(' ');
+        summary.push_str(note);
+    }
     Ok(ToolOutput {
         summary,
         structured: reply.sent(),
