@@ -127,43 +127,18 @@ pub fn approval_notice(pending: &opentrain::types::ApprovalPending) {
 
 /// The values at `paths` (JSON pointers, e.g. `/candidate/displayName`, the path language
 /// the MCP server's summaries use too) of `value`'s JSON form, as `a  b  c` (missing values as
-/// `-`): the one-line human form of a list entry.
+/// `-`): the one-line human form of a list entry (the shared table's [`opentrain_tools::columns`]).
 pub fn columns<T: Serialize>(value: &T, paths: &[&str]) -> String {
     let json = serde_json::to_value(value).unwrap_or_default();
-    paths
-        .iter()
-        .map(|path| scalar(lookup(&json, path)))
-        .collect::<Vec<_>>()
-        .join("  ")
+    opentrain_tools::columns(&json, paths, "  ")
 }
 
 /// `label: value` lines for the `paths` (JSON pointers) of `value` that are present: the
-/// human form of one record.
+/// human form of one record (the shared table's [`opentrain_tools::record`]).
 pub fn record<T: Serialize>(value: &T, paths: &[(&str, &str)]) {
     let json = serde_json::to_value(value).unwrap_or_default();
-    for (label, path) in paths {
-        let found = lookup(&json, path);
-        if !found.is_null() {
-            out!("{label}: {}", scalar(found));
-        }
-    }
-}
-
-fn lookup<'a>(value: &'a serde_json::Value, pointer: &str) -> &'a serde_json::Value {
-    value.pointer(pointer).unwrap_or(&serde_json::Value::Null)
-}
-
-fn scalar(value: &serde_json::Value) -> String {
-    match value {
-        serde_json::Value::Null => "-".to_owned(),
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Array(items) => items.iter().map(scalar).collect::<Vec<_>>().join(","),
-        // A status shaped `{raw, label}` reads best as its raw value.
-        serde_json::Value::Object(map) => match map.get("raw").or_else(|| map.get("label")) {
-            Some(inner) if !inner.is_object() => scalar(inner),
-            _ => value.to_string(),
-        },
-        other => other.to_string(),
+    for line in opentrain_tools::record(&json, paths) {
+        out!("{line}");
     }
 }
 
@@ -175,7 +150,10 @@ pub fn present_fields<T: Serialize>(value: &T, skip: &str) -> String {
         .map(|map| {
             map.iter()
                 .filter(|(k, v)| k.as_str() != skip && !v.is_null())
-                .map(|(k, v)| format!("{} {}", k.replace('_', " "), scalar(v)))
+                .map(|(k, v)| {
+                    let shown = opentrain_tools::shown(v, "").unwrap_or_default();
+                    format!("{} {shown}", k.replace('_', " "))
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         })
@@ -188,20 +166,7 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn columns_read_nested_paths_and_raw_statuses() {
-        let value = json!({
-            "id": "p_1",
-            "status": {"raw": "UNREVIEWED", "label": "Unreviewed"},
-            "bid": {"amountUsd": 0.05},
-            "tags": ["a", "b"],
-        });
-        assert_eq!(
-            columns(
-                &value,
-                &["/id", "/status", "/bid/amountUsd", "/tags", "/missing"]
-            ),
-            "p_1  UNREVIEWED  0.05  a,b  -"
-        );
+    fn present_fields_name_each_present_member_of_a_tagged_result() {
         assert_eq!(
             present_fields(
                 &json!({"kind": "hired", "contract_id": "c_1", "job_id": null}),

@@ -54,6 +54,46 @@ async fn usage_mistakes_exit_2_with_a_usage_error_line() {
     }
 }
 
+/// The commands of the shared table check their values against the spec before sending, and
+/// the refusal names the flag or positional as typed on the command line.
+#[tokio::test]
+async fn table_commands_refuse_values_the_spec_does_not_allow_naming_the_flag() {
+    let world = World::new("cli-table-values").await;
+    for (args, said) in [
+        (
+            &["credits", "top-up", "--amount-usd", "5"][..],
+            "`--amount-usd` must be a number between 10 and 10000, got 5",
+        ),
+        (
+            &["credits", "top-up", "--amount-usd", "ten"],
+            "`--amount-usd` must be a number, got `ten`",
+        ),
+        (
+            &["jobs", "search", "--limit", "51"],
+            "`--limit` must be a whole number between 1 and 50, got 51",
+        ),
+        (
+            &["contracts", "get", " "],
+            "<CONTRACT_ID> must not be empty",
+        ),
+        (
+            &[
+                "messages",
+                "send",
+                "--conversation-id",
+                "c_1",
+                "--content",
+                "",
+            ],
+            "`--content` must not be empty",
+        ),
+    ] {
+        let run = world.run(args).await;
+        run.fails_with(2);
+        assert!(run.stderr.contains(said), "{args:?}: {run:#?}");
+    }
+}
+
 #[tokio::test]
 async fn no_token_is_a_usage_error_naming_the_ways_to_log_in() {
     let world = World::new("cli-no-token").await;

@@ -302,7 +302,11 @@ async fn lifecycle(mcp: &Mcp, confirm: impl Fn(&str)) {
         .expect("an approval")
         .to_owned();
     assert_eq!(hire.structured["approval"]["status"], "pending");
-    assert!(hire.text.contains("must confirm it in the app"), "{}", hire.text);
+    assert!(
+        hire.text.contains("must confirm it in the app"),
+        "{}",
+        hire.text
+    );
 
     confirm(&approval_id);
     let approval = mcp

@@ -9,7 +9,7 @@ use std::fmt;
 use opentrain::operations::ValueKind;
 use serde_json::{Map, Number, Value};
 
-use crate::tool::{Spec, Tool};
+use crate::tool::{Naming, Spec, Tool};
 
 /// An argument the tool cannot take, said so that the caller can fix it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,13 +24,18 @@ impl fmt::Display for Refusal {
 impl std::error::Error for Refusal {}
 
 /// `given` checked against `tool`'s arguments: strings trimmed (an empty optional one is left
-/// out), whole numbers as integers, every required argument present.
-pub fn check(tool: &Tool, given: Map<String, Value>) -> Result<Map<String, Value>, Refusal> {
+/// out), whole numbers as integers, every required argument present. A refusal names the
+/// argument as `naming` says (the MCP parameter, or the command's flag).
+pub fn check(
+    tool: &Tool,
+    given: Map<String, Value>,
+    naming: Naming,
+) -> Result<Map<String, Value>, Refusal> {
     let operation = tool.operation();
     let mut checked = Map::new();
     for (name, value) in given {
         let Some(arg) = tool.arg(&name) else {
-            let known: Vec<&str> = tool.args.iter().map(|a| a.name).collect();
+            let known: Vec<String> = tool.args.iter().map(|a| a.named(naming)).collect();
             return Err(Refusal(if known.is_empty() {
                 format!("unknown argument `{name}`: this tool takes no arguments")
             } else {
@@ -43,20 +48,20 @@ pub fn check(tool: &Tool, given: Map<String, Value>) -> Result<Map<String, Value
         if value.is_null() {
             continue;
         }
-        if let Some(value) = checked_value(arg.name, &arg.spec(operation), value)? {
+        if let Some(value) = checked_value(&arg.named(naming), &arg.spec(operation), value)? {
             checked.insert(name, value);
         }
     }
     for arg in tool.args {
         if arg.spec(operation).required && !checked.contains_key(arg.name) {
-            return Err(Refusal(format!("`{}` is required", arg.name)));
+            return Err(Refusal(format!("{} is required", arg.named(naming))));
         }
     }
     Ok(checked)
 }
 
 fn checked_value(name: &str, spec: &Spec, value: Value) -> Result<Option<Value>, Refusal> {
-    let wrong = |what: &str| Refusal(format!("`{name}` must be {what}, got {value}"));
+    let wrong = |what: &str| Refusal(format!("{name} must be {what}, got {value}"));
     match spec.kind {
         ValueKind::String => {
             let Value::String(text) = &value else {
@@ -65,7 +70,7 @@ fn checked_value(name: &str, spec: &Spec, value: Value) -> Result<Option<Value>,
             let text = text.trim();
             if text.is_empty() {
                 return if spec.required {
-                    Err(Refusal(format!("`{name}` must not be empty")))
+                    Err(Refusal(format!("{name} must not be empty")))
                 } else {
                     Ok(None)
                 };
@@ -75,7 +80,7 @@ fn checked_value(name: &str, spec: &Spec, value: Value) -> Result<Option<Value>,
                 || spec.max_length.is_some_and(|max| length > max)
             {
                 return Err(Refusal(format!(
-                    "`{name}` must be {} characters long, got {length}",
+                    "{name} must be {} characters long, got {length}",
                     range(
                         spec.min_length.map(|n| n as f64),
                         spec.max_length.map(|n| n as f64)
@@ -89,7 +94,7 @@ fn checked_value(name: &str, spec: &Spec, value: Value) -> Result<Option<Value>,
             let what = if whole { "a whole number" } else { "a number" };
             let Some(n) = value.as_f64() else {
                 return Err(Refusal(format!(
-                    "`{name}` must be {what} {}, got {value}",
+                    "{name} must be {what} {}, got {value}",
                     range(spec.minimum, spec.maximum)
                 )));
             };
@@ -98,7 +103,7 @@ fn checked_value(name: &str, spec: &Spec, value: Value) -> Result<Option<Value>,
                 && spec.maximum.is_none_or(|max| n <= max);
             if !in_range || (whole && n.fract() != 0.0) {
                 return Err(Refusal(format!(
-                    "`{name}` must be {what} {}, got {value}",
+                    "{name} must be {what} {}, got {value}",
                     range(spec.minimum, spec.maximum)
                 )));
             }
@@ -148,7 +153,9 @@ mod tests {
         let Value::Object(given) = given else {
             panic!("arguments are an object")
         };
-        check(tool(name), given).expect_err("refused").0
+        check(tool(name), given, Naming::Parameter)
+            .expect_err("refused")
+            .0
     }
 
     #[test]
@@ -156,7 +163,8 @@ mod tests {
         let Value::Object(given) = json!({"limit": 25.0, "status": " OPEN "}) else {
             unreachable!()
         };
-        let checked = check(tool("opentrain_list_jobs"), given).expect("accepted");
+        let checked =
+            check(tool("opentrain_list_jobs"), given, Naming::Parameter).expect("accepted");
         assert_eq!(checked["limit"], json!(25));
         assert_eq!(checked["status"], json!("OPEN"));
         assert!(
@@ -166,6 +174,28 @@ mod tests {
         assert!(refused("opentrain_list_jobs", json!({"limit": 0})).contains("got 0"));
         assert!(refused("opentrain_search_jobs", json!({"limit": 51})).contains("and 50"));
         assert!(refused("opentrain_list_jobs", json!({"limit": "25"})).contains("a whole number"));
+    }
+
+    #[test]
+    fn the_command_line_names_flags_and_positionals() {
+        let Value::Object(given) = json!({"contractId": " ", "status": 3}) else {
+            unreachable!()
+        };
+        let get = check(tool("opentrain_get_contract"), given.clone(), Naming::Flag);
+        assert_eq!(
+            get.expect_err("refused").0,
+            "<CONTRACT_ID> must not be empty"
+        );
+        let list = check(tool("opentrain_list_contracts"), given, Naming::Flag);
+        assert!(list.is_err());
+        let Value::Object(given) = json!({"amountUsd": 5}) else {
+            unreachable!()
+        };
+        let top_up = check(tool("opentrain_create_credit_top_up"), given, Naming::Flag);
+        assert_eq!(
+            top_up.expect_err("refused").0,
+            "`--amount-usd` must be a number between 10 and 10000, got 5"
+        );
     }
 
     #[test]

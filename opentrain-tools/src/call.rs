@@ -104,7 +104,7 @@ impl Tool {
 mod tests {
     use serde_json::{Value, json};
 
-    use crate::{CallError, by_name, check};
+    use crate::{CallError, Naming, by_name, check};
 
     fn arguments(value: Value) -> serde_json::Map<String, Value> {
         match value {
@@ -137,6 +137,7 @@ mod tests {
         let given = check(
             tool,
             arguments(json!({"jobId": "job_1", "freelancerId": "u_1"})),
+            Naming::Parameter,
         )
         .expect("valid arguments");
         let reply = tool.call(&client(&server), &given).await.expect("a reply");

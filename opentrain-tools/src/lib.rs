@@ -25,4 +25,4 @@ pub use summary::{
     Summary, Surface, approval_notice, argument, columns, items, next_cursor, record, shown,
 };
 pub use table::{TOOLS, by_command, by_name};
-pub use tool::{Access, Arg, Flag, Spec, Tool, kebab};
+pub use tool::{Access, Arg, Flag, Naming, Spec, Tool, kebab};

@@ -20,6 +20,15 @@ pub enum Access {
     Destructive,
 }
 
+/// How messages name an argument: as the MCP parameter or as the command's flag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Naming {
+    /// `jobId`.
+    Parameter,
+    /// `--job-id`, or `<JOB_ID>` for a positional.
+    Flag,
+}
+
 /// How an argument is given on the command line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Flag {
@@ -101,6 +110,21 @@ impl Arg {
     pub const fn unstated_default(mut self) -> Self {
         self.states_default = false;
         self
+    }
+
+    /// The argument as `naming` calls it in a message: `jobId` (the MCP parameter), or
+    /// `--job-id` (a flag) and `<JOB_ID>` (a positional) on the command line.
+    pub fn named(&self, naming: Naming) -> String {
+        match (naming, self.flag) {
+            (Naming::Parameter, _) => format!("`{}`", self.name),
+            (Naming::Flag, Flag::Positional) => format!("<{}>", self.value_name()),
+            (Naming::Flag, _) => format!("`--{}`", kebab(self.name)),
+        }
+    }
+
+    /// The command line's placeholder for the value: `JOB_ID` for `jobId`.
+    pub fn value_name(&self) -> String {
+        kebab(self.name).replace('-', "_").to_uppercase()
     }
 
     /// What the spec declares for the field this argument fills, in `operation`.

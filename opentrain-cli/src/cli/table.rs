@@ -31,7 +31,7 @@ fn subcommand(tool: &Tool, name: &'static str) -> Command {
         let spec = arg.spec(operation);
         let mut clap_arg = clap::Arg::new(arg.name)
             .help(arg.doc)
-            .value_name(value_name(arg.name))
+            .value_name(arg.value_name())
             .required(spec.required);
         if arg.flag != Flag::Positional {
             clap_arg = clap_arg.long(kebab(arg.name));
@@ -52,9 +52,4 @@ fn subcommand(tool: &Tool, name: &'static str) -> Command {
     // After the paging flags, whose struct doc would otherwise become the about; without the
     // final period, as clap's derive writes the other commands' abouts.
     command.about(tool.about.trim_end_matches('.'))
-}
-
-/// `jobId` → `JOB_ID`.
-fn value_name(name: &str) -> String {
-    kebab(name).replace('-', "_").to_uppercase()
 }

@@ -29,7 +29,8 @@ pub async fn run(ctx: &Ctx, tool: &Tool, matches: &ArgMatches) -> Result<(), Cli
     } else {
         None
     };
-    let arguments = opentrain_tools::check(tool, given(tool, matches, paging.as_ref())?)
+    let given = given(tool, matches, paging.as_ref())?;
+    let arguments = opentrain_tools::check(tool, given, opentrain_tools::Naming::Flag)
         .map_err(|refusal| CliError::usage(refusal.0))?;
     let client = if tool.tokenless() {
         ctx.client()?
@@ -147,7 +148,7 @@ fn given(
                         .and_then(serde_json::Number::from_f64)
                         .map(Value::Number)
                         .ok_or_else(|| {
-                            CliError::usage(format!("--{flag} must be a number, got `{text}`"))
+                            CliError::usage(format!("`--{flag}` must be a number, got `{text}`"))
                         })?,
                 ),
                 None => None,

@@ -368,24 +368,13 @@ pub(crate) fn text_at<'a>(value: &'a Value, pointer: &str) -> Option<&'a str> {
     value.pointer(pointer).and_then(Value::as_str)
 }
 
-/// A scalar at a JSON pointer as display text, if any.
-pub(crate) fn shown(value: &Value, pointer: &str) -> Option<String> {
-    match value.pointer(pointer)? {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
+/// A value at a JSON pointer as display text, if any (the shared table's).
+pub(crate) use opentrain_tools::shown;
 
 /// One summary line per item of the array at `key` (at most 20), each the values of `fields`
 /// (JSON pointers relative to the item) that are present, joined by ` · `.
 pub(crate) fn list_lines(value: &Value, key: &str, fields: &[&str]) -> String {
-    let items = value
-        .get(key)
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default();
+    let items = opentrain_tools::items(value, key);
     let mut out = String::new();
     for item in items.iter().take(20) {
         let parts: Vec<String> = fields.iter().filter_map(|f| shown(item, f)).collect();
@@ -401,7 +390,6 @@ pub(crate) fn list_lines(value: &Value, key: &str, fields: &[&str]) -> String {
     out
 }
 
-/// How many items the array at `key` holds.
 /// The summary of one page of a list: `<count> <noun>:`, a line per item of `value[key]` with
 /// `fields`, and how to get the next page.
 pub(crate) fn page_summary(value: &Value, noun: &str, key: &str, fields: &[&str]) -> String {
@@ -413,16 +401,15 @@ pub(crate) fn page_summary(value: &Value, noun: &str, key: &str, fields: &[&str]
     )
 }
 
+/// How many items the array at `key` holds.
 pub(crate) fn count(value: &Value, key: &str) -> usize {
-    value.get(key).and_then(Value::as_array).map_or(0, Vec::len)
+    opentrain_tools::items(value, key).len()
 }
 
 /// " More: pass cursor \"…\"." when the page has a `nextCursor`.
 pub(crate) fn next_page(value: &Value) -> String {
-    match text_at(value, "/nextCursor") {
-        Some(cursor) if !cursor.is_empty() => {
-            format!("\nMore results: call again with cursor \"{cursor}\".")
-        }
-        _ => String::new(),
+    match opentrain_tools::next_cursor(value) {
+        Some(cursor) => format!("\nMore results: call again with cursor \"{cursor}\"."),
+        None => String::new(),
     }
 }

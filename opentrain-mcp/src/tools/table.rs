@@ -91,7 +91,7 @@ fn number(n: f64) -> Value {
 
 /// Runs a table tool.
 pub(crate) async fn run(ctx: &Ctx, tool: &Tool, arguments: JsonObject) -> Outcome {
-    let arguments = opentrain_tools::check(tool, arguments)
+    let arguments = opentrain_tools::check(tool, arguments, opentrain_tools::Naming::Parameter)
         .map_err(|refusal| ToolFailure::argument(refusal.0))?;
     let client = if tool.tokenless() {
         ctx.session.client_or_tokenless()?
