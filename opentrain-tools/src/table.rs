@@ -19,6 +19,7 @@ pub static TOOLS: &[Tool] = &[
         description: CAPABILITIES,
         args: &[],
         summary: Summary::Text(capabilities),
+        warning: None,
     },
     Tool {
         name: Some("opentrain_close_job"),
@@ -31,6 +32,7 @@ pub static TOOLS: &[Tool] = &[
             .to("id")
             .positional()],
         summary: Summary::Text(closed_job),
+        warning: None,
     },
     Tool {
         name: Some("opentrain_list_jobs"),
@@ -53,6 +55,7 @@ pub static TOOLS: &[Tool] = &[
             key: "jobs",
             fields: &["/id", "/status", "/title", "/proposalCounts/total"],
         },
+        warning: None,
     },
     Tool {
         name: Some("opentrain_search_jobs"),
@@ -79,6 +82,7 @@ pub static TOOLS: &[Tool] = &[
             key: "jobs",
             fields: &["/id", "/title", "/pay/paymentType", "/url"],
         },
+        warning: None,
     },
     Tool {
         name: None,
@@ -101,6 +105,7 @@ pub static TOOLS: &[Tool] = &[
                 ("Summary", "/summary"),
             ],
         },
+        warning: None,
     },
     Tool {
         name: Some("opentrain_invite_freelancer"),
@@ -114,6 +119,7 @@ pub static TOOLS: &[Tool] = &[
             Arg::new("freelancerId", "The AI trainer's user id"),
         ],
         summary: Summary::Text(invited_freelancer),
+        warning: None,
     },
     Tool {
         name: Some("opentrain_list_proposals"),
@@ -137,6 +143,7 @@ pub static TOOLS: &[Tool] = &[
             key: "proposals",
             fields: &["/id", "/status", "/candidate/displayName", "/bid/amountUsd"],
         },
+        warning: None,
     },
     Tool {
         name: Some("opentrain_get_freelancer_profile"),
@@ -163,6 +170,7 @@ pub static TOOLS: &[Tool] = &[
                 ("Profile", "/profilePath"),
             ],
         },
+        warning: None,
     },
     Tool {
         name: Some("opentrain_send_message"),
@@ -176,6 +184,7 @@ pub static TOOLS: &[Tool] = &[
             Arg::new("content", "The message text, 1 to 10,000 characters"),
         ],
         summary: Summary::Text(sent_message),
+        warning: None,
     },
     Tool {
         name: Some("opentrain_start_proposal_conversation"),
@@ -186,6 +195,7 @@ pub static TOOLS: &[Tool] = &[
         description: START_PROPOSAL_CONVERSATION,
         args: &[Arg::new("proposalId", "The proposal whose candidate to message").positional()],
         summary: Summary::Text(started_conversation),
+        warning: None,
     },
     Tool {
         name: Some("opentrain_list_contracts"),
@@ -203,6 +213,7 @@ pub static TOOLS: &[Tool] = &[
             key: "contracts",
             fields: &["/id", "/status", "/title", "/freelancer/displayName"],
         },
+        warning: None,
     },
     Tool {
         name: Some("opentrain_get_contract"),
@@ -213,6 +224,7 @@ pub static TOOLS: &[Tool] = &[
         description: GET_CONTRACT,
         args: &[Arg::new("contractId", "The contract id").positional()],
         summary: Summary::Text(contract),
+        warning: None,
     },
     Tool {
         name: Some("opentrain_create_milestone"),
@@ -233,6 +245,7 @@ pub static TOOLS: &[Tool] = &[
             Arg::new("dueDate", "Due date (ISO 8601)"),
         ],
         summary: Summary::Text(created_milestone),
+        warning: None,
     },
     Tool {
         name: Some("opentrain_request_milestone_funding"),
@@ -243,6 +256,7 @@ pub static TOOLS: &[Tool] = &[
         description: REQUEST_MILESTONE_FUNDING,
         args: &[MILESTONE_ID],
         summary: Summary::Text(approval_requested),
+        warning: None,
     },
     Tool {
         name: Some("opentrain_request_milestone_approval"),
@@ -253,6 +267,7 @@ pub static TOOLS: &[Tool] = &[
         description: REQUEST_MILESTONE_APPROVAL,
         args: &[MILESTONE_ID],
         summary: Summary::Text(approval_requested),
+        warning: None,
     },
     Tool {
         name: Some("opentrain_get_approval"),
@@ -267,6 +282,7 @@ pub static TOOLS: &[Tool] = &[
         )
         .positional()],
         summary: Summary::Text(approval),
+        warning: None,
     },
     Tool {
         name: Some("opentrain_end_contract"),
@@ -277,6 +293,7 @@ pub static TOOLS: &[Tool] = &[
         description: END_CONTRACT,
         args: &[Arg::new("contractId", "The contract id").positional()],
         summary: Summary::Text(ended_contract),
+        warning: None,
     },
     Tool {
         name: Some("opentrain_get_credits"),
@@ -287,6 +304,7 @@ pub static TOOLS: &[Tool] = &[
         description: GET_CREDITS,
         args: &[],
         summary: Summary::Text(balance),
+        warning: None,
     },
     Tool {
         name: Some("opentrain_list_credit_ledger"),
@@ -304,6 +322,7 @@ pub static TOOLS: &[Tool] = &[
             key: "entries",
             fields: &["/id", "/createdAt", "/type", "/amountCents"],
         },
+        warning: None,
     },
     Tool {
         name: Some("opentrain_create_credit_top_up"),
@@ -317,6 +336,7 @@ pub static TOOLS: &[Tool] = &[
             "Top-up amount in USD (min $10, max $10,000)",
         )],
         summary: Summary::Text(top_up),
+        warning: None,
     },
     Tool {
         name: Some("opentrain_get_credit_top_up"),
@@ -337,6 +357,7 @@ pub static TOOLS: &[Tool] = &[
                 ("Expires", "/expiresAt"),
             ],
         },
+        warning: None,
     },
     Tool {
         name: Some("opentrain_list_pending_payments"),
@@ -357,6 +378,7 @@ pub static TOOLS: &[Tool] = &[
                 "/milestone/name",
             ],
         },
+        warning: None,
     },
     Tool {
         name: Some("opentrain_poll_updates"),
@@ -377,6 +399,28 @@ pub static TOOLS: &[Tool] = &[
             key: "events",
             fields: &["/id", "/type", "/resourceId", "/createdAt"],
         },
+        warning: None,
+    },
+    Tool {
+        name: Some("opentrain_create_webhook"),
+        command: Some(("webhooks", "create")),
+        operation: "createWebhook",
+        access: Access::Write,
+        about: "Subscribe a URL to the event feed; prints the signing secret once.",
+        description: CREATE_WEBHOOK,
+        args: &[
+            Arg::new("url", "HTTPS URL that receives the deliveries"),
+            Arg::new(
+                "eventTypes",
+                "Event types to deliver, e.g. [\"proposal.received\", \"message.received\"]",
+            )
+            .flag_name("event"),
+        ],
+        summary: Summary::Text(created_webhook),
+        warning: Some(
+            "Warning: this is the only time the webhook's signing secret is shown (the response \
+             holds it). Store it now; if it is lost, delete the webhook and create a new one.",
+        ),
     },
     Tool {
         name: Some("opentrain_list_webhooks"),
@@ -391,6 +435,7 @@ pub static TOOLS: &[Tool] = &[
             key: "webhooks",
             fields: WEBHOOK_COLUMNS,
         },
+        warning: None,
     },
     Tool {
         name: Some("opentrain_get_webhook"),
@@ -412,6 +457,7 @@ pub static TOOLS: &[Tool] = &[
                 ("Disabled because", "/disabledReason"),
             ],
         },
+        warning: None,
     },
     Tool {
         name: Some("opentrain_delete_webhook"),
@@ -422,6 +468,7 @@ pub static TOOLS: &[Tool] = &[
         description: DELETE_WEBHOOK,
         args: &[Arg::new("webhookId", "The webhook id").positional()],
         summary: Summary::Text(deleted_webhook),
+        warning: None,
     },
     Tool {
         name: Some("opentrain_list_tokens"),
@@ -436,6 +483,7 @@ pub static TOOLS: &[Tool] = &[
             key: "tokens",
             fields: &["/id", "/status", "/name", "/preview", "/lastUsedAt"],
         },
+        warning: None,
     },
     Tool {
         name: Some("opentrain_revoke_token"),
@@ -446,6 +494,7 @@ pub static TOOLS: &[Tool] = &[
         description: REVOKE_TOKEN,
         args: &[Arg::new("tokenId", "Id of the token to revoke").positional()],
         summary: Summary::Text(revoked_token),
+        warning: None,
     },
     Tool {
         name: Some("opentrain_get_team"),
@@ -456,6 +505,7 @@ pub static TOOLS: &[Tool] = &[
         description: GET_TEAM,
         args: &[],
         summary: Summary::Text(team),
+        warning: None,
     },
     Tool {
         name: Some("opentrain_invite_team_member"),
@@ -466,6 +516,7 @@ pub static TOOLS: &[Tool] = &[
         description: INVITE_TEAM_MEMBER,
         args: &[Arg::new("email", "Email of the human to invite")],
         summary: Summary::Text(invited_member),
+        warning: None,
     },
 ];
 
@@ -572,6 +623,26 @@ fn top_up(typed: &Value, _: &Map<String, Value>, _: Surface) -> Vec<String> {
         format!("A person pays at: {url} (while signed in; the link expires in about 24 h)."),
         format!("`opentrain credits top-up-status {id}` shows when it completes."),
     ]
+}
+
+fn created_webhook(typed: &Value, _: &Map<String, Value>, surface: Surface) -> Vec<String> {
+    let webhook = typed.get("webhook").unwrap_or(&Value::Null);
+    let mut lines = vec![format!(
+        "Created webhook {}",
+        columns(webhook, WEBHOOK_COLUMNS, "  ")
+    )];
+    // The command prints the secret once for the person at the terminal; the MCP result
+    // carries it in the response only, never in the text.
+    lines.push(match surface {
+        Surface::Command => format!(
+            "Signing secret: {}",
+            shown(typed, "/secret").unwrap_or_else(|| "-".into())
+        ),
+        Surface::Mcp => "Its signing secret is in the response (secret): store it now to verify \
+                         X-OpenTrain-Signature."
+            .to_owned(),
+    });
+    lines
 }
 
 fn deleted_webhook(typed: &Value, arguments: &Map<String, Value>, _: Surface) -> Vec<String> {
@@ -873,6 +944,12 @@ const END_CONTRACT: &str = "End a contract. With no funded milestones it ends at
 escrow is at stake it returns a pending approval with an approvalUrl a signed-in human must \
 confirm, and no funds move until then. Requires: payments:write, the public_api_payments_write \
 feature and a claimed account. Wraps POST /contracts/{contractId}/end.";
+
+const CREATE_WEBHOOK: &str = "Subscribe an HTTPS URL to platform events (push instead of \
+polling). Deliveries are signed with HMAC-SHA256 (X-OpenTrain-Signature). The signing secret is \
+returned once, in this result: store it immediately. Only events created after the subscription \
+are delivered. Requires: webhooks:manage, the public_api_webhooks feature and the read scope of \
+each subscribed event type. Wraps POST /webhooks.";
 
 #[cfg(test)]
 mod tests {

@@ -50,6 +50,9 @@ pub struct Arg {
     pub field: &'static str,
     /// How the command takes it.
     pub flag: Flag,
+    /// The command's flag when it is not the kebab case of `name` (`--event` for
+    /// `eventTypes`).
+    pub flag_name: Option<&'static str>,
     /// What it is, for the tool's schema and the command's help.
     pub doc: &'static str,
     /// A documented maximum tighter than the spec's (the tools reference caps search at 50).
@@ -68,6 +71,7 @@ impl Arg {
             name,
             field: name,
             flag: Flag::Long,
+            flag_name: None,
             doc,
             maximum: None,
             lists_values: true,
@@ -80,6 +84,18 @@ impl Arg {
     pub const fn to(mut self, field: &'static str) -> Self {
         self.field = field;
         self
+    }
+
+    /// Spelled `--name` on the command line.
+    pub const fn flag_name(mut self, name: &'static str) -> Self {
+        self.flag_name = Some(name);
+        self
+    }
+
+    /// The command's long flag, without the dashes: `job-id` for `jobId`.
+    pub fn long(&self) -> String {
+        self.flag_name
+            .map_or_else(|| kebab(self.name), str::to_owned)
     }
 
     /// Taken as a positional value on the command line.
@@ -118,7 +134,7 @@ impl Arg {
         match (naming, self.flag) {
             (Naming::Parameter, _) => format!("`{}`", self.name),
             (Naming::Flag, Flag::Positional) => format!("<{}>", self.value_name()),
-            (Naming::Flag, _) => format!("`--{}`", kebab(self.name)),
+            (Naming::Flag, _) => format!("`--{}`", self.long()),
         }
     }
 
@@ -222,6 +238,9 @@ pub struct Tool {
     pub args: &'static [Arg],
     /// How the result is summarised.
     pub summary: Summary,
+    /// A warning about the response (it holds a secret shown once): the command prints it on
+    /// stderr, the MCP server adds it to the summary.
+    pub warning: Option<&'static str>,
 }
 
 impl Tool {

@@ -25,20 +25,6 @@ pub enum UpdatesCommand {
 /// `opentrain webhooks …`
 #[derive(Debug, Subcommand)]
 pub enum WebhooksCommand {
-    /// Subscribe a URL; prints the signing secret once.
-    Create {
-        /// The `https` URL to deliver to.
-        #[arg(long)]
-        url: String,
-        /// An event type to deliver (repeatable or comma-separated).
-        #[arg(
-            long = "event",
-            value_name = "TYPE",
-            required = true,
-            value_delimiter = ','
-        )]
-        events: Vec<String>,
-    },
     /// Check a saved delivery's X-OpenTrain-Signature against its raw body.
     Verify {
         /// The file holding the raw request body exactly as received (`-` for stdin).

@@ -5,7 +5,7 @@
 
 use clap::{ArgAction, Args, Command};
 use opentrain::operations::ValueKind;
-use opentrain_tools::{Flag, Tool, kebab};
+use opentrain_tools::{Flag, Tool};
 
 use super::Paging;
 
@@ -34,7 +34,7 @@ fn subcommand(tool: &Tool, name: &'static str) -> Command {
             .value_name(arg.value_name())
             .required(spec.required);
         if arg.flag != Flag::Positional {
-            clap_arg = clap_arg.long(kebab(arg.name));
+            clap_arg = clap_arg.long(arg.long());
         }
         if let Flag::Short(letter) = arg.flag {
             clap_arg = clap_arg.short(letter);

@@ -69,7 +69,7 @@ pub async fn run(invocation: Invocation) -> Result<(), CliError> {
         Command::Credits(command) => match command {},
         Command::Payments(command) => match command {},
         Command::Updates(command) => updates::run(&ctx, command).await,
-        Command::Webhooks(command) => webhooks::run(&ctx, command).await,
+        Command::Webhooks(command) => webhooks::run(&ctx, command),
         Command::Team(command) => match command {},
         Command::Tokens(command) => account::tokens(&ctx, command).await,
         Command::Api(args) => api::run(&ctx, args).await,

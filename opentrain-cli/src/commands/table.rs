@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use crate::cli::Paging;
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::{out, output};
+use crate::{note, out, output};
 
 /// The table tool the command line names, with its matches: `None` for every other command.
 pub fn find(matches: &ArgMatches) -> Option<(&'static Tool, &ArgMatches)> {
@@ -43,6 +43,9 @@ pub async fn run(ctx: &Ctx, tool: &Tool, matches: &ArgMatches) -> Result<(), Cli
         return every_page(ctx, tool, &client, &arguments, key, fields).await;
     }
     let reply = tool.call(&client, &arguments).await.map_err(failure)?;
+    if let Some(warning) = tool.warning {
+        note!("{warning}");
+    }
     if ctx.json {
         return output::json(&reply.sent());
     }
@@ -134,7 +137,7 @@ fn given(
         if paging.is_some() && matches!(arg.name, "cursor" | "limit") {
             continue;
         }
-        let flag = opentrain_tools::kebab(arg.name);
+        let flag = arg.long();
         let value = match arg.spec(operation).kind {
             ValueKind::Boolean => matches.get_flag(arg.name).then_some(Value::Bool(true)),
             ValueKind::Array => matches

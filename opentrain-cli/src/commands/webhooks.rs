@@ -1,6 +1,6 @@
-//! `opentrain webhooks …`: create (the signing secret is printed once, with a warning) and
-//! `verify` (list, get and delete come from the shared table of tools), which checks a saved delivery's `X-OpenTrain-Signature`
-//! against its raw body with `opentrain::webhooks::verify`.
+//! `opentrain webhooks verify`: checks a saved delivery's `X-OpenTrain-Signature` against its
+//! raw body with `opentrain::webhooks::verify` (create, list, get and delete come from the
+//! shared table of tools).
 
 use std::path::Path;
 use std::time::{Duration, SystemTime};
@@ -14,57 +14,18 @@ use opentrain::types;
 use crate::cli::WebhooksCommand;
 use crate::context::Ctx;
 use crate::error::CliError;
+use crate::out;
 use crate::output::{self, columns};
-use crate::{note, out};
 
-const WEBHOOK_COLUMNS: [&str; 4] = ["/id", "/status", "/url", "/eventTypes"];
-
-/// Runs `opentrain webhooks …`.
-pub async fn run(ctx: &Ctx, command: WebhooksCommand) -> Result<(), CliError> {
-    if let WebhooksCommand::Verify {
+/// Runs `opentrain webhooks verify`.
+pub fn run(ctx: &Ctx, command: WebhooksCommand) -> Result<(), CliError> {
+    let WebhooksCommand::Verify {
         body_file,
         signature,
         secret,
         tolerance,
-    } = command
-    {
-        return verify(ctx, &body_file, &signature, secret, tolerance);
-    }
-    let client = ctx.authed()?;
-    match command {
-        WebhooksCommand::Create { url, events } => {
-            let event_types: Vec<types::EventType> = events
-                .iter()
-                .map(|e| types::EventType::from(e.as_str()))
-                .collect();
-            let request = types::CreateWebhookRequest::builder()
-                .url(url)
-                .event_types(event_types);
-            let created = client
-                .create_webhook()
-                .body(request)
-                .send()
-                .await?
-                .into_inner();
-            if ctx.json {
-                note!(
-                    "Warning: the response holds the signing secret; it is shown only once. Store it now."
-                );
-                return output::sent(ctx, &created);
-            }
-            out!(
-                "Created webhook {}",
-                columns(&created.webhook, &WEBHOOK_COLUMNS)
-            );
-            out!("Signing secret: {}", created.secret.expose());
-            note!(
-                "Warning: this is the only time the secret is shown. Store it now; if it is lost, \
-                 delete the webhook and create a new one."
-            );
-            Ok(())
-        }
-        WebhooksCommand::Verify { .. } => Ok(()),
-    }
+    } = command;
+    verify(ctx, &body_file, &signature, secret, tolerance)
 }
 
 /// Checks a saved delivery: the raw body from `body_file`, the signature header value and the

@@ -52,7 +52,6 @@ mod jobs;
 mod messages;
 mod proposals;
 mod table;
-mod webhooks;
 
 /// How many tools the server serves (the official server's 41).
 pub const TOOL_COUNT: usize = 41;
@@ -222,7 +221,6 @@ pub(crate) fn definitions() -> Vec<Tool> {
     written.extend(jobs::definitions());
     written.extend(proposals::definitions());
     written.extend(messages::definitions());
-    written.extend(webhooks::definitions());
     REFERENCE
         .iter()
         .filter_map(|name| match opentrain_tools::by_name(name) {
@@ -251,8 +249,6 @@ pub(crate) async fn dispatch(ctx: &Ctx, name: &str, arguments: JsonObject) -> Op
         proposals::dispatch(ctx, name, arguments).await
     } else if has(messages::NAMES) {
         messages::dispatch(ctx, name, arguments).await
-    } else if has(webhooks::NAMES) {
-        webhooks::dispatch(ctx, name, arguments).await
     } else {
         None
     }
@@ -346,16 +342,6 @@ pub(crate) fn limit<const MAX: u64>(value: Option<PageLimit<MAX>>) -> Option<Non
 /// spec rejects is an argument failure.
 pub(crate) fn body<T: DeserializeOwned>(value: Value, what: &str) -> Result<T, ToolFailure> {
     serde_json::from_value(value).map_err(|e| ToolFailure::argument(format!("{what}: {e}")))
-}
-
-/// A body of the spec from its generated builder; a value the spec's type refuses is an
-/// argument failure.
-pub(crate) fn built<B, T>(builder: B, what: &str) -> Result<T, ToolFailure>
-where
-    T: TryFrom<B>,
-    T::Error: std::fmt::Display,
-{
-    T::try_from(builder).map_err(|e| ToolFailure::argument(format!("{what}: {e}")))
 }
 
 /// The JSON value of a typed response, for the summaries.

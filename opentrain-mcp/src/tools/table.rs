@@ -115,6 +115,7 @@ pub(crate) async fn run(ctx: &Ctx, tool: &Tool, arguments: JsonObject) -> Outcom
             .join("\n"),
     };
     let notes = [
+        tool.warning,
         rehearsed,
         ctx.rehearsal.as_ref().and_then(|r| r.after(&reply.typed)),
     ];
