@@ -22,7 +22,8 @@ mod tool;
 pub use arguments::{Refusal, check};
 pub use call::{CallError, Reply};
 pub use summary::{
-    Summary, Surface, approval_notice, argument, columns, items, next_cursor, record, shown,
+    Summary, Surface, approval_notice, argument, columns, items, next_cursor, published, record,
+    shown,
 };
 pub use table::{TOOLS, by_command, by_name};
 pub use tool::{Access, Arg, Flag, Naming, Spec, Tool, kebab};

@@ -155,6 +155,33 @@ pub fn approval_notice(typed: &Value, surface: Surface) -> Vec<String> {
     lines
 }
 
+/// The summary of a publish (the typed `PublishedJob`): published or already published, the
+/// live URL and the warnings.
+pub fn published(typed: &Value, surface: Surface) -> Vec<String> {
+    let id = shown(typed, "/jobId").unwrap_or_else(|| "-".to_owned());
+    let mut lines = vec![
+        if typed.get("alreadyPublished") == Some(&Value::Bool(true)) {
+            format!("Job {id} was already published.")
+        } else {
+            format!("Published job {id}.")
+        },
+    ];
+    if let Some(url) = shown(typed, "/jobUrl") {
+        lines.push(format!("Live at {url}"));
+    }
+    for warning in items(typed, "warnings") {
+        lines.push(format!("Warning: {}", scalar(warning)));
+    }
+    if surface == Surface::Mcp {
+        lines.push(
+            "Next: opentrain_list_proposals as candidates apply (or opentrain_invite_freelancer); \
+             opentrain_poll_updates reports new proposals."
+                .to_owned(),
+        );
+    }
+    lines
+}
+
 /// The string argument `name`, or `""`.
 pub fn argument<'a>(arguments: &'a Map<String, Value>, name: &str) -> &'a str {
     arguments.get(name).and_then(Value::as_str).unwrap_or("")

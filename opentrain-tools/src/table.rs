@@ -22,6 +22,21 @@ pub static TOOLS: &[Tool] = &[
         warning: None,
     },
     Tool {
+        name: Some("opentrain_publish_job"),
+        command: Some(("jobs", "publish")),
+        operation: "publishJob",
+        access: Access::Idempotent,
+        about: "Publish a publish-ready draft.",
+        description: PUBLISH_JOB,
+        args: &[
+            Arg::new("jobId", "The job id (an unpublished draft to publish)")
+                .to("id")
+                .positional_or_flag(),
+        ],
+        summary: Summary::Text(publish),
+        warning: None,
+    },
+    Tool {
         name: Some("opentrain_close_job"),
         command: Some(("jobs", "close")),
         operation: "closeJob",
@@ -545,6 +560,10 @@ pub fn by_command(family: &str, subcommand: &str) -> Option<&'static Tool> {
         .find(|t| t.command == Some((family, subcommand)))
 }
 
+fn publish(typed: &Value, _: &Map<String, Value>, surface: Surface) -> Vec<String> {
+    crate::summary::published(typed, surface)
+}
+
 fn closed_job(typed: &Value, _: &Map<String, Value>, _: Surface) -> Vec<String> {
     let id = shown(typed, "/jobId").unwrap_or_default();
     if typed.get("alreadyClosed") == Some(&Value::Bool(true)) {
@@ -950,6 +969,12 @@ polling). Deliveries are signed with HMAC-SHA256 (X-OpenTrain-Signature). The si
 returned once, in this result: store it immediately. Only events created after the subscription \
 are delivered. Requires: webhooks:manage, the public_api_webhooks feature and the read scope of \
 each subscribed event type. Wraps POST /webhooks.";
+
+const PUBLISH_JOB: &str = "Publish a publish-ready draft live on the marketplace. Runs the same \
+validation and moderation as the in-app publish and counts against the daily publish limit (lower \
+for unclaimed accounts). Returns the live job URL; publishing again reports alreadyPublished. \
+Requires: jobs:write and the public_api_job_publishing feature. Next: opentrain_list_proposals as \
+candidates apply, or opentrain_invite_freelancer. Wraps POST /jobs/{id}/publish.";
 
 #[cfg(test)]
 mod tests {

@@ -38,6 +38,9 @@ pub enum Flag {
     Short(char),
     /// A positional value.
     Positional,
+    /// A positional value, or the same as `--kebab-name` (`jobs publish JOB_ID` or
+    /// `jobs publish --job-id JOB_ID`).
+    PositionalOrLong,
 }
 
 /// One argument of a tool: the MCP parameter `name` (camelCase, the tools reference's), the
@@ -83,6 +86,12 @@ impl Arg {
     /// `jobId` is the path's `id`).
     pub const fn to(mut self, field: &'static str) -> Self {
         self.field = field;
+        self
+    }
+
+    /// Taken as a positional value or as its `--flag` on the command line.
+    pub const fn positional_or_flag(mut self) -> Self {
+        self.flag = Flag::PositionalOrLong;
         self
     }
 
@@ -133,7 +142,9 @@ impl Arg {
     pub fn named(&self, naming: Naming) -> String {
         match (naming, self.flag) {
             (Naming::Parameter, _) => format!("`{}`", self.name),
-            (Naming::Flag, Flag::Positional) => format!("<{}>", self.value_name()),
+            (Naming::Flag, Flag::Positional | Flag::PositionalOrLong) => {
+                format!("<{}>", self.value_name())
+            }
             (Naming::Flag, _) => format!("`--{}`", self.long()),
         }
     }

@@ -75,15 +75,6 @@ pub enum JobsCommand {
     /// Job drafts: create from text, fill missing fields.
     #[command(subcommand)]
     Draft(DraftCommand),
-    /// Publish a publish-ready draft.
-    Publish {
-        /// The draft's job id.
-        #[arg(value_name = "JOB_ID", required_unless_present = "job_id")]
-        id: Option<String>,
-        /// The draft's job id (same as the positional argument).
-        #[arg(long = "job-id", value_name = "JOB_ID", conflicts_with = "id")]
-        job_id: Option<String>,
-    },
     /// Draft a job, answer its missing fields at the terminal, and publish on confirmation.
     Post {
         /// The description.

@@ -23,6 +23,7 @@ pub use money::{
     ApprovalsCommand, ContractsCommand, CreditsCommand, MilestonesCommand, PaymentsCommand,
 };
 pub use sandbox::{ModerationCommand, SandboxApprovalsCommand, SandboxCommand, TrainerCommand};
+pub use table::or_flag;
 pub use tools::{ApiArgs, CompletionShell, McpArgs};
 
 /// The whole command line: the derive types here, plus the commands of the shared table

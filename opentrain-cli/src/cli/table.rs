@@ -33,8 +33,23 @@ fn subcommand(tool: &Tool, name: &'static str) -> Command {
             .help(arg.doc)
             .value_name(arg.value_name())
             .required(spec.required);
-        if arg.flag != Flag::Positional {
-            clap_arg = clap_arg.long(arg.long());
+        match arg.flag {
+            Flag::Positional => {}
+            Flag::PositionalOrLong => {
+                // The positional, or the same value as a flag: one of the two is required.
+                let flag_id = or_flag(arg.name);
+                clap_arg = clap_arg
+                    .required(false)
+                    .required_unless_present(flag_id.clone());
+                command = command.arg(
+                    clap::Arg::new(flag_id)
+                        .long(arg.long())
+                        .help(format!("{} (same as the positional argument)", arg.doc))
+                        .value_name(arg.value_name())
+                        .conflicts_with(arg.name),
+                );
+            }
+            Flag::Long | Flag::Short(_) => clap_arg = clap_arg.long(arg.long()),
         }
         if let Flag::Short(letter) = arg.flag {
             clap_arg = clap_arg.short(letter);
@@ -52,4 +67,9 @@ fn subcommand(tool: &Tool, name: &'static str) -> Command {
     // After the paging flags, whose struct doc would otherwise become the about; without the
     // final period, as clap's derive writes the other commands' abouts.
     command.about(tool.about.trim_end_matches('.'))
+}
+
+/// The id of the flag form of a positional-or-flag argument.
+pub fn or_flag(name: &str) -> String {
+    format!("{name}-flag")
 }

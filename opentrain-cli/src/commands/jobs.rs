@@ -44,14 +44,6 @@ pub async fn run(ctx: &Ctx, command: JobsCommand) -> Result<(), CliError> {
                 .await?;
             print_draft(ctx, &Draft::from(updated.into_inner()), "updated")
         }
-        JobsCommand::Publish { id, job_id } => {
-            let Some(job_id) = id.or(job_id) else {
-                return Err(CliError::usage("give the job id (positional or --job-id)"));
-            };
-            let client = ctx.authed()?;
-            let published = client.publish_job().id(&job_id).send().await?;
-            print_published(ctx, &Published::from(published.into_inner()))
-        }
         JobsCommand::Post {
             source,
             external_id,
@@ -155,16 +147,9 @@ fn print_published(ctx: &Ctx, published: &Published) -> Result<(), CliError> {
     if ctx.json {
         return output::sent(ctx, &published.response);
     }
-    if published.already_published {
-        out!("Job {} was already published.", published.job_id);
-    } else {
-        out!("Published job {}.", published.job_id);
-    }
-    if let Some(url) = &published.job_url {
-        out!("Live at {url}");
-    }
-    for warning in &published.warnings {
-        out!("Warning: {warning}");
+    let typed = serde_json::to_value(&published.response).unwrap_or_default();
+    for line in opentrain_tools::published(&typed, opentrain_tools::Surface::Command) {
+        out!("{line}");
     }
     Ok(())
 }

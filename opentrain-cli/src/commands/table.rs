@@ -158,6 +158,10 @@ fn given(
             },
             _ => matches
                 .get_one::<String>(arg.name)
+                .or_else(|| {
+                    let flag_id = crate::cli::or_flag(arg.name);
+                    matches.try_get_one::<String>(&flag_id).ok().flatten()
+                })
                 .map(|v| Value::from(v.as_str())),
         };
         if let Some(value) = value {

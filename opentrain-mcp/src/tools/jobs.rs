@@ -1,7 +1,7 @@
 //! Jobs: drafting (`opentrain_create_job_draft`, `opentrain_update_job_draft_fields`),
 //! publishing and editing live jobs, closing, and the two job lists.
 
-use opentrain::drafting::{Draft, DraftInput, Published};
+use opentrain::drafting::{Draft, DraftInput};
 use opentrain::types;
 use rmcp::schemars::JsonSchema;
 use serde::Deserialize;
@@ -13,7 +13,6 @@ use crate::results::{Outcome, ToolFailure, ToolOutput};
 catalog! {
     "opentrain_create_job_draft" => create_job_draft(CreateJobDraft), Write, CREATE_JOB_DRAFT;
     "opentrain_update_job_draft_fields" => update_job_draft_fields(PatchJob), Idempotent, UPDATE_JOB_DRAFT_FIELDS;
-    "opentrain_publish_job" => publish_job(JobId), Idempotent, PUBLISH_JOB;
     "opentrain_update_published_job" => update_published_job(PatchJob), Idempotent, UPDATE_PUBLISHED_JOB;
 }
 
@@ -31,12 +30,6 @@ set: field names (e.g. {\"experienceLevel\": \"INTERMEDIATE\", \"pricePerHour\":
 the human to write raw JSON. The result shows what is still missing. Never publishes: when the \
 draft is publish-ready, call opentrain_publish_job. Requires: jobs:write and the \
 public_api_job_drafting feature. Wraps PATCH /job-drafts/{jobId}.";
-
-const PUBLISH_JOB: &str = "Publish a publish-ready draft live on the marketplace. Runs the same \
-validation and moderation as the in-app publish and counts against the daily publish limit (lower \
-for unclaimed accounts). Returns the live job URL; publishing again reports alreadyPublished. \
-Requires: jobs:write and the public_api_job_publishing feature. Next: opentrain_list_proposals as \
-candidates apply, or opentrain_invite_freelancer. Wraps POST /jobs/{id}/publish.";
 
 const UPDATE_PUBLISHED_JOB: &str = "Update fields on a live published (OPEN) job. The revised \
 listing is re-checked by moderation; if it is blocked, the job is moved back to draft and the \
@@ -75,15 +68,6 @@ pub(crate) struct PatchJob {
     /// Field patch keyed by OpenTrain field names, e.g. {"experienceLevel": "INTERMEDIATE",
     /// "pricePerHour": 12}
     patch: Map<String, Value>,
-}
-
-/// Parameters of the tools that take one job id.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[schemars(crate = "rmcp::schemars")]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(crate) struct JobId {
-    /// The job id (an unpublished draft to publish, or a published job to close)
-    job_id: String,
 }
 
 /// The draft input of the create parameters: exactly one source.
@@ -220,29 +204,6 @@ async fn update_job_draft_fields(ctx: &Ctx, params: PatchJob) -> Outcome {
         .await?;
     let draft = Draft::from(updated.into_inner());
     ToolOutput::sent(&client, draft_summary("Updated", &draft), draft.envelope())
-}
-
-async fn publish_job(ctx: &Ctx, params: JobId) -> Outcome {
-    let job_id = id(&params.job_id, "jobId")?;
-    let client = ctx.session.client()?;
-    let answer = client.publish_job().id(job_id).send().await?;
-    let published = Published::from(answer.into_inner());
-    let mut summary = if published.already_published {
-        format!("Job {} was already published.", published.job_id)
-    } else {
-        format!("Published job {}.", published.job_id)
-    };
-    if let Some(url) = &published.job_url {
-        summary.push_str(&format!(" Live at {url}."));
-    }
-    for warning in &published.warnings {
-        summary.push_str(&format!("\nWarning: {warning}"));
-    }
-    summary.push_str(
-        "\nNext: opentrain_list_proposals as candidates apply (or opentrain_invite_freelancer); \
-         opentrain_poll_updates reports new proposals.",
-    );
-    ToolOutput::sent(&client, summary, &published.response)
 }
 
 async fn update_published_job(ctx: &Ctx, params: PatchJob) -> Outcome {
