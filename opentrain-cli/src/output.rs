@@ -116,15 +116,6 @@ pub fn print_error(error: &CliError) {
     };
 }
 
-/// Prints the money-request notice: the approval, where a person confirms it in the app, and
-/// how to wait for it (the table's one notice, in the command's words).
-pub fn approval_notice(pending: &opentrain::types::ApprovalPending) {
-    let typed = serde_json::to_value(pending).unwrap_or_default();
-    for line in opentrain_tools::approval_notice(&typed, opentrain_tools::Surface::Command) {
-        out!("{line}");
-    }
-}
-
 /// The values at `paths` (JSON pointers, e.g. `/candidate/displayName`, the path language
 /// the MCP server's summaries use too) of `value`'s JSON form, as `a  b  c` (missing values as
 /// `-`): the one-line human form of a list entry (the shared table's [`opentrain_tools::columns`]).

@@ -84,6 +84,9 @@ pub struct BodyField {
     pub values: &'static [&'static str],
     /// The type of an array's items (`Any` when it is not an array or declares none).
     pub items: ValueKind,
+    /// The members of an object member, one level deep (a hire's `milestone`); empty
+    /// otherwise.
+    pub fields: &'static [BodyField],
     /// The spec's description.
     pub description: &'static str,
 }

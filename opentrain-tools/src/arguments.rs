@@ -7,9 +7,11 @@
 use std::fmt;
 
 use opentrain::operations::ValueKind;
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 
-use crate::tool::{Naming, Spec, Tool};
+use opentrain::operations::BodyField;
+
+use crate::tool::{Arg, Naming, Spec, Tool};
 
 /// An argument the tool cannot take, said so that the caller can fix it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,7 +50,17 @@ pub fn check(
         if value.is_null() {
             continue;
         }
-        if let Some(value) = checked_value(&arg.named(naming), &arg.spec(operation), value)? {
+        let value = if arg.members.is_empty() {
+            checked_value(&arg.named(naming), &arg.spec(operation), value)?
+        } else {
+            Some(checked_members(
+                arg,
+                operation.body_field(arg.field),
+                value,
+                naming,
+            )?)
+        };
+        if let Some(value) = value {
             checked.insert(name, value);
         }
     }
@@ -57,7 +69,53 @@ pub fn check(
             return Err(Refusal(format!("{} is required", arg.named(naming))));
         }
     }
+    if let Some(rule) = tool.rule {
+        rule(&checked).map_err(Refusal)?;
+    }
     Ok(checked)
+}
+
+/// The object argument `arg` checked member by member against the members of the body
+/// member it fills (`parent`).
+fn checked_members(
+    arg: &Arg,
+    parent: Option<&BodyField>,
+    value: Value,
+    naming: Naming,
+) -> Result<Value, Refusal> {
+    let Value::Object(given) = value else {
+        return Err(Refusal(format!(
+            "{} must be an object, got {value}",
+            arg.named(naming)
+        )));
+    };
+    let mut checked = Map::new();
+    for (name, value) in given {
+        let Some(member) = arg.members.iter().find(|m| m.name == name) else {
+            let known: Vec<&str> = arg.members.iter().map(|m| m.name).collect();
+            return Err(Refusal(format!(
+                "{} takes no member `{name}`; it takes: {}",
+                arg.named(naming),
+                known.join(", ")
+            )));
+        };
+        if value.is_null() {
+            continue;
+        }
+        let named = member.named_in(arg, naming);
+        if let Some(value) = checked_value(&named, &member.spec_in(parent), value)? {
+            checked.insert(member.field.to_owned(), value);
+        }
+    }
+    for member in arg.members {
+        if member.spec_in(parent).required && !checked.contains_key(member.field) {
+            return Err(Refusal(format!(
+                "{} is required",
+                member.named_in(arg, naming)
+            )));
+        }
+    }
+    Ok(Value::Object(checked))
 }
 
 fn checked_value(name: &str, spec: &Spec, value: Value) -> Result<Option<Value>, Refusal> {
@@ -100,18 +158,24 @@ fn checked_value(name: &str, spec: &Spec, value: Value) -> Result<Option<Value>,
             };
             let in_range = n.is_finite()
                 && spec.minimum.is_none_or(|min| n >= min)
+                && spec.exclusive_minimum.is_none_or(|min| n > min)
                 && spec.maximum.is_none_or(|max| n <= max);
             if !in_range || (whole && n.fract() != 0.0) {
+                let range = match spec.exclusive_minimum {
+                    Some(min) if spec.minimum.is_none() && spec.maximum.is_none() => {
+                        format!("greater than {min}")
+                    }
+                    _ => range(spec.minimum, spec.maximum),
+                };
                 return Err(Refusal(format!(
-                    "{name} must be {what} {}, got {value}",
-                    range(spec.minimum, spec.maximum)
+                    "{name} must be {what} {range}, got {value}"
                 )));
             }
             if whole {
                 // Exact: `n` is whole and within the declared range.
                 Ok(Some(Value::from(n as i64)))
             } else {
-                Ok(Some(Number::from_f64(n).map_or(value, Value::Number)))
+                Ok(Some(value))
             }
         }
         ValueKind::Boolean => match value {
@@ -196,6 +260,27 @@ mod tests {
             top_up.expect_err("refused").0,
             "`--amount-usd` must be a number between 10 and 10000, got 5"
         );
+    }
+
+    #[test]
+    fn an_object_argument_is_checked_member_by_member_and_by_the_tools_rule() {
+        let hire = "opentrain_hire_proposal";
+        let refused_hire =
+            |milestone: Value| refused(hire, json!({"proposalId": "p_1", "milestone": milestone}));
+        assert_eq!(
+            refused_hire(json!({"name": "Batch"})),
+            "`milestone.amount` is required"
+        );
+        assert!(refused_hire(json!({"amount": 0, "name": "Batch"})).contains("greater than 0"));
+        assert!(refused_hire(json!({"amount": 5, "colour": "red"})).contains("`colour`"));
+        assert!(refused_hire(json!({"amount": 5})).contains("a name or a description"));
+        let Value::Object(given) =
+            json!({"proposalId": "p_1", "milestone": {"amount": 50, "name": " Batch "}})
+        else {
+            unreachable!()
+        };
+        let checked = check(tool(hire), given, Naming::Parameter).expect("accepted");
+        assert_eq!(checked["milestone"], json!({"amount": 50, "name": "Batch"}));
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub static TOOLS: &[Tool] = &[
         args: &[],
         summary: Summary::Text(capabilities),
         warning: None,
+        rule: None,
     },
     Tool {
         name: Some("opentrain_publish_job"),
@@ -35,6 +36,7 @@ pub static TOOLS: &[Tool] = &[
         ],
         summary: Summary::Text(publish),
         warning: None,
+        rule: None,
     },
     Tool {
         name: Some("opentrain_close_job"),
@@ -48,6 +50,7 @@ pub static TOOLS: &[Tool] = &[
             .positional()],
         summary: Summary::Text(closed_job),
         warning: None,
+        rule: None,
     },
     Tool {
         name: Some("opentrain_list_jobs"),
@@ -71,6 +74,7 @@ pub static TOOLS: &[Tool] = &[
             fields: &["/id", "/status", "/title", "/proposalCounts/total"],
         },
         warning: None,
+        rule: None,
     },
     Tool {
         name: Some("opentrain_search_jobs"),
@@ -98,6 +102,7 @@ pub static TOOLS: &[Tool] = &[
             fields: &["/id", "/title", "/pay/paymentType", "/url"],
         },
         warning: None,
+        rule: None,
     },
     Tool {
         name: None,
@@ -121,6 +126,7 @@ pub static TOOLS: &[Tool] = &[
             ],
         },
         warning: None,
+        rule: None,
     },
     Tool {
         name: Some("opentrain_invite_freelancer"),
@@ -135,6 +141,7 @@ pub static TOOLS: &[Tool] = &[
         ],
         summary: Summary::Text(invited_freelancer),
         warning: None,
+        rule: None,
     },
     Tool {
         name: Some("opentrain_list_proposals"),
@@ -159,6 +166,7 @@ pub static TOOLS: &[Tool] = &[
             fields: &["/id", "/status", "/candidate/displayName", "/bid/amountUsd"],
         },
         warning: None,
+        rule: None,
     },
     Tool {
         name: Some("opentrain_get_freelancer_profile"),
@@ -186,6 +194,35 @@ pub static TOOLS: &[Tool] = &[
             ],
         },
         warning: None,
+        rule: None,
+    },
+    Tool {
+        name: Some("opentrain_hire_proposal"),
+        command: Some(("proposals", "hire")),
+        operation: "hireFromProposal",
+        access: Access::Write,
+        about: "Hire from a proposal with a first milestone; a person must confirm the approval.",
+        description: HIRE_PROPOSAL,
+        args: &[
+            Arg::new("proposalId", "Proposal id to hire from").positional(),
+            Arg::new(
+                "milestone",
+                "First escrow milestone: {name?, description?, amount (USD, required), dueDate?}",
+            )
+            .members(&[
+                Arg::new("amount", "The first milestone's amount in USD").positive(),
+                Arg::new("name", "The milestone's name"),
+                Arg::new("description", "The milestone's description"),
+                Arg::new("dueDate", "The milestone's due date (YYYY-MM-DD)"),
+            ]),
+            Arg::new(
+                "confirmNotFitOverride",
+                "Confirm hiring a proposal previously marked \"Not a fit\"",
+            ),
+        ],
+        summary: Summary::Text(hire_requested),
+        warning: None,
+        rule: Some(milestone_named),
     },
     Tool {
         name: Some("opentrain_send_message"),
@@ -200,6 +237,7 @@ pub static TOOLS: &[Tool] = &[
         ],
         summary: Summary::Text(sent_message),
         warning: None,
+        rule: None,
     },
     Tool {
         name: Some("opentrain_start_proposal_conversation"),
@@ -211,6 +249,7 @@ pub static TOOLS: &[Tool] = &[
         args: &[Arg::new("proposalId", "The proposal whose candidate to message").positional()],
         summary: Summary::Text(started_conversation),
         warning: None,
+        rule: None,
     },
     Tool {
         name: Some("opentrain_list_contracts"),
@@ -229,6 +268,7 @@ pub static TOOLS: &[Tool] = &[
             fields: &["/id", "/status", "/title", "/freelancer/displayName"],
         },
         warning: None,
+        rule: None,
     },
     Tool {
         name: Some("opentrain_get_contract"),
@@ -240,6 +280,7 @@ pub static TOOLS: &[Tool] = &[
         args: &[Arg::new("contractId", "The contract id").positional()],
         summary: Summary::Text(contract),
         warning: None,
+        rule: None,
     },
     Tool {
         name: Some("opentrain_create_milestone"),
@@ -261,6 +302,7 @@ pub static TOOLS: &[Tool] = &[
         ],
         summary: Summary::Text(created_milestone),
         warning: None,
+        rule: None,
     },
     Tool {
         name: Some("opentrain_request_milestone_funding"),
@@ -272,6 +314,7 @@ pub static TOOLS: &[Tool] = &[
         args: &[MILESTONE_ID],
         summary: Summary::Text(approval_requested),
         warning: None,
+        rule: None,
     },
     Tool {
         name: Some("opentrain_request_milestone_approval"),
@@ -283,6 +326,7 @@ pub static TOOLS: &[Tool] = &[
         args: &[MILESTONE_ID],
         summary: Summary::Text(approval_requested),
         warning: None,
+        rule: None,
     },
     Tool {
         name: Some("opentrain_get_approval"),
@@ -298,6 +342,7 @@ pub static TOOLS: &[Tool] = &[
         .positional()],
         summary: Summary::Text(approval),
         warning: None,
+        rule: None,
     },
     Tool {
         name: Some("opentrain_end_contract"),
@@ -309,6 +354,7 @@ pub static TOOLS: &[Tool] = &[
         args: &[Arg::new("contractId", "The contract id").positional()],
         summary: Summary::Text(ended_contract),
         warning: None,
+        rule: None,
     },
     Tool {
         name: Some("opentrain_get_credits"),
@@ -320,6 +366,7 @@ pub static TOOLS: &[Tool] = &[
         args: &[],
         summary: Summary::Text(balance),
         warning: None,
+        rule: None,
     },
     Tool {
         name: Some("opentrain_list_credit_ledger"),
@@ -338,6 +385,7 @@ pub static TOOLS: &[Tool] = &[
             fields: &["/id", "/createdAt", "/type", "/amountCents"],
         },
         warning: None,
+        rule: None,
     },
     Tool {
         name: Some("opentrain_create_credit_top_up"),
@@ -352,6 +400,7 @@ pub static TOOLS: &[Tool] = &[
         )],
         summary: Summary::Text(top_up),
         warning: None,
+        rule: None,
     },
     Tool {
         name: Some("opentrain_get_credit_top_up"),
@@ -373,6 +422,7 @@ pub static TOOLS: &[Tool] = &[
             ],
         },
         warning: None,
+        rule: None,
     },
     Tool {
         name: Some("opentrain_list_pending_payments"),
@@ -394,6 +444,7 @@ pub static TOOLS: &[Tool] = &[
             ],
         },
         warning: None,
+        rule: None,
     },
     Tool {
         name: Some("opentrain_poll_updates"),
@@ -415,6 +466,7 @@ pub static TOOLS: &[Tool] = &[
             fields: &["/id", "/type", "/resourceId", "/createdAt"],
         },
         warning: None,
+        rule: None,
     },
     Tool {
         name: Some("opentrain_create_webhook"),
@@ -436,6 +488,7 @@ pub static TOOLS: &[Tool] = &[
             "Warning: this is the only time the webhook's signing secret is shown (the response \
              holds it). Store it now; if it is lost, delete the webhook and create a new one.",
         ),
+        rule: None,
     },
     Tool {
         name: Some("opentrain_list_webhooks"),
@@ -451,6 +504,7 @@ pub static TOOLS: &[Tool] = &[
             fields: WEBHOOK_COLUMNS,
         },
         warning: None,
+        rule: None,
     },
     Tool {
         name: Some("opentrain_get_webhook"),
@@ -473,6 +527,7 @@ pub static TOOLS: &[Tool] = &[
             ],
         },
         warning: None,
+        rule: None,
     },
     Tool {
         name: Some("opentrain_delete_webhook"),
@@ -484,6 +539,7 @@ pub static TOOLS: &[Tool] = &[
         args: &[Arg::new("webhookId", "The webhook id").positional()],
         summary: Summary::Text(deleted_webhook),
         warning: None,
+        rule: None,
     },
     Tool {
         name: Some("opentrain_list_tokens"),
@@ -499,6 +555,7 @@ pub static TOOLS: &[Tool] = &[
             fields: &["/id", "/status", "/name", "/preview", "/lastUsedAt"],
         },
         warning: None,
+        rule: None,
     },
     Tool {
         name: Some("opentrain_revoke_token"),
@@ -510,6 +567,7 @@ pub static TOOLS: &[Tool] = &[
         args: &[Arg::new("tokenId", "Id of the token to revoke").positional()],
         summary: Summary::Text(revoked_token),
         warning: None,
+        rule: None,
     },
     Tool {
         name: Some("opentrain_get_team"),
@@ -521,6 +579,7 @@ pub static TOOLS: &[Tool] = &[
         args: &[],
         summary: Summary::Text(team),
         warning: None,
+        rule: None,
     },
     Tool {
         name: Some("opentrain_invite_team_member"),
@@ -532,6 +591,7 @@ pub static TOOLS: &[Tool] = &[
         args: &[Arg::new("email", "Email of the human to invite")],
         summary: Summary::Text(invited_member),
         warning: None,
+        rule: None,
     },
 ];
 
@@ -614,6 +674,25 @@ fn invited_freelancer(typed: &Value, arguments: &Map<String, Value>, _: Surface)
     vec![format!(
         "{verb} {freelancer} to job {job} (proposal {proposal})."
     )]
+}
+
+fn hire_requested(typed: &Value, _: &Map<String, Value>, surface: Surface) -> Vec<String> {
+    let mut lines = Vec::new();
+    if surface == Surface::Mcp {
+        lines.push("Hire requested: nothing has happened yet.".to_owned());
+    }
+    lines.extend(approval_notice(typed, surface));
+    lines
+}
+
+/// The docs' rule for a hire's milestone: at least one of `name` and `description`.
+fn milestone_named(arguments: &Map<String, Value>) -> Result<(), String> {
+    let milestone = arguments.get("milestone").unwrap_or(&Value::Null);
+    if milestone.get("name").is_some() || milestone.get("description").is_some() {
+        Ok(())
+    } else {
+        Err("the milestone needs a name or a description (at least one non-empty)".to_owned())
+    }
 }
 
 fn sent_message(typed: &Value, arguments: &Map<String, Value>, _: Surface) -> Vec<String> {
@@ -976,6 +1055,17 @@ for unclaimed accounts). Returns the live job URL; publishing again reports alre
 Requires: jobs:write and the public_api_job_publishing feature. Next: opentrain_list_proposals as \
 candidates apply, or opentrain_invite_freelancer. Wraps POST /jobs/{id}/publish.";
 
+const HIRE_PROPOSAL: &str = "Request a hire from a proposal. This never hires anyone or moves \
+money by itself: it records a pending approval (type proposal_hire) with an approvalUrl that a \
+signed-in human must open and confirm in the OpenTrain app; on confirmation OpenTrain creates the \
+contract and funds the first escrow milestone. A 409 payment_method_required carries a \
+billingUrl; not_fit_confirmation_required means retry with confirmNotFitOverride: true if \
+intentional; already_accepted means it was already hired. Re-requesting with the same terms \
+returns the same approval. Requires: proposals:write, the public_api_hiring feature, a claimed \
+account and a payment method or covering credit balance. Next: opentrain_get_approval or \
+opentrain_poll_updates (approval.confirmed), then opentrain_list_contracts. Wraps POST \
+/proposals/{proposalId}/hire.";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -996,6 +1086,16 @@ mod tests {
                     arg.field,
                     tool.operation
                 );
+                let parent = operation.body_field(arg.field);
+                for member in arg.members {
+                    assert!(
+                        parent.is_some_and(|p| p.fields.iter().any(|f| f.name == member.field)),
+                        "{label}: `{}.{}` fills no member of `{}`",
+                        arg.name,
+                        member.name,
+                        arg.field
+                    );
+                }
             }
             assert!(
                 tool.name.is_some() || tool.command.is_some(),

@@ -3,7 +3,9 @@
 //! member it fills; its type, range, length, default and values are the spec's, read from the
 //! generated operation table ([`Arg::spec`]), so they are never written here.
 
-use opentrain::operations::{Operation, ValueKind};
+use opentrain::operations::{BodyField, Operation, ValueKind};
+
+use serde_json::{Map, Value};
 
 use crate::summary::Summary;
 
@@ -65,6 +67,11 @@ pub struct Arg {
     pub lists_values: bool,
     /// Whether the schema states the spec's default.
     pub states_default: bool,
+    /// A documented "greater than" the spec does not declare (a hire's amount is positive).
+    pub exclusive_minimum: Option<f64>,
+    /// The members of an object argument, each filling a member of the object body member
+    /// (a hire's `milestone`): nested in the MCP schema, flags of their own on the command line.
+    pub members: &'static [Arg],
 }
 
 impl Arg {
@@ -79,7 +86,21 @@ impl Arg {
             maximum: None,
             lists_values: true,
             states_default: true,
+            exclusive_minimum: None,
+            members: &[],
         }
+    }
+
+    /// An object argument made of `members`.
+    pub const fn members(mut self, members: &'static [Arg]) -> Self {
+        self.members = members;
+        self
+    }
+
+    /// Must be greater than 0, as the docs say where the spec declares no minimum.
+    pub const fn positive(mut self) -> Self {
+        self.exclusive_minimum = Some(0.0);
+        self
     }
 
     /// Fills the operation field `field` (the spec's name, when the tool's differs: the tool's
@@ -149,6 +170,15 @@ impl Arg {
         }
     }
 
+    /// A member of the object argument `parent` as `naming` calls it: `milestone.amount`, or
+    /// its own flag `--amount` on the command line.
+    pub fn named_in(&self, parent: &Arg, naming: Naming) -> String {
+        match naming {
+            Naming::Parameter => format!("`{}.{}`", parent.name, self.name),
+            Naming::Flag => self.named(naming),
+        }
+    }
+
     /// The command line's placeholder for the value: `JOB_ID` for `jobId`.
     pub fn value_name(&self) -> String {
         kebab(self.name).replace('-', "_").to_uppercase()
@@ -162,6 +192,7 @@ impl Arg {
                 items: ValueKind::Any,
                 required: p.required,
                 minimum: p.minimum,
+                exclusive_minimum: self.exclusive_minimum,
                 maximum: min(p.maximum, self.maximum),
                 min_length: p.min_length,
                 max_length: p.max_length,
@@ -169,12 +200,22 @@ impl Arg {
                 values: if self.lists_values { p.values } else { &[] },
             };
         }
-        match operation.body_field(self.field) {
+        self.body_spec(operation.body_field(self.field))
+    }
+
+    /// What the spec declares for this member of the object argument filling `parent`.
+    pub fn spec_in(&self, parent: Option<&BodyField>) -> Spec {
+        self.body_spec(parent.and_then(|p| p.fields.iter().find(|f| f.name == self.field)))
+    }
+
+    fn body_spec(&self, field: Option<&BodyField>) -> Spec {
+        match field {
             Some(f) => Spec {
                 kind: f.kind,
                 items: f.items,
                 required: f.required,
                 minimum: f.minimum,
+                exclusive_minimum: self.exclusive_minimum,
                 maximum: min(f.maximum, self.maximum),
                 min_length: f.min_length,
                 max_length: f.max_length,
@@ -187,6 +228,7 @@ impl Arg {
                 items: ValueKind::Any,
                 required: false,
                 minimum: None,
+                exclusive_minimum: self.exclusive_minimum,
                 maximum: self.maximum,
                 min_length: None,
                 max_length: None,
@@ -216,6 +258,8 @@ pub struct Spec {
     pub required: bool,
     /// `minimum`.
     pub minimum: Option<f64>,
+    /// A documented "greater than".
+    pub exclusive_minimum: Option<f64>,
     /// `maximum` (the documented one when tighter).
     pub maximum: Option<f64>,
     /// `minLength`.
@@ -227,6 +271,9 @@ pub struct Spec {
     /// The enum values the schema lists.
     pub values: &'static [&'static str],
 }
+
+/// A rule across a tool's checked arguments: `Err` carries the refusal's text.
+pub type Rule = fn(&Map<String, Value>) -> Result<(), String>;
 
 /// One tool: the MCP tool and the command it is, the operation it runs, its arguments and how
 /// its result is summarised.
@@ -252,6 +299,9 @@ pub struct Tool {
     /// A warning about the response (it holds a secret shown once): the command prints it on
     /// stderr, the MCP server adds it to the summary.
     pub warning: Option<&'static str>,
+    /// A rule the docs state across arguments and the schema cannot (a hire's milestone needs
+    /// a name or a description): checked after each argument, a refusal's text when broken.
+    pub rule: Option<Rule>,
 }
 
 impl Tool {

@@ -142,26 +142,6 @@ pub enum ProposalsCommand {
         #[arg(long)]
         include_interview: bool,
     },
-    /// Hire from a proposal with a first milestone; a person must confirm the approval.
-    Hire {
-        /// The proposal id.
-        id: String,
-        /// The first milestone's amount in USD.
-        #[arg(long, value_name = "USD")]
-        amount: f64,
-        /// The milestone's name.
-        #[arg(long)]
-        name: Option<String>,
-        /// The milestone's description.
-        #[arg(long)]
-        description: Option<String>,
-        /// The milestone's due date (YYYY-MM-DD).
-        #[arg(long, value_name = "DATE")]
-        due_date: Option<String>,
-        /// Hire even though the proposal was marked not a fit.
-        #[arg(long)]
-        confirm_not_fit_override: bool,
-    },
 }
 
 /// `opentrain freelancers …`

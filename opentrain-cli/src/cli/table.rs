@@ -5,7 +5,7 @@
 
 use clap::{ArgAction, Args, Command};
 use opentrain::operations::ValueKind;
-use opentrain_tools::{Flag, Tool};
+use opentrain_tools::{Arg, Flag, Spec, Tool};
 
 use super::Paging;
 
@@ -29,37 +29,34 @@ fn subcommand(tool: &Tool, name: &'static str) -> Command {
             continue;
         }
         let spec = arg.spec(operation);
-        let mut clap_arg = clap::Arg::new(arg.name)
-            .help(arg.doc)
-            .value_name(arg.value_name())
-            .required(spec.required);
-        match arg.flag {
-            Flag::Positional => {}
-            Flag::PositionalOrLong => {
-                // The positional, or the same value as a flag: one of the two is required.
-                let flag_id = or_flag(arg.name);
-                clap_arg = clap_arg
-                    .required(false)
-                    .required_unless_present(flag_id.clone());
-                command = command.arg(
-                    clap::Arg::new(flag_id)
+        if !arg.members.is_empty() {
+            // An object argument: each member is a flag of its own (`--amount`, `--name`).
+            let parent = operation.body_field(arg.field);
+            for member in arg.members {
+                let member_spec = member.spec_in(parent);
+                command = command.arg(flag(member, &member_spec, spec.required));
+            }
+            continue;
+        }
+        if arg.flag == Flag::PositionalOrLong {
+            // The positional, or the same value as a flag: one of the two is required.
+            let flag_id = or_flag(arg.name);
+            command = command
+                .arg(
+                    clap::Arg::new(flag_id.clone())
                         .long(arg.long())
                         .help(format!("{} (same as the positional argument)", arg.doc))
                         .value_name(arg.value_name())
                         .conflicts_with(arg.name),
+                )
+                .arg(
+                    flag(arg, &spec, false)
+                        .required(false)
+                        .required_unless_present(flag_id),
                 );
-            }
-            Flag::Long | Flag::Short(_) => clap_arg = clap_arg.long(arg.long()),
+            continue;
         }
-        if let Flag::Short(letter) = arg.flag {
-            clap_arg = clap_arg.short(letter);
-        }
-        clap_arg = match spec.kind {
-            ValueKind::Boolean => clap_arg.action(ArgAction::SetTrue).required(false),
-            ValueKind::Array => clap_arg.action(ArgAction::Append).value_delimiter(','),
-            _ => clap_arg,
-        };
-        command = command.arg(clap_arg);
+        command = command.arg(flag(arg, &spec, true));
     }
     if tool.pages() {
         command = Paging::augment_args(command);
@@ -67,6 +64,28 @@ fn subcommand(tool: &Tool, name: &'static str) -> Command {
     // After the paging flags, whose struct doc would otherwise become the about; without the
     // final period, as clap's derive writes the other commands' abouts.
     command.about(tool.about.trim_end_matches('.'))
+}
+
+/// The clap argument of one tool argument (or object member): a flag or a positional, a
+/// switch for a boolean, repeatable with commas for a list; required when the spec requires it
+/// and `within` (its object, if any) is required.
+fn flag(arg: &Arg, spec: &Spec, within: bool) -> clap::Arg {
+    let mut clap_arg = clap::Arg::new(arg.name)
+        .help(arg.doc)
+        .value_name(arg.value_name())
+        .required(within && spec.required);
+    match arg.flag {
+        Flag::Positional | Flag::PositionalOrLong => {}
+        Flag::Long => clap_arg = clap_arg.long(arg.long()),
+        Flag::Short(letter) => clap_arg = clap_arg.long(arg.long()).short(letter),
+    }
+    match spec.kind {
+        ValueKind::Boolean => clap_arg.action(ArgAction::SetTrue).required(false),
+        ValueKind::Array => clap_arg.action(ArgAction::Append).value_delimiter(','),
+        // A negative number reaches the range check instead of reading as a flag.
+        ValueKind::Integer | ValueKind::Number => clap_arg.allow_negative_numbers(true),
+        _ => clap_arg,
+    }
 }
 
 /// The id of the flag form of a positional-or-flag argument.

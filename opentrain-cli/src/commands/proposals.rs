@@ -1,9 +1,7 @@
-//! `opentrain proposals get` (with the AI interview) and `proposals hire` (list, and
+//! `opentrain proposals get`, with the AI interview on request (list and hire, and
 //! `freelancers get`, come from the shared table of tools).
 
 use serde_json::json;
-
-use opentrain::types;
 
 use crate::cli::ProposalsCommand;
 use crate::context::Ctx;
@@ -68,38 +66,6 @@ pub async fn run(ctx: &Ctx, command: ProposalsCommand) -> Result<(), CliError> {
                     ],
                 );
             }
-            Ok(())
-        }
-        ProposalsCommand::Hire {
-            id,
-            amount,
-            name,
-            description,
-            due_date,
-            confirm_not_fit_override,
-        } => {
-            if !(amount.is_finite() && amount > 0.0) {
-                return Err(CliError::usage("--amount must be a positive number of USD"));
-            }
-            let milestone = types::HireMilestone::builder()
-                .amount(amount)
-                .name(name)
-                .description(description)
-                .due_date(due_date);
-            let body = types::HireRequest::builder()
-                .milestone(milestone)
-                .confirm_not_fit_override(confirm_not_fit_override.then_some(true));
-            let client = ctx.authed()?;
-            let pending = client
-                .hire_from_proposal()
-                .proposal_id(&id)
-                .body(body)
-                .send()
-                .await?;
-            if ctx.json {
-                return output::sent(ctx, &*pending);
-            }
-            output::approval_notice(&pending);
             Ok(())
         }
     }

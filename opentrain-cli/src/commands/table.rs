@@ -7,7 +7,7 @@ use clap::{ArgMatches, FromArgMatches};
 use futures::TryStreamExt;
 use opentrain::operations::ValueKind;
 use opentrain::paging::Paginate;
-use opentrain_tools::{CallError, Summary, Surface, Tool, columns, items, next_cursor};
+use opentrain_tools::{Arg, CallError, Summary, Surface, Tool, columns, items, next_cursor};
 use serde_json::{Map, Value};
 
 use crate::cli::Paging;
@@ -117,6 +117,42 @@ fn failure(error: CallError) -> CliError {
     }
 }
 
+/// One argument's value as the command line gave it, as JSON of the spec's `kind`.
+fn read(matches: &ArgMatches, arg: &Arg, kind: ValueKind) -> Result<Option<Value>, CliError> {
+    Ok(match kind {
+        ValueKind::Boolean => matches.get_flag(arg.name).then_some(Value::Bool(true)),
+        ValueKind::Array => matches
+            .get_many::<String>(arg.name)
+            .map(|values| Value::Array(values.map(|v| Value::from(v.as_str())).collect())),
+        ValueKind::Integer | ValueKind::Number => match matches.get_one::<String>(arg.name) {
+            Some(text) => Some(
+                (text.trim().parse::<i64>().ok().map(Value::from))
+                    .or_else(|| {
+                        text.trim()
+                            .parse::<f64>()
+                            .ok()
+                            .and_then(serde_json::Number::from_f64)
+                            .map(Value::Number)
+                    })
+                    .ok_or_else(|| {
+                        CliError::usage(format!(
+                            "`--{}` must be a number, got `{text}`",
+                            arg.long()
+                        ))
+                    })?,
+            ),
+            None => None,
+        },
+        _ => matches
+            .get_one::<String>(arg.name)
+            .or_else(|| {
+                let flag_id = crate::cli::or_flag(arg.name);
+                matches.try_get_one::<String>(&flag_id).ok().flatten()
+            })
+            .map(|v| Value::from(v.as_str())),
+    })
+}
+
 /// The tool's arguments as the command line gave them, as JSON of the spec's types.
 fn given(
     tool: &Tool,
@@ -137,32 +173,18 @@ fn given(
         if paging.is_some() && matches!(arg.name, "cursor" | "limit") {
             continue;
         }
-        let flag = arg.long();
-        let value = match arg.spec(operation).kind {
-            ValueKind::Boolean => matches.get_flag(arg.name).then_some(Value::Bool(true)),
-            ValueKind::Array => matches
-                .get_many::<String>(arg.name)
-                .map(|values| Value::Array(values.map(|v| Value::from(v.as_str())).collect())),
-            ValueKind::Integer | ValueKind::Number => match matches.get_one::<String>(arg.name) {
-                Some(text) => Some(
-                    text.trim()
-                        .parse::<f64>()
-                        .ok()
-                        .and_then(serde_json::Number::from_f64)
-                        .map(Value::Number)
-                        .ok_or_else(|| {
-                            CliError::usage(format!("`--{flag}` must be a number, got `{text}`"))
-                        })?,
-                ),
-                None => None,
-            },
-            _ => matches
-                .get_one::<String>(arg.name)
-                .or_else(|| {
-                    let flag_id = crate::cli::or_flag(arg.name);
-                    matches.try_get_one::<String>(&flag_id).ok().flatten()
-                })
-                .map(|v| Value::from(v.as_str())),
+        let value = if arg.members.is_empty() {
+            read(matches, arg, arg.spec(operation).kind)?
+        } else {
+            // An object argument from its members' flags; absent when none was given.
+            let parent = operation.body_field(arg.field);
+            let mut object = Map::new();
+            for member in arg.members {
+                if let Some(value) = read(matches, member, member.spec_in(parent).kind)? {
+                    object.insert(member.name.to_owned(), value);
+                }
+            }
+            (!object.is_empty()).then_some(Value::Object(object))
         };
         if let Some(value) = value {
             given.insert(arg.name.to_owned(), value);

@@ -1,7 +1,7 @@
-//! The 41 tools of the official server, in the order of its reference. The 31 that run one
+//! The 41 tools of the official server, in the order of its reference. The 32 that run one
 //! operation come from the shared table (`opentrain-tools`; their definitions and run are in
 //! `table`); the workflows (registration and the claim, the token's status, the drafting
-//! loop, a live job's patch, the proposal with its interview, hiring, reading messages) are
+//! loop, a live job's patch, the proposal with its interview, reading messages) are
 //! declared here, one module per group, next to their handlers with [`catalog!`], with the
 //! helpers they share (argument parsing, ids, page limits, summaries).
 

@@ -3,7 +3,7 @@
 //! operation, summarise the typed value, return the body as sent).
 
 use opentrain::operations::ValueKind;
-use opentrain_tools::{Summary, Surface, Tool};
+use opentrain_tools::{Arg, Spec, Summary, Surface, Tool};
 use rmcp::model::{JsonObject, Tool as Definition};
 use serde_json::{Map, Value, json};
 
@@ -14,46 +14,18 @@ use crate::results::{Outcome, ToolFailure, ToolOutput};
 /// carry the spec's type, range, length, default and values.
 pub(crate) fn definition(tool: &Tool, name: &'static str) -> Definition {
     let operation = tool.operation();
-    let mut properties = Map::new();
-    let mut required = Vec::new();
-    for arg in tool.args {
-        let spec = arg.spec(operation);
-        let mut property = Map::new();
-        property.insert("type".into(), json!(kind(spec.kind)));
-        property.insert("description".into(), json!(arg.doc));
-        if spec.kind == ValueKind::Array {
-            property.insert("items".into(), json!({ "type": kind(spec.items) }));
-        }
-        for (key, value) in [("minimum", spec.minimum), ("maximum", spec.maximum)] {
-            if let Some(n) = value {
-                property.insert(key.into(), number(n));
-            }
-        }
-        for (key, value) in [
-            ("minLength", spec.min_length),
-            ("maxLength", spec.max_length),
-        ] {
-            if let Some(n) = value {
-                property.insert(key.into(), json!(n));
-            }
-        }
-        if let Some(default) = spec
-            .default
-            .and_then(|d| serde_json::from_str::<Value>(d).ok())
-        {
-            property.insert("default".into(), default);
-        }
-        if !spec.values.is_empty() {
-            property.insert("enum".into(), json!(spec.values));
-        }
-        if spec.required {
-            required.push(arg.name);
-        }
-        properties.insert(arg.name.into(), Value::Object(property));
-    }
+    let specs: Vec<(&Arg, Spec)> = tool.args.iter().map(|a| (a, a.spec(operation))).collect();
+    let members = |arg: &Arg| {
+        let parent = operation.body_field(arg.field);
+        arg.members
+            .iter()
+            .map(|m| (m, m.spec_in(parent)))
+            .collect::<Vec<_>>()
+    };
+    let (properties, required) = object(&specs, &members);
     let mut schema = JsonObject::new();
     schema.insert("type".into(), json!("object"));
-    schema.insert("properties".into(), Value::Object(properties));
+    schema.insert("properties".into(), properties);
     if !required.is_empty() {
         schema.insert("required".into(), json!(required));
     }
@@ -65,6 +37,70 @@ pub(crate) fn definition(tool: &Tool, name: &'static str) -> Definition {
         opentrain_tools::Access::Destructive => Hint::Destructive,
     };
     annotated(Definition::new(name, tool.description, schema), hint)
+}
+
+/// The `properties` and `required` of an object made of `args` (an object argument's members
+/// nested, one level deep).
+fn object(
+    args: &[(&Arg, Spec)],
+    members: &dyn Fn(&Arg) -> Vec<(&'static Arg, Spec)>,
+) -> (Value, Vec<&'static str>) {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for (arg, spec) in args {
+        let mut property = property(arg, spec);
+        if !arg.members.is_empty() {
+            let nested = members(arg);
+            let (inner, inner_required) = object(&nested, &|_| Vec::new());
+            property.insert("properties".into(), inner);
+            if !inner_required.is_empty() {
+                property.insert("required".into(), json!(inner_required));
+            }
+            property.insert("additionalProperties".into(), json!(false));
+        }
+        if spec.required {
+            required.push(arg.name);
+        }
+        properties.insert(arg.name.into(), Value::Object(property));
+    }
+    (Value::Object(properties), required)
+}
+
+/// One argument's schema: the spec's type, range, length, default and values, and its doc.
+fn property(arg: &Arg, spec: &Spec) -> Map<String, Value> {
+    let mut property = Map::new();
+    property.insert("type".into(), json!(kind(spec.kind)));
+    property.insert("description".into(), json!(arg.doc));
+    if spec.kind == ValueKind::Array {
+        property.insert("items".into(), json!({ "type": kind(spec.items) }));
+    }
+    for (key, value) in [
+        ("minimum", spec.minimum),
+        ("exclusiveMinimum", spec.exclusive_minimum),
+        ("maximum", spec.maximum),
+    ] {
+        if let Some(n) = value {
+            property.insert(key.into(), number(n));
+        }
+    }
+    for (key, value) in [
+        ("minLength", spec.min_length),
+        ("maxLength", spec.max_length),
+    ] {
+        if let Some(n) = value {
+            property.insert(key.into(), json!(n));
+        }
+    }
+    if let Some(default) = spec
+        .default
+        .and_then(|d| serde_json::from_str::<Value>(d).ok())
+    {
+        property.insert("default".into(), default);
+    }
+    if !spec.values.is_empty() {
+        property.insert("enum".into(), json!(spec.values));
+    }
+    property
 }
 
 /// The schema type of a spec type. An integer is declared `number`, as the tools reference

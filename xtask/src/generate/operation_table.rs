@@ -384,32 +384,78 @@ fn request_body(doc: &serde_json::Value, op: &serde_json::Value) -> proc_macro2:
         .into_iter()
         .map(|(name, property, count, description)| {
             let required = count == alternatives.len();
-            let kind = value_kind(doc, property);
-            let Constraints {
-                minimum,
-                maximum,
-                min_length,
-                max_length,
-                values,
-                items,
-            } = constraints(doc, property);
-            quote! {
-                BodyField {
-                    name: #name,
-                    kind: #kind,
-                    required: #required,
-                    minimum: #minimum,
-                    maximum: #maximum,
-                    min_length: #min_length,
-                    max_length: #max_length,
-                    values: #values,
-                    items: #items,
-                    description: #description,
-                }
-            }
+            body_field(doc, &name, property, required, &description, true)
         });
     quote! {
         Some(RequestBody { required: #required, media_type: #media_type, fields: &[#(#fields),*] })
+    }
+}
+
+/// One body member's row: its type, limits and description, and (with `nested`, one level
+/// deep) the members of an object member (a hire's `milestone`).
+fn body_field(
+    doc: &serde_json::Value,
+    name: &str,
+    property: &serde_json::Value,
+    required: bool,
+    description: &str,
+    nested: bool,
+) -> proc_macro2::TokenStream {
+    let kind = value_kind(doc, property);
+    let Constraints {
+        minimum,
+        maximum,
+        min_length,
+        max_length,
+        values,
+        items,
+    } = constraints(doc, property);
+    let inner = flattened(doc, property);
+    let members: Vec<proc_macro2::TokenStream> = if nested {
+        let required: Vec<&str> = inner
+            .get("required")
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(serde_json::Value::as_str)
+            .collect();
+        inner
+            .get("properties")
+            .and_then(serde_json::Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(|(member, schema)| {
+                let described = match text(schema, "description") {
+                    "" => text(flattened(doc, schema), "description"),
+                    described => described,
+                };
+                body_field(
+                    doc,
+                    member,
+                    schema,
+                    required.contains(&member.as_str()),
+                    described,
+                    false,
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    quote! {
+        BodyField {
+            name: #name,
+            kind: #kind,
+            required: #required,
+            minimum: #minimum,
+            maximum: #maximum,
+            min_length: #min_length,
+            max_length: #max_length,
+            values: #values,
+            items: #items,
+            fields: &[#(#members),*],
+            description: #description,
+        }
     }
 }
 
