@@ -124,15 +124,6 @@ pub fn columns<T: Serialize>(value: &T, paths: &[&str]) -> String {
     opentrain_tools::columns(&json, paths, "  ")
 }
 
-/// `label: value` lines for the `paths` (JSON pointers) of `value` that are present: the
-/// human form of one record (the shared table's [`opentrain_tools::record`]).
-pub fn record<T: Serialize>(value: &T, paths: &[(&str, &str)]) {
-    let json = serde_json::to_value(value).unwrap_or_default();
-    for line in opentrain_tools::record(&json, paths) {
-        out!("{line}");
-    }
-}
-
 /// `key value, key value` for the present (non-null) keys of `value`'s JSON object form,
 /// except `skip`: a compact description of a tagged result.
 pub fn present_fields<T: Serialize>(value: &T, skip: &str) -> String {

@@ -36,19 +36,31 @@ impl From<opentrain::Error> for CallError {
 }
 
 /// One result: the response as sent, and the typed value (the body through the generated
-/// success type, as JSON) the summary reads.
+/// success type, as JSON) the summary reads; with a [join](crate::Join), the joined member in
+/// both, or the error that kept it out.
 #[derive(Debug)]
 pub struct Reply {
     /// The response, body unchanged.
     pub response: RawResponse,
     /// The typed value, as JSON.
     pub typed: Value,
+    /// Members joined from a second response, as that response sent them.
+    pub joined: Map<String, Value>,
+    /// Why a join asked for did not happen: its name and the error.
+    pub join_error: Option<(&'static str, opentrain::Error)>,
 }
 
 impl Reply {
-    /// The body as the server sent it, as JSON (the typed value when it is not JSON).
+    /// The body as the server sent it, as JSON (the typed value when it is not JSON), with
+    /// the joined members added.
     pub fn sent(&self) -> Value {
-        self.response.json().unwrap_or_else(|_| self.typed.clone())
+        let mut sent = self.response.json().unwrap_or_else(|_| self.typed.clone());
+        if let Value::Object(map) = &mut sent {
+            for (key, value) in &self.joined {
+                map.insert(key.clone(), value.clone());
+            }
+        }
+        sent
     }
 }
 
@@ -64,7 +76,9 @@ impl Tool {
         let mut call = client.operation(operation.operation_id)?;
         let mut body = Map::new();
         for (name, value) in arguments {
-            let Some(arg) = self.arg(name) else { continue };
+            let Some(arg) = self.arg(name).filter(|a| !a.field.is_empty()) else {
+                continue;
+            };
             if operation.parameter(arg.field).is_some() {
                 let text = match value {
                     Value::String(s) => s.clone(),
@@ -90,13 +104,55 @@ impl Tool {
         arguments: &Map<String, Value>,
     ) -> Result<Reply, CallError> {
         let response = self.request(client, arguments)?.send().await?;
-        self.reply(response)
+        let mut reply = self.reply(response)?;
+        if let Some(join) = self.join
+            && arguments.get(join.when) == Some(&Value::Bool(true))
+        {
+            match self.joined(client, arguments, join).await {
+                Ok((sent, typed)) => {
+                    reply.joined.insert(join.key.to_owned(), sent);
+                    if let Value::Object(map) = &mut reply.typed {
+                        map.insert(join.key.to_owned(), typed);
+                    }
+                }
+                Err(error) => reply.join_error = Some((join.key, error)),
+            }
+        }
+        Ok(reply)
+    }
+
+    /// The joined member of `join`'s operation, as sent and as typed.
+    async fn joined(
+        &self,
+        client: &Client,
+        arguments: &Map<String, Value>,
+        join: crate::Join,
+    ) -> Result<(Value, Value), opentrain::Error> {
+        let mut call = client.operation(join.operation)?;
+        for arg in self.args {
+            if call.operation().parameter(arg.field).is_some()
+                && let Some(Value::String(value)) = arguments.get(arg.name)
+            {
+                call = call.field(arg.field, value)?;
+            }
+        }
+        let response = call.send().await?;
+        let member = |value: Value| value.get(join.key).cloned().unwrap_or(Value::Null);
+        Ok((
+            member(response.json()?),
+            member(response.typed(call.operation())?),
+        ))
     }
 
     /// The [`Reply`] of one response of this tool's operation (a page of a paged call).
     pub fn reply(&self, response: RawResponse) -> Result<Reply, CallError> {
         let typed = response.typed(self.operation())?;
-        Ok(Reply { response, typed })
+        Ok(Reply {
+            response,
+            typed,
+            joined: Map::new(),
+            join_error: None,
+        })
     }
 }
 
@@ -172,5 +228,55 @@ mod tests {
             }
             other => panic!("expected a refusal, got {other:?}"),
         }
+    }
+
+    #[tokio::test]
+    async fn a_join_adds_the_second_response_member_or_reports_why_it_could_not() {
+        let mut server = mockito::Server::new_async().await;
+        let proposal = r#"{"proposal":{"id":"prop_1","status":{"raw":"UNREVIEWED","label":"Unreviewed"},"newField":1}}"#;
+        server
+            .mock("GET", "/api/public/v1/proposals/prop_1")
+            .with_status(200)
+            .with_header("content-type", "application/json")
+            .with_body(proposal)
+            .expect(2)
+            .create_async()
+            .await;
+        let interview = server
+            .mock("GET", "/api/public/v1/proposals/prop_1/interview")
+            .with_status(200)
+            .with_header("content-type", "application/json")
+            .with_body(r#"{"interview":{"score":82,"summary":"Careful."}}"#)
+            .create_async()
+            .await;
+        let tool = by_name("opentrain_get_proposal").expect("the tool");
+        let client = client(&server);
+        let with = arguments(json!({"proposalId": "prop_1", "includeInterview": true}));
+        let reply = tool.call(&client, &with).await.expect("a reply");
+        assert_eq!(reply.sent()["interview"]["score"], 82);
+        assert_eq!(
+            reply.sent()["proposal"]["newField"],
+            1,
+            "the proposal as sent"
+        );
+        assert!(reply.join_error.is_none());
+        interview.remove_async().await;
+        server
+            .mock("GET", "/api/public/v1/proposals/prop_1/interview")
+            .with_status(404)
+            .with_header("content-type", "application/json")
+            .with_body(r#"{"error":"No interview","code":"NOT_FOUND"}"#)
+            .create_async()
+            .await;
+        let reply = tool.call(&client, &with).await.expect("the proposal still");
+        assert!(reply.sent().get("interview").is_none());
+        assert!(
+            matches!(
+                reply.join_error,
+                Some(("interview", opentrain::Error::Api(_)))
+            ),
+            "{:?}",
+            reply.join_error
+        );
     }
 }

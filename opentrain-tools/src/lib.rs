@@ -26,4 +26,4 @@ pub use summary::{
     shown,
 };
 pub use table::{TOOLS, by_command, by_name};
-pub use tool::{Access, Arg, Flag, Naming, Rule, Spec, Tool, kebab};
+pub use tool::{Access, Arg, Flag, Join, Naming, Rule, Spec, Tool, kebab};

@@ -6,7 +6,9 @@
 use serde_json::{Map, Value};
 
 use crate::summary::{Summary, Surface, approval_notice, argument, columns, record, shown};
-use crate::tool::{Access, Arg, Tool};
+use opentrain::operations::ValueKind;
+
+use crate::tool::{Access, Arg, Join, Tool};
 
 /// Every tool of the table.
 pub static TOOLS: &[Tool] = &[
@@ -20,6 +22,7 @@ pub static TOOLS: &[Tool] = &[
         args: &[],
         summary: Summary::Text(capabilities),
         warning: None,
+        join: None,
         rule: None,
     },
     Tool {
@@ -36,6 +39,7 @@ pub static TOOLS: &[Tool] = &[
         ],
         summary: Summary::Text(publish),
         warning: None,
+        join: None,
         rule: None,
     },
     Tool {
@@ -50,6 +54,7 @@ pub static TOOLS: &[Tool] = &[
             .positional()],
         summary: Summary::Text(closed_job),
         warning: None,
+        join: None,
         rule: None,
     },
     Tool {
@@ -74,6 +79,7 @@ pub static TOOLS: &[Tool] = &[
             fields: &["/id", "/status", "/title", "/proposalCounts/total"],
         },
         warning: None,
+        join: None,
         rule: None,
     },
     Tool {
@@ -102,6 +108,7 @@ pub static TOOLS: &[Tool] = &[
             fields: &["/id", "/title", "/pay/paymentType", "/url"],
         },
         warning: None,
+        join: None,
         rule: None,
     },
     Tool {
@@ -126,6 +133,7 @@ pub static TOOLS: &[Tool] = &[
             ],
         },
         warning: None,
+        join: None,
         rule: None,
     },
     Tool {
@@ -141,6 +149,7 @@ pub static TOOLS: &[Tool] = &[
         ],
         summary: Summary::Text(invited_freelancer),
         warning: None,
+        join: None,
         rule: None,
     },
     Tool {
@@ -166,6 +175,31 @@ pub static TOOLS: &[Tool] = &[
             fields: &["/id", "/status", "/candidate/displayName", "/bid/amountUsd"],
         },
         warning: None,
+        join: None,
+        rule: None,
+    },
+    Tool {
+        name: Some("opentrain_get_proposal"),
+        command: Some(("proposals", "get")),
+        operation: "getProposal",
+        access: Access::Read,
+        about: "One proposal (with --include-interview, its AI interview too).",
+        description: GET_PROPOSAL,
+        args: &[
+            Arg::new("proposalId", "Proposal id to read").positional(),
+            Arg::option(
+                "includeInterview",
+                ValueKind::Boolean,
+                "Also fetch the sanitized AI-interview transcript",
+            ),
+        ],
+        summary: Summary::Text(proposal),
+        warning: None,
+        join: Some(Join {
+            when: "includeInterview",
+            operation: "getInterview",
+            key: "interview",
+        }),
         rule: None,
     },
     Tool {
@@ -194,6 +228,7 @@ pub static TOOLS: &[Tool] = &[
             ],
         },
         warning: None,
+        join: None,
         rule: None,
     },
     Tool {
@@ -222,6 +257,7 @@ pub static TOOLS: &[Tool] = &[
         ],
         summary: Summary::Text(hire_requested),
         warning: None,
+        join: None,
         rule: Some(milestone_named),
     },
     Tool {
@@ -237,6 +273,7 @@ pub static TOOLS: &[Tool] = &[
         ],
         summary: Summary::Text(sent_message),
         warning: None,
+        join: None,
         rule: None,
     },
     Tool {
@@ -249,6 +286,7 @@ pub static TOOLS: &[Tool] = &[
         args: &[Arg::new("proposalId", "The proposal whose candidate to message").positional()],
         summary: Summary::Text(started_conversation),
         warning: None,
+        join: None,
         rule: None,
     },
     Tool {
@@ -268,6 +306,7 @@ pub static TOOLS: &[Tool] = &[
             fields: &["/id", "/status", "/title", "/freelancer/displayName"],
         },
         warning: None,
+        join: None,
         rule: None,
     },
     Tool {
@@ -280,6 +319,7 @@ pub static TOOLS: &[Tool] = &[
         args: &[Arg::new("contractId", "The contract id").positional()],
         summary: Summary::Text(contract),
         warning: None,
+        join: None,
         rule: None,
     },
     Tool {
@@ -302,6 +342,7 @@ pub static TOOLS: &[Tool] = &[
         ],
         summary: Summary::Text(created_milestone),
         warning: None,
+        join: None,
         rule: None,
     },
     Tool {
@@ -314,6 +355,7 @@ pub static TOOLS: &[Tool] = &[
         args: &[MILESTONE_ID],
         summary: Summary::Text(approval_requested),
         warning: None,
+        join: None,
         rule: None,
     },
     Tool {
@@ -326,6 +368,7 @@ pub static TOOLS: &[Tool] = &[
         args: &[MILESTONE_ID],
         summary: Summary::Text(approval_requested),
         warning: None,
+        join: None,
         rule: None,
     },
     Tool {
@@ -342,6 +385,7 @@ pub static TOOLS: &[Tool] = &[
         .positional()],
         summary: Summary::Text(approval),
         warning: None,
+        join: None,
         rule: None,
     },
     Tool {
@@ -354,6 +398,7 @@ pub static TOOLS: &[Tool] = &[
         args: &[Arg::new("contractId", "The contract id").positional()],
         summary: Summary::Text(ended_contract),
         warning: None,
+        join: None,
         rule: None,
     },
     Tool {
@@ -366,6 +411,7 @@ pub static TOOLS: &[Tool] = &[
         args: &[],
         summary: Summary::Text(balance),
         warning: None,
+        join: None,
         rule: None,
     },
     Tool {
@@ -385,6 +431,7 @@ pub static TOOLS: &[Tool] = &[
             fields: &["/id", "/createdAt", "/type", "/amountCents"],
         },
         warning: None,
+        join: None,
         rule: None,
     },
     Tool {
@@ -400,6 +447,7 @@ pub static TOOLS: &[Tool] = &[
         )],
         summary: Summary::Text(top_up),
         warning: None,
+        join: None,
         rule: None,
     },
     Tool {
@@ -422,6 +470,7 @@ pub static TOOLS: &[Tool] = &[
             ],
         },
         warning: None,
+        join: None,
         rule: None,
     },
     Tool {
@@ -444,6 +493,7 @@ pub static TOOLS: &[Tool] = &[
             ],
         },
         warning: None,
+        join: None,
         rule: None,
     },
     Tool {
@@ -466,6 +516,7 @@ pub static TOOLS: &[Tool] = &[
             fields: &["/id", "/type", "/resourceId", "/createdAt"],
         },
         warning: None,
+        join: None,
         rule: None,
     },
     Tool {
@@ -488,6 +539,7 @@ pub static TOOLS: &[Tool] = &[
             "Warning: this is the only time the webhook's signing secret is shown (the response \
              holds it). Store it now; if it is lost, delete the webhook and create a new one.",
         ),
+        join: None,
         rule: None,
     },
     Tool {
@@ -504,6 +556,7 @@ pub static TOOLS: &[Tool] = &[
             fields: WEBHOOK_COLUMNS,
         },
         warning: None,
+        join: None,
         rule: None,
     },
     Tool {
@@ -527,6 +580,7 @@ pub static TOOLS: &[Tool] = &[
             ],
         },
         warning: None,
+        join: None,
         rule: None,
     },
     Tool {
@@ -539,6 +593,7 @@ pub static TOOLS: &[Tool] = &[
         args: &[Arg::new("webhookId", "The webhook id").positional()],
         summary: Summary::Text(deleted_webhook),
         warning: None,
+        join: None,
         rule: None,
     },
     Tool {
@@ -555,6 +610,7 @@ pub static TOOLS: &[Tool] = &[
             fields: &["/id", "/status", "/name", "/preview", "/lastUsedAt"],
         },
         warning: None,
+        join: None,
         rule: None,
     },
     Tool {
@@ -567,6 +623,7 @@ pub static TOOLS: &[Tool] = &[
         args: &[Arg::new("tokenId", "Id of the token to revoke").positional()],
         summary: Summary::Text(revoked_token),
         warning: None,
+        join: None,
         rule: None,
     },
     Tool {
@@ -579,6 +636,7 @@ pub static TOOLS: &[Tool] = &[
         args: &[],
         summary: Summary::Text(team),
         warning: None,
+        join: None,
         rule: None,
     },
     Tool {
@@ -591,6 +649,7 @@ pub static TOOLS: &[Tool] = &[
         args: &[Arg::new("email", "Email of the human to invite")],
         summary: Summary::Text(invited_member),
         warning: None,
+        join: None,
         rule: None,
     },
 ];
@@ -674,6 +733,41 @@ fn invited_freelancer(typed: &Value, arguments: &Map<String, Value>, _: Surface)
     vec![format!(
         "{verb} {freelancer} to job {job} (proposal {proposal})."
     )]
+}
+
+fn proposal(typed: &Value, _: &Map<String, Value>, surface: Surface) -> Vec<String> {
+    let mut lines = record(
+        typed.get("proposal").unwrap_or(&Value::Null),
+        &[
+            ("Proposal", "/id"),
+            ("Status", "/status"),
+            ("Job", "/jobId"),
+            ("Candidate", "/candidate/displayName"),
+            ("Candidate id", "/candidate/id"),
+            ("Bid (USD)", "/bid/amountUsd"),
+            ("Unit", "/bid/unit"),
+            ("Created", "/createdAt"),
+        ],
+    );
+    match typed.get("interview").filter(|i| !i.is_null()) {
+        Some(interview) => {
+            lines.extend(record(
+                interview,
+                &[
+                    ("Interview score", "/score"),
+                    ("Interview summary", "/summary"),
+                ],
+            ));
+            if surface == Surface::Mcp {
+                lines.push("The AI-interview transcript is under interview.".to_owned());
+            }
+        }
+        None if surface == Surface::Mcp => {
+            lines.push("includeInterview: true adds the AI-interview transcript.".to_owned());
+        }
+        None => {}
+    }
+    lines
 }
 
 fn hire_requested(typed: &Value, _: &Map<String, Value>, surface: Surface) -> Vec<String> {
@@ -1066,6 +1160,12 @@ account and a payment method or covering credit balance. Next: opentrain_get_app
 opentrain_poll_updates (approval.confirmed), then opentrain_list_contracts. Wraps POST \
 /proposals/{proposalId}/hire.";
 
+const GET_PROPOSAL: &str = "Read a full proposal evaluation: status, bid, masked candidate, \
+AI-interview score and summary, location/identity verification, labeling assessment and contract \
+state; with includeInterview also the sanitized AI-interview transcript. Requires: \
+proposals:read; the proposal must be on a job you own. Wraps GET /proposals/{proposalId} (and GET \
+/proposals/{proposalId}/interview).";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1077,7 +1177,7 @@ mod tests {
             let label = tool.name.unwrap_or(tool.operation);
             let operation = Operation::by_id(tool.operation)
                 .unwrap_or_else(|| panic!("{label}: no operation {}", tool.operation));
-            for arg in tool.args {
+            for arg in tool.args.iter().filter(|a| a.kind.is_none()) {
                 assert!(
                     operation.parameter(arg.field).is_some()
                         || operation.body_field(arg.field).is_some(),

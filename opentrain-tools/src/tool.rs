@@ -72,6 +72,8 @@ pub struct Arg {
     /// The members of an object argument, each filling a member of the object body member
     /// (a hire's `milestone`): nested in the MCP schema, flags of their own on the command line.
     pub members: &'static [Arg],
+    /// The type of an option of the tool's own, which fills no field (`includeInterview`).
+    pub kind: Option<ValueKind>,
 }
 
 impl Arg {
@@ -88,7 +90,17 @@ impl Arg {
             states_default: true,
             exclusive_minimum: None,
             members: &[],
+            kind: None,
         }
+    }
+
+    /// An option of the tool's own, of type `kind`, that fills no field of the operation: it
+    /// says what else the tool does (`includeInterview` joins a second operation).
+    pub const fn option(name: &'static str, kind: ValueKind, doc: &'static str) -> Self {
+        let mut arg = Arg::new(name, doc);
+        arg.field = "";
+        arg.kind = Some(kind);
+        arg
     }
 
     /// An object argument made of `members`.
@@ -222,9 +234,10 @@ impl Arg {
                 default: None,
                 values: if self.lists_values { f.values } else { &[] },
             },
-            // The table's own test proves every argument names a field of its operation.
+            // An option of the tool's own; the table's test proves every other argument names
+            // a field of its operation.
             None => Spec {
-                kind: ValueKind::Any,
+                kind: self.kind.unwrap_or(ValueKind::Any),
                 items: ValueKind::Any,
                 required: false,
                 minimum: None,
@@ -272,6 +285,18 @@ pub struct Spec {
     pub values: &'static [&'static str],
 }
 
+/// A second operation joined into a tool's result: called with the path parameters the tool's
+/// arguments give it, its member `key` is added to the result under the same name.
+#[derive(Clone, Copy, Debug)]
+pub struct Join {
+    /// The boolean option that asks for it.
+    pub when: &'static str,
+    /// The second operation's `operationId`.
+    pub operation: &'static str,
+    /// The member of its response that is joined, under the same name.
+    pub key: &'static str,
+}
+
 /// A rule across a tool's checked arguments: `Err` carries the refusal's text.
 pub type Rule = fn(&Map<String, Value>) -> Result<(), String>;
 
@@ -299,6 +324,9 @@ pub struct Tool {
     /// A warning about the response (it holds a secret shown once): the command prints it on
     /// stderr, the MCP server adds it to the summary.
     pub warning: Option<&'static str>,
+    /// Another operation whose response is joined into this one's when the boolean option
+    /// `when` is true (a proposal with its AI interview).
+    pub join: Option<Join>,
     /// A rule the docs state across arguments and the schema cannot (a hire's milestone needs
     /// a name or a description): checked after each argument, a refusal's text when broken.
     pub rule: Option<Rule>,

@@ -133,16 +133,7 @@ pub enum DraftCommand {
 
 /// `opentrain proposals …`
 #[derive(Debug, Subcommand)]
-pub enum ProposalsCommand {
-    /// One proposal.
-    Get {
-        /// The proposal id.
-        id: String,
-        /// Also fetch the AI interview (GET /proposals/{id}/interview).
-        #[arg(long)]
-        include_interview: bool,
-    },
-}
+pub enum ProposalsCommand {}
 
 /// `opentrain freelancers …`
 #[derive(Debug, Subcommand)]

@@ -8,7 +8,6 @@ mod auth;
 mod controls;
 mod jobs;
 mod messages;
-mod proposals;
 mod serve;
 mod shell;
 pub mod table;
@@ -60,7 +59,7 @@ pub async fn run(invocation: Invocation) -> Result<(), CliError> {
         Command::Whoami => auth::whoami(&ctx).await,
         Command::Auth(command) => auth::run(&ctx, command).await,
         Command::Jobs(command) => jobs::run(&ctx, command).await,
-        Command::Proposals(command) => proposals::run(&ctx, command).await,
+        Command::Proposals(command) => match command {},
         Command::Freelancers(command) => match command {},
         Command::Messages(command) => messages::run(&ctx, command).await,
         Command::Contracts(command) => match command {},

@@ -43,6 +43,10 @@ pub async fn run(ctx: &Ctx, tool: &Tool, matches: &ArgMatches) -> Result<(), Cli
         return every_page(ctx, tool, &client, &arguments, key, fields).await;
     }
     let reply = tool.call(&client, &arguments).await.map_err(failure)?;
+    if let Some((_, error)) = reply.join_error {
+        // A join asked for on the command line is part of the answer: its failure fails it.
+        return Err(error.into());
+    }
     if let Some(warning) = tool.warning {
         note!("{warning}");
     }

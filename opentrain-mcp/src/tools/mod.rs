@@ -1,8 +1,8 @@
-//! The 41 tools of the official server, in the order of its reference. The 32 that run one
-//! operation come from the shared table (`opentrain-tools`; their definitions and run are in
-//! `table`); the workflows (registration and the claim, the token's status, the drafting
-//! loop, a live job's patch, the proposal with its interview, reading messages) are
-//! declared here, one module per group, next to their handlers with [`catalog!`], with the
+//! The 41 tools of the official server, in the order of its reference. The 33 that run one
+//! operation (or join a second, a proposal's interview) come from the shared table
+//! (`opentrain-tools`; their definitions and run are in `table`); the workflows (registration
+//! and the claim, the token's status, the drafting loop, a live job's patch, reading messages)
+//! are declared here, one module per group, next to their handlers with [`catalog!`], with the
 //! helpers they share (argument parsing, ids, page limits, summaries).
 
 use std::num::NonZeroU64;
@@ -52,7 +52,6 @@ macro_rules! catalog {
 mod auth;
 mod jobs;
 mod messages;
-mod proposals;
 mod table;
 
 /// How many tools the server serves (the official server's 41).
@@ -221,7 +220,6 @@ pub(crate) fn definitions() -> Vec<Tool> {
     let mut written: Vec<Tool> = Vec::new();
     written.extend(auth::definitions());
     written.extend(jobs::definitions());
-    written.extend(proposals::definitions());
     written.extend(messages::definitions());
     REFERENCE
         .iter()
@@ -247,8 +245,6 @@ pub(crate) async fn dispatch(ctx: &Ctx, name: &str, arguments: JsonObject) -> Op
         auth::dispatch(ctx, name, arguments).await
     } else if has(jobs::NAMES) {
         jobs::dispatch(ctx, name, arguments).await
-    } else if has(proposals::NAMES) {
-        proposals::dispatch(ctx, name, arguments).await
     } else if has(messages::NAMES) {
         messages::dispatch(ctx, name, arguments).await
     } else {

@@ -150,6 +150,18 @@ pub(crate) async fn run(ctx: &Ctx, tool: &Tool, arguments: JsonObject) -> Outcom
             .lines(&reply.typed, &arguments, Surface::Mcp)
             .join("\n"),
     };
+    let mut structured = reply.sent();
+    if let Some((key, error)) = reply.join_error {
+        // The first response stands; the join that failed is reported beside it.
+        let failure = ToolFailure::from(error);
+        summary.push_str(&format!(
+            "\nThe {key} could not be read: {}",
+            failure.summary
+        ));
+        if let Value::Object(map) = &mut structured {
+            map.insert(format!("{key}Error"), failure.structured);
+        }
+    }
     let notes = [
         tool.warning,
         rehearsed,
@@ -161,6 +173,6 @@ pub(crate) async fn run(ctx: &Ctx, tool: &Tool, arguments: JsonObject) -> Outcom
     }
     Ok(ToolOutput {
         summary,
-        structured: reply.sent(),
+        structured,
     })
 }
