@@ -22,8 +22,8 @@ mod tool;
 pub use arguments::{Refusal, check};
 pub use call::{CallError, Reply};
 pub use summary::{
-    Summary, Surface, approval_notice, argument, columns, items, next_cursor, published, record,
-    shown,
+    Listing, Summary, Surface, approval_notice, argument, columns, items, next_cursor, published,
+    record, shown,
 };
 pub use table::{TOOLS, by_command, by_name};
 pub use tool::{Access, Arg, Flag, Join, Naming, Rule, Spec, Tool, kebab};

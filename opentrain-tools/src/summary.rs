@@ -9,16 +9,11 @@ use serde_json::{Map, Value};
 /// How a tool's result is summarised.
 #[derive(Clone, Copy, Debug)]
 pub enum Summary {
-    /// A page of a list: one line per item of the array at `key`, with the values at
-    /// `fields` (pointers into the item), and the next cursor.
-    List {
-        /// What the items are, plural form with `(s)`: `job(s)`.
-        noun: &'static str,
-        /// The member holding the items: `jobs`.
-        key: &'static str,
-        /// The values shown for each item.
-        fields: &'static [&'static str],
-    },
+    /// A page of a list: one line per item, and the next cursor.
+    List(Listing),
+    /// A page of one of several lists, whichever the response holds (conversations, or one
+    /// conversation's messages): the first whose key holds an array, else the first.
+    Lists(&'static [Listing]),
     /// `Label: value` lines for the present `fields` of the object at `at` (`""` for the
     /// whole response).
     Record {
@@ -32,6 +27,17 @@ pub enum Summary {
     Text(fn(&Value, &Map<String, Value>, Surface) -> Vec<String>),
 }
 
+/// A list's items: one line per item of the array at `key`, with the values at `fields`.
+#[derive(Clone, Copy, Debug)]
+pub struct Listing {
+    /// What the items are, plural form with `(s)`: `job(s)`.
+    pub noun: &'static str,
+    /// The member holding the items: `jobs`.
+    pub key: &'static str,
+    /// The values shown for each item (pointers into the item).
+    pub fields: &'static [&'static str],
+}
+
 /// Which surface a summary is for: the next step is a command line on one, a tool call on the
 /// other.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,8 +49,20 @@ pub enum Surface {
 }
 
 impl Summary {
-    /// The summary's lines, for a result that is not a [`Summary::List`] (whose lines each
-    /// surface lays out itself with [`items`] and [`next_cursor`]).
+    /// The list a page of `typed` is, for a list summary: each surface lays its rows out
+    /// itself with [`items`] and [`next_cursor`].
+    pub fn listing(&self, typed: &Value) -> Option<&Listing> {
+        match self {
+            Summary::List(listing) => Some(listing),
+            Summary::Lists(listings) => listings
+                .iter()
+                .find(|l| typed.get(l.key).is_some_and(Value::is_array))
+                .or(listings.first()),
+            Summary::Record { .. } | Summary::Text(_) => None,
+        }
+    }
+
+    /// The summary's lines (a list's as one line per item).
     pub fn lines(
         &self,
         typed: &Value,
@@ -52,10 +70,13 @@ impl Summary {
         surface: Surface,
     ) -> Vec<String> {
         match self {
-            Summary::List { key, fields, .. } => items(typed, key)
-                .iter()
-                .map(|item| columns(item, fields, "  "))
-                .collect(),
+            Summary::List(_) | Summary::Lists(_) => match self.listing(typed) {
+                Some(listing) => items(typed, listing.key)
+                    .iter()
+                    .map(|item| columns(item, listing.fields, "  "))
+                    .collect(),
+                None => Vec::new(),
+            },
             Summary::Record { at, fields } => record(at_pointer(typed, at), fields),
             Summary::Text(lines) => lines(typed, arguments, surface),
         }

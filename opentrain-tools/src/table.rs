@@ -3,11 +3,12 @@
 //! command, the operation, the arguments (mapped to the operation's fields; their types, ranges
 //! and defaults come from the spec) and the summary.
 
+use opentrain::operations::ValueKind;
 use serde_json::{Map, Value};
 
-use crate::summary::{Summary, Surface, approval_notice, argument, columns, record, shown};
-use opentrain::operations::ValueKind;
-
+use crate::summary::{
+    Listing, Summary, Surface, approval_notice, argument, columns, record, shown,
+};
 use crate::tool::{Access, Arg, Join, Tool};
 
 /// Every tool of the table.
@@ -73,11 +74,11 @@ pub static TOOLS: &[Tool] = &[
             CURSOR,
             Arg::new("limit", "Max jobs to return, 1–100 (default 25)"),
         ],
-        summary: Summary::List {
+        summary: Summary::List(Listing {
             noun: "job(s)",
             key: "jobs",
             fields: &["/id", "/status", "/title", "/proposalCounts/total"],
-        },
+        }),
         warning: None,
         join: None,
         rule: None,
@@ -102,11 +103,11 @@ pub static TOOLS: &[Tool] = &[
             Arg::new("limit", "Max results, 1–50").max(50.0),
             CURSOR,
         ],
-        summary: Summary::List {
+        summary: Summary::List(Listing {
             noun: "marketplace job(s)",
             key: "jobs",
             fields: &["/id", "/title", "/pay/paymentType", "/url"],
-        },
+        }),
         warning: None,
         join: None,
         rule: None,
@@ -169,11 +170,11 @@ pub static TOOLS: &[Tool] = &[
             CURSOR,
             Arg::new("limit", "Max proposals, 1–100 (default 25)"),
         ],
-        summary: Summary::List {
+        summary: Summary::List(Listing {
             noun: "proposal(s)",
             key: "proposals",
             fields: &["/id", "/status", "/candidate/displayName", "/bid/amountUsd"],
-        },
+        }),
         warning: None,
         join: None,
         rule: None,
@@ -261,6 +262,50 @@ pub static TOOLS: &[Tool] = &[
         rule: Some(milestone_named),
     },
     Tool {
+        name: Some("opentrain_read_messages"),
+        command: Some(("messages", "read")),
+        operation: "listMessages",
+        access: Access::Read,
+        about: "Your conversations, or with --conversation-id one conversation's messages.",
+        description: READ_MESSAGES,
+        args: &[
+            Arg::new(
+                "conversationId",
+                "Conversation to read; omit to list summaries",
+            ),
+            CURSOR,
+            Arg::new("limit", "Max records, 1–100").unstated_default(),
+            Arg::new(
+                "direction",
+                "Message pagination direction (with conversationId)",
+            )
+            .unstated_default(),
+            Arg::new("filter", "Summary filter (without conversationId)").unstated_default(),
+            Arg::new(
+                "unreadOnly",
+                "Only conversations with unread messages (without conversationId)",
+            )
+            .unstated_default(),
+        ],
+        // The spec does not name the message array; the typed page keeps it beside
+        // `conversations`, under `messages` as every example sends it.
+        summary: Summary::Lists(&[
+            Listing {
+                noun: "conversation(s)",
+                key: "conversations",
+                fields: &["/id", "/type", "/unreadCount", "/lastMessage/content"],
+            },
+            Listing {
+                noun: "message(s)",
+                key: "messages",
+                fields: &["/createdAt", "/senderUserId", "/content"],
+            },
+        ]),
+        warning: None,
+        join: None,
+        rule: None,
+    },
+    Tool {
         name: Some("opentrain_send_message"),
         command: Some(("messages", "send")),
         operation: "sendMessage",
@@ -300,11 +345,11 @@ pub static TOOLS: &[Tool] = &[
             Arg::new("jobId", "Only contracts of this job"),
             Arg::new("status", "active or ended"),
         ],
-        summary: Summary::List {
+        summary: Summary::List(Listing {
             noun: "contract(s)",
             key: "contracts",
             fields: &["/id", "/status", "/title", "/freelancer/displayName"],
-        },
+        }),
         warning: None,
         join: None,
         rule: None,
@@ -425,11 +470,11 @@ pub static TOOLS: &[Tool] = &[
             Arg::new("cursor", "nextCursor from a previous page"),
             Arg::new("limit", "Page size, 1–100 (default 50)"),
         ],
-        summary: Summary::List {
+        summary: Summary::List(Listing {
             noun: "ledger entr(ies)",
             key: "entries",
             fields: &["/id", "/createdAt", "/type", "/amountCents"],
-        },
+        }),
         warning: None,
         join: None,
         rule: None,
@@ -481,7 +526,7 @@ pub static TOOLS: &[Tool] = &[
         about: "Payments waiting on you.",
         description: LIST_PENDING_PAYMENTS,
         args: &[],
-        summary: Summary::List {
+        summary: Summary::List(Listing {
             noun: "pending payment(s)",
             key: "payments",
             fields: &[
@@ -491,7 +536,7 @@ pub static TOOLS: &[Tool] = &[
                 "/job/title",
                 "/milestone/name",
             ],
-        },
+        }),
         warning: None,
         join: None,
         rule: None,
@@ -510,11 +555,11 @@ pub static TOOLS: &[Tool] = &[
             ),
             Arg::new("limit", "Max events, 1–200 (default 50)"),
         ],
-        summary: Summary::List {
+        summary: Summary::List(Listing {
             noun: "event(s)",
             key: "events",
             fields: &["/id", "/type", "/resourceId", "/createdAt"],
-        },
+        }),
         warning: None,
         join: None,
         rule: None,
@@ -550,11 +595,11 @@ pub static TOOLS: &[Tool] = &[
         about: "Your webhook subscriptions.",
         description: LIST_WEBHOOKS,
         args: &[],
-        summary: Summary::List {
+        summary: Summary::List(Listing {
             noun: "webhook(s)",
             key: "webhooks",
             fields: WEBHOOK_COLUMNS,
-        },
+        }),
         warning: None,
         join: None,
         rule: None,
@@ -604,11 +649,11 @@ pub static TOOLS: &[Tool] = &[
         about: "Your personal API tokens (previews only).",
         description: LIST_TOKENS,
         args: &[],
-        summary: Summary::List {
+        summary: Summary::List(Listing {
             noun: "token(s)",
             key: "tokens",
             fields: &["/id", "/status", "/name", "/preview", "/lastUsedAt"],
-        },
+        }),
         warning: None,
         join: None,
         rule: None,
@@ -1165,6 +1210,11 @@ AI-interview score and summary, location/identity verification, labeling assessm
 state; with includeInterview also the sanitized AI-interview transcript. Requires: \
 proposals:read; the proposal must be on a job you own. Wraps GET /proposals/{proposalId} (and GET \
 /proposals/{proposalId}/interview).";
+
+const READ_MESSAGES: &str = "Read the conversations you take part in: omit conversationId to \
+list conversation summaries (filter, unreadOnly), or give it to read that conversation's messages \
+(direction). Never creates conversations or sends messages. Requires: messages:read. Next: \
+opentrain_send_message to reply. Wraps GET /messages.";
 
 #[cfg(test)]
 mod tests {

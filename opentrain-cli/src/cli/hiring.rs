@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use super::Paging;
 use crate::set::Assignment;
 
 /// `opentrain auth …`
@@ -141,23 +140,4 @@ pub enum FreelancersCommand {}
 
 /// `opentrain messages …`
 #[derive(Debug, Subcommand)]
-pub enum MessagesCommand {
-    /// Your conversations, or with --conversation-id one conversation's messages.
-    Read {
-        /// Read this conversation's messages.
-        #[arg(long, value_name = "ID")]
-        conversation_id: Option<String>,
-        /// Conversations: all, job or proposal.
-        #[arg(long)]
-        filter: Option<String>,
-        /// Conversations: only unread ones.
-        #[arg(long)]
-        unread_only: bool,
-        /// Messages: older or newer.
-        #[arg(long)]
-        direction: Option<String>,
-        /// Paging.
-        #[command(flatten)]
-        paging: Paging,
-    },
-}
+pub enum MessagesCommand {}

@@ -1,5 +1,5 @@
-//! Dispatch from the parsed command line to one module per command family, and the paged
-//! list runner they share ([`list`]).
+//! Dispatch from the parsed command line: a command of the shared table of tools to `table`,
+//! every other to the module of its family.
 
 mod account;
 mod api;
@@ -7,19 +7,13 @@ mod approvals;
 mod auth;
 mod controls;
 mod jobs;
-mod messages;
 mod serve;
 mod shell;
 pub mod table;
 mod updates;
 mod webhooks;
 
-use futures::{Future, TryStreamExt};
-use serde::Serialize;
-
-use opentrain::paging::Paginator;
-
-use crate::cli::{Cli, Command, Paging};
+use crate::cli::{Cli, Command};
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output;
@@ -61,7 +55,7 @@ pub async fn run(invocation: Invocation) -> Result<(), CliError> {
         Command::Jobs(command) => jobs::run(&ctx, command).await,
         Command::Proposals(command) => match command {},
         Command::Freelancers(command) => match command {},
-        Command::Messages(command) => messages::run(&ctx, command).await,
+        Command::Messages(command) => match command {},
         Command::Contracts(command) => match command {},
         Command::Milestones(command) => match command {},
         Command::Approvals(command) => approvals::approvals(&ctx, command).await,
@@ -77,73 +71,6 @@ pub async fn run(invocation: Invocation) -> Result<(), CliError> {
         Command::Mcp(args) => serve::mcp(args).await,
         Command::Sandbox(command) => serve::sandbox(&ctx, command).await,
     }
-}
-
-/// Runs a paged list.
-///
-/// Without `--all`: one page (`--limit`, `--cursor`), fetched by `one_page` as the raw API
-/// response; `--json` prints that response, otherwise `items` of it are printed with `line`
-/// and the next cursor is named. With `--all`: every page through `paginator` (the facade's
-/// one cursor paginator, given the page size to set on the operation's builder), items printed
-/// as they arrive; `--json` prints one JSON array.
-pub async fn list<'a, P, T, Fut>(
-    ctx: &Ctx,
-    paging: &Paging,
-    one_page: impl FnOnce(Option<u32>, Option<String>) -> Fut,
-    items: impl FnOnce(&P) -> (Vec<&T>, Option<&str>),
-    paginator: impl FnOnce(Option<u32>) -> Paginator<'a, T>,
-    line: impl Fn(&T) -> String,
-) -> Result<(), CliError>
-where
-    P: Serialize,
-    T: Serialize + Send + 'a,
-    Fut: Future<Output = Result<P, opentrain::Error>>,
-{
-    if !paging.all {
-        let page = one_page(paging.limit, paging.cursor.clone()).await?;
-        if ctx.json {
-            return output::sent(ctx, &page);
-        }
-        let (entries, next) = items(&page);
-        if entries.is_empty() {
-            crate::out!("(none)");
-        }
-        for entry in entries {
-            crate::out!("{}", line(entry));
-        }
-        if let Some(next) = next.filter(|c| !c.is_empty()) {
-            crate::out!(
-                "next cursor: {next}  (--cursor {next} for the next page, --all for every page)"
-            );
-        }
-        return Ok(());
-    }
-    let mut pages = paginator(paging.limit);
-    if let Some(cursor) = &paging.cursor {
-        pages = pages.start_at(cursor.clone());
-    }
-    let mut stream = pages.items();
-    if ctx.json {
-        let mut all = Vec::new();
-        while let Some(item) = stream.try_next().await? {
-            all.push(item);
-        }
-        return output::json(&all);
-    }
-    let mut count = 0u64;
-    while let Some(item) = stream.try_next().await? {
-        crate::out!("{}", line(&item));
-        count += 1;
-    }
-    if count == 0 {
-        crate::out!("(none)");
-    }
-    Ok(())
-}
-
-/// `Some(limit)` as the generated builders' page size.
-pub fn page_size(limit: u32) -> std::num::NonZeroU64 {
-    std::num::NonZeroU64::new(u64::from(limit)).unwrap_or(std::num::NonZeroU64::MIN)
 }
 
 /// A request body from its documented JSON form; a value the spec's type refuses is a usage

@@ -37,10 +37,9 @@ pub async fn run(ctx: &Ctx, tool: &Tool, matches: &ArgMatches) -> Result<(), Cli
     } else {
         ctx.authed()?
     };
-    if let (Some(paging), Summary::List { key, fields, .. }) = (&paging, tool.summary)
-        && paging.all
-    {
-        return every_page(ctx, tool, &client, &arguments, key, fields).await;
+    let lists = matches!(tool.summary, Summary::List(_) | Summary::Lists(_));
+    if paging.as_ref().is_some_and(|p| p.all) && lists {
+        return every_page(ctx, tool, &client, &arguments).await;
     }
     let reply = tool.call(&client, &arguments).await.map_err(failure)?;
     if let Some((_, error)) = reply.join_error {
@@ -53,26 +52,17 @@ pub async fn run(ctx: &Ctx, tool: &Tool, matches: &ArgMatches) -> Result<(), Cli
     if ctx.json {
         return output::json(&reply.sent());
     }
-    match tool.summary {
-        Summary::List { key, fields, .. } => {
-            let entries = items(&reply.typed, key);
-            if entries.is_empty() {
-                out!("(none)");
-            }
-            for entry in entries {
-                out!("{}", columns(entry, fields, "  "));
-            }
-            if let Some(next) = next_cursor(&reply.typed) {
-                out!(
-                    "next cursor: {next}  (--cursor {next} for the next page, --all for every page)"
-                );
-            }
-        }
-        summary => {
-            for line in summary.lines(&reply.typed, &arguments, Surface::Command) {
-                out!("{line}");
-            }
-        }
+    let lines = tool
+        .summary
+        .lines(&reply.typed, &arguments, Surface::Command);
+    if lists && lines.is_empty() {
+        out!("(none)");
+    }
+    for line in lines {
+        out!("{line}");
+    }
+    if let Some(next) = next_cursor(&reply.typed).filter(|_| lists) {
+        out!("next cursor: {next}  (--cursor {next} for the next page, --all for every page)");
     }
     Ok(())
 }
@@ -84,8 +74,6 @@ async fn every_page(
     tool: &Tool,
     client: &opentrain::Client,
     arguments: &Map<String, Value>,
-    key: &str,
-    fields: &[&str],
 ) -> Result<(), CliError> {
     let mut pages = tool
         .request(client, arguments)
@@ -94,14 +82,17 @@ async fn every_page(
         .items();
     let (mut all, mut count) = (Vec::new(), 0usize);
     while let Some(page) = pages.try_next().await? {
+        let reply = tool.reply(page).map_err(failure)?;
+        let Some(list) = tool.summary.listing(&reply.typed) else {
+            continue;
+        };
         if ctx.json {
-            let sent = page.json()?;
-            all.extend(items(&sent, key).iter().cloned());
+            let sent = reply.response.json()?;
+            all.extend(items(&sent, list.key).iter().cloned());
             continue;
         }
-        let reply = tool.reply(page).map_err(failure)?;
-        for entry in items(&reply.typed, key) {
-            out!("{}", columns(entry, fields, "  "));
+        for entry in items(&reply.typed, list.key) {
+            out!("{}", columns(entry, list.fields, "  "));
             count += 1;
         }
     }

@@ -1,11 +1,9 @@
-//! The 41 tools of the official server, in the order of its reference. The 33 that run one
+//! The 41 tools of the official server, in the order of its reference. The 34 that run one
 //! operation (or join a second, a proposal's interview) come from the shared table
-//! (`opentrain-tools`; their definitions and run are in `table`); the workflows (registration
-//! and the claim, the token's status, the drafting loop, a live job's patch, reading messages)
-//! are declared here, one module per group, next to their handlers with [`catalog!`], with the
-//! helpers they share (argument parsing, ids, page limits, summaries).
-
-use std::num::NonZeroU64;
+//! (`opentrain-tools`; their definitions and run are in `table`); the seven workflows
+//! (registration and the claim, the token's status, the drafting loop, a live job's patch) are
+//! declared here, one module per group, next to their handlers with [`catalog!`], with the
+//! helpers they share (argument parsing, ids, summaries).
 
 use rmcp::model::{JsonObject, Tool, ToolAnnotations};
 use rmcp::schemars::JsonSchema;
@@ -51,7 +49,6 @@ macro_rules! catalog {
 
 mod auth;
 mod jobs;
-mod messages;
 mod table;
 
 /// How many tools the server serves (the official server's 41).
@@ -220,7 +217,6 @@ pub(crate) fn definitions() -> Vec<Tool> {
     let mut written: Vec<Tool> = Vec::new();
     written.extend(auth::definitions());
     written.extend(jobs::definitions());
-    written.extend(messages::definitions());
     REFERENCE
         .iter()
         .filter_map(|name| match opentrain_tools::by_name(name) {
@@ -245,8 +241,6 @@ pub(crate) async fn dispatch(ctx: &Ctx, name: &str, arguments: JsonObject) -> Op
         auth::dispatch(ctx, name, arguments).await
     } else if has(jobs::NAMES) {
         jobs::dispatch(ctx, name, arguments).await
-    } else if has(messages::NAMES) {
-        messages::dispatch(ctx, name, arguments).await
     } else {
         None
     }
@@ -267,73 +261,6 @@ pub(crate) fn id<'a>(value: &'a str, param: &str) -> Result<&'a str, ToolFailure
         )));
     }
     Ok(trimmed)
-}
-
-/// A page size, as the tools reference documents `limit`: a JSON `number` from 1 to `MAX`, so
-/// `25` and `25.0` are both 25. A fraction or a value out of range is refused when the
-/// arguments are read (an argument failure naming the range); the schema says the same.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct PageLimit<const MAX: u64>(NonZeroU64);
-
-impl<const MAX: u64> PageLimit<MAX> {
-    /// The page size.
-    pub(crate) fn get(self) -> NonZeroU64 {
-        self.0
-    }
-}
-
-impl<'de, const MAX: u64> Deserialize<'de> for PageLimit<MAX> {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Number<const MAX: u64>;
-        impl<const MAX: u64> serde::de::Visitor<'_> for Number<MAX> {
-            type Value = PageLimit<MAX>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(f, "a whole number between 1 and {MAX}")
-            }
-            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Self::Value, E> {
-                NonZeroU64::new(n)
-                    .filter(|n| n.get() <= MAX)
-                    .map(PageLimit)
-                    .ok_or_else(|| E::custom(refusal::<MAX>(&n)))
-            }
-            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Self::Value, E> {
-                u64::try_from(n)
-                    .map_err(|_| E::custom(refusal::<MAX>(&n)))
-                    .and_then(|n| self.visit_u64(n))
-            }
-            fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Self::Value, E> {
-                if n.fract() == 0.0 && (1.0..=MAX as f64).contains(&n) {
-                    // Exact: `n` is a whole number within 1..=MAX.
-                    self.visit_u64(n as u64)
-                } else {
-                    Err(E::custom(refusal::<MAX>(&n)))
-                }
-            }
-        }
-        fn refusal<const MAX: u64>(n: &dyn std::fmt::Display) -> String {
-            format!("`limit` must be a whole number between 1 and {MAX}, got {n}")
-        }
-        deserializer.deserialize_any(Number::<MAX>)
-    }
-}
-
-impl<const MAX: u64> JsonSchema for PageLimit<MAX> {
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        format!("PageLimit{MAX}").into()
-    }
-
-    fn json_schema(_: &mut rmcp::schemars::SchemaGenerator) -> rmcp::schemars::Schema {
-        rmcp::schemars::json_schema!({ "type": "number", "minimum": 1, "maximum": MAX })
-    }
-}
-
-/// The page size of an optional `limit` argument.
-pub(crate) fn limit<const MAX: u64>(value: Option<PageLimit<MAX>>) -> Option<NonZeroU64> {
-    value.map(PageLimit::get)
 }
 
 /// A body of the spec built from JSON the tool assembled (a patch, an import); a value the

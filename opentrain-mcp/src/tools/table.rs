@@ -3,7 +3,7 @@
 //! operation, summarise the typed value, return the body as sent).
 
 use opentrain::operations::ValueKind;
-use opentrain_tools::{Arg, Spec, Summary, Surface, Tool};
+use opentrain_tools::{Arg, Spec, Surface, Tool};
 use rmcp::model::{JsonObject, Tool as Definition};
 use serde_json::{Map, Value, json};
 
@@ -144,9 +144,10 @@ pub(crate) async fn run(ctx: &Ctx, tool: &Tool, arguments: JsonObject) -> Outcom
         opentrain_tools::CallError::Refused(refusal) => ToolFailure::argument(refusal.0),
         opentrain_tools::CallError::Api(error) => ToolFailure::from(error),
     })?;
-    let mut summary = match tool.summary {
-        Summary::List { noun, key, fields } => page_summary(&reply.typed, noun, key, fields),
-        other => other
+    let mut summary = match tool.summary.listing(&reply.typed) {
+        Some(list) => page_summary(&reply.typed, list.noun, list.key, list.fields),
+        None => tool
+            .summary
             .lines(&reply.typed, &arguments, Surface::Mcp)
             .join("\n"),
     };
