@@ -22,9 +22,7 @@ pub static TOOLS: &[Tool] = &[
         description: CAPABILITIES,
         args: &[],
         summary: Summary::Text(capabilities),
-        warning: None,
-        join: None,
-        rule: None,
+        ..Tool::PLAIN
     },
     Tool {
         name: Some("opentrain_publish_job"),
@@ -39,9 +37,7 @@ pub static TOOLS: &[Tool] = &[
                 .positional_or_flag(),
         ],
         summary: Summary::Text(publish),
-        warning: None,
-        join: None,
-        rule: None,
+        ..Tool::PLAIN
     },
     Tool {
         name: Some("opentrain_close_job"),
@@ -54,9 +50,7 @@ pub static TOOLS: &[Tool] = &[
             .to("id")
             .positional()],
         summary: Summary::Text(closed_job),
-        warning: None,
-        join: None,
-        rule: None,
+        ..Tool::PLAIN
     },
     Tool {
         name: Some("opentrain_list_jobs"),
@@ -79,9 +73,7 @@ pub static TOOLS: &[Tool] = &[
             key: "jobs",
             fields: &["/id", "/status", "/title", "/proposalCounts/total"],
         }),
-        warning: None,
-        join: None,
-        rule: None,
+        ..Tool::PLAIN
     },
     Tool {
         name: Some("opentrain_search_jobs"),
@@ -108,9 +100,7 @@ pub static TOOLS: &[Tool] = &[
             key: "jobs",
             fields: &["/id", "/title", "/pay/paymentType", "/url"],
         }),
-        warning: None,
-        join: None,
-        rule: None,
+        ..Tool::PLAIN
     },
     Tool {
         name: None,
@@ -133,9 +123,7 @@ pub static TOOLS: &[Tool] = &[
                 ("Summary", "/summary"),
             ],
         },
-        warning: None,
-        join: None,
-        rule: None,
+        ..Tool::PLAIN
     },
     Tool {
         name: Some("opentrain_invite_freelancer"),
@@ -149,9 +137,7 @@ pub static TOOLS: &[Tool] = &[
             Arg::new("freelancerId", "The AI trainer's user id"),
         ],
         summary: Summary::Text(invited_freelancer),
-        warning: None,
-        join: None,
-        rule: None,
+        ..Tool::PLAIN
     },
     Tool {
         name: Some("opentrain_list_proposals"),
@@ -175,9 +161,7 @@ pub static TOOLS: &[Tool] = &[
             key: "proposals",
             fields: &["/id", "/status", "/candidate/displayName", "/bid/amountUsd"],
         }),
-        warning: None,
-        join: None,
-        rule: None,
+        ..Tool::PLAIN
     },
     Tool {
         name: Some("opentrain_get_proposal"),
@@ -195,13 +179,12 @@ pub static TOOLS: &[Tool] = &[
             ),
         ],
         summary: Summary::Text(proposal),
-        warning: None,
         join: Some(Join {
             when: "includeInterview",
             operation: "getInterview",
             key: "interview",
         }),
-        rule: None,
+        ..Tool::PLAIN
     },
     Tool {
         name: Some("opentrain_get_freelancer_profile"),
@@ -228,9 +211,7 @@ pub static TOOLS: &[Tool] = &[
                 ("Profile", "/profilePath"),
             ],
         },
-        warning: None,
-        join: None,
-        rule: None,
+        ..Tool::PLAIN
     },
     Tool {
         name: Some("opentrain_hire_proposal"),
@@ -257,9 +238,8 @@ pub static TOOLS: &[Tool] = &[
             ),
         ],
         summary: Summary::Text(hire_requested),
-        warning: None,
-        join: None,
         rule: Some(milestone_named),
+        ..Tool::PLAIN
     },
     Tool {
         name: Some("opentrain_read_messages"),
@@ -301,9 +281,7 @@ pub static TOOLS: &[Tool] = &[
                 fields: &["/createdAt", "/senderUserId", "/content"],
             },
         ]),
-        warning: None,
-        join: None,
-        rule: None,
+        ..Tool::PLAIN
     },
     Tool {
         name: Some("opentrain_send_message"),
@@ -317,9 +295,7 @@ pub static TOOLS: &[Tool] = &[
             Arg::new("content", "The message text, 1 to 10,000 characters"),
         ],
         summary: Summary::Text(sent_message),
-        warning: None,
-        join: None,
-        rule: None,
+        ..Tool::PLAIN
     },
     Tool {
         name: Some("opentrain_start_proposal_conversation"),
@@ -330,9 +306,7 @@ pub static TOOLS: &[Tool] = &[
         description: START_PROPOSAL_CONVERSATION,
         args: &[Arg::new("proposalId", "The proposal whose candidate to message").positional()],
         summary: Summary::Text(started_conversation),
-        warning: None,
-        join: None,
-        rule: None,
+        ..Tool::PLAIN
     },
     Tool {
         name: Some("opentrain_list_contracts"),
@@ -350,9 +324,7 @@ pub static TOOLS: &[Tool] = &[
             key: "contracts",
             fields: &["/id", "/status", "/title", "/freelancer/displayName"],
         }),
-        warning: None,
-        join: None,
-        rule: None,
+        ..Tool::PLAIN
     },
     Tool {
         name: Some("opentrain_get_contract"),
@@ -363,9 +335,7 @@ pub static TOOLS: &[Tool] = &[
         description: GET_CONTRACT,
         args: &[Arg::new("contractId", "The contract id").positional()],
         summary: Summary::Text(contract),
-        warning: None,
-        join: None,
-        rule: None,
+        ..Tool::PLAIN
     },
     Tool {
         name: Some("opentrain_create_milestone"),
@@ -386,9 +356,7 @@ pub static TOOLS: &[Tool] = &[
             Arg::new("dueDate", "Due date (ISO 8601)"),
         ],
         summary: Summary::Text(created_milestone),
-        warning: None,
-        join: None,
-        rule: None,
+        ..Tool::PLAIN
     },
     Tool {
         name: Some("opentrain_request_milestone_funding"),
@@ -399,9 +367,7 @@ pub static TOOLS: &[Tool] = &[
         description: REQUEST_MILESTONE_FUNDING,
         args: &[MILESTONE_ID],
         summary: Summary::Text(approval_requested),
-        warning: None,
-        join: None,
-        rule: None,
+        ..Tool::PLAIN
     },
     Tool {
         name: Some("opentrain_request_milestone_approval"),
@@ -412,9 +378,7 @@ pub static TOOLS: &[Tool] = &[
         description: REQUEST_MILESTONE_APPROVAL,
         args: &[MILESTONE_ID],
         summary: Summary::Text(approval_requested),
-        warning: None,
-        join: None,
-        rule: None,
+        ..Tool::PLAIN
     },
     Tool {
         name: Some("opentrain_get_approval"),
@@ -429,9 +393,7 @@ pub static TOOLS: &[Tool] = &[
         )
         .positional()],
         summary: Summary::Text(approval),
-        warning: None,
-        join: None,
-        rule: None,
+        ..Tool::PLAIN
     },
     Tool {
         name: Some("opentrain_end_contract"),
@@ -442,9 +404,7 @@ pub static TOOLS: &[Tool] = &[
         description: END_CONTRACT,
         args: &[Arg::new("contractId", "The contract id").positional()],
         summary: Summary::Text(ended_contract),
-        warning: None,
-        join: None,
-        rule: None,
+        ..Tool::PLAIN
     },
     Tool {
         name: Some("opentrain_get_credits"),
@@ -455,9 +415,7 @@ pub static TOOLS: &[Tool] = &[
         description: GET_CREDITS,
         args: &[],
         summary: Summary::Text(balance),
-        warning: None,
-        join: None,
-        rule: None,
+        ..Tool::PLAIN
     },
     Tool {
         name: Some("opentrain_list_credit_ledger"),
@@ -475,9 +433,7 @@ pub static TOOLS: &[Tool] = &[
             key: "entries",
             fields: &["/id", "/createdAt", "/type", "/amountCents"],
         }),
-        warning: None,
-        join: None,
-        rule: None,
+        ..Tool::PLAIN
     },
     Tool {
         name: Some("opentrain_create_credit_top_up"),
@@ -491,9 +447,7 @@ pub static TOOLS: &[Tool] = &[
             "Top-up amount in USD (min $10, max $10,000)",
         )],
         summary: Summary::Text(top_up),
-        warning: None,
-        join: None,
-        rule: None,
+        ..Tool::PLAIN
     },
     Tool {
         name: Some("opentrain_get_credit_top_up"),
@@ -514,9 +468,7 @@ pub static TOOLS: &[Tool] = &[
                 ("Expires", "/expiresAt"),
             ],
         },
-        warning: None,
-        join: None,
-        rule: None,
+        ..Tool::PLAIN
     },
     Tool {
         name: Some("opentrain_list_pending_payments"),
@@ -537,9 +489,7 @@ pub static TOOLS: &[Tool] = &[
                 "/milestone/name",
             ],
         }),
-        warning: None,
-        join: None,
-        rule: None,
+        ..Tool::PLAIN
     },
     Tool {
         name: Some("opentrain_poll_updates"),
@@ -560,9 +510,7 @@ pub static TOOLS: &[Tool] = &[
             key: "events",
             fields: &["/id", "/type", "/resourceId", "/createdAt"],
         }),
-        warning: None,
-        join: None,
-        rule: None,
+        ..Tool::PLAIN
     },
     Tool {
         name: Some("opentrain_create_webhook"),
@@ -584,8 +532,7 @@ pub static TOOLS: &[Tool] = &[
             "Warning: this is the only time the webhook's signing secret is shown (the response \
              holds it). Store it now; if it is lost, delete the webhook and create a new one.",
         ),
-        join: None,
-        rule: None,
+        ..Tool::PLAIN
     },
     Tool {
         name: Some("opentrain_list_webhooks"),
@@ -600,9 +547,7 @@ pub static TOOLS: &[Tool] = &[
             key: "webhooks",
             fields: WEBHOOK_COLUMNS,
         }),
-        warning: None,
-        join: None,
-        rule: None,
+        ..Tool::PLAIN
     },
     Tool {
         name: Some("opentrain_get_webhook"),
@@ -624,9 +569,7 @@ pub static TOOLS: &[Tool] = &[
                 ("Disabled because", "/disabledReason"),
             ],
         },
-        warning: None,
-        join: None,
-        rule: None,
+        ..Tool::PLAIN
     },
     Tool {
         name: Some("opentrain_delete_webhook"),
@@ -637,9 +580,7 @@ pub static TOOLS: &[Tool] = &[
         description: DELETE_WEBHOOK,
         args: &[Arg::new("webhookId", "The webhook id").positional()],
         summary: Summary::Text(deleted_webhook),
-        warning: None,
-        join: None,
-        rule: None,
+        ..Tool::PLAIN
     },
     Tool {
         name: Some("opentrain_list_tokens"),
@@ -654,9 +595,7 @@ pub static TOOLS: &[Tool] = &[
             key: "tokens",
             fields: &["/id", "/status", "/name", "/preview", "/lastUsedAt"],
         }),
-        warning: None,
-        join: None,
-        rule: None,
+        ..Tool::PLAIN
     },
     Tool {
         name: Some("opentrain_revoke_token"),
@@ -667,9 +606,7 @@ pub static TOOLS: &[Tool] = &[
         description: REVOKE_TOKEN,
         args: &[Arg::new("tokenId", "Id of the token to revoke").positional()],
         summary: Summary::Text(revoked_token),
-        warning: None,
-        join: None,
-        rule: None,
+        ..Tool::PLAIN
     },
     Tool {
         name: Some("opentrain_get_team"),
@@ -680,9 +617,7 @@ pub static TOOLS: &[Tool] = &[
         description: GET_TEAM,
         args: &[],
         summary: Summary::Text(team),
-        warning: None,
-        join: None,
-        rule: None,
+        ..Tool::PLAIN
     },
     Tool {
         name: Some("opentrain_invite_team_member"),
@@ -693,9 +628,7 @@ pub static TOOLS: &[Tool] = &[
         description: INVITE_TEAM_MEMBER,
         args: &[Arg::new("email", "Email of the human to invite")],
         summary: Summary::Text(invited_member),
-        warning: None,
-        join: None,
-        rule: None,
+        ..Tool::PLAIN
     },
 ];
 

@@ -333,6 +333,25 @@ pub struct Tool {
 }
 
 impl Tool {
+    /// The fields most entries leave as they are (no warning, no join, no rule), for the
+    /// table's entries to complete with `..Tool::PLAIN`.
+    pub const PLAIN: Tool = Tool {
+        name: None,
+        command: None,
+        operation: "",
+        access: Access::Read,
+        about: "",
+        description: "",
+        args: &[],
+        summary: Summary::Record {
+            at: "",
+            fields: &[],
+        },
+        warning: None,
+        join: None,
+        rule: None,
+    };
+
     /// The operation this tool runs (the table's test proves every entry names one).
     pub fn operation(&self) -> &'static Operation {
         Operation::by_id(self.operation).unwrap_or(&Operation::UNLISTED)

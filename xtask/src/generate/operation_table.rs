@@ -222,13 +222,7 @@ fn constraints(doc: &serde_json::Value, schema: &serde_json::Value) -> Constrain
         Some(n) => quote! { Some(#n) },
         None => quote! { None },
     };
-    let values: Vec<&str> = inner
-        .get("enum")
-        .and_then(serde_json::Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(serde_json::Value::as_str)
-        .collect();
+    let values = strings(inner, "enum");
     let items = match inner.get("items") {
         Some(items) => value_kind(doc, items),
         None => quote! { ValueKind::Any },
@@ -241,6 +235,17 @@ fn constraints(doc: &serde_json::Value, schema: &serde_json::Value) -> Constrain
         values: quote! { &[#(#values),*] },
         items,
     }
+}
+
+/// The strings of the array at `key` (an enum's values, a schema's required members).
+fn strings<'a>(value: &'a serde_json::Value, key: &str) -> Vec<&'a str> {
+    value
+        .get(key)
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(serde_json::Value::as_str)
+        .collect()
 }
 
 fn text<'a>(value: &'a serde_json::Value, key: &str) -> &'a str {
@@ -353,13 +358,7 @@ fn request_body(doc: &serde_json::Value, op: &serde_json::Value) -> proc_macro2:
     };
     let mut fields: Vec<(String, &serde_json::Value, usize, String)> = Vec::new();
     for alternative in &alternatives {
-        let required: Vec<&str> = alternative
-            .get("required")
-            .and_then(serde_json::Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(serde_json::Value::as_str)
-            .collect();
+        let required = strings(alternative, "required");
         let properties = alternative
             .get("properties")
             .and_then(serde_json::Value::as_object);
@@ -412,13 +411,7 @@ fn body_field(
     } = constraints(doc, property);
     let inner = flattened(doc, property);
     let members: Vec<proc_macro2::TokenStream> = if nested {
-        let required: Vec<&str> = inner
-            .get("required")
-            .and_then(serde_json::Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(serde_json::Value::as_str)
-            .collect();
+        let required = strings(inner, "required");
         inner
             .get("properties")
             .and_then(serde_json::Value::as_object)
