@@ -14,6 +14,18 @@ use crate::tool::{Access, Arg, Join, Tool};
 /// Every tool of the table.
 pub static TOOLS: &[Tool] = &[
     Tool {
+        name: Some("opentrain_auth_status"),
+        command: Some(("auth", "status")),
+        operation: "getMe",
+        access: Access::Read,
+        about: "Who the token belongs to (GET /auth/me).",
+        description: AUTH_STATUS,
+        args: &[],
+        summary: Summary::Text(me),
+        session_note: true,
+        ..Tool::PLAIN
+    },
+    Tool {
         name: Some("opentrain_capabilities"),
         command: None,
         operation: "getCapabilities",
@@ -661,6 +673,33 @@ fn publish(typed: &Value, _: &Map<String, Value>, surface: Surface) -> Vec<Strin
     crate::summary::published(typed, surface)
 }
 
+fn me(typed: &Value, _: &Map<String, Value>, _: Surface) -> Vec<String> {
+    let text = |pointer: &str| shown(typed, pointer).unwrap_or_else(|| "-".to_owned());
+    let name = shown(typed, "/actor/fullName").unwrap_or_else(|| text("/actor/firstName"));
+    let mut lines = vec![format!("Signed in as {name} <{}>", text("/actor/email"))];
+    if typed.get("account").is_some_and(|a| !a.is_null()) {
+        lines.push(format!(
+            "Organization: {} ({})",
+            text("/account/organizationId"),
+            text("/account/kind")
+        ));
+    }
+    if typed.get("token").is_some_and(|t| !t.is_null()) {
+        let scopes = crate::summary::items(typed.get("token").unwrap_or(&Value::Null), "scopes")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join(" ");
+        lines.push(format!(
+            "Token: {} ({}), scopes: {}",
+            text("/token/label"),
+            text("/token/id"),
+            if scopes.is_empty() { "-" } else { &scopes }
+        ));
+    }
+    lines
+}
+
 fn closed_job(typed: &Value, _: &Map<String, Value>, _: Surface) -> Vec<String> {
     let id = shown(typed, "/jobId").unwrap_or_default();
     if typed.get("alreadyClosed") == Some(&Value::Bool(true)) {
@@ -1149,6 +1188,10 @@ list conversation summaries (filter, unreadOnly), or give it to read that conver
 (direction). Never creates conversations or sends messages. Requires: messages:read. Next: \
 opentrain_send_message to reply. Wraps GET /messages.";
 
+const AUTH_STATUS: &str = "Confirm that the configured token authenticates, and see the \
+account (organization, kind, role), the acting user and the token's granted scopes. Requires: \
+any valid token. Wraps GET /auth/me.";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1185,6 +1228,12 @@ mod tests {
                 "{label} is neither a tool nor a command"
             );
         }
+    }
+
+    #[test]
+    fn the_commands_the_command_line_runs_by_another_name_are_in_the_table() {
+        // `opentrain whoami` runs `auth status`.
+        assert!(by_command("auth", "status").is_some());
     }
 
     #[test]

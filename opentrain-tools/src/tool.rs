@@ -327,6 +327,9 @@ pub struct Tool {
     /// Another operation whose response is joined into this one's when the boolean option
     /// `when` is true (a proposal with its AI interview).
     pub join: Option<Join>,
+    /// Whether each surface adds where its credentials came from (the MCP server the token's
+    /// source, the command the API's base URL): `auth status`.
+    pub session_note: bool,
     /// A rule the docs state across arguments and the schema cannot (a hire's milestone needs
     /// a name or a description): checked after each argument, a refusal's text when broken.
     pub rule: Option<Rule>,
@@ -349,6 +352,7 @@ impl Tool {
         },
         warning: None,
         join: None,
+        session_note: false,
         rule: None,
     };
 

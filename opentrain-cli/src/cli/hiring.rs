@@ -50,8 +50,6 @@ pub enum AuthCommand {
         #[arg(long, visible_alias = "token", value_name = "TOKEN")]
         api_key: String,
     },
-    /// Who the token belongs to (GET /auth/me).
-    Status,
     /// Delete the credentials file (revokes nothing: `opentrain tokens revoke` does).
     Logout,
 }

@@ -1,5 +1,6 @@
-//! `whoami` and `opentrain auth …`: registration, the claim ceremony (start, one poll or a
-//! live wait), login with a checked token, status and logout. The tokens themselves are never
+//! `opentrain auth …`: registration, the claim ceremony (start, one poll or a live wait),
+//! login with a checked token and logout (`auth status`, also `whoami`, comes from the shared
+//! table of tools). The tokens themselves are never
 //! printed; the claim's verification link and code are, since the human needs them.
 
 use std::time::Duration;
@@ -33,47 +34,8 @@ pub async fn run(ctx: &Ctx, command: AuthCommand) -> Result<(), CliError> {
             claim_token,
         } => claim_status(ctx, wait, Duration::from_secs(timeout), claim_token).await,
         AuthCommand::Login { api_key } => login(ctx, api_key).await,
-        AuthCommand::Status => whoami(ctx).await,
         AuthCommand::Logout => logout(ctx),
     }
-}
-
-/// `opentrain whoami` / `auth status`: GET /auth/me.
-pub async fn whoami(ctx: &Ctx) -> Result<(), CliError> {
-    let client = ctx.authed()?;
-    let me = client.get_me().send().await?.into_inner();
-    if ctx.json {
-        return output::sent(ctx, &me);
-    }
-    let actor = me.actor.as_ref();
-    let name = actor.and_then(|a| a.full_name.clone().or_else(|| a.first_name.clone()));
-    out!(
-        "Signed in as {} <{}>",
-        or_dash(name),
-        or_dash(actor.and_then(|a| a.email.as_deref()))
-    );
-    if let Some(account) = &me.account {
-        out!(
-            "Organization: {} ({})",
-            or_dash(account.organization_id.as_deref()),
-            or_dash(account.kind.as_ref())
-        );
-    }
-    if let Some(token) = &me.token {
-        let scopes: Vec<String> = token.scopes.iter().map(ToString::to_string).collect();
-        out!(
-            "Token: {} ({}), scopes: {}",
-            or_dash(token.label.as_deref()),
-            or_dash(token.id.as_deref()),
-            if scopes.is_empty() {
-                "-".to_owned()
-            } else {
-                scopes.join(" ")
-            }
-        );
-    }
-    out!("API: {}", client.base_url());
-    Ok(())
 }
 
 async fn register(

@@ -50,7 +50,11 @@ pub async fn run(invocation: Invocation) -> Result<(), CliError> {
                 Ok(())
             }
         }
-        Command::Whoami => auth::whoami(&ctx).await,
+        Command::Whoami => match opentrain_tools::by_command("auth", "status") {
+            // `whoami` is `auth status` under the official CLI's other name.
+            Some(tool) => table::run(&ctx, tool, &clap::ArgMatches::default()).await,
+            None => Err(CliError::usage("`auth status` is not in this build")),
+        },
         Command::Auth(command) => auth::run(&ctx, command).await,
         Command::Jobs(command) => jobs::run(&ctx, command).await,
         Command::Proposals(command) => match command {},

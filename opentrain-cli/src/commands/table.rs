@@ -61,6 +61,9 @@ pub async fn run(ctx: &Ctx, tool: &Tool, matches: &ArgMatches) -> Result<(), Cli
     for line in lines {
         out!("{line}");
     }
+    if tool.session_note {
+        out!("API: {}", client.base_url());
+    }
     if let Some(next) = next_cursor(&reply.typed).filter(|_| lists) {
         out!("next cursor: {next}  (--cursor {next} for the next page, --all for every page)");
     }

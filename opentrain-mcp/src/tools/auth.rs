@@ -9,14 +9,13 @@ use rmcp::schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Ctx, NoParams, json_of, shown};
+use super::Ctx;
 use crate::results::{Outcome, ToolFailure, ToolOutput};
 
 catalog! {
     "opentrain_register_agent" => register_agent(RegisterAgent), Write, REGISTER_AGENT;
     "opentrain_claim_account" => claim_account(ClaimAccount), Write, CLAIM_ACCOUNT;
     "opentrain_claim_status" => claim_status(ClaimStatusParams), Read, CLAIM_STATUS;
-    "opentrain_auth_status" => auth_status(NoParams), Read, AUTH_STATUS;
 }
 
 const REGISTER_AGENT: &str = "Register a brand-new anonymous OpenTrain agent account; no \
@@ -39,10 +38,6 @@ the saved API token is replaced by the claimed account's token (delivered once, 
 immediately) and every tool uses it from then on. authorization_pending means ask again after \
 the poll interval; slow_down means you are polling too fast, wait longer. Wraps POST \
 /api/agent/oauth/token.";
-
-const AUTH_STATUS: &str = "Confirm that the configured token authenticates, and see the \
-account (organization, kind, role), the acting user and the token's granted scopes. Requires: \
-any valid token. Wraps GET /auth/me.";
 
 /// Parameters of `opentrain_register_agent`.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -246,28 +241,4 @@ async fn claim_status(ctx: &Ctx, params: ClaimStatusParams) -> Outcome {
             &json!({ "status": "authorization_pending" }),
         ),
     }
-}
-
-async fn auth_status(ctx: &Ctx, _params: NoParams) -> Outcome {
-    let client = ctx.session.client()?;
-    let me = client.get_me().send().await?.into_inner();
-    let value = json_of(&me);
-    let mut summary = format!("Authenticated (token from {}).", ctx.session.token_source());
-    for (label, pointer) in [
-        ("user", "/actor/userId"),
-        ("user type", "/actor/userType"),
-        ("organization", "/account/organizationId"),
-        ("account kind", "/account/kind"),
-        ("role", "/account/memberRole"),
-        ("token", "/token/id"),
-    ] {
-        if let Some(v) = shown(&value, pointer) {
-            summary.push_str(&format!(" {label}: {v};"));
-        }
-    }
-    if let Some(scopes) = value.pointer("/token/scopes").and_then(|s| s.as_array()) {
-        let scopes: Vec<&str> = scopes.iter().filter_map(|s| s.as_str()).collect();
-        summary.push_str(&format!(" scopes: {}.", scopes.join(", ")));
-    }
-    ToolOutput::sent(&client, summary, &me)
 }

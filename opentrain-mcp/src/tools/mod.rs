@@ -1,13 +1,12 @@
-//! The 41 tools of the official server, in the order of its reference. The 34 that run one
+//! The 41 tools of the official server, in the order of its reference. The 35 that run one
 //! operation (or join a second, a proposal's interview) come from the shared table
-//! (`opentrain-tools`; their definitions and run are in `table`); the seven workflows
-//! (registration and the claim, the token's status, the drafting loop, a live job's patch) are
+//! (`opentrain-tools`; their definitions and run are in `table`); the six workflows
+//! (registration and the claim, the drafting loop, a live job's patch) are
 //! declared here, one module per group, next to their handlers with [`catalog!`], with the
 //! helpers they share (argument parsing, ids, summaries).
 
 use rmcp::model::{JsonObject, Tool, ToolAnnotations};
 use rmcp::schemars::JsonSchema;
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -76,12 +75,6 @@ pub(crate) enum Hint {
     /// Removes or ends something, or cannot be undone.
     Destructive,
 }
-
-/// The parameters of a tool that takes none.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[schemars(crate = "rmcp::schemars")]
-#[serde(deny_unknown_fields)]
-pub(crate) struct NoParams {}
 
 /// The definition of one tool: its input schema comes from the parameters' type.
 pub(crate) fn definition<P: JsonSchema + 'static>(

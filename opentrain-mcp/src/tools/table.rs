@@ -151,6 +151,12 @@ pub(crate) async fn run(ctx: &Ctx, tool: &Tool, arguments: JsonObject) -> Outcom
             .lines(&reply.typed, &arguments, Surface::Mcp)
             .join("\n"),
     };
+    if tool.session_note {
+        summary = format!(
+            "Authenticated (token from {}).\n{summary}",
+            ctx.session.token_source()
+        );
+    }
     let mut structured = reply.sent();
     if let Some((key, error)) = reply.join_error {
         // The first response stands; the join that failed is reported beside it.
