@@ -36,6 +36,20 @@ pub struct Listing {
     pub key: &'static str,
     /// The values shown for each item (pointers into the item).
     pub fields: &'static [&'static str],
+    /// The item's line when it is more than its fields' values (cents as dollars, who sent a
+    /// message); `None` joins the values at `fields`.
+    pub row: Option<fn(&Value) -> String>,
+}
+
+impl Listing {
+    /// One item's line: the tool's own `row`, or the values at `fields` (missing ones as `-`)
+    /// joined by `separator`.
+    pub fn line(&self, item: &Value, separator: &str) -> String {
+        match self.row {
+            Some(row) => row(item),
+            None => columns(item, self.fields, separator),
+        }
+    }
 }
 
 /// Which surface a summary is for: the next step is a command line on one, a tool call on the
@@ -73,7 +87,7 @@ impl Summary {
             Summary::List(_) | Summary::Lists(_) => match self.listing(typed) {
                 Some(listing) => items(typed, listing.key)
                     .iter()
-                    .map(|item| columns(item, listing.fields, "  "))
+                    .map(|item| listing.line(item, "  "))
                     .collect(),
                 None => Vec::new(),
             },

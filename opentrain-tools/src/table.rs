@@ -84,6 +84,7 @@ pub static TOOLS: &[Tool] = &[
             noun: "job(s)",
             key: "jobs",
             fields: &["/id", "/status", "/title", "/proposalCounts/total"],
+            row: None,
         }),
         ..Tool::PLAIN
     },
@@ -111,6 +112,7 @@ pub static TOOLS: &[Tool] = &[
             noun: "marketplace job(s)",
             key: "jobs",
             fields: &["/id", "/title", "/pay/paymentType", "/url"],
+            row: None,
         }),
         ..Tool::PLAIN
     },
@@ -172,6 +174,7 @@ pub static TOOLS: &[Tool] = &[
             noun: "proposal(s)",
             key: "proposals",
             fields: &["/id", "/status", "/candidate/displayName", "/bid/amountUsd"],
+            row: None,
         }),
         ..Tool::PLAIN
     },
@@ -286,11 +289,13 @@ pub static TOOLS: &[Tool] = &[
                 noun: "conversation(s)",
                 key: "conversations",
                 fields: &["/id", "/type", "/unreadCount", "/lastMessage/content"],
+                row: None,
             },
             Listing {
                 noun: "message(s)",
                 key: "messages",
                 fields: &["/createdAt", "/senderUserId", "/content"],
+                row: Some(message),
             },
         ]),
         ..Tool::PLAIN
@@ -335,6 +340,7 @@ pub static TOOLS: &[Tool] = &[
             noun: "contract(s)",
             key: "contracts",
             fields: &["/id", "/status", "/title", "/freelancer/displayName"],
+            row: None,
         }),
         ..Tool::PLAIN
     },
@@ -444,6 +450,7 @@ pub static TOOLS: &[Tool] = &[
             noun: "ledger entr(ies)",
             key: "entries",
             fields: &["/id", "/createdAt", "/type", "/amountCents"],
+            row: Some(ledger_entry),
         }),
         ..Tool::PLAIN
     },
@@ -500,6 +507,7 @@ pub static TOOLS: &[Tool] = &[
                 "/job/title",
                 "/milestone/name",
             ],
+            row: None,
         }),
         ..Tool::PLAIN
     },
@@ -521,6 +529,7 @@ pub static TOOLS: &[Tool] = &[
             noun: "event(s)",
             key: "events",
             fields: &["/id", "/type", "/resourceId", "/createdAt"],
+            row: None,
         }),
         ..Tool::PLAIN
     },
@@ -558,6 +567,7 @@ pub static TOOLS: &[Tool] = &[
             noun: "webhook(s)",
             key: "webhooks",
             fields: WEBHOOK_COLUMNS,
+            row: None,
         }),
         ..Tool::PLAIN
     },
@@ -606,6 +616,7 @@ pub static TOOLS: &[Tool] = &[
             noun: "token(s)",
             key: "tokens",
             fields: &["/id", "/status", "/name", "/preview", "/lastUsedAt"],
+            row: None,
         }),
         ..Tool::PLAIN
     },
@@ -961,6 +972,33 @@ fn capabilities(typed: &Value, _: &Map<String, Value>, surface: Surface) -> Vec<
     vec![summary]
 }
 
+/// A ledger entry's line: id, time, type and the signed amount in dollars.
+fn ledger_entry(entry: &Value) -> String {
+    let cents = entry
+        .get("amountCents")
+        .and_then(Value::as_i64)
+        .unwrap_or(0);
+    format!(
+        "{}  {}",
+        columns(entry, &["/id", "/createdAt", "/type"], "  "),
+        dollars(cents)
+    )
+}
+
+/// A message's line: when, who (you or them) and what.
+fn message(message: &Value) -> String {
+    let who = if message.get("isFromViewer") == Some(&Value::Bool(true)) {
+        "you"
+    } else {
+        "them"
+    };
+    format!(
+        "{}  {who}: {}",
+        columns(message, &["/createdAt"], "  "),
+        shown(message, "/content").unwrap_or_default()
+    )
+}
+
 /// `-$1.05` for `-105` cents.
 fn dollars(cents: i64) -> String {
     let sign = if cents < 0 { "-" } else { "" };
@@ -1234,6 +1272,17 @@ mod tests {
     fn the_commands_the_command_line_runs_by_another_name_are_in_the_table() {
         // `opentrain whoami` runs `auth status`.
         assert!(by_command("auth", "status").is_some());
+    }
+
+    #[test]
+    fn ledger_and_message_lines_read_as_people_say_them() {
+        let entry = serde_json::json!({"id": "le_1", "createdAt": "2026-12-01", "type": "hold", "amountCents": -105});
+        assert_eq!(ledger_entry(&entry), "le_1  2026-12-01  hold  -$1.05");
+        let mine =
+            serde_json::json!({"createdAt": "t1", "isFromViewer": true, "content": "Hello!"});
+        let theirs = serde_json::json!({"createdAt": "t2", "content": "Hi"});
+        assert_eq!(message(&mine), "t1  you: Hello!");
+        assert_eq!(message(&theirs), "t2  them: Hi");
     }
 
     #[test]

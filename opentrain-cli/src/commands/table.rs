@@ -7,7 +7,7 @@ use clap::{ArgMatches, FromArgMatches};
 use futures::TryStreamExt;
 use opentrain::operations::ValueKind;
 use opentrain::paging::Paginate;
-use opentrain_tools::{Arg, CallError, Summary, Surface, Tool, columns, items, next_cursor};
+use opentrain_tools::{Arg, CallError, Summary, Surface, Tool, items, next_cursor};
 use serde_json::{Map, Value};
 
 use crate::cli::Paging;
@@ -95,7 +95,7 @@ async fn every_page(
             continue;
         }
         for entry in items(&reply.typed, list.key) {
-            out!("{}", columns(entry, list.fields, "  "));
+            out!("{}", list.line(entry, "  "));
             count += 1;
         }
     }

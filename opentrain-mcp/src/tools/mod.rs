@@ -272,18 +272,13 @@ pub(crate) fn text_at<'a>(value: &'a Value, pointer: &str) -> Option<&'a str> {
     value.pointer(pointer).and_then(Value::as_str)
 }
 
-/// A value at a JSON pointer as display text, if any (the shared table's).
-pub(crate) use opentrain_tools::shown;
-
-/// One summary line per item of the array at `key` (at most 20), each the values of `fields`
-/// (JSON pointers relative to the item) that are present, joined by ` · `.
-pub(crate) fn list_lines(value: &Value, key: &str, fields: &[&str]) -> String {
-    let items = opentrain_tools::items(value, key);
+/// One summary line per item of the page's list (at most 20), each the list's line for it.
+fn list_lines(value: &Value, list: &opentrain_tools::Listing) -> String {
+    let items = opentrain_tools::items(value, list.key);
     let mut out = String::new();
     for item in items.iter().take(20) {
-        let parts: Vec<String> = fields.iter().filter_map(|f| shown(item, f)).collect();
         out.push_str("\n- ");
-        out.push_str(&parts.join(" · "));
+        out.push_str(&list.line(item, " · "));
     }
     if items.len() > 20 {
         out.push_str(&format!(
@@ -294,13 +289,14 @@ pub(crate) fn list_lines(value: &Value, key: &str, fields: &[&str]) -> String {
     out
 }
 
-/// The summary of one page of a list: `<count> <noun>:`, a line per item of `value[key]` with
-/// `fields`, and how to get the next page.
-pub(crate) fn page_summary(value: &Value, noun: &str, key: &str, fields: &[&str]) -> String {
+/// The summary of one page of a list: `<count> <noun>:`, a line per item, and how to get the
+/// next page.
+pub(crate) fn page_summary(value: &Value, list: &opentrain_tools::Listing) -> String {
     format!(
-        "{} {noun}:{}{}",
-        count(value, key),
-        list_lines(value, key, fields),
+        "{} {}:{}{}",
+        count(value, list.key),
+        list.noun,
+        list_lines(value, list),
         next_page(value)
     )
 }

@@ -145,7 +145,7 @@ pub(crate) async fn run(ctx: &Ctx, tool: &Tool, arguments: JsonObject) -> Outcom
         opentrain_tools::CallError::Api(error) => ToolFailure::from(error),
     })?;
     let mut summary = match tool.summary.listing(&reply.typed) {
-        Some(list) => page_summary(&reply.typed, list.noun, list.key, list.fields),
+        Some(list) => page_summary(&reply.typed, list),
         None => tool
             .summary
             .lines(&reply.typed, &arguments, Surface::Mcp)
