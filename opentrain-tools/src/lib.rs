@@ -21,9 +21,6 @@ mod tool;
 
 pub use arguments::{Refusal, check};
 pub use call::{CallError, Reply};
-pub use summary::{
-    Listing, Summary, Surface, approval_notice, argument, columns, items, next_cursor, published,
-    record, shown,
-};
+pub use summary::{Listing, Summary, Surface, columns, items, next_cursor, published, shown};
 pub use table::{TOOLS, by_command, by_name};
-pub use tool::{Access, Arg, Flag, Join, Naming, Rule, Spec, Tool, kebab};
+pub use tool::{Access, Arg, Flag, Join, Naming, Rule, Spec, Tool};

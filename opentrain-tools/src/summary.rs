@@ -97,12 +97,9 @@ impl Summary {
     }
 }
 
+/// The value at `pointer` (`""` is the whole value), `null` when there is none.
 fn at_pointer<'a>(value: &'a Value, pointer: &str) -> &'a Value {
-    if pointer.is_empty() {
-        value
-    } else {
-        value.pointer(pointer).unwrap_or(&Value::Null)
-    }
+    value.pointer(pointer).unwrap_or(&Value::Null)
 }
 
 /// The items of the array at `key` (none when it is missing or not an array).

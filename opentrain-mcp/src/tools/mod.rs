@@ -5,6 +5,7 @@
 //! declared here, one module per group, next to their handlers with [`catalog!`], with the
 //! helpers they share (argument parsing, ids, summaries).
 
+use opentrain_tools::Access;
 use rmcp::model::{JsonObject, Tool, ToolAnnotations};
 use rmcp::schemars::JsonSchema;
 use serde::de::DeserializeOwned;
@@ -25,7 +26,7 @@ macro_rules! catalog {
         /// This group's tool definitions.
         pub(crate) fn definitions() -> Vec<rmcp::model::Tool> {
             vec![$(
-                crate::tools::definition::<$params>($name, $description, crate::tools::Hint::$hint)
+                crate::tools::definition::<$params>($name, $description, opentrain_tools::Access::$hint)
             ),*]
         }
 
@@ -63,24 +64,11 @@ pub(crate) struct Ctx {
     pub(crate) rehearsal: Option<Rehearsal>,
 }
 
-/// What a tool does to the account, for the MCP tool annotations.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Hint {
-    /// Reads only.
-    Read,
-    /// Creates or changes something; calling again with the same arguments is harmless.
-    Idempotent,
-    /// Creates or changes something.
-    Write,
-    /// Removes or ends something, or cannot be undone.
-    Destructive,
-}
-
 /// The definition of one tool: its input schema comes from the parameters' type.
 pub(crate) fn definition<P: JsonSchema + 'static>(
     name: &'static str,
     description: &'static str,
-    hint: Hint,
+    hint: Access,
 ) -> Tool {
     let mut schema = (*rmcp::handler::server::common::schema_for_type::<P>()).clone();
     tidy(&mut schema);
@@ -88,15 +76,15 @@ pub(crate) fn definition<P: JsonSchema + 'static>(
 }
 
 /// `tool` with the MCP annotations of what it does to the account.
-pub(crate) fn annotated(tool: Tool, hint: Hint) -> Tool {
+pub(crate) fn annotated(tool: Tool, hint: Access) -> Tool {
     let annotations = match hint {
-        Hint::Read => ToolAnnotations::new().read_only(true),
-        Hint::Idempotent => ToolAnnotations::new()
+        Access::Read => ToolAnnotations::new().read_only(true),
+        Access::Idempotent => ToolAnnotations::new()
             .read_only(false)
             .destructive(false)
             .idempotent(true),
-        Hint::Write => ToolAnnotations::new().read_only(false).destructive(false),
-        Hint::Destructive => ToolAnnotations::new().read_only(false).destructive(true),
+        Access::Write => ToolAnnotations::new().read_only(false).destructive(false),
+        Access::Destructive => ToolAnnotations::new().read_only(false).destructive(true),
     };
     tool.annotate(annotations.open_world(true))
 }
@@ -270,46 +258,4 @@ pub(crate) fn json_of(response: &impl serde::Serialize) -> Value {
 /// The string at a JSON pointer, if any.
 pub(crate) fn text_at<'a>(value: &'a Value, pointer: &str) -> Option<&'a str> {
     value.pointer(pointer).and_then(Value::as_str)
-}
-
-/// One summary line per item of the page's list (at most 20), each the list's line for it.
-fn list_lines(value: &Value, list: &opentrain_tools::Listing) -> String {
-    let items = opentrain_tools::items(value, list.key);
-    let mut out = String::new();
-    for item in items.iter().take(20) {
-        out.push_str("\n- ");
-        out.push_str(&list.line(item, " · "));
-    }
-    if items.len() > 20 {
-        out.push_str(&format!(
-            "\n- … and {} more (see structuredContent)",
-            items.len() - 20
-        ));
-    }
-    out
-}
-
-/// The summary of one page of a list: `<count> <noun>:`, a line per item, and how to get the
-/// next page.
-pub(crate) fn page_summary(value: &Value, list: &opentrain_tools::Listing) -> String {
-    format!(
-        "{} {}:{}{}",
-        count(value, list.key),
-        list.noun,
-        list_lines(value, list),
-        next_page(value)
-    )
-}
-
-/// How many items the array at `key` holds.
-pub(crate) fn count(value: &Value, key: &str) -> usize {
-    opentrain_tools::items(value, key).len()
-}
-
-/// " More: pass cursor \"…\"." when the page has a `nextCursor`.
-pub(crate) fn next_page(value: &Value) -> String {
-    match opentrain_tools::next_cursor(value) {
-        Some(cursor) => format!("\nMore results: call again with cursor \"{cursor}\"."),
-        None => String::new(),
-    }
 }

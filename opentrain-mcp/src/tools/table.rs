@@ -7,7 +7,7 @@ use opentrain_tools::{Arg, Spec, Surface, Tool};
 use rmcp::model::{JsonObject, Tool as Definition};
 use serde_json::{Map, Value, json};
 
-use super::{Ctx, Hint, annotated, page_summary};
+use super::{Ctx, annotated};
 use crate::results::{Outcome, ToolFailure, ToolOutput};
 
 /// The MCP definition of a table tool: its arguments as a JSON Schema object whose properties
@@ -30,13 +30,7 @@ pub(crate) fn definition(tool: &Tool, name: &'static str) -> Definition {
         schema.insert("required".into(), json!(required));
     }
     schema.insert("additionalProperties".into(), json!(false));
-    let hint = match tool.access {
-        opentrain_tools::Access::Read => Hint::Read,
-        opentrain_tools::Access::Idempotent => Hint::Idempotent,
-        opentrain_tools::Access::Write => Hint::Write,
-        opentrain_tools::Access::Destructive => Hint::Destructive,
-    };
-    annotated(Definition::new(name, tool.description, schema), hint)
+    annotated(Definition::new(name, tool.description, schema), tool.access)
 }
 
 /// The `properties` and `required` of an object made of `args` (an object argument's members
@@ -182,4 +176,46 @@ pub(crate) async fn run(ctx: &Ctx, tool: &Tool, arguments: JsonObject) -> Outcom
         summary,
         structured,
     })
+}
+
+/// One summary line per item of the page's list (at most 20), each the list's line for it.
+fn list_lines(value: &Value, list: &opentrain_tools::Listing) -> String {
+    let items = opentrain_tools::items(value, list.key);
+    let mut out = String::new();
+    for item in items.iter().take(20) {
+        out.push_str("\n- ");
+        out.push_str(&list.line(item, " · "));
+    }
+    if items.len() > 20 {
+        out.push_str(&format!(
+            "\n- … and {} more (see structuredContent)",
+            items.len() - 20
+        ));
+    }
+    out
+}
+
+/// The summary of one page of a list: `<count> <noun>:`, a line per item, and how to get the
+/// next page.
+fn page_summary(value: &Value, list: &opentrain_tools::Listing) -> String {
+    format!(
+        "{} {}:{}{}",
+        count(value, list.key),
+        list.noun,
+        list_lines(value, list),
+        next_page(value)
+    )
+}
+
+/// How many items the array at `key` holds.
+fn count(value: &Value, key: &str) -> usize {
+    opentrain_tools::items(value, key).len()
+}
+
+/// " More: pass cursor \"…\"." when the page has a `nextCursor`.
+fn next_page(value: &Value) -> String {
+    match opentrain_tools::next_cursor(value) {
+        Some(cursor) => format!("\nMore results: call again with cursor \"{cursor}\"."),
+        None => String::new(),
+    }
 }
