@@ -44,6 +44,15 @@ async fn usage_mistakes_exit_2_with_a_usage_error_line() {
         ],
         &["jobs", "draft", "create", "--description-file", &missing],
         &["jobs", "draft", "create", "--description", "  "],
+        &[
+            "jobs",
+            "draft",
+            "create",
+            "--text",
+            "x",
+            "--description-file",
+            &missing,
+        ],
         &["jobs", "publish"],
         &["proposals", "hire", "p_1", "--amount", "-5"],
         &["nonsense"],
@@ -86,6 +95,29 @@ async fn table_commands_refuse_values_the_spec_does_not_allow_naming_the_flag() 
                 "",
             ],
             "`--content` must not be empty",
+        ),
+        // The workflow commands of the table take the same check.
+        (
+            &["jobs", "draft", "create", "--description", "  "],
+            "give the job description with `--description` or `--description-file`",
+        ),
+        (
+            &["jobs", "post", "--external-id", "e_1"],
+            "give the job description with `--description` or `--description-file`",
+        ),
+        (
+            &[
+                "jobs", "draft", "update", "--job-id", "job_1", "--set", "novalue",
+            ],
+            "`--set`: \"novalue\" is not key=value",
+        ),
+        (
+            &["auth", "claim-status", "--wait", "--timeout", "0"],
+            "`--timeout` must be a whole number greater than 0, got 0",
+        ),
+        (
+            &["auth", "claim", "--email", " "],
+            "`--email` must not be empty",
         ),
     ] {
         let run = world.run(args).await;

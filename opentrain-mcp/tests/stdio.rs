@@ -447,6 +447,28 @@ async fn failures_are_is_error_results_with_status_and_envelope() {
         .fails("opentrain_list_jobs", json!({ "colour": "red" }))
         .await;
     assert!(unknown.text.contains("colour"), "{}", unknown.text);
+    // The workflow tools take the same check: the command's `--wait` is no MCP argument, and
+    // a draft needs exactly one source.
+    let waited = mcp
+        .fails("opentrain_claim_status", json!({ "wait": true }))
+        .await;
+    assert_eq!(waited.structured["kind"], "invalid_argument");
+    assert!(waited.text.contains("`wait`"), "{}", waited.text);
+    let no_email = mcp
+        .fails("opentrain_claim_account", json!({ "email": " " }))
+        .await;
+    assert!(
+        no_email.text.contains("`email` must not be empty"),
+        "{}",
+        no_email.text
+    );
+    let two = mcp
+        .fails(
+            "opentrain_create_job_draft",
+            json!({ "jobDescription": "x", "canonicalJob": {} }),
+        )
+        .await;
+    assert!(two.text.contains("exactly one of"), "{}", two.text);
 
     // Register; a second registration refuses to overwrite.
     mcp.ok("opentrain_register_agent", json!({})).await;

@@ -34,10 +34,11 @@ pub fn check(
     naming: Naming,
 ) -> Result<Map<String, Value>, Refusal> {
     let operation = tool.operation();
+    let surface = naming.surface();
     let mut checked = Map::new();
     for (name, value) in given {
-        let Some(arg) = tool.arg(&name) else {
-            let known: Vec<String> = tool.args.iter().map(|a| a.named(naming)).collect();
+        let Some(arg) = tool.arg(&name).filter(|a| a.on(surface)) else {
+            let known: Vec<String> = tool.args_on(surface).map(|a| a.named(naming)).collect();
             return Err(Refusal(if known.is_empty() {
                 format!("unknown argument `{name}`: this tool takes no arguments")
             } else {
@@ -64,13 +65,13 @@ pub fn check(
             checked.insert(name, value);
         }
     }
-    for arg in tool.args {
+    for arg in tool.args_on(surface) {
         if arg.spec(operation).required && !checked.contains_key(arg.name) {
             return Err(Refusal(format!("{} is required", arg.named(naming))));
         }
     }
     if let Some(rule) = tool.rule {
-        rule(&checked).map_err(Refusal)?;
+        rule(tool, &checked, naming).map_err(Refusal)?;
     }
     Ok(checked)
 }

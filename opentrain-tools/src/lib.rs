@@ -9,18 +9,20 @@
 //! [`check`] the arguments, [`Tool::call`] the operation through the facade's pipeline (bodies
 //! through the generated body types), summarise the typed value, show the body as sent.
 //!
-//! The tools whose work is more than one operation (the drafting loop, registration and the
-//! claim, hiring with its milestone, waiting on approvals) are written in the surfaces on the
-//! facade's workflows.
+//! A tool whose work is more than one call of one operation (registration and the claim, a
+//! draft and its patches, the command's `jobs post`) is an entry too, marked with its
+//! [`Workflow`]: its arguments are described and checked here like every other's, and each
+//! surface runs the facade's workflow with them, on the inputs [`workflow`] builds.
 
 mod arguments;
 mod call;
 mod summary;
 mod table;
 mod tool;
+pub mod workflow;
 
 pub use arguments::{Refusal, check};
 pub use call::{CallError, Reply};
 pub use summary::{Listing, Summary, Surface, columns, items, next_cursor, published, shown};
 pub use table::{TOOLS, by_command, by_name};
-pub use tool::{Access, Arg, Flag, Join, Naming, Rule, Spec, Tool};
+pub use tool::{Access, Arg, Flag, Join, Naming, Rule, Spec, Tool, Workflow};

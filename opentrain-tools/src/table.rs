@@ -1,7 +1,8 @@
-//! The table: every tool the command and the MCP server run through one operation, in the order
-//! of the tools reference. An entry is the whole description of its tool: the MCP name and the
-//! command, the operation, the arguments (mapped to the operation's fields; their types, ranges
-//! and defaults come from the spec) and the summary.
+//! The table: every tool of the command and the MCP server, the MCP tools in the order of the
+//! tools reference (the MCP server lists them in this order). An entry is the whole description
+//! of its tool: the MCP name and the command, the operation (or the workflow), the arguments
+//! (mapped to the operation's fields; their types, ranges and defaults come from the spec) and
+//! the summary.
 
 use opentrain::operations::ValueKind;
 use serde_json::{Map, Value};
@@ -9,10 +10,89 @@ use serde_json::{Map, Value};
 use crate::summary::{
     Listing, Summary, Surface, approval_notice, argument, columns, record, shown,
 };
-use crate::tool::{Access, Arg, Join, Tool};
+use crate::tool::{Access, Arg, Join, Naming, Tool, Workflow};
+use crate::workflow::{self, one_draft_source};
 
 /// Every tool of the table.
 pub static TOOLS: &[Tool] = &[
+    Tool {
+        name: Some("opentrain_register_agent"),
+        command: Some(("auth", "register")),
+        access: Access::Write,
+        about: "Register a new anonymous agent account and save its tokens to the credentials file.",
+        description: REGISTER_AGENT,
+        args: &[
+            Arg::option(
+                "agentName",
+                ValueKind::String,
+                "The agent's name, shown to the human on the claim page (e.g. \"Claude Code\")",
+            )
+            .aliases(&["name"])
+            .placeholder("NAME"),
+            Arg::option(
+                "organizationName",
+                ValueKind::String,
+                "The organization of the new employer account",
+            )
+            .flag_name("org-name")
+            .aliases(&["organization-name"])
+            .placeholder("NAME"),
+            Arg::option(
+                "force",
+                ValueKind::Boolean,
+                "Replace a login already saved in the credentials file with a brand-new account",
+            ),
+        ],
+        workflow: Some(Workflow::Register),
+        ..Tool::PLAIN
+    },
+    Tool {
+        name: Some("opentrain_claim_account"),
+        command: Some(("auth", "claim")),
+        access: Access::Write,
+        about: "Start the claim: OpenTrain emails the owner a link; shows the link and code too.",
+        description: CLAIM_ACCOUNT,
+        args: &[
+            Arg::option(
+                "email",
+                ValueKind::String,
+                "The owner's email address (must not already have an OpenTrain account)",
+            )
+            .required()
+            .placeholder("ADDRESS"),
+            CLAIM_TOKEN,
+        ],
+        workflow: Some(Workflow::Claim),
+        ..Tool::PLAIN
+    },
+    Tool {
+        name: Some("opentrain_claim_status"),
+        command: Some(("auth", "claim-status")),
+        access: Access::Read,
+        about: "Check (or with --wait, wait for) the owner's confirmation; the claimed token \
+                replaces the saved one.",
+        description: CLAIM_STATUS,
+        args: &[
+            Arg::option(
+                "wait",
+                ValueKind::Boolean,
+                "Poll until the owner confirms, respecting the server's interval and slow_down",
+            )
+            .only(Surface::Command),
+            Arg::option(
+                "timeout",
+                ValueKind::Integer,
+                "With --wait: give up after this many seconds (exit 3)",
+            )
+            .default("1800")
+            .positive()
+            .placeholder("SECONDS")
+            .only(Surface::Command),
+            CLAIM_TOKEN,
+        ],
+        workflow: Some(Workflow::ClaimStatus),
+        ..Tool::PLAIN
+    },
     Tool {
         name: Some("opentrain_auth_status"),
         command: Some(("auth", "status")),
@@ -37,6 +117,80 @@ pub static TOOLS: &[Tool] = &[
         ..Tool::PLAIN
     },
     Tool {
+        name: Some("opentrain_create_job_draft"),
+        command: Some(("jobs draft", "create")),
+        operation: "createJobDraft",
+        access: Access::Write,
+        about: "Create a draft from a plain-English description (POST /job-drafts).",
+        description: CREATE_JOB_DRAFT,
+        args: &[
+            JOB_DESCRIPTION,
+            TITLE,
+            EXTERNAL_ID,
+            IDEMPOTENCY_KEY,
+            Arg::option(
+                "canonicalJob",
+                ValueKind::Object,
+                "OpenTrain canonical job object (format=opentrain_canonical)",
+            )
+            .only(Surface::Mcp),
+            Arg::option(
+                "importPayload",
+                ValueKind::Object,
+                "Supported import payload, e.g. schema.org JSON-LD. An object with a `format` key \
+                 is sent as the import body itself (`format` plus `job`, `jsonLd` or `xml`); any \
+                 other object is sent as a schema.org JobPosting (`format: \
+                 schema_org_job_posting`)",
+            )
+            .only(Surface::Mcp),
+        ],
+        summary: Summary::Text(workflow::created),
+        rule: Some(one_draft_source),
+        workflow: Some(Workflow::CreateDraft),
+        ..Tool::PLAIN
+    },
+    Tool {
+        name: Some("opentrain_update_job_draft_fields"),
+        command: Some(("jobs draft", "update")),
+        operation: "updateJobDraft",
+        access: Access::Idempotent,
+        about: "Fill fields of a draft (PATCH /job-drafts/{jobId}).",
+        description: UPDATE_JOB_DRAFT_FIELDS,
+        args: &[Arg::new("jobId", "The draft's job id"), PATCH],
+        summary: Summary::Text(workflow::updated),
+        workflow: Some(Workflow::UpdateDraft),
+        ..Tool::PLAIN
+    },
+    Tool {
+        name: None,
+        command: Some(("jobs", "post")),
+        operation: "createJobDraft",
+        access: Access::Write,
+        about: "Draft a job, answer its missing fields at the terminal, and publish on confirmation.",
+        args: &[
+            JOB_DESCRIPTION,
+            TITLE,
+            EXTERNAL_ID,
+            IDEMPOTENCY_KEY,
+            Arg::option(
+                "yes",
+                ValueKind::Boolean,
+                "Publish without asking once the draft is ready",
+            ),
+            Arg::option(
+                "maxRounds",
+                ValueKind::Integer,
+                "At most this many rounds of answers",
+            )
+            .default("5")
+            .positive()
+            .placeholder("N"),
+        ],
+        rule: Some(one_draft_source),
+        workflow: Some(Workflow::PostJob),
+        ..Tool::PLAIN
+    },
+    Tool {
         name: Some("opentrain_publish_job"),
         command: Some(("jobs", "publish")),
         operation: "publishJob",
@@ -49,6 +203,21 @@ pub static TOOLS: &[Tool] = &[
                 .positional_or_flag(),
         ],
         summary: Summary::Text(publish),
+        ..Tool::PLAIN
+    },
+    Tool {
+        name: Some("opentrain_update_published_job"),
+        command: Some(("jobs", "update")),
+        operation: "updateJob",
+        access: Access::Idempotent,
+        about: "Change fields of a published job (PATCH /jobs/{id}).",
+        description: UPDATE_PUBLISHED_JOB,
+        args: &[
+            Arg::new("jobId", "The job id (a published OPEN job)").to("id"),
+            PATCH,
+        ],
+        summary: Summary::Text(workflow::updated_job),
+        workflow: Some(Workflow::UpdateJob),
         ..Tool::PLAIN
     },
     Tool {
@@ -140,20 +309,6 @@ pub static TOOLS: &[Tool] = &[
         ..Tool::PLAIN
     },
     Tool {
-        name: Some("opentrain_invite_freelancer"),
-        command: Some(("jobs", "invite")),
-        operation: "inviteToJob",
-        access: Access::Idempotent,
-        about: "Invite an AI trainer to a job.",
-        description: INVITE_FREELANCER,
-        args: &[
-            Arg::new("jobId", "Your published job").to("id"),
-            Arg::new("freelancerId", "The AI trainer's user id"),
-        ],
-        summary: Summary::Text(invited_freelancer),
-        ..Tool::PLAIN
-    },
-    Tool {
         name: Some("opentrain_list_proposals"),
         command: Some(("proposals", "list")),
         operation: "listJobProposals",
@@ -226,6 +381,20 @@ pub static TOOLS: &[Tool] = &[
                 ("Profile", "/profilePath"),
             ],
         },
+        ..Tool::PLAIN
+    },
+    Tool {
+        name: Some("opentrain_invite_freelancer"),
+        command: Some(("jobs", "invite")),
+        operation: "inviteToJob",
+        access: Access::Idempotent,
+        about: "Invite an AI trainer to a job.",
+        description: INVITE_FREELANCER,
+        args: &[
+            Arg::new("jobId", "Your published job").to("id"),
+            Arg::new("freelancerId", "The AI trainer's user id"),
+        ],
+        summary: Summary::Text(invited_freelancer),
         ..Tool::PLAIN
     },
     Tool {
@@ -490,28 +659,6 @@ pub static TOOLS: &[Tool] = &[
         ..Tool::PLAIN
     },
     Tool {
-        name: Some("opentrain_list_pending_payments"),
-        command: Some(("payments", "pending")),
-        operation: "listPendingPayments",
-        access: Access::Read,
-        about: "Payments waiting on you.",
-        description: LIST_PENDING_PAYMENTS,
-        args: &[],
-        summary: Summary::List(Listing {
-            noun: "pending payment(s)",
-            key: "payments",
-            fields: &[
-                "/id",
-                "/status",
-                "/amountUsd",
-                "/job/title",
-                "/milestone/name",
-            ],
-            row: None,
-        }),
-        ..Tool::PLAIN
-    },
-    Tool {
         name: Some("opentrain_poll_updates"),
         command: Some(("updates", "poll")),
         operation: "pollUpdates",
@@ -653,6 +800,28 @@ pub static TOOLS: &[Tool] = &[
         summary: Summary::Text(invited_member),
         ..Tool::PLAIN
     },
+    Tool {
+        name: Some("opentrain_list_pending_payments"),
+        command: Some(("payments", "pending")),
+        operation: "listPendingPayments",
+        access: Access::Read,
+        about: "Payments waiting on you.",
+        description: LIST_PENDING_PAYMENTS,
+        args: &[],
+        summary: Summary::List(Listing {
+            noun: "pending payment(s)",
+            key: "payments",
+            fields: &[
+                "/id",
+                "/status",
+                "/amountUsd",
+                "/job/title",
+                "/milestone/name",
+            ],
+            row: None,
+        }),
+        ..Tool::PLAIN
+    },
 ];
 
 /// The columns of a webhook's line.
@@ -667,6 +836,58 @@ const MILESTONE_ID: Arg = Arg::new(
 
 /// The `cursor` argument of a paged list.
 const CURSOR: Arg = Arg::new("cursor", "Pagination cursor");
+
+const CLAIM_TOKEN: Arg = Arg::option(
+    "claimToken",
+    ValueKind::String,
+    "The claim token (default: the saved one)",
+)
+.placeholder("TOKEN");
+
+/// A draft's plain-text source: `jobDescription` in the MCP server, `--description` (or
+/// `--text`, or `--description-file`) on the command line.
+const JOB_DESCRIPTION: Arg = Arg::new(
+    "jobDescription",
+    "Full plain-text job description or project brief (the primary workflow)",
+)
+.to("rawJobDescription")
+.flag_name("description")
+.aliases(&["text"])
+.placeholder("TEXT")
+.from_file();
+
+const TITLE: Arg = Arg::option(
+    "title",
+    ValueKind::String,
+    "Title to prepend to a plain-text description",
+);
+
+const EXTERNAL_ID: Arg = Arg::new(
+    "externalId",
+    "Your own reference for the draft (a source-system id, for audit)",
+)
+.placeholder("ID");
+
+const IDEMPOTENCY_KEY: Arg = Arg::new(
+    "idempotencyKey",
+    "Makes the create safe to repeat: the same key returns the same draft",
+)
+.placeholder("KEY");
+
+/// A patch of job fields: an object in the MCP server, `--set key=value` on the command line.
+const PATCH: Arg = Arg::option(
+    "patch",
+    ValueKind::Object,
+    "Field patch keyed by OpenTrain field names, e.g. {\"experienceLevel\": \"INTERMEDIATE\", \
+     \"pricePerHour\": 12}",
+)
+.required()
+.flag_name("set")
+.placeholder("KEY=VALUE")
+.help(
+    "A field to set, `key=value` (repeatable), e.g. `--set pricePerHour=25`; numbers, enums and \
+     lists are typed from the draft's field types",
+);
 
 /// The tool named `name` (its MCP name).
 pub fn by_name(name: &str) -> Option<&'static Tool> {
@@ -808,7 +1029,7 @@ fn hire_requested(typed: &Value, _: &Map<String, Value>, surface: Surface) -> Ve
 }
 
 /// The docs' rule for a hire's milestone: at least one of `name` and `description`.
-fn milestone_named(arguments: &Map<String, Value>) -> Result<(), String> {
+fn milestone_named(_: &Tool, arguments: &Map<String, Value>, _: Naming) -> Result<(), String> {
     let milestone = arguments.get("milestone").unwrap_or(&Value::Null);
     if milestone.get("name").is_some() || milestone.get("description").is_some() {
         Ok(())
@@ -1052,6 +1273,47 @@ fn invited_member(typed: &Value, arguments: &Map<String, Value>, _: Surface) -> 
     }
 }
 
+const REGISTER_AGENT: &str = "Register a brand-new anonymous OpenTrain agent account; no \
+credentials needed. The new ot_pat_ API token and the claim token are saved to the shared \
+credentials file (cli.json), so every other tool works immediately afterwards with the \
+pre-claim scopes. Refuses to overwrite saved credentials unless force is true (force creates a \
+new account and the old saved login is lost). Next: ask the human for their email and call \
+opentrain_claim_account. Wraps POST /api/agent/identity.";
+
+const CLAIM_ACCOUNT: &str = "Send the human owner a claim invite for the agent-registered \
+account: the start of the claim ceremony. OpenTrain emails them a verification link; the result \
+also holds the verification URL and user code to show them directly (the email may land in \
+spam). Once they accept, they own the account and can add billing; hiring, messaging, payments \
+and team invites need a claimed account. The email must not already have an OpenTrain account. \
+Next: call opentrain_claim_status every `interval` seconds. Wraps POST \
+/api/agent/identity/claim.";
+
+const CLAIM_STATUS: &str = "Check once whether the human has completed the claim. When it has, \
+the saved API token is replaced by the claimed account's token (delivered once, saved \
+immediately) and every tool uses it from then on. authorization_pending means ask again after \
+the poll interval; slow_down means you are polling too fast, wait longer. Wraps POST \
+/api/agent/oauth/token.";
+
+const CREATE_JOB_DRAFT: &str = "Create an unpublished job draft from a full plain-text job \
+description (the primary workflow) or a supported import (canonicalJob, or importPayload such as \
+schema.org JSON-LD); give exactly one of jobDescription, canonicalJob, importPayload. OpenTrain \
+parses it into structured job fields server-side. The result lists each missing field with an \
+ask: question to relay to the human, its type and allowed values, and the set: field names to \
+use with opentrain_update_job_draft_fields. Reuse idempotencyKey on retries to avoid duplicate \
+drafts. Requires: jobs:write and the public_api_job_drafting feature. Wraps POST /job-drafts.";
+
+const UPDATE_JOB_DRAFT_FIELDS: &str = "Fill in or correct fields on an existing unpublished \
+draft. Ask the human each missing field's ask: question, then patch the answers keyed by the \
+set: field names (e.g. {\"experienceLevel\": \"INTERMEDIATE\", \"pricePerHour\": 12}); never ask \
+the human to write raw JSON. The result shows what is still missing. Never publishes: when the \
+draft is publish-ready, call opentrain_publish_job. Requires: jobs:write and the \
+public_api_job_drafting feature. Wraps PATCH /job-drafts/{jobId}.";
+
+const UPDATE_PUBLISHED_JOB: &str = "Update fields on a live published (OPEN) job. The revised \
+listing is re-checked by moderation; if it is blocked, the job is moved back to draft and the \
+error explains what to fix. For unpublished drafts use opentrain_update_job_draft_fields. \
+Requires: jobs:write and the public_api_job_publishing feature. Wraps PATCH /jobs/{id}.";
+
 const LIST_JOBS: &str = "List the account's own jobs (all statuses, newest first), one page at a \
 time; pass the returned nextCursor as cursor for the next page. Requires: jobs:read. Next: \
 opentrain_list_proposals for a job's candidates. Wraps GET /jobs/mine.";
@@ -1239,6 +1501,11 @@ mod tests {
     fn every_tool_runs_an_operation_of_the_spec_and_every_argument_fills_one_of_its_fields() {
         for tool in TOOLS {
             let label = tool.name.unwrap_or(tool.operation);
+            if tool.workflow.is_some() && tool.operation.is_empty() {
+                // The agent identity's endpoints are outside the spec: its options are typed here.
+                assert!(tool.args.iter().all(|a| a.kind.is_some()), "{label}");
+                continue;
+            }
             let operation = Operation::by_id(tool.operation)
                 .unwrap_or_else(|| panic!("{label}: no operation {}", tool.operation));
             for arg in tool.args.iter().filter(|a| a.kind.is_none()) {

@@ -7,7 +7,7 @@ use opentrain::operations::{BodyField, Operation, ValueKind};
 
 use serde_json::{Map, Value};
 
-use crate::summary::Summary;
+use crate::summary::{Summary, Surface};
 
 /// What a tool does to the account: the MCP tool annotations, and the command's wording.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,6 +29,40 @@ pub enum Naming {
     Parameter,
     /// `--job-id`, or `<JOB_ID>` for a positional.
     Flag,
+}
+
+impl Naming {
+    /// The surface that names arguments this way.
+    pub fn surface(self) -> Surface {
+        match self {
+            Naming::Parameter => Surface::Mcp,
+            Naming::Flag => Surface::Command,
+        }
+    }
+}
+
+/// A tool whose work is more than one call of one operation: each surface runs it on the
+/// facade's workflow of that name, after the one check of its arguments, because what it
+/// does around the calls is the surface's own (saving tokens and saying where, a live wait
+/// with progress, questions asked at the terminal).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Workflow {
+    /// Register an anonymous agent account and save its tokens (`opentrain::agent::register`).
+    Register,
+    /// Start the claim ceremony: the owner gets a link and a code.
+    Claim,
+    /// Poll the claim once (the command can also wait for it); a completed claim saves the
+    /// claimed token.
+    ClaimStatus,
+    /// Create a draft from a description or an import (`opentrain::drafting::DraftInput`).
+    CreateDraft,
+    /// Patch an unpublished draft's fields.
+    UpdateDraft,
+    /// Patch a live job's fields.
+    UpdateJob,
+    /// Draft, answer the missing fields at the terminal, publish on confirmation (the
+    /// drafting loop of `opentrain::drafting`).
+    PostJob,
 }
 
 /// How an argument is given on the command line.
@@ -74,6 +108,24 @@ pub struct Arg {
     pub members: &'static [Arg],
     /// The type of an option of the tool's own, which fills no field (`includeInterview`).
     pub kind: Option<ValueKind>,
+    /// Whether an option of the tool's own must be given (a field's requiredness is the
+    /// spec's).
+    pub required: bool,
+    /// The default of an option of the tool's own, as JSON text (`--timeout`'s 1800).
+    pub default: Option<&'static str>,
+    /// The one surface that has it (`None`: both): the command's `--wait`, the MCP server's
+    /// `importPayload`.
+    pub only: Option<Surface>,
+    /// The command's other names for the flag (`--text` for `--description`).
+    pub aliases: &'static [&'static str],
+    /// The command's placeholder when it is not the name's (`NAME` for `--agent-name`).
+    pub placeholder: Option<&'static str>,
+    /// The command's help when its form differs from the MCP parameter's (`--set key=value`
+    /// for the patch object).
+    pub help: Option<&'static str>,
+    /// Whether the command also takes the value from a file, `--<flag>-file PATH` (`-`:
+    /// stdin).
+    pub file: bool,
 }
 
 impl Arg {
@@ -91,7 +143,66 @@ impl Arg {
             exclusive_minimum: None,
             members: &[],
             kind: None,
+            required: false,
+            default: None,
+            only: None,
+            aliases: &[],
+            placeholder: None,
+            help: None,
+            file: false,
         }
+    }
+
+    /// An option of the tool's own that must be given.
+    pub const fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    /// An option of the tool's own with the default `json` (JSON text).
+    pub const fn default(mut self, json: &'static str) -> Self {
+        self.default = Some(json);
+        self
+    }
+
+    /// Only on `surface`.
+    pub const fn only(mut self, surface: Surface) -> Self {
+        self.only = Some(surface);
+        self
+    }
+
+    /// With other names for the command's flag.
+    pub const fn aliases(mut self, aliases: &'static [&'static str]) -> Self {
+        self.aliases = aliases;
+        self
+    }
+
+    /// With the command's placeholder `name`.
+    pub const fn placeholder(mut self, name: &'static str) -> Self {
+        self.placeholder = Some(name);
+        self
+    }
+
+    /// With the command's own help line.
+    pub const fn help(mut self, help: &'static str) -> Self {
+        self.help = Some(help);
+        self
+    }
+
+    /// Also read from a file on the command line (`--<flag>-file PATH`).
+    pub const fn from_file(mut self) -> Self {
+        self.file = true;
+        self
+    }
+
+    /// Whether `surface` has this argument.
+    pub fn on(&self, surface: Surface) -> bool {
+        self.only.is_none_or(|only| only == surface)
+    }
+
+    /// The command's help line.
+    pub fn command_help(&self) -> &'static str {
+        self.help.unwrap_or(self.doc)
     }
 
     /// An option of the tool's own, of type `kind`, that fills no field of the operation: it
@@ -193,7 +304,10 @@ impl Arg {
 
     /// The command line's placeholder for the value: `JOB_ID` for `jobId`.
     pub fn value_name(&self) -> String {
-        kebab(self.name).replace('-', "_").to_uppercase()
+        match self.placeholder {
+            Some(name) => name.to_owned(),
+            None => kebab(self.name).replace('-', "_").to_uppercase(),
+        }
     }
 
     /// What the spec declares for the field this argument fills, in `operation`.
@@ -239,13 +353,13 @@ impl Arg {
             None => Spec {
                 kind: self.kind.unwrap_or(ValueKind::Any),
                 items: ValueKind::Any,
-                required: false,
+                required: self.required,
                 minimum: None,
                 exclusive_minimum: self.exclusive_minimum,
                 maximum: self.maximum,
                 min_length: None,
                 max_length: None,
-                default: None,
+                default: self.default,
                 values: &[],
             },
         }
@@ -297,8 +411,9 @@ pub struct Join {
     pub key: &'static str,
 }
 
-/// A rule across a tool's checked arguments: `Err` carries the refusal's text.
-pub type Rule = fn(&Map<String, Value>) -> Result<(), String>;
+/// A rule across a tool's checked arguments: `Err` carries the refusal's text, naming the
+/// arguments as `Naming` says (the rule reads them from the tool).
+pub type Rule = fn(&Tool, &Map<String, Value>, Naming) -> Result<(), String>;
 
 /// One tool: the MCP tool and the command it is, the operation it runs, its arguments and how
 /// its result is summarised.
@@ -309,7 +424,8 @@ pub struct Tool {
     pub name: Option<&'static str>,
     /// The command: its family and subcommand (`jobs list`); `None` for an MCP-only tool.
     pub command: Option<(&'static str, &'static str)>,
-    /// The spec's `operationId`.
+    /// The spec's `operationId`; for a workflow, its first one, or empty when its endpoints
+    /// are outside the spec (the agent identity's registration and claim).
     pub operation: &'static str,
     /// What it does to the account.
     pub access: Access,
@@ -319,7 +435,8 @@ pub struct Tool {
     pub description: &'static str,
     /// Its arguments, in the order the schema requires them and the command shows them.
     pub args: &'static [Arg],
-    /// How the result is summarised.
+    /// How the result is summarised (the onboarding workflows, whose results are what the
+    /// surface saved, say it in each surface's run).
     pub summary: Summary,
     /// A warning about the response (it holds a secret shown once): the command prints it on
     /// stderr, the MCP server adds it to the summary.
@@ -333,6 +450,8 @@ pub struct Tool {
     /// A rule the docs state across arguments and the schema cannot (a hire's milestone needs
     /// a name or a description): checked after each argument, a refusal's text when broken.
     pub rule: Option<Rule>,
+    /// The workflow each surface runs instead of one call of the operation.
+    pub workflow: Option<Workflow>,
 }
 
 impl Tool {
@@ -354,9 +473,11 @@ impl Tool {
         join: None,
         session_note: false,
         rule: None,
+        workflow: None,
     };
 
-    /// The operation this tool runs (the table's test proves every entry names one).
+    /// The operation this tool runs (the table's test proves every entry but a workflow
+    /// outside the spec names one).
     pub fn operation(&self) -> &'static Operation {
         Operation::by_id(self.operation).unwrap_or(&Operation::UNLISTED)
     }
@@ -369,6 +490,11 @@ impl Tool {
     /// The argument `name`, if the tool has it.
     pub fn arg(&self, name: &str) -> Option<&'static Arg> {
         self.args.iter().find(|a| a.name == name)
+    }
+
+    /// The arguments `surface` takes.
+    pub fn args_on(&self, surface: Surface) -> impl Iterator<Item = &'static Arg> {
+        self.args.iter().filter(move |a| a.on(surface))
     }
 
     /// Whether the tool reads a cursor-paged list (it has a `cursor` argument).

@@ -15,15 +15,12 @@ mod table;
 mod tools;
 
 pub use account::{TeamCommand, TokensCommand, UpdatesCommand, WebhooksCommand};
-pub use hiring::{
-    AuthCommand, DescriptionSource, DraftCommand, FreelancersCommand, JobsCommand, MessagesCommand,
-    ProposalsCommand,
-};
+pub use hiring::{AuthCommand, FreelancersCommand, JobsCommand, MessagesCommand, ProposalsCommand};
 pub use money::{
     ApprovalsCommand, ContractsCommand, CreditsCommand, MilestonesCommand, PaymentsCommand,
 };
 pub use sandbox::{ModerationCommand, SandboxApprovalsCommand, SandboxCommand, TrainerCommand};
-pub use table::or_flag;
+pub use table::{file_flag, or_flag};
 pub use tools::{ApiArgs, CompletionShell, McpArgs};
 
 /// The whole command line: the derive types here, plus the commands of the shared table

@@ -1,17 +1,18 @@
-//! `opentrain auth …`: registration, the claim ceremony (start, one poll or a live wait),
-//! login with a checked token and logout (`auth status`, also `whoami`, comes from the shared
-//! table of tools). The tokens themselves are never
-//! printed; the claim's verification link and code are, since the human needs them.
+//! `opentrain auth …`: the runs of the table's registration and claim ceremony (start, one
+//! poll or a live wait), and login with a checked token and logout (`auth status`, also
+//! `whoami`, is a plain table command). The tokens themselves are never printed; the claim's
+//! verification link and code are, since the human needs them.
 
 use std::time::Duration;
 
-use serde_json::json;
+use serde_json::{Map, Value, json};
 
-use opentrain::Client;
-use opentrain::Secret;
-use opentrain::agent::{self, Agent, ClaimStatus, Registration};
+use opentrain::agent::{self, ClaimStatus};
 use opentrain::config::Overwrite;
+use opentrain::{Client, Secret};
+use opentrain_tools::workflow;
 
+use super::workflows::{switch, text, whole};
 use crate::cli::AuthCommand;
 use crate::context::Ctx;
 use crate::error::CliError;
@@ -19,40 +20,17 @@ use crate::output::{self, or_dash};
 use crate::progress::{Indicator, NextPoll, clock};
 use crate::{note, out};
 
-/// Runs `opentrain auth …`.
+/// Runs `opentrain auth login` and `logout` (the table's workflows run the rest).
 pub async fn run(ctx: &Ctx, command: AuthCommand) -> Result<(), CliError> {
     match command {
-        AuthCommand::Register {
-            agent_name,
-            org_name,
-            force,
-        } => register(ctx, agent_name, org_name, force).await,
-        AuthCommand::Claim { email, claim_token } => claim(ctx, &email, claim_token).await,
-        AuthCommand::ClaimStatus {
-            wait,
-            timeout,
-            claim_token,
-        } => claim_status(ctx, wait, Duration::from_secs(timeout), claim_token).await,
         AuthCommand::Login { api_key } => login(ctx, api_key).await,
         AuthCommand::Logout => logout(ctx),
     }
 }
 
-async fn register(
-    ctx: &Ctx,
-    agent_name: Option<String>,
-    org_name: Option<String>,
-    force: bool,
-) -> Result<(), CliError> {
-    let mut registration = Registration::default()
-        .config(ctx.agent_config()?)
-        .force(force);
-    if let Some(name) = agent_name {
-        registration = registration.agent_name(name);
-    }
-    if let Some(org) = org_name {
-        registration = registration.organization_name(org);
-    }
+/// `auth register`: a new agent account, its tokens saved and never printed.
+pub async fn register(ctx: &Ctx, arguments: &Map<String, Value>) -> Result<(), CliError> {
+    let registration = workflow::registration(ctx.agent_config()?, arguments);
     let agent = agent::register(&registration).await?;
     let path = agent.credentials_file().path().display().to_string();
     let registered = agent.registration().cloned().unwrap_or_default();
@@ -86,17 +64,10 @@ async fn register(
     Ok(())
 }
 
-/// The saved agent, or one for an explicit claim token.
-fn agent_for(ctx: &Ctx, claim_token: Option<String>) -> Result<Agent, CliError> {
-    let config = ctx.agent_config()?;
-    Ok(match claim_token {
-        Some(token) => Agent::with_claim_token(&config, Secret::new(token))?,
-        None => Agent::load(&config)?,
-    })
-}
-
-async fn claim(ctx: &Ctx, email: &str, claim_token: Option<String>) -> Result<(), CliError> {
-    let agent = agent_for(ctx, claim_token)?;
+/// `auth claim`: the owner gets a link and a code, which are printed for them.
+pub async fn claim(ctx: &Ctx, arguments: &Map<String, Value>) -> Result<(), CliError> {
+    let email = text(arguments, "email").unwrap_or_default();
+    let agent = workflow::agent(&ctx.agent_config()?, arguments)?;
     let ceremony = agent.start_claim(email).await?;
     let uri = ceremony.verification_uri.as_ref().map(Secret::expose);
     let code = ceremony.user_code.as_ref().map(Secret::expose);
@@ -125,13 +96,12 @@ async fn claim(ctx: &Ctx, email: &str, claim_token: Option<String>) -> Result<()
     Ok(())
 }
 
-async fn claim_status(
-    ctx: &Ctx,
-    wait: bool,
-    timeout: Duration,
-    claim_token: Option<String>,
-) -> Result<(), CliError> {
-    let agent = agent_for(ctx, claim_token)?;
+/// `auth claim-status [--wait]`: one check, or a live wait for the owner's confirmation.
+pub async fn claim_status(ctx: &Ctx, arguments: &Map<String, Value>) -> Result<(), CliError> {
+    let wait = switch(arguments, "wait");
+    // `--timeout` has its default on the command line; without one the wait has no limit.
+    let timeout = whole(arguments, "timeout").map(Duration::from_secs);
+    let agent = workflow::agent(&ctx.agent_config()?, arguments)?;
     let path = agent.credentials_file().path().display().to_string();
     let ceremony = agent.resume_claim();
     if !wait {
@@ -160,16 +130,21 @@ async fn claim_status(
     // the token saved before it returns; the indicator only draws.
     let indicator = Indicator::new("Waiting for the owner to confirm the claim", ctx.json);
     let next = NextPoll::default();
-    let ceremony = ceremony.max_wait(timeout);
+    let ceremony = match timeout {
+        Some(timeout) => ceremony.max_wait(timeout),
+        None => ceremony,
+    };
     match indicator
         .drive(&next, ceremony.wait_with_progress(next.hook()))
         .await
     {
         Ok(client) => claimed(ctx, &client, &path),
         Err(opentrain::Error::ClaimExpired) => Err(CliError::TimedOut(format!(
-            "the owner did not confirm the claim within {}, or the claim attempt expired; run \
+            "the owner did not confirm the claim{}, or the claim attempt expired; run \
              `opentrain auth claim-status` again, or start a new claim with `opentrain auth claim`",
-            clock(timeout)
+            timeout
+                .map(|t| format!(" within {}", clock(t)))
+                .unwrap_or_default()
         ))),
         Err(e) => Err(e.into()),
     }

@@ -1,146 +1,86 @@
-//! `opentrain jobs …`: drafts (create, update with typed `--set`), publish, the interactive
-//! `post` loop and `update` with typed `--set` (list, search, get, close and invite come from
-//! the shared table of tools).
+//! The runs of the table's job workflows: drafts (create, update with typed `--set`), the
+//! interactive `post` loop and a live job's `update` with typed `--set` (list, search, get,
+//! publish, close and invite are plain table commands).
 
 use std::io::{BufRead, IsTerminal, Write};
 
 use opentrain::Client;
 use opentrain::drafting::{Draft, DraftInput, Published, TerminalAnswerer};
+use opentrain::types::DraftEnvelope;
+use opentrain_tools::{Tool, workflow};
+use serde_json::{Map, Value};
 
-use crate::cli::{DescriptionSource, DraftCommand, JobsCommand};
+use super::workflows::{print_summary, switch, text, whole};
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::output::{self, or_dash};
+use crate::output;
 use crate::set::{Assignment, FieldHints, build_patch};
 use crate::{note, out};
 
-/// Runs `opentrain jobs …`.
-pub async fn run(ctx: &Ctx, command: JobsCommand) -> Result<(), CliError> {
-    match command {
-        JobsCommand::Draft(DraftCommand::Create {
-            source,
-            external_id,
-            idempotency_key,
-        }) => {
-            let input = draft_input(&source, external_id, idempotency_key)?;
-            let client = ctx.authed()?;
-            let created = client
-                .create_job_draft()
-                .body(input.to_request()?)
-                .send()
-                .await?;
-            print_draft(ctx, &Draft::from(created.into_inner()), "created")
-        }
-        JobsCommand::Draft(DraftCommand::Update { job_id, set }) => {
-            let client = ctx.authed()?;
-            let capabilities = client.get_capabilities().send().await?.into_inner();
-            let hints = FieldHints::from_capabilities(&capabilities);
-            let patch = build_patch(&set, &hints)?;
-            let updated = client
-                .update_job_draft()
-                .job_id(&job_id)
-                .body(patch)
-                .send()
-                .await?;
-            print_draft(ctx, &Draft::from(updated.into_inner()), "updated")
-        }
-        JobsCommand::Post {
-            source,
-            external_id,
-            idempotency_key,
-            yes,
-            max_rounds,
-        } => {
-            let input = draft_input(&source, external_id, idempotency_key)?;
-            post(ctx, input, yes, max_rounds).await
-        }
-        JobsCommand::Update { job_id, set } => update_published(ctx, &job_id, &set).await,
-    }
+/// `jobs draft create`: a draft from the description (or its file).
+pub async fn create_draft(
+    ctx: &Ctx,
+    tool: &Tool,
+    arguments: &Map<String, Value>,
+) -> Result<(), CliError> {
+    let input = workflow::draft_input(arguments).map_err(|refusal| CliError::usage(refusal.0))?;
+    let client = ctx.authed()?;
+    let created = client
+        .create_job_draft()
+        .body(input.to_request()?)
+        .send()
+        .await?;
+    print_draft(ctx, tool, &created.into_inner(), arguments)
 }
 
-/// The description from `--description` or `--description-file` (`-`: stdin).
-fn read_description(source: &DescriptionSource) -> Result<String, CliError> {
-    let text = match (&source.description, &source.description_file) {
-        (Some(text), _) => text.clone(),
-        (None, Some(path)) => crate::input::read_text(path, "--description-file")?,
-        (None, None) => {
-            return Err(CliError::usage(
-                "give the job with --description or --description-file",
-            ));
-        }
-    };
-    if text.trim().is_empty() {
-        return Err(CliError::usage("the job description is empty"));
-    }
-    Ok(text)
+/// `jobs draft update`: the `--set` assignments typed from the capabilities, then the patch.
+pub async fn update_draft(
+    ctx: &Ctx,
+    tool: &Tool,
+    arguments: &Map<String, Value>,
+) -> Result<(), CliError> {
+    let client = ctx.authed()?;
+    let capabilities = client.get_capabilities().send().await?.into_inner();
+    let hints = FieldHints::from_capabilities(&capabilities);
+    let patch = build_patch(&assignments(arguments), &hints)?;
+    let updated = client
+        .update_job_draft()
+        .job_id(text(arguments, "jobId").unwrap_or_default())
+        .body(patch)
+        .send()
+        .await?;
+    print_draft(ctx, tool, &updated.into_inner(), arguments)
 }
 
-fn draft_input(
-    source: &DescriptionSource,
-    external_id: Option<String>,
-    idempotency_key: Option<String>,
-) -> Result<DraftInput, CliError> {
-    let mut input = DraftInput::text(read_description(source)?);
-    if let Some(id) = external_id {
-        input = input.external_id(id);
-    }
-    if let Some(key) = idempotency_key {
-        input = input.idempotency_key(key);
-    }
-    Ok(input)
-}
-
-fn print_draft(ctx: &Ctx, draft: &Draft, verb: &str) -> Result<(), CliError> {
-    if ctx.json {
-        return output::sent(ctx, draft.envelope());
-    }
-    out!(
-        "Draft {} {verb} (status {}).",
-        draft.job_id(),
-        or_dash(draft.status())
-    );
-    describe_draft(draft);
-    if draft.publish_ready() {
-        out!("Next: opentrain jobs publish {}", draft.job_id());
-    } else {
-        out!(
-            "Next: opentrain jobs draft update --job-id {} --set <field>=<value> …",
-            draft.job_id()
-        );
-    }
-    Ok(())
-}
-
-fn describe_draft(draft: &Draft) {
-    if draft.publish_ready() {
-        out!("Publish-ready: yes");
-    } else {
-        out!(
-            "Publish-ready: no, {} field(s) missing:",
-            draft.missing_fields().len()
-        );
-        for field in draft.missing_fields() {
-            let choices = field.enum_values();
-            let listed = choices
+/// The `--set` assignments the check passed on, as written.
+fn assignments(arguments: &Map<String, Value>) -> Vec<Assignment> {
+    arguments
+        .get("patch")
+        .and_then(Value::as_object)
+        .map(|fields| {
+            fields
                 .iter()
-                .all(|c| field.question().contains(c.as_str()));
-            let kind = if !choices.is_empty() && !listed {
-                format!(" (one of {})", choices.join(", "))
-            } else {
-                field
-                    .field_type()
-                    .map(|t| format!(" ({t})"))
-                    .unwrap_or_default()
-            };
-            out!("  {}{kind}: {}", field.field(), field.question());
-        }
+                .map(|(key, raw)| Assignment {
+                    key: key.clone(),
+                    raw: raw.as_str().unwrap_or_default().to_owned(),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A draft's envelope: with `--json` as sent, else the tool's summary.
+fn print_draft(
+    ctx: &Ctx,
+    tool: &Tool,
+    envelope: &DraftEnvelope,
+    arguments: &Map<String, Value>,
+) -> Result<(), CliError> {
+    if ctx.json {
+        return output::sent(ctx, envelope);
     }
-    for warning in draft.warnings() {
-        out!("Warning: {warning}");
-    }
-    if let Some(url) = draft.review_url().or(draft.draft_url()) {
-        out!("Review: {url}");
-    }
+    print_summary(tool, envelope, arguments);
+    Ok(())
 }
 
 fn print_published(ctx: &Ctx, published: &Published) -> Result<(), CliError> {
@@ -156,7 +96,13 @@ fn print_published(ctx: &Ctx, published: &Published) -> Result<(), CliError> {
 
 /// `jobs post`: the drafting loop with a person answering at the terminal, then publishing
 /// once they confirm (or at once with `--yes`).
-async fn post(ctx: &Ctx, input: DraftInput, yes: bool, max_rounds: u32) -> Result<(), CliError> {
+pub async fn post(ctx: &Ctx, arguments: &Map<String, Value>) -> Result<(), CliError> {
+    let input = workflow::draft_input(arguments).map_err(|refusal| CliError::usage(refusal.0))?;
+    let yes = switch(arguments, "yes");
+    // `--max-rounds` has its default on the command line; the check kept it positive.
+    let max_rounds = whole(arguments, "maxRounds")
+        .and_then(|n| u32::try_from(n).ok())
+        .unwrap_or(u32::MAX);
     let client = ctx.authed()?;
     let draft = if ctx.json {
         // Questions go to stderr so that stdout stays JSON.
@@ -168,7 +114,9 @@ async fn post(ctx: &Ctx, input: DraftInput, yes: bool, max_rounds: u32) -> Resul
     };
     if !ctx.json {
         out!("Draft {} is publish-ready.", draft.job_id());
-        describe_draft(&draft);
+        for line in workflow::draft_state(&draft) {
+            out!("{line}");
+        }
     }
     if !yes && !confirm(&format!("Publish job {} now? [y/N] ", draft.job_id()))? {
         if ctx.json {
@@ -222,7 +170,14 @@ fn confirm(question: &str) -> Result<bool, CliError> {
     ))
 }
 
-async fn update_published(ctx: &Ctx, job_id: &str, set: &[Assignment]) -> Result<(), CliError> {
+/// `jobs update`: a live job's patch, typed from the capabilities when the drafting feature
+/// is on.
+pub async fn update_published(
+    ctx: &Ctx,
+    tool: &Tool,
+    arguments: &Map<String, Value>,
+) -> Result<(), CliError> {
+    let job_id = text(arguments, "jobId").unwrap_or_default();
     let client = ctx.authed()?;
     // The capabilities carry the patchable keys and enums; without the drafting feature the
     // spec's patch body alone types the values.
@@ -234,7 +189,7 @@ async fn update_published(ctx: &Ctx, job_id: &str, set: &[Assignment]) -> Result
             FieldHints::default()
         }
     };
-    let patch = build_patch(set, &hints)?;
+    let patch = build_patch(&assignments(arguments), &hints)?;
     let result = client
         .update_job()
         .id(job_id)
@@ -245,10 +200,6 @@ async fn update_published(ctx: &Ctx, job_id: &str, set: &[Assignment]) -> Result
     if ctx.json {
         return output::sent(ctx, &result);
     }
-    out!(
-        "Updated job {} (status {}).",
-        result.job_id,
-        or_dash(result.status.as_ref())
-    );
+    print_summary(tool, &result, arguments);
     Ok(())
 }

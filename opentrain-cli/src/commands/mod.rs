@@ -1,5 +1,5 @@
-//! Dispatch from the parsed command line: a command of the shared table of tools to `table`,
-//! every other to the module of its family.
+//! Dispatch from the parsed command line: a command of the shared table of tools to `table`
+//! (a workflow's on to `workflows`), every other to the module of its family.
 
 mod account;
 mod api;
@@ -12,6 +12,7 @@ mod shell;
 pub mod table;
 mod updates;
 mod webhooks;
+mod workflows;
 
 use crate::cli::{Cli, Command};
 use crate::context::Ctx;
@@ -56,7 +57,7 @@ pub async fn run(invocation: Invocation) -> Result<(), CliError> {
             None => Err(CliError::usage("`auth status` is not in this build")),
         },
         Command::Auth(command) => auth::run(&ctx, command).await,
-        Command::Jobs(command) => jobs::run(&ctx, command).await,
+        Command::Jobs(crate::cli::JobsCommand::Draft(command)) => match command {},
         Command::Proposals(command) => match command {},
         Command::Freelancers(command) => match command {},
         Command::Messages(command) => match command {},

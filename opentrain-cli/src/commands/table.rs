@@ -1,7 +1,7 @@
 //! Running a command of the shared table: its flags read into the tool's arguments, the one
 //! check and call of `opentrain-tools`, then `--json` prints the body exactly as the server
 //! sent it and the human output is the tool's summary (a list one line per item, `--all`
-//! following `nextCursor`).
+//! following `nextCursor`). A workflow's command runs it in `workflows` after the same check.
 
 use clap::{ArgMatches, FromArgMatches};
 use futures::TryStreamExt;
@@ -17,9 +17,15 @@ use crate::{note, out, output};
 
 /// The table tool the command line names, with its matches: `None` for every other command.
 pub fn find(matches: &ArgMatches) -> Option<(&'static Tool, &ArgMatches)> {
-    let (family, family_matches) = matches.subcommand()?;
-    let (name, tool_matches) = family_matches.subcommand()?;
-    opentrain_tools::by_command(family, name).map(|tool| (tool, tool_matches))
+    // The path of subcommands down to the one run: `jobs draft create` is `create` in the
+    // family `jobs draft`.
+    let (mut name, mut leaf) = matches.subcommand()?;
+    let mut family = Vec::new();
+    while let Some((inner, inner_matches)) = leaf.subcommand() {
+        family.push(name);
+        (name, leaf) = (inner, inner_matches);
+    }
+    opentrain_tools::by_command(&family.join(" "), name).map(|tool| (tool, leaf))
 }
 
 /// Runs the table tool `tool` with its command line `matches`.
@@ -32,6 +38,9 @@ pub async fn run(ctx: &Ctx, tool: &Tool, matches: &ArgMatches) -> Result<(), Cli
     let given = given(tool, matches, paging.as_ref())?;
     let arguments = opentrain_tools::check(tool, given, opentrain_tools::Naming::Flag)
         .map_err(|refusal| CliError::usage(refusal.0))?;
+    if let Some(workflow) = tool.workflow {
+        return super::workflows::run(ctx, tool, workflow, &arguments).await;
+    }
     let client = if tool.tokenless() {
         ctx.client()?
     } else {
@@ -141,13 +150,37 @@ fn read(matches: &ArgMatches, arg: &Arg, kind: ValueKind) -> Result<Option<Value
             ),
             None => None,
         },
-        _ => matches
-            .get_one::<String>(arg.name)
-            .or_else(|| {
-                let flag_id = crate::cli::or_flag(arg.name);
-                matches.try_get_one::<String>(&flag_id).ok().flatten()
-            })
-            .map(|v| Value::from(v.as_str())),
+        ValueKind::Object => match matches.get_many::<String>(arg.name) {
+            // `--set key=value` assignments, each value as written: the workflow types them.
+            Some(assignments) => {
+                let mut object = Map::new();
+                for text in assignments {
+                    let assignment = crate::set::parse_assignment(text).map_err(|problem| {
+                        CliError::usage(format!("`--{}`: {problem}", arg.long()))
+                    })?;
+                    object.insert(assignment.key, Value::String(assignment.raw));
+                }
+                Some(Value::Object(object))
+            }
+            None => None,
+        },
+        _ => match matches.get_one::<String>(arg.name).or_else(|| {
+            let flag_id = crate::cli::or_flag(arg.name);
+            matches.try_get_one::<String>(&flag_id).ok().flatten()
+        }) {
+            Some(text) => Some(Value::from(text.as_str())),
+            None if arg.file => {
+                let file = crate::cli::file_flag(arg.name);
+                match matches.try_get_one::<String>(&file).ok().flatten() {
+                    Some(path) => Some(Value::from(crate::input::read_text(
+                        std::path::Path::new(path),
+                        &format!("--{}-file", arg.long()),
+                    )?)),
+                    None => None,
+                }
+            }
+            None => None,
+        },
     })
 }
 
@@ -167,7 +200,7 @@ fn given(
             given.insert("cursor".into(), Value::from(cursor.as_str()));
         }
     }
-    for arg in tool.args {
+    for arg in tool.args_on(Surface::Command) {
         if paging.is_some() && matches!(arg.name, "cursor" | "limit") {
             continue;
         }

@@ -1,6 +1,7 @@
 //! The tools of the shared table ([`opentrain_tools::TOOLS`]): each one's definition (input
 //! schema from its arguments, typed by the spec) and its run (check the arguments, call the
-//! operation, summarise the typed value, return the body as sent).
+//! operation, summarise the typed value, return the body as sent; a workflow tool's run is in
+//! `workflows`).
 
 use opentrain::operations::ValueKind;
 use opentrain_tools::{Arg, Spec, Surface, Tool};
@@ -14,7 +15,10 @@ use crate::results::{Outcome, ToolFailure, ToolOutput};
 /// carry the spec's type, range, length, default and values.
 pub(crate) fn definition(tool: &Tool, name: &'static str) -> Definition {
     let operation = tool.operation();
-    let specs: Vec<(&Arg, Spec)> = tool.args.iter().map(|a| (a, a.spec(operation))).collect();
+    let specs: Vec<(&Arg, Spec)> = tool
+        .args_on(Surface::Mcp)
+        .map(|a| (a, a.spec(operation)))
+        .collect();
     let members = |arg: &Arg| {
         let parent = operation.body_field(arg.field);
         arg.members
@@ -123,6 +127,9 @@ fn number(n: f64) -> Value {
 pub(crate) async fn run(ctx: &Ctx, tool: &Tool, arguments: JsonObject) -> Outcome {
     let arguments = opentrain_tools::check(tool, arguments, opentrain_tools::Naming::Parameter)
         .map_err(|refusal| ToolFailure::argument(refusal.0))?;
+    if let Some(workflow) = tool.workflow {
+        return super::workflows::run(ctx, tool, workflow, &arguments).await;
+    }
     let client = if tool.tokenless() {
         ctx.session.client_or_tokenless()?
     } else {

@@ -1,87 +1,49 @@
-//! Auth and identity: `opentrain_register_agent`, `opentrain_claim_account`,
-//! `opentrain_claim_status` (the onboarding tools, which work without a token),
-//! `opentrain_auth_status` and `opentrain_capabilities`.
+//! The MCP runs of the table's workflow tools ([`opentrain_tools::Workflow`]): registration and
+//! the claim (whose tokens are saved to the shared credentials file, never shown), a draft's
+//! create and its patches, and a live job's patch. Their arguments were checked by the table;
+//! the facade's inputs come from `opentrain_tools::workflow`.
 
-use opentrain::Secret;
-use opentrain::agent::{Agent, ClaimStatus as Poll, Registration};
+use opentrain::agent::{Agent, ClaimStatus as Poll};
 use opentrain::config::ConfigError;
-use rmcp::schemars::JsonSchema;
-use serde::Deserialize;
-use serde_json::json;
+use opentrain::types::JobFieldsPatch;
+use opentrain_tools::{Surface, Tool, Workflow, workflow};
+use serde_json::{Map, Value, json};
 
 use super::Ctx;
 use crate::results::{Outcome, ToolFailure, ToolOutput};
 
-catalog! {
-    "opentrain_register_agent" => register_agent(RegisterAgent), Write, REGISTER_AGENT;
-    "opentrain_claim_account" => claim_account(ClaimAccount), Write, CLAIM_ACCOUNT;
-    "opentrain_claim_status" => claim_status(ClaimStatusParams), Read, CLAIM_STATUS;
-}
-
-const REGISTER_AGENT: &str = "Register a brand-new anonymous OpenTrain agent account; no \
-credentials needed. The new ot_pat_ API token and the claim token are saved to the shared \
-credentials file (cli.json), so every other tool works immediately afterwards with the \
-pre-claim scopes. Refuses to overwrite saved credentials unless force is true (force creates a \
-new account and the old saved login is lost). Next: ask the human for their email and call \
-opentrain_claim_account. Wraps POST /api/agent/identity.";
-
-const CLAIM_ACCOUNT: &str = "Send the human owner a claim invite for the agent-registered \
-account: the start of the claim ceremony. OpenTrain emails them a verification link; the result \
-also holds the verification URL and user code to show them directly (the email may land in \
-spam). Once they accept, they own the account and can add billing; hiring, messaging, payments \
-and team invites need a claimed account. The email must not already have an OpenTrain account. \
-Next: call opentrain_claim_status every `interval` seconds. Wraps POST \
-/api/agent/identity/claim.";
-
-const CLAIM_STATUS: &str = "Check once whether the human has completed the claim. When it has, \
-the saved API token is replaced by the claimed account's token (delivered once, saved \
-immediately) and every tool uses it from then on. authorization_pending means ask again after \
-the poll interval; slow_down means you are polling too fast, wait longer. Wraps POST \
-/api/agent/oauth/token.";
-
-/// Parameters of `opentrain_register_agent`.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[schemars(crate = "rmcp::schemars")]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(crate) struct RegisterAgent {
-    /// Display name for the agent identity (e.g. "Claude Code")
-    agent_name: Option<String>,
-    /// Name for the employer organization created with the account
-    organization_name: Option<String>,
-    /// Overwrite existing saved credentials with a brand-new account
-    force: Option<bool>,
-}
-
-/// Parameters of `opentrain_claim_account`.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[schemars(crate = "rmcp::schemars")]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(crate) struct ClaimAccount {
-    /// The human owner's email address
-    email: String,
-    /// Claim token from registration; defaults to the saved one
-    claim_token: Option<String>,
-}
-
-/// Parameters of `opentrain_claim_status`.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[schemars(crate = "rmcp::schemars")]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(crate) struct ClaimStatusParams {
-    /// Claim token to check; defaults to the saved one
-    claim_token: Option<String>,
-}
-
-async fn register_agent(ctx: &Ctx, params: RegisterAgent) -> Outcome {
-    let mut registration = Registration::default()
-        .config(ctx.session.agent_config()?)
-        .force(params.force.unwrap_or(false));
-    if let Some(name) = params.agent_name.filter(|n| !n.trim().is_empty()) {
-        registration = registration.agent_name(name);
+/// Runs the workflow `workflow` with the checked `arguments`.
+pub(crate) async fn run(
+    ctx: &Ctx,
+    tool: &Tool,
+    workflow: Workflow,
+    arguments: &Map<String, Value>,
+) -> Outcome {
+    match workflow {
+        Workflow::Register => register_agent(ctx, arguments).await,
+        Workflow::Claim => claim_account(ctx, arguments).await,
+        Workflow::ClaimStatus => claim_status(ctx, arguments).await,
+        Workflow::CreateDraft => create_job_draft(ctx, tool, arguments).await,
+        Workflow::UpdateDraft => update_job_draft_fields(ctx, tool, arguments).await,
+        Workflow::UpdateJob => update_published_job(ctx, tool, arguments).await,
+        // The terminal's drafting loop is the command's alone.
+        Workflow::PostJob => Err(ToolFailure::argument(
+            "this workflow asks its questions at a terminal: use opentrain_create_job_draft and \
+             opentrain_update_job_draft_fields",
+        )),
     }
-    if let Some(name) = params.organization_name.filter(|n| !n.trim().is_empty()) {
-        registration = registration.organization_name(name);
-    }
+}
+
+/// The string argument `name` (the check has trimmed it).
+fn text<'a>(arguments: &'a Map<String, Value>, name: &str) -> &'a str {
+    arguments
+        .get(name)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+}
+
+async fn register_agent(ctx: &Ctx, arguments: &Map<String, Value>) -> Outcome {
+    let registration = workflow::registration(ctx.session.agent_config()?, arguments);
     let agent = match opentrain::agent::register(&registration).await {
         Ok(agent) => agent,
         Err(opentrain::Error::Config(ConfigError::CredentialsExist { path })) => {
@@ -136,13 +98,8 @@ async fn register_agent(ctx: &Ctx, params: RegisterAgent) -> Outcome {
 }
 
 /// The agent whose claim to start or poll: from the explicit claim token, else the saved one.
-fn agent(ctx: &Ctx, claim_token: Option<String>) -> Result<Agent, ToolFailure> {
-    let config = ctx.session.agent_config()?;
-    let agent = match claim_token.filter(|t| !t.trim().is_empty()) {
-        Some(token) => Agent::with_claim_token(&config, Secret::new(token.trim())),
-        None => Agent::load(&config),
-    };
-    agent.map_err(|e| match e {
+fn agent(ctx: &Ctx, arguments: &Map<String, Value>) -> Result<Agent, ToolFailure> {
+    workflow::agent(&ctx.session.agent_config()?, arguments).map_err(|e| match e {
         opentrain::Error::Config(ConfigError::MissingCredentialsFile { path }) => {
             ToolFailure::local(
                 "no_credentials",
@@ -157,9 +114,9 @@ fn agent(ctx: &Ctx, claim_token: Option<String>) -> Result<Agent, ToolFailure> {
     })
 }
 
-async fn claim_account(ctx: &Ctx, params: ClaimAccount) -> Outcome {
-    let email = super::id(&params.email, "email")?.to_owned();
-    let ceremony = agent(ctx, params.claim_token)?.start_claim(&email).await?;
+async fn claim_account(ctx: &Ctx, arguments: &Map<String, Value>) -> Outcome {
+    let email = text(arguments, "email");
+    let ceremony = agent(ctx, arguments)?.start_claim(email).await?;
     let user_code = ceremony.user_code.as_ref().map(|c| c.expose().to_owned());
     let uri = ceremony
         .verification_uri
@@ -197,8 +154,8 @@ async fn claim_account(ctx: &Ctx, params: ClaimAccount) -> Outcome {
     ToolOutput::new(summary, &structured)
 }
 
-async fn claim_status(ctx: &Ctx, params: ClaimStatusParams) -> Outcome {
-    let ceremony = agent(ctx, params.claim_token)?.resume_claim();
+async fn claim_status(ctx: &Ctx, arguments: &Map<String, Value>) -> Outcome {
+    let ceremony = agent(ctx, arguments)?.resume_claim();
     let file = ceremony
         .agent()
         .credentials_file()
@@ -241,4 +198,70 @@ async fn claim_status(ctx: &Ctx, params: ClaimStatusParams) -> Outcome {
             &json!({ "status": "authorization_pending" }),
         ),
     }
+}
+
+async fn create_job_draft(ctx: &Ctx, tool: &Tool, arguments: &Map<String, Value>) -> Outcome {
+    let input =
+        workflow::draft_input(arguments).map_err(|refusal| ToolFailure::argument(refusal.0))?;
+    let body = input.to_request()?;
+    let client = ctx.session.client()?;
+    let created = client.create_job_draft().body(body).send().await?;
+    let envelope = created.into_inner();
+    ToolOutput::sent(&client, summary(tool, &envelope, arguments), &envelope)
+}
+
+/// The patch body: a non-empty object of job fields.
+fn patch(arguments: &Map<String, Value>) -> Result<JobFieldsPatch, ToolFailure> {
+    let fields = arguments
+        .get("patch")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    if fields.is_empty() {
+        return Err(ToolFailure::argument(
+            "patch must name at least one field, e.g. {\"pricePerHour\": 12}",
+        ));
+    }
+    serde_json::from_value(Value::Object(fields))
+        .map_err(|e| ToolFailure::argument(format!("patch: {e}")))
+}
+
+async fn update_job_draft_fields(
+    ctx: &Ctx,
+    tool: &Tool,
+    arguments: &Map<String, Value>,
+) -> Outcome {
+    let job_id = text(arguments, "jobId");
+    let patch = patch(arguments)?;
+    let client = ctx.session.client()?;
+    let updated = client
+        .update_job_draft()
+        .job_id(job_id)
+        .body(patch)
+        .send()
+        .await?;
+    let envelope = updated.into_inner();
+    ToolOutput::sent(&client, summary(tool, &envelope, arguments), &envelope)
+}
+
+async fn update_published_job(ctx: &Ctx, tool: &Tool, arguments: &Map<String, Value>) -> Outcome {
+    let job_id = text(arguments, "jobId");
+    let patch = patch(arguments)?;
+    let client = ctx.session.client()?;
+    let result = client
+        .update_job()
+        .id(job_id)
+        .body(patch)
+        .send()
+        .await?
+        .into_inner();
+    ToolOutput::sent(&client, summary(tool, &result, arguments), &result)
+}
+
+/// The tool's summary of `typed` (the response as the generated type reads it).
+fn summary(tool: &Tool, typed: &impl serde::Serialize, arguments: &Map<String, Value>) -> String {
+    let typed = serde_json::to_value(typed).unwrap_or_default();
+    tool.summary
+        .lines(&typed, arguments, Surface::Mcp)
+        .join("\n")
 }
