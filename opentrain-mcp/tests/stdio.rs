@@ -469,6 +469,17 @@ async fn failures_are_is_error_results_with_status_and_envelope() {
         )
         .await;
     assert!(two.text.contains("exactly one of"), "{}", two.text);
+    let unknown_key = mcp
+        .fails(
+            "opentrain_update_job_draft_fields",
+            json!({ "jobId": "job_1", "patch": { "notAField": 1 } }),
+        )
+        .await;
+    assert!(
+        unknown_key.text.contains("notAField is not a key"),
+        "{}",
+        unknown_key.text
+    );
 
     // Register; a second registration refuses to overwrite.
     mcp.ok("opentrain_register_agent", json!({})).await;

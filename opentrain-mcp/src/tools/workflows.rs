@@ -222,7 +222,9 @@ fn patch(arguments: &Map<String, Value>) -> Result<JobFieldsPatch, ToolFailure> 
             "patch must name at least one field, e.g. {\"pricePerHour\": 12}",
         ));
     }
-    serde_json::from_value(Value::Object(fields))
+    // The facade's one patch builder: a key or value the spec's patch body would not send as
+    // given is refused rather than dropped.
+    opentrain::drafting::fields_patch(&fields)
         .map_err(|e| ToolFailure::argument(format!("patch: {e}")))
 }
 
