@@ -72,6 +72,17 @@ impl Tool {
         client: &'a Client,
         arguments: &Map<String, Value>,
     ) -> Result<OperationCall<'a>, CallError> {
+        self.request_with(client, arguments, None)
+    }
+
+    /// The call with `given` as the request body when there is one, else the body gathered from the
+    /// arguments' members; either way passed through the generated body type.
+    fn request_with<'a>(
+        &self,
+        client: &'a Client,
+        arguments: &Map<String, Value>,
+        given: Option<Value>,
+    ) -> Result<OperationCall<'a>, CallError> {
         let operation = self.operation();
         let mut call = client.operation(operation.operation_id)?;
         let mut body = Map::new();
@@ -89,9 +100,10 @@ impl Tool {
                 body.insert(arg.field.to_owned(), value.clone());
             }
         }
+        let body = given.unwrap_or(Value::Object(body));
         if let Some(encode) = operation.encode_body {
-            let typed = encode(Value::Object(body))
-                .map_err(|e| Refusal(format!("the request is not valid: {e}")))?;
+            let typed =
+                encode(body).map_err(|e| Refusal(format!("the request is not valid: {e}")))?;
             call = call.body(typed)?;
         }
         Ok(call)
@@ -103,7 +115,19 @@ impl Tool {
         client: &Client,
         arguments: &Map<String, Value>,
     ) -> Result<Reply, CallError> {
-        let response = self.request(client, arguments)?.send().await?;
+        self.call_with(client, arguments, None).await
+    }
+
+    /// Runs the tool with `arguments` and, when given, the request `body` its surface built
+    /// (a [workflow](crate::Workflow)'s draft or patch); it goes through the generated body
+    /// type like every other.
+    pub async fn call_with(
+        &self,
+        client: &Client,
+        arguments: &Map<String, Value>,
+        body: Option<Value>,
+    ) -> Result<Reply, CallError> {
+        let response = self.request_with(client, arguments, body)?.send().await?;
         let mut reply = self.reply(response)?;
         if let Some(join) = self.join
             && arguments.get(join.when) == Some(&Value::Bool(true))
@@ -157,12 +181,13 @@ impl Tool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use serde_json::{Value, json};
 
     use crate::{CallError, Naming, by_name, check};
 
-    fn arguments(value: Value) -> serde_json::Map<String, Value> {
+    /// A JSON object literal as a tool's arguments.
+    pub(crate) fn arguments(value: Value) -> serde_json::Map<String, Value> {
         match value {
             Value::Object(map) => map,
             _ => unreachable!("arguments are an object"),
@@ -228,6 +253,46 @@ mod tests {
             }
             other => panic!("expected a refusal, got {other:?}"),
         }
+    }
+
+    #[tokio::test]
+    async fn a_body_the_surface_built_is_sent_through_the_generated_type_with_the_path() {
+        let mut server = mockito::Server::new_async().await;
+        let patched = server
+            .mock("PATCH", "/api/public/v1/jobs/job_1")
+            .match_body(mockito::Matcher::Json(json!({"pricePerHour": 12.0})))
+            .with_status(200)
+            .with_header("content-type", "application/json")
+            .with_body(r#"{"jobId":"job_1","status":"OPEN","later":true}"#)
+            .create_async()
+            .await;
+        let tool = by_name("opentrain_update_published_job").expect("the tool");
+        let given = check(
+            tool,
+            arguments(json!({"jobId": "job_1", "patch": {"pricePerHour": 12}})),
+            Naming::Parameter,
+        )
+        .expect("valid arguments");
+        let body = Some(json!({"pricePerHour": 12}));
+        let reply = tool
+            .call_with(&client(&server), &given, body)
+            .await
+            .expect("a reply");
+        patched.assert_async().await;
+        assert_eq!(reply.sent()["later"], json!(true));
+        let lines = tool
+            .summary
+            .lines(&reply.typed, &given, crate::Surface::Command);
+        assert_eq!(lines, ["Updated job job_1 (status OPEN)."]);
+        // A body the generated type refuses is refused before sending.
+        let refused = tool
+            .call_with(
+                &client(&server),
+                &given,
+                Some(json!({"pricePerHour": "twelve"})),
+            )
+            .await;
+        assert!(matches!(refused, Err(CallError::Refused(_))), "{refused:?}");
     }
 
     #[tokio::test]

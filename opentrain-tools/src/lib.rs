@@ -9,10 +9,12 @@
 //! [`check`] the arguments, [`Tool::call`] the operation through the facade's pipeline (bodies
 //! through the generated body types), summarise the typed value, show the body as sent.
 //!
-//! A tool whose work is more than one call of one operation (registration and the claim, a
-//! draft and its patches, the command's `jobs post`) is an entry too, marked with its
-//! [`Workflow`]: its arguments are described and checked here like every other's, and each
-//! surface runs the facade's workflow with them, on the inputs [`workflow`] builds.
+//! A draft's create and the patches build their body another way ([`Body`]: the facade's
+//! `DraftInput`, a patch of job fields), and are sent by the same run. A tool whose work is
+//! more than one call of one operation (registration and the claim, the command's `jobs post`)
+//! is an entry too, marked with its [`Workflow`]: its arguments are described and checked here
+//! like every other's, and each surface runs the facade's workflow with them, on the inputs
+//! [`workflow`] builds.
 
 mod arguments;
 mod call;
@@ -25,4 +27,4 @@ pub use arguments::{Refusal, check};
 pub use call::{CallError, Reply};
 pub use summary::{Listing, Summary, Surface, columns, items, next_cursor, published, shown};
 pub use table::{TOOLS, by_command, by_name};
-pub use tool::{Access, Arg, Flag, Join, Naming, Rule, Spec, Tool, Workflow};
+pub use tool::{Access, Arg, Body, Flag, Join, Naming, Rule, Spec, Tool, Workflow};

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use crate::summary::{
     Listing, Summary, Surface, approval_notice, argument, columns, record, shown,
 };
-use crate::tool::{Access, Arg, Join, Naming, Tool, Workflow};
+use crate::tool::{Access, Arg, Body, Join, Naming, Tool, Workflow};
 use crate::workflow::{self, one_draft_source};
 
 /// Every tool of the table.
@@ -146,7 +146,7 @@ pub static TOOLS: &[Tool] = &[
         ],
         summary: Summary::Text(workflow::created),
         rule: Some(one_draft_source),
-        workflow: Some(Workflow::CreateDraft),
+        body: Body::Draft,
         ..Tool::PLAIN
     },
     Tool {
@@ -158,7 +158,7 @@ pub static TOOLS: &[Tool] = &[
         description: UPDATE_JOB_DRAFT_FIELDS,
         args: &[Arg::new("jobId", "The draft's job id"), PATCH],
         summary: Summary::Text(workflow::updated),
-        workflow: Some(Workflow::UpdateDraft),
+        body: Body::Patch,
         ..Tool::PLAIN
     },
     Tool {
@@ -217,7 +217,7 @@ pub static TOOLS: &[Tool] = &[
             PATCH,
         ],
         summary: Summary::Text(workflow::updated_job),
-        workflow: Some(Workflow::UpdateJob),
+        body: Body::Patch,
         ..Tool::PLAIN
     },
     Tool {

@@ -41,6 +41,21 @@ impl Naming {
     }
 }
 
+/// How a tool's request body is built. Whichever way, it is passed through the generated
+/// body type before it is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Body {
+    /// Gathered from the arguments that fill its members.
+    Members,
+    /// A draft's create, from the draft's source arguments through the facade's `DraftInput`
+    /// ([`crate::workflow::draft_body`]).
+    Draft,
+    /// A patch of job fields, from the `patch` argument: an object in the MCP server, checked
+    /// by the facade's patch builder; `--set key=value` on the command line, each value typed
+    /// from the capabilities' field catalog.
+    Patch,
+}
+
 /// A tool whose work is more than one call of one operation: each surface runs it on the
 /// facade's workflow of that name, after the one check of its arguments, because what it
 /// does around the calls is the surface's own (saving tokens and saying where, a live wait
@@ -54,12 +69,6 @@ pub enum Workflow {
     /// Poll the claim once (the command can also wait for it); a completed claim saves the
     /// claimed token.
     ClaimStatus,
-    /// Create a draft from a description or an import (`opentrain::drafting::DraftInput`).
-    CreateDraft,
-    /// Patch an unpublished draft's fields.
-    UpdateDraft,
-    /// Patch a live job's fields.
-    UpdateJob,
     /// Draft, answer the missing fields at the terminal, publish on confirmation (the
     /// drafting loop of `opentrain::drafting`).
     PostJob,
@@ -450,6 +459,8 @@ pub struct Tool {
     /// A rule the docs state across arguments and the schema cannot (a hire's milestone needs
     /// a name or a description): checked after each argument, a refusal's text when broken.
     pub rule: Option<Rule>,
+    /// How the request body is built.
+    pub body: Body,
     /// The workflow each surface runs instead of one call of the operation.
     pub workflow: Option<Workflow>,
 }
@@ -473,6 +484,7 @@ impl Tool {
         join: None,
         session_note: false,
         rule: None,
+        body: Body::Members,
         workflow: None,
     };
 

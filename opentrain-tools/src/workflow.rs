@@ -164,6 +164,14 @@ pub(crate) fn updated_job(typed: &Value, _: &Map<String, Value>, surface: Surfac
     }]
 }
 
+/// The request body of a draft's create: [`draft_input`] as the facade writes it.
+pub fn draft_body(arguments: &Map<String, Value>) -> Result<Value, Refusal> {
+    let request = draft_input(arguments)?
+        .to_request()
+        .map_err(|e| Refusal(e.to_string()))?;
+    serde_json::to_value(request).map_err(|e| Refusal(format!("the draft cannot be written: {e}")))
+}
+
 /// A draft's state in `surface`'s words: its missing fields with the question to ask and the
 /// key to set, its warnings and where to review it, and the next step.
 fn draft_lines(draft: &Draft, verb: &str, surface: Surface) -> Vec<String> {
@@ -276,15 +284,9 @@ fn mcp_draft_summary(draft: &Draft, verb: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::call::tests::arguments as object;
     use crate::{by_command, by_name, check};
     use serde_json::json;
-
-    fn object(value: Value) -> Map<String, Value> {
-        match value {
-            Value::Object(map) => map,
-            other => panic!("not an object: {other}"),
-        }
-    }
 
     fn create() -> &'static Tool {
         by_name("opentrain_create_job_draft").expect("in the table")

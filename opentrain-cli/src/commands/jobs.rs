@@ -1,56 +1,20 @@
-//! The runs of the table's job workflows: drafts (create, update with typed `--set`), the
-//! interactive `post` loop and a live job's `update` with typed `--set` (list, search, get,
-//! publish, close and invite are plain table commands).
+//! The command's part of the jobs in the table: the interactive `jobs post` loop, and the
+//! body of `jobs update` and `jobs draft update`, typed from `--set` (every other jobs command
+//! is a plain table command).
 
 use std::io::{BufRead, IsTerminal, Write};
 
 use opentrain::Client;
 use opentrain::drafting::{Draft, DraftInput, Published, TerminalAnswerer};
-use opentrain::types::DraftEnvelope;
-use opentrain_tools::{Tool, workflow};
+use opentrain_tools::workflow;
 use serde_json::{Map, Value};
 
-use super::workflows::{print_summary, switch, text, whole};
+use super::workflows::{switch, whole};
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output;
 use crate::set::{Assignment, FieldHints, build_patch};
 use crate::{note, out};
-
-/// `jobs draft create`: a draft from the description (or its file).
-pub async fn create_draft(
-    ctx: &Ctx,
-    tool: &Tool,
-    arguments: &Map<String, Value>,
-) -> Result<(), CliError> {
-    let input = workflow::draft_input(arguments).map_err(|refusal| CliError::usage(refusal.0))?;
-    let client = ctx.authed()?;
-    let created = client
-        .create_job_draft()
-        .body(input.to_request()?)
-        .send()
-        .await?;
-    print_draft(ctx, tool, &created.into_inner(), arguments)
-}
-
-/// `jobs draft update`: the `--set` assignments typed from the capabilities, then the patch.
-pub async fn update_draft(
-    ctx: &Ctx,
-    tool: &Tool,
-    arguments: &Map<String, Value>,
-) -> Result<(), CliError> {
-    let client = ctx.authed()?;
-    let capabilities = client.get_capabilities().send().await?.into_inner();
-    let hints = FieldHints::from_capabilities(&capabilities);
-    let patch = build_patch(&assignments(arguments), &hints)?;
-    let updated = client
-        .update_job_draft()
-        .job_id(text(arguments, "jobId").unwrap_or_default())
-        .body(patch)
-        .send()
-        .await?;
-    print_draft(ctx, tool, &updated.into_inner(), arguments)
-}
 
 /// The `--set` assignments the check passed on, as written.
 fn assignments(arguments: &Map<String, Value>) -> Vec<Assignment> {
@@ -67,20 +31,6 @@ fn assignments(arguments: &Map<String, Value>) -> Vec<Assignment> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-/// A draft's envelope: with `--json` as sent, else the tool's summary.
-fn print_draft(
-    ctx: &Ctx,
-    tool: &Tool,
-    envelope: &DraftEnvelope,
-    arguments: &Map<String, Value>,
-) -> Result<(), CliError> {
-    if ctx.json {
-        return output::sent(ctx, envelope);
-    }
-    print_summary(tool, envelope, arguments);
-    Ok(())
 }
 
 fn print_published(ctx: &Ctx, published: &Published) -> Result<(), CliError> {
@@ -170,17 +120,13 @@ fn confirm(question: &str) -> Result<bool, CliError> {
     ))
 }
 
-/// `jobs update`: a live job's patch, typed from the capabilities when the drafting feature
-/// is on.
-pub async fn update_published(
-    ctx: &Ctx,
-    tool: &Tool,
+/// The body of `jobs update` and `jobs draft update`: the `--set` assignments typed by the
+/// capabilities' field catalog (its patchable keys and enums), then by the spec's patch body;
+/// without the drafting feature's catalog, by the spec's patch body alone.
+pub async fn patch_body(
+    client: &opentrain::Client,
     arguments: &Map<String, Value>,
-) -> Result<(), CliError> {
-    let job_id = text(arguments, "jobId").unwrap_or_default();
-    let client = ctx.authed()?;
-    // The capabilities carry the patchable keys and enums; without the drafting feature the
-    // spec's patch body alone types the values.
+) -> Result<Value, CliError> {
     let hints = match client.get_capabilities().send().await {
         Ok(caps) => FieldHints::from_capabilities(&caps),
         Err(e) => {
@@ -190,16 +136,6 @@ pub async fn update_published(
         }
     };
     let patch = build_patch(&assignments(arguments), &hints)?;
-    let result = client
-        .update_job()
-        .id(job_id)
-        .body(patch)
-        .send()
-        .await?
-        .into_inner();
-    if ctx.json {
-        return output::sent(ctx, &result);
-    }
-    print_summary(tool, &result, arguments);
-    Ok(())
+    serde_json::to_value(patch)
+        .map_err(|e| CliError::usage(format!("the patch cannot be written: {e}")))
 }

@@ -1,13 +1,14 @@
 //! Running a command of the shared table: its flags read into the tool's arguments, the one
 //! check and call of `opentrain-tools`, then `--json` prints the body exactly as the server
 //! sent it and the human output is the tool's summary (a list one line per item, `--all`
-//! following `nextCursor`). A workflow's command runs it in `workflows` after the same check.
+//! following `nextCursor`). A draft's body is the facade's `DraftInput`, a patch's the `--set` assignments
+//! typed in `jobs`; a workflow's command runs it in `workflows` after the same check.
 
 use clap::{ArgMatches, FromArgMatches};
 use futures::TryStreamExt;
 use opentrain::operations::ValueKind;
 use opentrain::paging::Paginate;
-use opentrain_tools::{Arg, CallError, Summary, Surface, Tool, items, next_cursor};
+use opentrain_tools::{Arg, Body, CallError, Summary, Surface, Tool, items, next_cursor, workflow};
 use serde_json::{Map, Value};
 
 use crate::cli::Paging;
@@ -39,18 +40,26 @@ pub async fn run(ctx: &Ctx, tool: &Tool, matches: &ArgMatches) -> Result<(), Cli
     let arguments = opentrain_tools::check(tool, given, opentrain_tools::Naming::Flag)
         .map_err(|refusal| CliError::usage(refusal.0))?;
     if let Some(workflow) = tool.workflow {
-        return super::workflows::run(ctx, tool, workflow, &arguments).await;
+        return super::workflows::run(ctx, workflow, &arguments).await;
     }
     let client = if tool.tokenless() {
         ctx.client()?
     } else {
         ctx.authed()?
     };
+    let body = match tool.body {
+        Body::Members => None,
+        Body::Draft => Some(workflow::draft_body(&arguments).map_err(|r| CliError::usage(r.0))?),
+        Body::Patch => Some(super::jobs::patch_body(&client, &arguments).await?),
+    };
     let lists = matches!(tool.summary, Summary::List(_) | Summary::Lists(_));
     if paging.as_ref().is_some_and(|p| p.all) && lists {
         return every_page(ctx, tool, &client, &arguments).await;
     }
-    let reply = tool.call(&client, &arguments).await.map_err(failure)?;
+    let reply = tool
+        .call_with(&client, &arguments, body)
+        .await
+        .map_err(failure)?;
     if let Some((_, error)) = reply.join_error {
         // A join asked for on the command line is part of the answer: its failure fails it.
         return Err(error.into());

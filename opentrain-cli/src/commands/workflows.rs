@@ -1,8 +1,8 @@
-//! The command's runs of the table's workflow entries ([`opentrain_tools::Workflow`]), after the
-//! one check of their arguments: registration and the claim in `auth`, drafts, `jobs post` and
-//! a live job's patch in `jobs`.
+//! The command's runs of the table's workflow entries ([`opentrain_tools::Workflow`]), after
+//! the one check of their arguments: registration and the claim in `auth`, `jobs post` in
+//! `jobs`.
 
-use opentrain_tools::{Surface, Tool, Workflow};
+use opentrain_tools::Workflow;
 use serde_json::{Map, Value};
 
 use super::{auth, jobs};
@@ -12,7 +12,6 @@ use crate::error::CliError;
 /// Runs `workflow` with the checked `arguments`.
 pub async fn run(
     ctx: &Ctx,
-    tool: &Tool,
     workflow: Workflow,
     arguments: &Map<String, Value>,
 ) -> Result<(), CliError> {
@@ -20,9 +19,6 @@ pub async fn run(
         Workflow::Register => auth::register(ctx, arguments).await,
         Workflow::Claim => auth::claim(ctx, arguments).await,
         Workflow::ClaimStatus => auth::claim_status(ctx, arguments).await,
-        Workflow::CreateDraft => jobs::create_draft(ctx, tool, arguments).await,
-        Workflow::UpdateDraft => jobs::update_draft(ctx, tool, arguments).await,
-        Workflow::UpdateJob => jobs::update_published(ctx, tool, arguments).await,
         Workflow::PostJob => jobs::post(ctx, arguments).await,
     }
 }
@@ -40,12 +36,4 @@ pub fn switch(arguments: &Map<String, Value>, name: &str) -> bool {
 /// The whole number `name`, if given (the check has made it one).
 pub fn whole(arguments: &Map<String, Value>, name: &str) -> Option<u64> {
     arguments.get(name).and_then(Value::as_u64)
-}
-
-/// Prints the tool's summary of `typed` (the response as the generated type reads it).
-pub fn print_summary(tool: &Tool, typed: &impl serde::Serialize, arguments: &Map<String, Value>) {
-    let typed = serde_json::to_value(typed).unwrap_or_default();
-    for line in tool.summary.lines(&typed, arguments, Surface::Command) {
-        crate::out!("{line}");
-    }
 }

@@ -1,10 +1,10 @@
 //! The tools of the shared table ([`opentrain_tools::TOOLS`]): each one's definition (input
 //! schema from its arguments, typed by the spec) and its run (check the arguments, call the
-//! operation, summarise the typed value, return the body as sent; a workflow tool's run is in
-//! `workflows`).
+//! operation, summarise the typed value, return the body as sent; a workflow tool's run, and
+//! the patch tools' body, are in `workflows`).
 
 use opentrain::operations::ValueKind;
-use opentrain_tools::{Arg, Spec, Surface, Tool};
+use opentrain_tools::{Arg, Body, Spec, Surface, Tool};
 use rmcp::model::{JsonObject, Tool as Definition};
 use serde_json::{Map, Value, json};
 
@@ -128,8 +128,16 @@ pub(crate) async fn run(ctx: &Ctx, tool: &Tool, arguments: JsonObject) -> Outcom
     let arguments = opentrain_tools::check(tool, arguments, opentrain_tools::Naming::Parameter)
         .map_err(|refusal| ToolFailure::argument(refusal.0))?;
     if let Some(workflow) = tool.workflow {
-        return super::workflows::run(ctx, tool, workflow, &arguments).await;
+        return super::workflows::run(ctx, workflow, &arguments).await;
     }
+    let body = match tool.body {
+        Body::Members => None,
+        Body::Draft => Some(
+            opentrain_tools::workflow::draft_body(&arguments)
+                .map_err(|refusal| ToolFailure::argument(refusal.0))?,
+        ),
+        Body::Patch => Some(super::workflows::patch_body(&arguments)?),
+    };
     let client = if tool.tokenless() {
         ctx.session.client_or_tokenless()?
     } else {
@@ -141,10 +149,13 @@ pub(crate) async fn run(ctx: &Ctx, tool: &Tool, arguments: JsonObject) -> Outcom
         .rehearsal
         .as_ref()
         .and_then(|r| r.before(tool.operation, &arguments));
-    let reply = tool.call(&client, &arguments).await.map_err(|e| match e {
-        opentrain_tools::CallError::Refused(refusal) => ToolFailure::argument(refusal.0),
-        opentrain_tools::CallError::Api(error) => ToolFailure::from(error),
-    })?;
+    let reply = tool
+        .call_with(&client, &arguments, body)
+        .await
+        .map_err(|e| match e {
+            opentrain_tools::CallError::Refused(refusal) => ToolFailure::argument(refusal.0),
+            opentrain_tools::CallError::Api(error) => ToolFailure::from(error),
+        })?;
     let mut summary = match tool.summary.listing(&reply.typed) {
         Some(list) => page_summary(&reply.typed, list),
         None => tool

@@ -1,32 +1,23 @@
 //! The MCP runs of the table's workflow tools ([`opentrain_tools::Workflow`]): registration and
-//! the claim (whose tokens are saved to the shared credentials file, never shown), a draft's
-//! create and its patches, and a live job's patch. Their arguments were checked by the table;
-//! the facade's inputs come from `opentrain_tools::workflow`.
+//! the claim, whose tokens are saved to the shared credentials file and never shown; and the
+//! body of the patch tools, a JSON object of job fields. Their arguments were checked by the
+//! table; the facade's inputs come from `opentrain_tools::workflow`.
 
 use opentrain::agent::{Agent, ClaimStatus as Poll};
 use opentrain::config::ConfigError;
-use opentrain::types::JobFieldsPatch;
-use opentrain_tools::{Surface, Tool, Workflow, workflow};
+use opentrain_tools::{Workflow, workflow};
 use serde_json::{Map, Value, json};
 
 use super::Ctx;
 use crate::results::{Outcome, ToolFailure, ToolOutput};
 
 /// Runs the workflow `workflow` with the checked `arguments`.
-pub(crate) async fn run(
-    ctx: &Ctx,
-    tool: &Tool,
-    workflow: Workflow,
-    arguments: &Map<String, Value>,
-) -> Outcome {
+pub(crate) async fn run(ctx: &Ctx, workflow: Workflow, arguments: &Map<String, Value>) -> Outcome {
     match workflow {
         Workflow::Register => register_agent(ctx, arguments).await,
         Workflow::Claim => claim_account(ctx, arguments).await,
         Workflow::ClaimStatus => claim_status(ctx, arguments).await,
-        Workflow::CreateDraft => create_job_draft(ctx, tool, arguments).await,
-        Workflow::UpdateDraft => update_job_draft_fields(ctx, tool, arguments).await,
-        Workflow::UpdateJob => update_published_job(ctx, tool, arguments).await,
-        // The terminal's drafting loop is the command's alone.
+        // The terminal's drafting loop is the command's alone (the entry has no MCP name).
         Workflow::PostJob => Err(ToolFailure::argument(
             "this workflow asks its questions at a terminal: use opentrain_create_job_draft and \
              opentrain_update_job_draft_fields",
@@ -200,18 +191,8 @@ async fn claim_status(ctx: &Ctx, arguments: &Map<String, Value>) -> Outcome {
     }
 }
 
-async fn create_job_draft(ctx: &Ctx, tool: &Tool, arguments: &Map<String, Value>) -> Outcome {
-    let input =
-        workflow::draft_input(arguments).map_err(|refusal| ToolFailure::argument(refusal.0))?;
-    let body = input.to_request()?;
-    let client = ctx.session.client()?;
-    let created = client.create_job_draft().body(body).send().await?;
-    let envelope = created.into_inner();
-    ToolOutput::sent(&client, summary(tool, &envelope, arguments), &envelope)
-}
-
 /// The patch body: a non-empty object of job fields.
-fn patch(arguments: &Map<String, Value>) -> Result<JobFieldsPatch, ToolFailure> {
+pub(crate) fn patch_body(arguments: &Map<String, Value>) -> Result<Value, ToolFailure> {
     let fields = arguments
         .get("patch")
         .and_then(Value::as_object)
@@ -224,46 +205,12 @@ fn patch(arguments: &Map<String, Value>) -> Result<JobFieldsPatch, ToolFailure> 
     }
     // The facade's one patch builder: a key or value the spec's patch body would not send as
     // given is refused rather than dropped.
-    opentrain::drafting::fields_patch(&fields)
-        .map_err(|e| ToolFailure::argument(format!("patch: {e}")))
-}
-
-async fn update_job_draft_fields(
-    ctx: &Ctx,
-    tool: &Tool,
-    arguments: &Map<String, Value>,
-) -> Outcome {
-    let job_id = text(arguments, "jobId");
-    let patch = patch(arguments)?;
-    let client = ctx.session.client()?;
-    let updated = client
-        .update_job_draft()
-        .job_id(job_id)
-        .body(patch)
-        .send()
-        .await?;
-    let envelope = updated.into_inner();
-    ToolOutput::sent(&client, summary(tool, &envelope, arguments), &envelope)
-}
-
-async fn update_published_job(ctx: &Ctx, tool: &Tool, arguments: &Map<String, Value>) -> Outcome {
-    let job_id = text(arguments, "jobId");
-    let patch = patch(arguments)?;
-    let client = ctx.session.client()?;
-    let result = client
-        .update_job()
-        .id(job_id)
-        .body(patch)
-        .send()
-        .await?
-        .into_inner();
-    ToolOutput::sent(&client, summary(tool, &result, arguments), &result)
-}
-
-/// The tool's summary of `typed` (the response as the generated type reads it).
-fn summary(tool: &Tool, typed: &impl serde::Serialize, arguments: &Map<String, Value>) -> String {
-    let typed = serde_json::to_value(typed).unwrap_or_default();
-    tool.summary
-        .lines(&typed, arguments, Surface::Mcp)
-        .join("\n")
+    let patch = opentrain::drafting::fields_patch(&fields)
+        .map_err(|e| ToolFailure::argument(format!("patch: {e}")))?;
+    serde_json::to_value(patch).map_err(|e| {
+        ToolFailure::local(
+            "encode_failed",
+            format!("the patch could not be written: {e}"),
+        )
+    })
 }
