@@ -66,12 +66,24 @@ fn compact(tools: &[rmcp::model::Tool]) -> String {
                 .collect();
             out = format!("{{{}}}", fields.join(", "));
         }
-        let mut extra = Vec::new();
-        if let (Some(min), Some(max)) = (schema.get("minimum"), schema.get("maximum")) {
-            extra.push(format!("{min}..={max}"));
+        // Every bound the schema states, either end alone included.
+        fn bounds(schema: &Value, low: &str, high: &str) -> Option<String> {
+            match (schema.get(low), schema.get(high)) {
+                (Some(min), Some(max)) => Some(format!("{min}..={max}")),
+                (Some(min), None) => Some(format!("{min}..")),
+                (None, Some(max)) => Some(format!("..={max}")),
+                (None, None) => None,
+            }
         }
-        if let (Some(min), Some(max)) = (schema.get("minLength"), schema.get("maxLength")) {
-            extra.push(format!("len {min}..={max}"));
+        let mut extra = Vec::new();
+        if let Some(range) = bounds(schema, "minimum", "maximum") {
+            extra.push(range);
+        }
+        if let Some(above) = schema.get("exclusiveMinimum") {
+            extra.push(format!("> {above}"));
+        }
+        if let Some(range) = bounds(schema, "minLength", "maxLength") {
+            extra.push(format!("len {range}"));
         }
         if let Some(default) = schema.get("default") {
             extra.push(format!("default {default}"));
