@@ -8,12 +8,15 @@ use clap::Subcommand;
 #[derive(Debug, Subcommand)]
 pub enum AuthCommand {
     /// Save a personal API token after checking it with GET /auth/me.
+    // Listed after the table's registration and claim, in the order an agent goes.
+    #[command(display_order = 100)]
     Login {
         /// The personal API token (ot_pat_…).
         #[arg(long, visible_alias = "token", value_name = "TOKEN")]
         api_key: String,
     },
     /// Delete the credentials file (revokes nothing: `opentrain tokens revoke` does).
+    #[command(display_order = 101)]
     Logout,
 }
 
