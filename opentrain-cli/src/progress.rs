@@ -6,6 +6,8 @@ use std::io::{IsTerminal, Write};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use opentrain_tools::clock;
+
 /// A wait's one-line live status.
 #[derive(Debug)]
 pub struct Indicator {
@@ -98,27 +100,5 @@ impl NextPoll {
             }
             _ => "polling…".to_owned(),
         }
-    }
-}
-
-/// `1h02m03s`, `2m03s` or `3s`.
-pub fn clock(d: Duration) -> String {
-    let s = d.as_secs();
-    match (s / 3600, (s / 60) % 60, s % 60) {
-        (0, 0, sec) => format!("{sec}s"),
-        (0, min, sec) => format!("{min}m{sec:02}s"),
-        (h, min, sec) => format!("{h}h{min:02}m{sec:02}s"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn clock_formats() {
-        assert_eq!(clock(Duration::from_secs(3)), "3s");
-        assert_eq!(clock(Duration::from_secs(123)), "2m03s");
-        assert_eq!(clock(Duration::from_secs(3723)), "1h02m03s");
     }
 }

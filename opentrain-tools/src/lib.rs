@@ -25,6 +25,8 @@ pub mod workflow;
 
 pub use arguments::{Refusal, check};
 pub use call::{CallError, Reply};
-pub use summary::{Listing, Summary, Surface, columns, items, next_cursor, published, shown};
+pub use summary::{
+    Listing, Summary, Surface, clock, columns, items, next_cursor, published, shown,
+};
 pub use table::{TOOLS, by_command, by_name};
 pub use tool::{Access, Arg, Body, Flag, Join, Naming, Rule, Spec, Tool, Workflow};

@@ -22,8 +22,8 @@ pub enum Summary {
         /// Label and pointer (into the record) of each line.
         fields: &'static [(&'static str, &'static str)],
     },
-    /// Lines made from the typed response and the tool's arguments, naming the next step in
-    /// the words of the [`Surface`] they are for.
+    /// Lines made from the typed response (for a workflow, the facts its surface reports) and
+    /// the tool's arguments, naming the next step in the words of the [`Surface`] they are for.
     Text(fn(&Value, &Map<String, Value>, Surface) -> Vec<String>),
 }
 
@@ -219,6 +219,16 @@ pub fn argument<'a>(arguments: &'a Map<String, Value>, name: &str) -> &'a str {
     arguments.get(name).and_then(Value::as_str).unwrap_or("")
 }
 
+/// A duration as people read it on a clock: `1h02m03s`, `2m03s` or `3s`.
+pub fn clock(d: std::time::Duration) -> String {
+    let s = d.as_secs();
+    match (s / 3600, (s / 60) % 60, s % 60) {
+        (0, 0, sec) => format!("{sec}s"),
+        (0, min, sec) => format!("{min}m{sec:02}s"),
+        (h, min, sec) => format!("{h}h{min:02}m{sec:02}s"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,5 +264,13 @@ mod tests {
             summary.lines(&typed, &Map::new(), Surface::Command),
             vec!["Approval: ap_1"]
         );
+    }
+
+    #[test]
+    fn clock_formats() {
+        use std::time::Duration;
+        assert_eq!(clock(Duration::from_secs(3)), "3s");
+        assert_eq!(clock(Duration::from_secs(123)), "2m03s");
+        assert_eq!(clock(Duration::from_secs(3723)), "1h02m03s");
     }
 }

@@ -43,6 +43,7 @@ pub static TOOLS: &[Tool] = &[
                 "Replace a login already saved in the credentials file with a brand-new account",
             ),
         ],
+        summary: Summary::Text(workflow::registered),
         workflow: Some(Workflow::Register),
         ..Tool::PLAIN
     },
@@ -62,6 +63,7 @@ pub static TOOLS: &[Tool] = &[
             .placeholder("ADDRESS"),
             CLAIM_TOKEN,
         ],
+        summary: Summary::Text(workflow::claim_started),
         workflow: Some(Workflow::Claim),
         ..Tool::PLAIN
     },
@@ -90,6 +92,7 @@ pub static TOOLS: &[Tool] = &[
             .only(Surface::Command),
             CLAIM_TOKEN,
         ],
+        summary: Summary::Text(workflow::claim_state),
         workflow: Some(Workflow::ClaimStatus),
         ..Tool::PLAIN
     },

@@ -444,8 +444,8 @@ pub struct Tool {
     pub description: &'static str,
     /// Its arguments, in the order the schema requires them and the command shows them.
     pub args: &'static [Arg],
-    /// How the result is summarised (the onboarding workflows, whose results are what the
-    /// surface saved, say it in each surface's run).
+    /// How the result is summarised (for an onboarding workflow, what the surface did: where
+    /// it saved the tokens, the link and code to show).
     pub summary: Summary,
     /// A warning about the response (it holds a secret shown once): the command prints it on
     /// stderr, the MCP server adds it to the summary.

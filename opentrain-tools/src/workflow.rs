@@ -1,9 +1,9 @@
-//! What both surfaces' runs of a [`Workflow`](crate::Workflow) entry share: the facade's
-//! inputs built from the checked arguments (the registration, the agent whose claim to start
-//! or poll, a draft's source) and the summaries of a draft and of a live job's patch (the
-//! entries' [`Summary::Text`](crate::Summary::Text)). Each surface runs the facade's workflow;
-//! the onboarding entries say what happened in the surface's own words, since where the tokens
-//! were saved and which token is used are the surface's.
+//! What both surfaces share for the entries that are more than one call of their operation:
+//! the facade's inputs built from the checked arguments (the registration, the agent whose
+//! claim to start or poll, a draft's source and body) and their summaries (the entries'
+//! [`Summary::Text`](crate::Summary::Text)): a draft, a live job's patch, and what an
+//! onboarding [`Workflow`](crate::Workflow) did, read from the facts its surface reports
+//! (where it saved the tokens, which token API calls keep using).
 
 use opentrain::Secret;
 use opentrain::agent::{Agent, AgentConfig, Registration};
@@ -43,6 +43,183 @@ pub fn agent(
         Some(token) => Agent::with_claim_token(config, Secret::new(token)),
         None => Agent::load(config),
     }
+}
+
+/// The summary of a registration. `facts`: `registrationId`, `scopes`, `claimTokenExpiresAt`,
+/// `baseUrl`, `credentialsFile` (where the surface saved the tokens) and `environmentToken`
+/// (the variable whose token API calls keep using, if one is set).
+pub(crate) fn registered(facts: &Value, _: &Map<String, Value>, surface: Surface) -> Vec<String> {
+    let text = |pointer: &str| shown(facts, pointer).unwrap_or_else(|| "-".to_owned());
+    let scopes: Vec<String> = items(facts, "scopes");
+    let expires = shown(facts, "/claimTokenExpiresAt");
+    match surface {
+        Surface::Command => {
+            let mut lines = vec![
+                format!(
+                    "Registered agent account {} at {}.",
+                    text("/registrationId"),
+                    text("/baseUrl")
+                ),
+                format!("Its tokens are saved in {}.", text("/credentialsFile")),
+            ];
+            if !scopes.is_empty() {
+                lines.push(format!("Pre-claim scopes: {}", scopes.join(" ")));
+            }
+            lines.push(format!(
+                "Next: a person claims it with `opentrain auth claim --email <their address>`{}.",
+                expires
+                    .map(|at| format!(" before {at}"))
+                    .unwrap_or_default()
+            ));
+            lines
+        }
+        Surface::Mcp => {
+            let mut summary = format!(
+                "Registered a new unclaimed agent account; its API token and claim token are \
+                 saved in {}. Scopes before the claim: {}.",
+                text("/credentialsFile"),
+                if scopes.is_empty() {
+                    "(not stated)".to_owned()
+                } else {
+                    scopes.join(", ")
+                }
+            );
+            if let Some(expires) = expires {
+                summary.push_str(&format!(" The claim window ends at {expires}."));
+            }
+            if let Some(variable) = shown(facts, "/environmentToken") {
+                summary.push_str(&format!(
+                    " Note: {variable} is set, so API calls keep using that token, not the saved \
+                     one."
+                ));
+            }
+            summary.push_str(
+                " Next: ask the human for their email and call opentrain_claim_account; drafting \
+                 (opentrain_create_job_draft) already works.",
+            );
+            vec![summary]
+        }
+    }
+}
+
+/// The summary of a started claim. `facts`: `verificationUri`, `userCode`, `expiresIn`,
+/// `interval` and `emailSent`; the link and code are shown, since the human needs them.
+pub(crate) fn claim_started(
+    facts: &Value,
+    arguments: &Map<String, Value>,
+    surface: Surface,
+) -> Vec<String> {
+    let email = arguments
+        .get("email")
+        .and_then(Value::as_str)
+        .unwrap_or("-");
+    let not_sent = facts.get("emailSent") == Some(&Value::Bool(false));
+    let uri = shown(facts, "/verificationUri");
+    let code = shown(facts, "/userCode");
+    let expires = facts.get("expiresIn").and_then(Value::as_u64);
+    match surface {
+        Surface::Command => {
+            let mut lines = vec![
+                if not_sent {
+                    format!("The email to {email} was not sent; give the person the link below.")
+                } else {
+                    format!("OpenTrain emailed {email} a link to claim this agent account.")
+                },
+                format!("Open:  {}", uri.unwrap_or_else(|| "-".to_owned())),
+                format!("Code:  {}", code.unwrap_or_else(|| "-".to_owned())),
+            ];
+            if let Some(seconds) = expires {
+                lines.push(format!(
+                    "This claim attempt expires in {}.",
+                    crate::clock(std::time::Duration::from_secs(seconds))
+                ));
+            }
+            lines.push("Then run `opentrain auth claim-status --wait`.".to_owned());
+            lines
+        }
+        Surface::Mcp => {
+            let mut summary = format!(
+                "Claim started: OpenTrain {} {email} a verification link.",
+                if not_sent { "did not email" } else { "emailed" }
+            );
+            if let (Some(uri), Some(code)) = (&uri, &code) {
+                summary.push_str(&format!(
+                    " Show the human: open {uri} and enter the code {code}."
+                ));
+            }
+            if let Some(seconds) = expires {
+                summary.push_str(&format!(" The code expires in {seconds} s."));
+            }
+            let interval = facts.get("interval").and_then(Value::as_u64).unwrap_or(0);
+            summary.push_str(&format!(
+                " Next: call opentrain_claim_status every {} s until it reports claimed.",
+                interval.max(1)
+            ));
+            vec![summary]
+        }
+    }
+}
+
+/// The summary of a claim's state. `facts`: `status` (`claimed`, `slow_down` or
+/// `authorization_pending`), and once claimed `credentialsFile` and `environmentToken`.
+pub(crate) fn claim_state(facts: &Value, _: &Map<String, Value>, surface: Surface) -> Vec<String> {
+    let file = shown(facts, "/credentialsFile").unwrap_or_else(|| "-".to_owned());
+    let status = facts.get("status").and_then(Value::as_str).unwrap_or("");
+    match (surface, status) {
+        (Surface::Command, "claimed") => vec![
+            "Claimed: the account now belongs to its owner.".to_owned(),
+            format!("The new API token replaced the saved one in {file}."),
+        ],
+        (Surface::Command, "slow_down") => {
+            vec!["Pending, and checked too soon: wait a few seconds between checks.".to_owned()]
+        }
+        (Surface::Command, _) => vec![
+            "Pending: the owner has not confirmed the claim yet.".to_owned(),
+            "`opentrain auth claim-status --wait` waits for it.".to_owned(),
+        ],
+        (Surface::Mcp, "claimed") => {
+            let mut summary = match shown(facts, "/environmentToken") {
+                Some(variable) => format!(
+                    "Claimed: the human now owns the account and the claimed token is saved in \
+                     {file}, but API calls keep using {variable} (unset it to use the saved \
+                     token)."
+                ),
+                None => format!(
+                    "Claimed: the human now owns the account. The claimed API token is saved in \
+                     {file} and used from now on."
+                ),
+            };
+            summary.push_str(
+                " Next: opentrain_auth_status to see the new scopes; hiring, messaging and \
+                 payments are now possible.",
+            );
+            vec![summary]
+        }
+        (Surface::Mcp, "slow_down") => vec![
+            "slow_down: polling too fast. Wait longer than the poll interval before calling \
+             opentrain_claim_status again."
+                .to_owned(),
+        ],
+        (Surface::Mcp, _) => vec![
+            "authorization_pending: the human has not confirmed yet. Call \
+             opentrain_claim_status again after the poll interval."
+                .to_owned(),
+        ],
+    }
+}
+
+/// The strings of the array at `key`.
+fn items(facts: &Value, key: &str) -> Vec<String> {
+    facts
+        .get(key)
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The draft's sources: plain text (the primary workflow), a canonical job, an import.
@@ -391,5 +568,62 @@ mod tests {
         let shown = format!("{registration:?}");
         assert!(shown.contains("Claude Code"), "{shown}");
         assert!(shown.contains("force: true"), "{shown}");
+    }
+
+    #[test]
+    fn onboarding_summaries_say_where_the_tokens_went_and_what_comes_next() {
+        let facts = json!({
+            "registrationId": "reg_1",
+            "scopes": ["jobs:write", "jobs:read"],
+            "claimTokenExpiresAt": "2026-12-07T00:00:00Z",
+            "baseUrl": "http://127.0.0.1:9",
+            "credentialsFile": "cli.json",
+            "environmentToken": "OPENTRAIN_PERSONAL_API_TOKEN",
+        });
+        let given = Map::new();
+        assert_eq!(
+            registered(&facts, &given, Surface::Command),
+            [
+                "Registered agent account reg_1 at http://127.0.0.1:9.",
+                "Its tokens are saved in cli.json.",
+                "Pre-claim scopes: jobs:write jobs:read",
+                "Next: a person claims it with `opentrain auth claim --email <their address>` \
+                 before 2026-12-07T00:00:00Z.",
+            ]
+        );
+        let mcp = registered(&facts, &given, Surface::Mcp).join("");
+        assert!(
+            mcp.contains("Scopes before the claim: jobs:write, jobs:read."),
+            "{mcp}"
+        );
+        assert!(
+            mcp.contains("Note: OPENTRAIN_PERSONAL_API_TOKEN is set"),
+            "{mcp}"
+        );
+
+        let started = json!({"verificationUri": "http://x/claim", "userCode": "ABCD",
+            "expiresIn": 900, "interval": 5, "emailSent": false});
+        let email = object(json!({"email": "owner@example.com"}));
+        let lines = claim_started(&started, &email, Surface::Command);
+        assert_eq!(
+            lines[0],
+            "The email to owner@example.com was not sent; give the person the link below."
+        );
+        assert_eq!(lines[3], "This claim attempt expires in 15m00s.");
+        let mcp = claim_started(&started, &email, Surface::Mcp).join("");
+        assert!(mcp.contains("did not email owner@example.com"), "{mcp}");
+        assert!(
+            mcp.contains("open http://x/claim and enter the code ABCD"),
+            "{mcp}"
+        );
+        assert!(mcp.contains("every 5 s"), "{mcp}");
+
+        let slow = json!({"status": "slow_down"});
+        assert!(claim_state(&slow, &given, Surface::Mcp)[0].starts_with("slow_down:"));
+        let claimed = json!({"status": "claimed", "credentialsFile": "cli.json"});
+        assert_eq!(
+            claim_state(&claimed, &given, Surface::Command)[1],
+            "The new API token replaced the saved one in cli.json."
+        );
     }
 }

@@ -13,7 +13,8 @@ use crate::context::Ctx;
 use crate::error::CliError;
 use crate::out;
 use crate::output::{self, columns};
-use crate::progress::{Indicator, NextPoll, clock};
+use crate::progress::{Indicator, NextPoll};
+use opentrain_tools::clock;
 
 /// Runs `opentrain approvals …`.
 pub async fn approvals(ctx: &Ctx, command: ApprovalsCommand) -> Result<(), CliError> {

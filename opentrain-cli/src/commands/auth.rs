@@ -10,15 +10,16 @@ use serde_json::{Map, Value, json};
 use opentrain::agent::{self, ClaimStatus};
 use opentrain::config::Overwrite;
 use opentrain::{Client, Secret};
-use opentrain_tools::workflow;
+use opentrain_tools::{Tool, workflow};
 
-use super::workflows::{switch, text, whole};
+use super::workflows::{print_summary, switch, text, whole};
 use crate::cli::AuthCommand;
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output::{self, or_dash};
-use crate::progress::{Indicator, NextPoll, clock};
+use crate::progress::{Indicator, NextPoll};
 use crate::{note, out};
+use opentrain_tools::clock;
 
 /// Runs `opentrain auth login` and `logout` (the table's workflows run the rest).
 pub async fn run(ctx: &Ctx, command: AuthCommand) -> Result<(), CliError> {
@@ -29,75 +30,58 @@ pub async fn run(ctx: &Ctx, command: AuthCommand) -> Result<(), CliError> {
 }
 
 /// `auth register`: a new agent account, its tokens saved and never printed.
-pub async fn register(ctx: &Ctx, arguments: &Map<String, Value>) -> Result<(), CliError> {
+pub async fn register(
+    ctx: &Ctx,
+    tool: &Tool,
+    arguments: &Map<String, Value>,
+) -> Result<(), CliError> {
     let registration = workflow::registration(ctx.agent_config()?, arguments);
     let agent = agent::register(&registration).await?;
     let path = agent.credentials_file().path().display().to_string();
     let registered = agent.registration().cloned().unwrap_or_default();
+    let facts = json!({
+        "registrationId": registered.registration_id,
+        "identityType": registered.identity_type,
+        "tokenType": registered.token_type,
+        "scopes": registered.scopes,
+        "claimTokenExpiresAt": registered.claim_token_expires_at,
+        "baseUrl": agent.client().base_url(),
+        "credentialsFile": path,
+    });
     if ctx.json {
-        return output::json(&json!({
-            "registrationId": registered.registration_id,
-            "identityType": registered.identity_type,
-            "tokenType": registered.token_type,
-            "scopes": registered.scopes,
-            "claimTokenExpiresAt": registered.claim_token_expires_at,
-            "baseUrl": agent.client().base_url(),
-            "credentialsFile": path,
-        }));
+        return output::json(&facts);
     }
-    out!(
-        "Registered agent account {} at {}.",
-        or_dash(registered.registration_id.as_deref()),
-        agent.client().base_url()
-    );
-    out!("Its tokens are saved in {path}.");
-    if !registered.scopes.is_empty() {
-        out!("Pre-claim scopes: {}", registered.scopes.join(" "));
-    }
-    out!(
-        "Next: a person claims it with `opentrain auth claim --email <their address>`{}.",
-        registered
-            .claim_token_expires_at
-            .map(|at| format!(" before {at}"))
-            .unwrap_or_default()
-    );
+    print_summary(tool, &facts, arguments);
     Ok(())
 }
 
 /// `auth claim`: the owner gets a link and a code, which are printed for them.
-pub async fn claim(ctx: &Ctx, arguments: &Map<String, Value>) -> Result<(), CliError> {
+pub async fn claim(ctx: &Ctx, tool: &Tool, arguments: &Map<String, Value>) -> Result<(), CliError> {
     let email = text(arguments, "email").unwrap_or_default();
     let agent = workflow::agent(&ctx.agent_config()?, arguments)?;
     let ceremony = agent.start_claim(email).await?;
     let uri = ceremony.verification_uri.as_ref().map(Secret::expose);
     let code = ceremony.user_code.as_ref().map(Secret::expose);
+    let facts = json!({
+        "verificationUri": uri,
+        "userCode": code,
+        "expiresIn": ceremony.expires_in,
+        "interval": ceremony.interval,
+        "emailSent": ceremony.email_sent,
+    });
     if ctx.json {
-        return output::json(&json!({
-            "verificationUri": uri,
-            "userCode": code,
-            "expiresIn": ceremony.expires_in,
-            "interval": ceremony.interval,
-            "emailSent": ceremony.email_sent,
-        }));
+        return output::json(&facts);
     }
-    match ceremony.email_sent {
-        Some(false) => out!("The email to {email} was not sent; give the person the link below."),
-        _ => out!("OpenTrain emailed {email} a link to claim this agent account."),
-    }
-    out!("Open:  {}", or_dash(uri));
-    out!("Code:  {}", or_dash(code));
-    if let Some(seconds) = ceremony.expires_in {
-        out!(
-            "This claim attempt expires in {}.",
-            clock(Duration::from_secs(seconds))
-        );
-    }
-    out!("Then run `opentrain auth claim-status --wait`.");
+    print_summary(tool, &facts, arguments);
     Ok(())
 }
 
 /// `auth claim-status [--wait]`: one check, or a live wait for the owner's confirmation.
-pub async fn claim_status(ctx: &Ctx, arguments: &Map<String, Value>) -> Result<(), CliError> {
+pub async fn claim_status(
+    ctx: &Ctx,
+    tool: &Tool,
+    arguments: &Map<String, Value>,
+) -> Result<(), CliError> {
     let wait = switch(arguments, "wait");
     // `--timeout` has its default on the command line; without one the wait has no limit.
     let timeout = whole(arguments, "timeout").map(Duration::from_secs);
@@ -106,24 +90,9 @@ pub async fn claim_status(ctx: &Ctx, arguments: &Map<String, Value>) -> Result<(
     let ceremony = agent.resume_claim();
     if !wait {
         return match ceremony.poll().await? {
-            ClaimStatus::Claimed(client) => claimed(ctx, &client, &path),
-            ClaimStatus::SlowDown => {
-                if ctx.json {
-                    output::json(&json!({ "status": "slow_down" }))
-                } else {
-                    out!("Pending, and checked too soon: wait a few seconds between checks.");
-                    Ok(())
-                }
-            }
-            _ => {
-                if ctx.json {
-                    output::json(&json!({ "status": "pending" }))
-                } else {
-                    out!("Pending: the owner has not confirmed the claim yet.");
-                    out!("`opentrain auth claim-status --wait` waits for it.");
-                    Ok(())
-                }
-            }
+            ClaimStatus::Claimed(client) => claimed(ctx, tool, arguments, &client, &path),
+            ClaimStatus::SlowDown => pending(ctx, tool, arguments, "slow_down"),
+            _ => pending(ctx, tool, arguments, "pending"),
         };
     }
     // The facade's wait: its `interval` and `slow_down` handling, transient failures sat out,
@@ -138,7 +107,7 @@ pub async fn claim_status(ctx: &Ctx, arguments: &Map<String, Value>) -> Result<(
         .drive(&next, ceremony.wait_with_progress(next.hook()))
         .await
     {
-        Ok(client) => claimed(ctx, &client, &path),
+        Ok(client) => claimed(ctx, tool, arguments, &client, &path),
         Err(opentrain::Error::ClaimExpired) => Err(CliError::TimedOut(format!(
             "the owner did not confirm the claim{}, or the claim attempt expired; run \
              `opentrain auth claim-status` again, or start a new claim with `opentrain auth claim`",
@@ -150,16 +119,38 @@ pub async fn claim_status(ctx: &Ctx, arguments: &Map<String, Value>) -> Result<(
     }
 }
 
-fn claimed(ctx: &Ctx, client: &Client, path: &str) -> Result<(), CliError> {
+/// A claim still waiting on the owner: `status` is `pending`, or `slow_down` when checked too
+/// soon.
+fn pending(
+    ctx: &Ctx,
+    tool: &Tool,
+    arguments: &Map<String, Value>,
+    status: &str,
+) -> Result<(), CliError> {
+    let facts = json!({ "status": status });
     if ctx.json {
-        return output::json(&json!({
-            "status": "claimed",
-            "baseUrl": client.base_url(),
-            "credentialsFile": path,
-        }));
+        return output::json(&facts);
     }
-    out!("Claimed: the account now belongs to its owner.");
-    out!("The new API token replaced the saved one in {path}.");
+    print_summary(tool, &facts, arguments);
+    Ok(())
+}
+
+fn claimed(
+    ctx: &Ctx,
+    tool: &Tool,
+    arguments: &Map<String, Value>,
+    client: &Client,
+    path: &str,
+) -> Result<(), CliError> {
+    let facts = json!({
+        "status": "claimed",
+        "baseUrl": client.base_url(),
+        "credentialsFile": path,
+    });
+    if ctx.json {
+        return output::json(&facts);
+    }
+    print_summary(tool, &facts, arguments);
     Ok(())
 }
 

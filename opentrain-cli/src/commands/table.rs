@@ -40,7 +40,7 @@ pub async fn run(ctx: &Ctx, tool: &Tool, matches: &ArgMatches) -> Result<(), Cli
     let arguments = opentrain_tools::check(tool, given, opentrain_tools::Naming::Flag)
         .map_err(|refusal| CliError::usage(refusal.0))?;
     if let Some(workflow) = tool.workflow {
-        return super::workflows::run(ctx, workflow, &arguments).await;
+        return super::workflows::run(ctx, tool, workflow, &arguments).await;
     }
     let client = if tool.tokenless() {
         ctx.client()?

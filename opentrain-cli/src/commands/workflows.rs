@@ -2,7 +2,7 @@
 //! the one check of their arguments: registration and the claim in `auth`, `jobs post` in
 //! `jobs`.
 
-use opentrain_tools::Workflow;
+use opentrain_tools::{Surface, Tool, Workflow};
 use serde_json::{Map, Value};
 
 use super::{auth, jobs};
@@ -12,13 +12,14 @@ use crate::error::CliError;
 /// Runs `workflow` with the checked `arguments`.
 pub async fn run(
     ctx: &Ctx,
+    tool: &Tool,
     workflow: Workflow,
     arguments: &Map<String, Value>,
 ) -> Result<(), CliError> {
     match workflow {
-        Workflow::Register => auth::register(ctx, arguments).await,
-        Workflow::Claim => auth::claim(ctx, arguments).await,
-        Workflow::ClaimStatus => auth::claim_status(ctx, arguments).await,
+        Workflow::Register => auth::register(ctx, tool, arguments).await,
+        Workflow::Claim => auth::claim(ctx, tool, arguments).await,
+        Workflow::ClaimStatus => auth::claim_status(ctx, tool, arguments).await,
         Workflow::PostJob => jobs::post(ctx, arguments).await,
     }
 }
@@ -36,4 +37,11 @@ pub fn switch(arguments: &Map<String, Value>, name: &str) -> bool {
 /// The whole number `name`, if given (the check has made it one).
 pub fn whole(arguments: &Map<String, Value>, name: &str) -> Option<u64> {
     arguments.get(name).and_then(Value::as_u64)
+}
+
+/// Prints the tool's summary of what the workflow did (`facts`, as its `--json` shows them).
+pub fn print_summary(tool: &Tool, facts: &Value, arguments: &Map<String, Value>) {
+    for line in tool.summary.lines(facts, arguments, Surface::Command) {
+        crate::out!("{line}");
+    }
 }

@@ -128,7 +128,7 @@ pub(crate) async fn run(ctx: &Ctx, tool: &Tool, arguments: JsonObject) -> Outcom
     let arguments = opentrain_tools::check(tool, arguments, opentrain_tools::Naming::Parameter)
         .map_err(|refusal| ToolFailure::argument(refusal.0))?;
     if let Some(workflow) = tool.workflow {
-        return super::workflows::run(ctx, workflow, &arguments).await;
+        return super::workflows::run(ctx, tool, workflow, &arguments).await;
     }
     let body = match tool.body {
         Body::Members => None,

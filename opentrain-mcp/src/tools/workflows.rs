@@ -5,18 +5,23 @@
 
 use opentrain::agent::{Agent, ClaimStatus as Poll};
 use opentrain::config::ConfigError;
-use opentrain_tools::{Workflow, workflow};
+use opentrain_tools::{Surface, Tool, Workflow, workflow};
 use serde_json::{Map, Value, json};
 
 use super::Ctx;
 use crate::results::{Outcome, ToolFailure, ToolOutput};
 
 /// Runs the workflow `workflow` with the checked `arguments`.
-pub(crate) async fn run(ctx: &Ctx, workflow: Workflow, arguments: &Map<String, Value>) -> Outcome {
+pub(crate) async fn run(
+    ctx: &Ctx,
+    tool: &Tool,
+    workflow: Workflow,
+    arguments: &Map<String, Value>,
+) -> Outcome {
     match workflow {
-        Workflow::Register => register_agent(ctx, arguments).await,
-        Workflow::Claim => claim_account(ctx, arguments).await,
-        Workflow::ClaimStatus => claim_status(ctx, arguments).await,
+        Workflow::Register => register_agent(ctx, tool, arguments).await,
+        Workflow::Claim => claim_account(ctx, tool, arguments).await,
+        Workflow::ClaimStatus => claim_status(ctx, tool, arguments).await,
         // The terminal's drafting loop is the command's alone (the entry has no MCP name).
         Workflow::PostJob => Err(ToolFailure::argument(
             "this workflow asks its questions at a terminal: use opentrain_create_job_draft and \
@@ -33,7 +38,7 @@ fn text<'a>(arguments: &'a Map<String, Value>, name: &str) -> &'a str {
         .unwrap_or_default()
 }
 
-async fn register_agent(ctx: &Ctx, arguments: &Map<String, Value>) -> Outcome {
+async fn register_agent(ctx: &Ctx, tool: &Tool, arguments: &Map<String, Value>) -> Outcome {
     let registration = workflow::registration(ctx.session.agent_config()?, arguments);
     let agent = match opentrain::agent::register(&registration).await {
         Ok(agent) => agent,
@@ -63,28 +68,14 @@ async fn register_agent(ctx: &Ctx, arguments: &Map<String, Value>) -> Outcome {
         "credentialsFile": file,
         "saved": ["apiToken", "claimToken", "baseUrl"],
     });
-    let mut summary = format!(
-        "Registered a new unclaimed agent account; its API token and claim token are saved in \
-         {file}. Scopes before the claim: {}.",
-        if registered.scopes.is_empty() {
-            "(not stated)".to_owned()
-        } else {
-            registered.scopes.join(", ")
-        }
-    );
-    if let Some(expires) = &registered.claim_token_expires_at {
-        summary.push_str(&format!(" The claim window ends at {expires}."));
-    }
-    if ctx.session.token_from_env() {
-        summary.push_str(&format!(
-            " Note: {} is set, so API calls keep using that token, not the saved one.",
-            crate::credentials::TOKEN_ENV_VAR
-        ));
-    }
-    summary.push_str(
-        " Next: ask the human for their email and call opentrain_claim_account; drafting \
-         (opentrain_create_job_draft) already works.",
-    );
+    let facts = json!({
+        "registrationId": registered.registration_id,
+        "scopes": registered.scopes,
+        "claimTokenExpiresAt": registered.claim_token_expires_at,
+        "credentialsFile": file,
+        "environmentToken": environment_token(ctx),
+    });
+    let summary = summary(tool, &facts, arguments);
     ToolOutput::new(summary, &structured)
 }
 
@@ -105,7 +96,7 @@ fn agent(ctx: &Ctx, arguments: &Map<String, Value>) -> Result<Agent, ToolFailure
     })
 }
 
-async fn claim_account(ctx: &Ctx, arguments: &Map<String, Value>) -> Outcome {
+async fn claim_account(ctx: &Ctx, tool: &Tool, arguments: &Map<String, Value>) -> Outcome {
     let email = text(arguments, "email");
     let ceremony = agent(ctx, arguments)?.start_claim(email).await?;
     let user_code = ceremony.user_code.as_ref().map(|c| c.expose().to_owned());
@@ -120,32 +111,21 @@ async fn claim_account(ctx: &Ctx, arguments: &Map<String, Value>) -> Outcome {
         "interval": ceremony.interval,
         "email_sent": ceremony.email_sent,
     });
-    let mut summary = format!(
-        "Claim started: OpenTrain {} {email} a verification link.",
-        match ceremony.email_sent {
-            Some(false) => "did not email",
-            _ => "emailed",
-        }
-    );
-    if let (Some(uri), Some(code)) = (&uri, &user_code) {
-        summary.push_str(&format!(
-            " Show the human: open {uri} and enter the code {code}."
-        ));
-    }
-    if let Some(seconds) = ceremony.expires_in {
-        summary.push_str(&format!(" The code expires in {seconds} s."));
-    }
-    summary.push_str(&format!(
-        " Next: call opentrain_claim_status every {} s until it reports claimed.",
-        ceremony.interval.max(1)
-    ));
+    let facts = json!({
+        "verificationUri": uri,
+        "userCode": user_code,
+        "expiresIn": ceremony.expires_in,
+        "interval": ceremony.interval,
+        "emailSent": ceremony.email_sent,
+    });
+    let mut summary = summary(tool, &facts, arguments);
     if ctx.rehearsal.is_some() {
         summary.push_str(" (Sandbox: the scripted human confirms after the first check.)");
     }
     ToolOutput::new(summary, &structured)
 }
 
-async fn claim_status(ctx: &Ctx, arguments: &Map<String, Value>) -> Outcome {
+async fn claim_status(ctx: &Ctx, tool: &Tool, arguments: &Map<String, Value>) -> Outcome {
     let ceremony = agent(ctx, arguments)?.resume_claim();
     let file = ceremony
         .agent()
@@ -161,34 +141,38 @@ async fn claim_status(ctx: &Ctx, arguments: &Map<String, Value>) -> Outcome {
                 "credentialsFile": file,
                 "me": me,
             });
-            let mut summary = format!(
-                "Claimed: the human now owns the account. The claimed API token is saved in \
-                 {file} and used from now on."
-            );
-            if ctx.session.token_from_env() {
-                summary = format!(
-                    "Claimed: the human now owns the account and the claimed token is saved in \
-                     {file}, but API calls keep using {} (unset it to use the saved token).",
-                    crate::credentials::TOKEN_ENV_VAR
-                );
-            }
-            summary.push_str(
-                " Next: opentrain_auth_status to see the new scopes; hiring, messaging and \
-                 payments are now possible.",
-            );
+            let facts = json!({
+                "status": "claimed",
+                "credentialsFile": file,
+                "environmentToken": environment_token(ctx),
+            });
+            let summary = summary(tool, &facts, arguments);
             ToolOutput::new(summary, &structured)
         }
-        Poll::SlowDown => ToolOutput::new(
-            "slow_down: polling too fast. Wait longer than the poll interval before calling \
-             opentrain_claim_status again.",
-            &json!({ "status": "slow_down" }),
-        ),
-        _ => ToolOutput::new(
-            "authorization_pending: the human has not confirmed yet. Call \
-             opentrain_claim_status again after the poll interval.",
-            &json!({ "status": "authorization_pending" }),
-        ),
+        Poll::SlowDown => pending(tool, arguments, "slow_down"),
+        _ => pending(tool, arguments, "authorization_pending"),
     }
+}
+
+/// A claim still waiting on the human: `status` is `authorization_pending`, or `slow_down`
+/// when polled too fast.
+fn pending(tool: &Tool, arguments: &Map<String, Value>, status: &str) -> Outcome {
+    let facts = json!({ "status": status });
+    ToolOutput::new(summary(tool, &facts, arguments), &facts)
+}
+
+/// The variable whose token API calls keep using, when one is set.
+fn environment_token(ctx: &Ctx) -> Option<&'static str> {
+    ctx.session
+        .token_from_env()
+        .then_some(crate::credentials::TOKEN_ENV_VAR)
+}
+
+/// The tool's summary of what the workflow did.
+fn summary(tool: &Tool, facts: &Value, arguments: &Map<String, Value>) -> String {
+    tool.summary
+        .lines(facts, arguments, Surface::Mcp)
+        .join("\n")
 }
 
 /// The patch body: a non-empty object of job fields.
