@@ -7,6 +7,7 @@ use std::time::Duration;
 use std::future::IntoFuture;
 
 use opentrain::approvals::WaitForApproval;
+use opentrain_tools::clock;
 
 use crate::cli::ApprovalsCommand;
 use crate::context::Ctx;
@@ -14,7 +15,6 @@ use crate::error::CliError;
 use crate::out;
 use crate::output::{self, columns};
 use crate::progress::{Indicator, NextPoll};
-use opentrain_tools::clock;
 
 /// Runs `opentrain approvals …`.
 pub async fn approvals(ctx: &Ctx, command: ApprovalsCommand) -> Result<(), CliError> {

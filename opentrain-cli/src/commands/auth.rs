@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 use opentrain::agent::{self, ClaimStatus};
 use opentrain::config::Overwrite;
 use opentrain::{Client, Secret};
-use opentrain_tools::{Tool, workflow};
+use opentrain_tools::{Tool, clock, workflow};
 
 use super::workflows::{print_summary, switch, text, whole};
 use crate::cli::AuthCommand;
@@ -19,7 +19,6 @@ use crate::error::CliError;
 use crate::output::{self, or_dash};
 use crate::progress::{Indicator, NextPoll};
 use crate::{note, out};
-use opentrain_tools::clock;
 
 /// Runs `opentrain auth login` and `logout` (the table's workflows run the rest).
 pub async fn run(ctx: &Ctx, command: AuthCommand) -> Result<(), CliError> {
