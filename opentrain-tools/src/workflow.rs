@@ -6,17 +6,17 @@
 //! (where it saved the tokens, which token API calls keep using).
 
 use opentrain::Secret;
-use opentrain::agent::{Agent, AgentConfig, Registration};
+use opentrain::agent::{Agent, AgentConfig, ClaimCeremony, Registration};
 use opentrain::drafting::{Draft, DraftInput};
 use opentrain::types;
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use crate::arguments::Refusal;
-use crate::summary::{Surface, shown};
+use crate::summary::{Surface, items, shown};
 use crate::tool::{Naming, Tool};
 
 /// The string argument `name`, if given (the check has trimmed it and left out an empty one).
-fn text<'a>(arguments: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
+pub fn text<'a>(arguments: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
     arguments.get(name).and_then(Value::as_str)
 }
 
@@ -50,7 +50,10 @@ pub fn agent(
 /// (the variable whose token API calls keep using, if one is set).
 pub(crate) fn registered(facts: &Value, _: &Map<String, Value>, surface: Surface) -> Vec<String> {
     let text = |pointer: &str| shown(facts, pointer).unwrap_or_else(|| "-".to_owned());
-    let scopes: Vec<String> = items(facts, "scopes");
+    let scopes: Vec<&str> = items(facts, "scopes")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
     let expires = shown(facts, "/claimTokenExpiresAt");
     match surface {
         Surface::Command => {
@@ -208,18 +211,31 @@ pub(crate) fn claim_state(facts: &Value, _: &Map<String, Value>, surface: Surfac
     }
 }
 
-/// The strings of the array at `key`.
-fn items(facts: &Value, key: &str) -> Vec<String> {
-    facts
-        .get(key)
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
+/// What a registration did, as both surfaces report it (the command's `--json`, the facts of
+/// the entry's summary): the registration, the base URL and where the tokens were saved.
+pub fn registered_facts(agent: &Agent) -> Value {
+    let registered = agent.registration().cloned().unwrap_or_default();
+    json!({
+        "registrationId": registered.registration_id,
+        "identityType": registered.identity_type,
+        "tokenType": registered.token_type,
+        "scopes": registered.scopes,
+        "claimTokenExpiresAt": registered.claim_token_expires_at,
+        "baseUrl": agent.client().base_url(),
+        "credentialsFile": agent.credentials_file().path().display().to_string(),
+    })
+}
+
+/// What a started claim gave: the link and code the human needs, the expiry, the poll
+/// interval and whether the email went out.
+pub fn claim_facts(ceremony: &ClaimCeremony) -> Value {
+    json!({
+        "verificationUri": ceremony.verification_uri.as_ref().map(Secret::expose),
+        "userCode": ceremony.user_code.as_ref().map(Secret::expose),
+        "expiresIn": ceremony.expires_in,
+        "interval": ceremony.interval,
+        "emailSent": ceremony.email_sent,
+    })
 }
 
 /// The draft's sources: plain text (the primary workflow), a canonical job, an import.

@@ -9,10 +9,10 @@ use serde_json::{Map, Value, json};
 
 use opentrain::agent::{self, ClaimStatus};
 use opentrain::config::Overwrite;
-use opentrain::{Client, Secret};
+use opentrain::Client;
 use opentrain_tools::{Tool, clock, workflow};
 
-use super::workflows::{print_summary, switch, text, whole};
+use super::workflows::{print_summary, switch, whole};
 use crate::cli::AuthCommand;
 use crate::context::Ctx;
 use crate::error::CliError;
@@ -36,17 +36,7 @@ pub async fn register(
 ) -> Result<(), CliError> {
     let registration = workflow::registration(ctx.agent_config()?, arguments);
     let agent = agent::register(&registration).await?;
-    let path = agent.credentials_file().path().display().to_string();
-    let registered = agent.registration().cloned().unwrap_or_default();
-    let facts = json!({
-        "registrationId": registered.registration_id,
-        "identityType": registered.identity_type,
-        "tokenType": registered.token_type,
-        "scopes": registered.scopes,
-        "claimTokenExpiresAt": registered.claim_token_expires_at,
-        "baseUrl": agent.client().base_url(),
-        "credentialsFile": path,
-    });
+    let facts = workflow::registered_facts(&agent);
     if ctx.json {
         return output::json(&facts);
     }
@@ -56,18 +46,10 @@ pub async fn register(
 
 /// `auth claim`: the owner gets a link and a code, which are printed for them.
 pub async fn claim(ctx: &Ctx, tool: &Tool, arguments: &Map<String, Value>) -> Result<(), CliError> {
-    let email = text(arguments, "email").unwrap_or_default();
+    let email = workflow::text(arguments, "email").unwrap_or_default();
     let agent = workflow::agent(&ctx.agent_config()?, arguments)?;
     let ceremony = agent.start_claim(email).await?;
-    let uri = ceremony.verification_uri.as_ref().map(Secret::expose);
-    let code = ceremony.user_code.as_ref().map(Secret::expose);
-    let facts = json!({
-        "verificationUri": uri,
-        "userCode": code,
-        "expiresIn": ceremony.expires_in,
-        "interval": ceremony.interval,
-        "emailSent": ceremony.email_sent,
-    });
+    let facts = workflow::claim_facts(&ceremony);
     if ctx.json {
         return output::json(&facts);
     }

@@ -24,11 +24,6 @@ pub async fn run(
     }
 }
 
-/// The string argument `name` (the check has trimmed it and left out an empty one).
-pub fn text<'a>(arguments: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
-    arguments.get(name).and_then(Value::as_str)
-}
-
 /// Whether the switch `name` was given.
 pub fn switch(arguments: &Map<String, Value>, name: &str) -> bool {
     arguments.get(name) == Some(&Value::Bool(true))

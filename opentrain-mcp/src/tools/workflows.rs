@@ -30,14 +30,6 @@ pub(crate) async fn run(
     }
 }
 
-/// The string argument `name` (the check has trimmed it).
-fn text<'a>(arguments: &'a Map<String, Value>, name: &str) -> &'a str {
-    arguments
-        .get(name)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-}
-
 async fn register_agent(ctx: &Ctx, tool: &Tool, arguments: &Map<String, Value>) -> Outcome {
     let registration = workflow::registration(ctx.session.agent_config()?, arguments);
     let agent = match opentrain::agent::register(&registration).await {
@@ -68,13 +60,8 @@ async fn register_agent(ctx: &Ctx, tool: &Tool, arguments: &Map<String, Value>) 
         "credentialsFile": file,
         "saved": ["apiToken", "claimToken", "baseUrl"],
     });
-    let facts = json!({
-        "registrationId": registered.registration_id,
-        "scopes": registered.scopes,
-        "claimTokenExpiresAt": registered.claim_token_expires_at,
-        "credentialsFile": file,
-        "environmentToken": environment_token(ctx),
-    });
+    let mut facts = workflow::registered_facts(&agent);
+    facts["environmentToken"] = json!(environment_token(ctx));
     let summary = summary(tool, &facts, arguments);
     ToolOutput::new(summary, &structured)
 }
@@ -97,7 +84,7 @@ fn agent(ctx: &Ctx, arguments: &Map<String, Value>) -> Result<Agent, ToolFailure
 }
 
 async fn claim_account(ctx: &Ctx, tool: &Tool, arguments: &Map<String, Value>) -> Outcome {
-    let email = text(arguments, "email");
+    let email = workflow::text(arguments, "email").unwrap_or_default();
     let ceremony = agent(ctx, arguments)?.start_claim(email).await?;
     let user_code = ceremony.user_code.as_ref().map(|c| c.expose().to_owned());
     let uri = ceremony
@@ -111,14 +98,7 @@ async fn claim_account(ctx: &Ctx, tool: &Tool, arguments: &Map<String, Value>) -
         "interval": ceremony.interval,
         "email_sent": ceremony.email_sent,
     });
-    let facts = json!({
-        "verificationUri": uri,
-        "userCode": user_code,
-        "expiresIn": ceremony.expires_in,
-        "interval": ceremony.interval,
-        "emailSent": ceremony.email_sent,
-    });
-    let mut summary = summary(tool, &facts, arguments);
+    let mut summary = summary(tool, &workflow::claim_facts(&ceremony), arguments);
     if ctx.rehearsal.is_some() {
         summary.push_str(" (Sandbox: the scripted human confirms after the first check.)");
     }
