@@ -216,7 +216,7 @@ pub fn published(typed: &Value, surface: Surface) -> Vec<String> {
 
 /// The string argument `name`, or `""`.
 pub fn argument<'a>(arguments: &'a Map<String, Value>, name: &str) -> &'a str {
-    arguments.get(name).and_then(Value::as_str).unwrap_or("")
+    crate::workflow::text(arguments, name).unwrap_or("")
 }
 
 /// A duration as people read it on a clock: `1h02m03s`, `2m03s` or `3s`.
