@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 
+use opentrain::Client;
 use opentrain::agent::{self, ClaimStatus};
 use opentrain::config::Overwrite;
-use opentrain::Client;
 use opentrain_tools::{Tool, clock, workflow};
 
 use super::workflows::{print_summary, switch, whole};
